@@ -1,0 +1,1 @@
+"""ParsedItem -> ArticleRecord: text cleanup, datelines and agencies, dates, language, fingerprints."""

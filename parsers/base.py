@@ -1,0 +1,83 @@
+"""The parser contract: what every format module returns and the one error it may raise.
+
+A parser extracts what the document *says*; it does not clean text, canonicalise agency names or split
+datelines off the first paragraph -- that is the normalizers' job, done once for every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+Status = Literal["usable", "withheld", "canceled"]
+
+
+class ParseError(Exception):
+    """The document cannot be read. ``reason`` says what and where, for a person."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class ParsedDateline:
+    """A dateline as the format states it in metadata (G2 ``located``, AFP ``Location/City`` ...)."""
+
+    place: str | None = None
+    date: str | None = None
+    agencies: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ParsedRelated:
+    """A teaser or linked item listed with the story. ``teaser`` may still start with a dateline."""
+
+    title: str
+    teaser: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedItem:
+    """One story as found in a document, before normalization.
+
+    ``body`` holds paragraphs in order; the first may still carry its dateline prefix and the last may be a
+    credit line (``AFP``, ``(dpa)``) -- the normalizer removes both and records them. ``agencies`` holds
+    credits the *metadata* gives (provider, creditline); credits in the text are found by the normalizer.
+    """
+
+    source_format: str
+    guid: str | None = None
+    version: int | None = None
+    kicker: str | None = None
+    headline: str | None = None
+    caption: str | None = None
+    byline: str | None = None
+    dateline: ParsedDateline | None = None
+    body: list[str] = field(default_factory=list)
+    related: list[ParsedRelated] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    language: str | None = None
+    urgency: int | None = None
+    status: Status = "usable"
+    embargo_until: datetime | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    subjects: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    ednotes: list[str] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    url: str | None = None
+
+
+class FormatModule(Protocol):
+    """What a module in ``parsers/`` provides to be picked up by the registry."""
+
+    FORMAT: str
+    SNIFF_ORDER: int
+
+    def can_parse(self, raw: bytes) -> bool: ...
+
+    def parse(self, raw: bytes) -> list[ParsedItem]: ...

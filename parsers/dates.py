@@ -1,0 +1,70 @@
+"""Date parsing for wire metadata: every result is an aware UTC datetime.
+
+Formats seen on the wire: ISO 8601 with ``Z``, ``+02:00`` or ``+0200``; the compact NewsML 1.2 / NITF form
+``20160909T000100+0100``; date-only values. A value without an offset is taken as UTC (the wire standards
+say so for NewsML; it is stated here so nobody guesses differently elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+_COMPACT = re.compile(
+    r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"
+    r"(?:T(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+)
+_OFFSET_NO_COLON = re.compile(r"([+-])(\d{2})(\d{2})$")
+
+
+def _offset(text: str) -> timezone:
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+    return timezone(sign * delta)
+
+
+def to_utc(value: datetime) -> datetime:
+    """Make ``value`` aware UTC; naive values are taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    """Parse a wire timestamp; ``None`` for empty or unreadable values (metadata is never fatal)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if not value:
+        return None
+    compact = _COMPACT.match(value)
+    if compact:
+        parts = compact.groupdict()
+        try:
+            result = datetime(
+                int(parts["y"]),
+                int(parts["m"]),
+                int(parts["d"]),
+                int(parts["H"] or 0),
+                int(parts["M"] or 0),
+                int(parts["S"] or 0),
+                tzinfo=_offset(parts["tz"]) if parts["tz"] else UTC,
+            )
+        except ValueError:
+            return None
+        return to_utc(result)
+    iso = value.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", value) else value
+    iso = _OFFSET_NO_COLON.sub(r"\1\2:\3", iso)
+    try:
+        return to_utc(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    try:
+        return to_utc(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError):
+        return None

@@ -1,0 +1,111 @@
+"""Paragraphs out of (X)HTML body markup: one function every format with an HTML-ish body shares.
+
+Block elements (``p``, headings, list items, NITF ``hl2``, table rows ...) become paragraphs; ``<br>``
+pairs split paragraphs; ``script``/``style``/figures are dropped. Whitespace is only roughly tidied here --
+the normalizer does the real cleanup.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from parsers.xmlsafe import local_name
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "header", "footer", "main", "blockquote", "pre",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hl1", "hl2", "li", "dt", "dd", "ul", "ol", "dl",
+        "table", "tbody", "thead", "tfoot", "tr", "caption", "body", "block", "address",
+        "body.content", "body.head", "body.end", "hr", "media", "nitf-table",
+    }
+)  # fmt: skip
+SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "head", "title", "iframe", "svg", "button",
+        "form", "nav", "figure", "figcaption", "img", "video", "audio", "object", "embed",
+        "media-caption", "media-reference", "media-producer", "media-metadata",
+    }
+)  # fmt: skip
+CELL_TAGS = frozenset({"td", "th"})
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+_SPACES = re.compile(r"\s+")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self.buffer: list[str] = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.buffer.append(text.replace("\n", " ").replace("\r", " "))
+
+    def soft_break(self) -> None:
+        self.buffer.append("\n")
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        joined = "".join(self.buffer)
+        self.buffer = []
+        for chunk in _BLANK_LINE.split(joined):
+            text = _SPACES.sub(" ", chunk).strip()
+            if text:
+                self.paragraphs.append(text)
+
+
+def _walk(element: etree._Element, out: _Collector, skip: frozenset[str]) -> None:
+    name = local_name(element).lower()
+    if name in skip or not name:
+        return
+    if name == "br":
+        out.soft_break()
+        return
+    block = name in BLOCK_TAGS
+    if block:
+        out.flush()
+    if name == "tr":
+        cells = [" ".join(c.itertext()).strip() for c in element if local_name(c).lower() in CELL_TAGS]
+        out.add(" | ".join(cell for cell in cells if cell))
+        out.flush()
+        return
+    out.add(element.text)
+    for child in element:
+        _walk(child, out, skip)
+        out.add(child.tail)
+    if block:
+        out.flush()
+
+
+def element_paragraphs(
+    element: etree._Element, *, skip: frozenset[str] = SKIP_TAGS
+) -> list[str]:
+    """Paragraph strings of an already parsed element tree, in document order."""
+    out = _Collector()
+    _walk(element, out, skip)
+    out.flush()
+    return out.paragraphs
+
+
+def html_fragment_paragraphs(markup: str, *, skip: frozenset[str] = SKIP_TAGS) -> list[str]:
+    """Paragraphs of an HTML fragment held as a string (escaped bodies, feed content, JSON fields)."""
+    if not markup or not markup.strip():
+        return []
+    if "<" not in markup:
+        return [p for p in (_SPACES.sub(" ", c).strip() for c in _BLANK_LINE.split(markup)) if p]
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    return element_paragraphs(root, skip=skip)
+
+
+def element_text(element: etree._Element | None) -> str | None:
+    """All text inside ``element``, whitespace collapsed; ``None`` when empty or absent."""
+    if element is None:
+        return None
+    text = _SPACES.sub(" ", "".join(element.itertext())).strip()
+    return text or None

@@ -1,0 +1,98 @@
+"""The one way wiredesk reads XML: hardened lxml parsers and errors a person can act on.
+
+Entities are never resolved, nothing is fetched, no DTD is loaded, and huge trees are refused, so an
+entity bomb or an XXE file becomes a ``ParseError`` for that document instead of a crash or a leak.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from parsers.base import ParseError
+from parsers.encoding import decode_bytes
+from parsers.limits import MAX_DOCUMENT_BYTES
+
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def make_parser(*, recover: bool = False) -> etree.XMLParser:
+    """A fresh hardened parser (lxml parsers are not thread-safe, so never share one)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        recover=recover,
+    )
+
+
+def _reject_entity_declarations(raw: bytes) -> None:
+    """Internal entity declarations are how billion-laughs bombs work; agency files never need them."""
+    head = raw[: 64 * 1024]
+    doctype_end = head.find(b"]>")
+    if b"<!DOCTYPE" in head and _ENTITY_DECL.search(head[: doctype_end + 2 if doctype_end >= 0 else None]):
+        raise ParseError("XML declares entities in its DOCTYPE; refused (entity expansion is unsafe)")
+
+
+def parse_xml(raw: bytes, *, recover: bool = False) -> etree._Element:
+    """Parse untrusted XML bytes to the root element, or raise ``ParseError`` saying what and where.
+
+    Bytes are decoded first (see ``parsers.encoding``) so a false encoding declaration cannot garble text.
+    """
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise ParseError(f"XML document is {len(raw)} bytes, over the limit of {MAX_DOCUMENT_BYTES}")
+    _reject_entity_declarations(raw)
+    text, _encoding = decode_bytes(raw)
+    text = _XML_DECL.sub("", text, count=1)
+    parser = make_parser(recover=recover)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser, base_url=None)
+    except etree.XMLSyntaxError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" at line {line}" if line else ""
+        raise ParseError(f"malformed XML{where}: {exc.msg}") from exc
+    if root is None:
+        raise ParseError("XML document has no root element")
+    return root
+
+
+def local_name(element: etree._Element) -> str:
+    """Tag without namespace; '' for comments and processing instructions."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def xml_root_name(raw: bytes) -> str | None:
+    """Cheap sniff: the local name of the first element, without building a tree."""
+    match = re.search(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]", _skip_prolog(raw[:8192]))
+    return match.group(2).decode("ascii") if match else None
+
+
+def _skip_prolog(head: bytes) -> bytes:
+    """Drop BOM, XML declaration, comments, PIs and DOCTYPE before the root element."""
+    data = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    while True:
+        if data.startswith(b"<?"):
+            end = data.find(b"?>")
+            data = data[end + 2 :].lstrip() if end >= 0 else b""
+        elif data.startswith(b"<!--"):
+            end = data.find(b"-->")
+            data = data[end + 3 :].lstrip() if end >= 0 else b""
+        elif data.startswith(b"<!DOCTYPE") or data.startswith(b"<!doctype"):
+            bracket = data.find(b"[")
+            close = data.find(b">")
+            if 0 <= bracket < close:
+                end = data.find(b"]>")
+                data = data[end + 2 :].lstrip() if end >= 0 else b""
+            else:
+                data = data[close + 1 :].lstrip() if close >= 0 else b""
+        else:
+            return data
