@@ -68,7 +68,11 @@ def _walk(element: etree._Element, out: _Collector, skip: frozenset[str]) -> Non
     if block:
         out.flush()
     if name == "tr":
-        cells = [" ".join(c.itertext()).strip() for c in element if local_name(c).lower() in CELL_TAGS]
+        cells = [
+            " ".join(str(t) for t in c.itertext()).strip()
+            for c in element
+            if local_name(c).lower() in CELL_TAGS
+        ]
         out.add(" | ".join(cell for cell in cells if cell))
         out.flush()
         return
@@ -80,9 +84,7 @@ def _walk(element: etree._Element, out: _Collector, skip: frozenset[str]) -> Non
         out.flush()
 
 
-def element_paragraphs(
-    element: etree._Element, *, skip: frozenset[str] = SKIP_TAGS
-) -> list[str]:
+def element_paragraphs(element: etree._Element, *, skip: frozenset[str] = SKIP_TAGS) -> list[str]:
     """Paragraph strings of an already parsed element tree, in document order."""
     out = _Collector()
     _walk(element, out, skip)
@@ -107,5 +109,5 @@ def element_text(element: etree._Element | None) -> str | None:
     """All text inside ``element``, whitespace collapsed; ``None`` when empty or absent."""
     if element is None:
         return None
-    text = _SPACES.sub(" ", "".join(element.itertext())).strip()
+    text = _SPACES.sub(" ", "".join(str(t) for t in element.itertext())).strip()
     return text or None

@@ -40,7 +40,7 @@ def format_names() -> list[str]:
 
 def _module(name: str) -> FormatModule:
     for module in _modules():
-        if module.FORMAT == name:
+        if name == module.FORMAT:
             return module
     raise ParseError(f"unknown format {name!r} (known: {', '.join(format_names())})")
 

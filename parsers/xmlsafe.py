@@ -36,8 +36,12 @@ def _reject_entity_declarations(raw: bytes) -> None:
     """Internal entity declarations are how billion-laughs bombs work; agency files never need them."""
     head = raw[: 64 * 1024]
     doctype_end = head.find(b"]>")
-    if b"<!DOCTYPE" in head and _ENTITY_DECL.search(head[: doctype_end + 2 if doctype_end >= 0 else None]):
-        raise ParseError("XML declares entities in its DOCTYPE; refused (entity expansion is unsafe)")
+    if b"<!DOCTYPE" in head and _ENTITY_DECL.search(
+        head[: doctype_end + 2 if doctype_end >= 0 else None]
+    ):
+        raise ParseError(
+            "XML declares entities in its DOCTYPE; refused (entity expansion is unsafe)"
+        )
 
 
 def parse_xml(raw: bytes, *, recover: bool = False) -> etree._Element:
@@ -46,13 +50,15 @@ def parse_xml(raw: bytes, *, recover: bool = False) -> etree._Element:
     Bytes are decoded first (see ``parsers.encoding``) so a false encoding declaration cannot garble text.
     """
     if len(raw) > MAX_DOCUMENT_BYTES:
-        raise ParseError(f"XML document is {len(raw)} bytes, over the limit of {MAX_DOCUMENT_BYTES}")
+        raise ParseError(
+            f"XML document is {len(raw)} bytes, over the limit of {MAX_DOCUMENT_BYTES}"
+        )
     _reject_entity_declarations(raw)
     text, _encoding = decode_bytes(raw)
     text = _XML_DECL.sub("", text, count=1)
     parser = make_parser(recover=recover)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser, base_url=None)
+        root: etree._Element | None = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None)
         where = f" at line {line}" if line else ""

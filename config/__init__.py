@@ -1,0 +1,1 @@
+"""Settings and the feed list: TOML files plus ``WIREDESK_*`` environment variables."""

@@ -1,0 +1,250 @@
+"""The ``wiredesk`` command line. Its commands and outputs are a contract (DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from config.settings import Settings
+from ingest.files import iter_files
+from ingest.logsetup import configure_logging
+from ingest.pipeline import IngestSummary, ingest_document, parse_records
+from normalizers.record import ArticleRecord
+from parsers import ParseError, format_names
+from storage.search import ArticleQuery, search
+from storage.store import Store
+
+log = logging.getLogger("wiredesk")
+DEMO_DIR = Path(__file__).resolve().parent.parent / "config" / "demo"
+_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(value: str, now: datetime | None = None) -> datetime:
+    """``2h``, ``30m``, ``3d`` (before now) or an ISO date/datetime (UTC unless it has an offset)."""
+    match = _DURATION.match(value.strip())
+    moment = now or datetime.now(UTC)
+    if match:
+        return moment - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"--since wants a duration like 2h/30m/3d or a date like 2026-11-27: {value!r}"
+        ) from exc
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _open_store() -> Store:
+    return Store.open(Settings.from_env().db_url)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    status = 0
+    for path in iter_files(args.paths):
+        try:
+            raw = path.read_bytes()
+            records = parse_records(raw, str(path), format_name=args.format)
+        except OSError as exc:
+            print(f"wiredesk: cannot parse {path}: {exc.strerror or exc}", file=sys.stderr)
+            status = 2
+            continue
+        except ParseError as exc:
+            print(f"wiredesk: cannot parse {path}: {exc.reason}", file=sys.stderr)
+            status = 2
+            continue
+        for record in records:
+            print(record.to_json())
+    return status
+
+
+def ingest_paths(store: Store, paths: list[Path], format_name: str | None = None) -> IngestSummary:
+    summary = IngestSummary()
+    for path in iter_files(paths):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            log.error("cannot read file", extra={"path": str(path), "error": exc.strerror})
+            continue
+        summary.add(ingest_document(store, raw, str(path), format_name=format_name))
+    return summary
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        summary = ingest_paths(store, args.paths, args.format)
+    finally:
+        store.close()
+    print(summary.line())
+    return 0
+
+
+def _line(record: ArticleRecord) -> str:
+    when = record.received_at.strftime("%Y-%m-%d %H:%M") if record.received_at else "-"
+    agencies = "/".join(record.agencies) or "-"
+    flags = []
+    if record.status != "usable":
+        flags.append(record.status.upper())
+    if record.embargo_until and record.embargo_until > datetime.now(UTC):
+        flags.append("EMBARGOED")
+    if record.duplicate_of:
+        flags.append(f"dup of {record.duplicate_of}")
+    if record.urgency is not None and record.urgency <= 2:
+        flags.append("URGENT" if record.urgency == 2 else "FLASH")
+    title = (
+        " — ".join(t for t in (record.kicker, record.headline) if t)
+        or (record.body[:1] or ["-"])[0]
+    )
+    marker = f" [{', '.join(flags)}]" if flags else ""
+    return (
+        f"{record.id:>7}  {when}  {agencies:<12} {record.language or '--':<3} {title[:90]}{marker}"
+    )
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        query = ArticleQuery(
+            text=" ".join(args.text) or None,
+            agency=args.agency,
+            language=args.lang,
+            since=args.since,
+            limit=args.limit,
+            include_all=args.all,
+        )
+        records = search(store, query)
+    finally:
+        store.close()
+    for record in records:
+        print(record.to_json() if args.json else _line(record))
+    if not args.json and not records:
+        print("no articles match", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = _open_store()
+    try:
+        record = store.get(args.id)
+    finally:
+        store.close()
+    if record is None:
+        print(f"wiredesk: no article with id {args.id}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(record.to_json())
+        return 0
+    print(_render(record))
+    return 0
+
+
+def _render(record: ArticleRecord) -> str:
+    lines = [f"#{record.id}  {record.source_format}  guid={record.guid}  version={record.version}"]
+    meta = {
+        "agencies": "/".join(record.agencies) or None,
+        "language": record.language,
+        "urgency": record.urgency,
+        "status": record.status,
+        "embargo until": record.embargo_until,
+        "published": record.published_at,
+        "received": record.received_at,
+        "duplicate of": record.duplicate_of,
+        "byline": record.byline,
+    }
+    lines += [f"  {key}: {value}" for key, value in meta.items() if value is not None]
+    if record.caption:
+        lines += ["", f"[Foto] {record.caption}"]
+    lines.append("")
+    if record.kicker:
+        lines.append(record.kicker)
+    lines.append((record.headline or "(no headline)").upper())
+    lines.append("")
+    for index, paragraph in enumerate(record.body):
+        if index == 0 and record.dateline:
+            place = record.dateline.place or ""
+            credit = f" ({'/'.join(record.dateline.agencies)})" if record.dateline.agencies else ""
+            paragraph = f"{place}{credit} - {paragraph}".strip()
+        lines += [paragraph, ""]
+    if record.related:
+        lines.append("Related:")
+        lines += [f"  - {item.title}" for item in record.related]
+    return "\n".join(lines).rstrip()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Ingest the bundled demo documents into the configured store and list what is there."""
+    settings = Settings.from_env()
+    store = Store.open(settings.db_url)
+    try:
+        summary = ingest_paths(store, [DEMO_DIR])
+        print(f"demo documents from {DEMO_DIR}: {summary.line()}")
+        print(f"store: {settings.db_url}\n")
+        for record in search(store, ArticleQuery(limit=args.limit, include_all=True)):
+            print(_line(record))
+    finally:
+        store.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wiredesk",
+        description="Wire-agency ingestion: parse, normalize, dedup and store agency copy.",
+        epilog="The store is chosen by WIREDESK_DB_URL (default sqlite:///var/wiredesk.db).",
+    )
+    parser.add_argument("--log-level", default="WARNING", help="logging level (default WARNING)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("parse", help="print one JSON record per line; stores nothing")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--format", choices=format_names(), help="force a format instead of sniffing")
+    p.set_defaults(func=cmd_parse)
+
+    p = commands.add_parser("ingest", help="parse and store files/directories; quarantine failures")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--format", choices=format_names(), help="force a format instead of sniffing")
+    p.set_defaults(func=cmd_ingest)
+
+    p = commands.add_parser("search", help="search stored articles, newest first")
+    p.add_argument("text", nargs="*", help="full-text words (all must occur)")
+    p.add_argument("--agency", help="canonical agency name, e.g. dpa, AFP, Reuters")
+    p.add_argument("--lang", help="ISO 639-1 language code, e.g. de")
+    p.add_argument("--since", type=parse_since, help="2h, 30m, 3d or a date (received since)")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument(
+        "--all", action="store_true", help="include embargoed, canceled and old versions"
+    )
+    p.add_argument("--json", action="store_true", help="JSON Lines of full records")
+    p.set_defaults(func=cmd_search)
+
+    p = commands.add_parser("show", help="one stored article")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = commands.add_parser("demo", help="ingest the bundled demo documents and list the store")
+    p.add_argument("--limit", type=int, default=30)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.log_level)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Logging with structured context: ``extra={...}`` fields are appended as ``key=value``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+
+
+class KeyValueFormatter(logging.Formatter):
+    """``2026-11-27T10:00:00Z INFO ingest.pipeline document ingested origin=... new=1``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        context = {k: v for k, v in record.__dict__.items() if k not in _STANDARD and v is not None}
+        if context:
+            line += " " + " ".join(f"{k}={_quote(v)}" for k, v in context.items())
+        return line
+
+
+def _quote(value: object) -> str:
+    text = str(value)
+    return f'"{text}"' if (" " in text or not text) else text
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    formatter = KeyValueFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S"
+    )
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())

@@ -1,0 +1,121 @@
+"""Dateline recognition: split ``Berlin (dpa) - Die ...`` into place, date, agencies and the paragraph text.
+
+Forms (DESIGN.md and the corpus): ``Moskau -``, ``Moskau (AFP) -``, ``München/London –``,
+``Frankfurt (dpa-AFX) -``, ``WASHINGTON (AP) —``, ``FORT WASHINGTON, Pa. (AP) _``,
+``PARIS, 28 sept 2016 (AFP) -``, ``LONDON, Sept 28 (Reuters) -``, ``Jan 3 (Reuters) -`` (no place),
+``Nueva Delhi, 21 ene (EFE).-``, ``MOSCOW, January 21. /TASS/.``, ``København /ritzau/:``,
+``(ANSA) - Rome, October 11 -``, ``SAITAMA, Japan, Dec. 9 Kyodo -``, ``TORONTO, 26 mai 2020 (GLOBE NEWSWIRE) --``,
+``لندن (أ ف ب) -``. A dateline without an agency credit (``Moskau -``) is only accepted when its place looks
+like a place (one to four capitalised words, no article or pronoun), so prose is never cut.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from normalizers.agencies import find_agencies, parse_credit_line
+from normalizers.record import Dateline
+
+_SEPARATOR = re.compile(
+    r"(?:(?<=\s)|(?<=\)))(?:--|[-–—_])(?:\s+|$)|(?<=\))\.-\s*|(?<=/)[.:]\s+|(?<=\))[.:]\s+"
+)
+_PREFIX_CREDIT = re.compile(r"^\(([^()]{1,30})\)\s*(?:--|[-–—_])\s*")
+_TRAILING_CREDIT = re.compile(r"\s*(?:\(([^()]{1,40})\)|/([^/\s][^/]{0,20})/)\.?$")
+_HAS_DIGIT = re.compile(r"\d")
+_MAX_HEAD = 90
+_NOT_PLACE_WORDS = frozenset(
+    ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "im", "in", "am", "an", "auf", "aus", "bei", "mit", "nach", "von", "vor", "zu", "zum", "zur", "und", "oder", "aber", "doch", "er", "sie", "es", "wir", "ihr", "man", "the", "a", "an", "in", "on", "at", "of", "for", "and", "or", "but", "he", "she", "it", "we", "they", "this", "that", "le", "la", "les", "un", "une", "des", "et", "ou", "il", "elle", "on", "el", "los", "las", "y", "o", "lo", "ella", "es", "da", "het", "een", "de", "en", "je", "ich", "du", "mehr", "weniger", "nur", "auch", "noch", "schon", "so", "wie", "was", "wer", "wo", "wann", "warum", "dies", "diese", "dieser", "dieses", "jetzt", "heute"]
+)  # fmt: skip
+_LOWER_PLACE_PARTICLES = frozenset(
+    {"am", "an", "de", "del", "la", "le", "im", "upon", "on", "sur", "di"}
+)
+
+
+@dataclass(slots=True)
+class DatelineMatch:
+    dateline: Dateline
+    rest: str
+
+
+def _plausible_place(place: str) -> bool:
+    """One to four capitalised words per comma segment, not starting with an article or pronoun."""
+    if len(place) > 60:
+        return False
+    for segment in place.split(","):
+        words = [w for w in re.split(r"[\s/]+", segment.strip()) if w]
+        if not words or len(words) > 4 or words[0].casefold() in _NOT_PLACE_WORDS:
+            return False
+        for word in words:
+            head = word[0]
+            if not head.isalpha():
+                return False
+            cased = head.upper() != head.lower()
+            if cased and not head.isupper() and word.casefold() not in _LOWER_PLACE_PARTICLES:
+                return False
+    return True
+
+
+def _split_place_date(head: str) -> tuple[str | None, str | None]:
+    """``"SAITAMA, Japan, Dec. 9"`` -> (``"SAITAMA, Japan"``, ``"Dec. 9"``): the first segment holding a digit
+    starts the date."""
+    segments = [seg.strip() for seg in head.split(",")]
+    for index, segment in enumerate(segments):
+        if _HAS_DIGIT.search(segment):
+            place = ", ".join(segments[:index]) or None
+            date = ", ".join(segments[index:]).rstrip(".").strip() or None
+            return place, date
+    return head.strip() or None, None
+
+
+def _trailing_bare_agency(head: str) -> tuple[str, list[str]]:
+    """Kyodo writes ``SAITAMA, Japan, Dec. 9 Kyodo -`` without brackets."""
+    words = head.split()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            tail = " ".join(words[-size:])
+            found = find_agencies(tail)
+            if found and parse_credit_line(tail) == found and tail[0].isupper():
+                return " ".join(words[:-size]), found
+    return head, []
+
+
+def split_dateline(paragraph: str) -> DatelineMatch | None:
+    """Recognise a dateline at the start of ``paragraph``; ``None`` when there is none."""
+    text = paragraph.strip()
+    agencies: list[str] = []
+    prefix = _PREFIX_CREDIT.match(text)
+    if prefix:
+        found = find_agencies(prefix.group(1))
+        if not found:
+            return None
+        agencies.extend(found)
+        text = text[prefix.end() :]
+    separator = _SEPARATOR.search(text, 0, _MAX_HEAD + 4)
+    if not separator:
+        return None
+    head, rest = text[: separator.start()].strip(), text[separator.end() :].strip()
+    if not head or not rest or len(head) > _MAX_HEAD:
+        return None
+    credit = _TRAILING_CREDIT.search(head)
+    if credit:
+        named = find_agencies(credit.group(1) or credit.group(2))
+        if named:
+            agencies.extend(a for a in named if a not in agencies)
+            head = head[: credit.start()].strip()
+        elif credit.group(2):
+            return None
+    else:
+        head, bare = _trailing_bare_agency(head)
+        agencies.extend(a for a in bare if a not in agencies)
+    terminator = separator.group().strip()
+    if terminator in {".", ":", ".-"} and not agencies:
+        return None
+    place, date = _split_place_date(head.rstrip(",").strip())
+    if date is not None and len(date) > 25:
+        return None
+    if place is not None and not _plausible_place(place):
+        return None
+    if place is None and (date is None or not agencies):
+        return None
+    return DatelineMatch(Dateline(place=place, date=date, agencies=agencies), rest)

@@ -1,0 +1,235 @@
+"""ANPA 1312 wire text (AP) and Kyodo's ANPA-like text.
+
+A message is SYN SYN SOH, a service line, a header line (``r a BC-US--Ethanol 1stLd-Writethru 11-13 1693``:
+priority letter, category, selector/slug, take, date, word count), STX, the keyword line
+(``^BC-US--Ethanol-Losing Grassland, 1st Ld-Writethru,1140<``), ``^``-prefixed heading lines (headline,
+``Eds:`` notes, photo refs, an abstract, the ``=``-terminated byline), indented paragraphs, ETX and a
+trailer. The priority is a letter, so urgency stays None (CONVENTIONS.md) and the letter goes to
+``signals``; take labels become signals too, never a version. AP and Kyodo differ only in the data of
+their ``_Source`` row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from parsers._wirelines import (
+    ETX,
+    SOH,
+    STX,
+    collapse,
+    decode_text,
+    is_blank,
+    paragraphs,
+    read_label,
+    strip_controls,
+    utc_datetime,
+)
+from parsers.base import ParsedItem, ParseError
+from parsers.limits import MAX_ITEMS_PER_DOCUMENT
+
+FORMAT = "anpa1312"
+SNIFF_ORDER = 65
+
+_SNIFF = re.compile(
+    rb"\A[\x00\x16\x7f\s]*\x01[^\r\n\x02]{1,40}\r?\n[a-z] [a-z][\x11-\x14]{0,2} +\S.*?"
+    rb"\d{2}-\d{2} +\d{3,5}"
+)
+_HEADER = re.compile(
+    r"^(?P<priority>[a-z]) (?P<category>[a-z])\s+(?P<selector>\S+)(?:\s+(?P<take>\S+))?"
+    r"\s+(?P<date>\d{2}-\d{2})\s+(?P<words>\d{3,5})\s*$"
+)
+_BODY_LINE = re.compile(r"^(?:\t[ ]*|[ ]{3,})\S")
+_EDNOTE = re.compile(
+    r"^(?:Eds?:|Editors?:|EDITOR'?S NOTE|Editor'?s Note|AP Photos?\b|With AP Photos?\b|AP Video\b)"
+)
+_END = re.compile(r"^\^?END<?\s*$")
+_SEPARATOR = re.compile(r"^_{3,}$")
+_AP_TRAILER = re.compile(
+    r"(?P<month>\d{2})-(?P<day>\d{2})-(?P<year>\d{2})\s+(?P<hour>\d{2})(?P<minute>\d{2})GMT"
+)
+_AP_QUOTES = (("``", "“"), ("''", "”"), (" _ ", " — "))
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What differs between ANPA senders: how to recognise them and their house conventions."""
+
+    agency: str
+    service_line: re.Pattern[str]  # matched against the line after SOH
+    headline_end: str  # marker that closes the headline line
+    sign_off: re.Pattern[str]  # closing line that is not text
+    replacements: tuple[tuple[str, str], ...] = ()  # typewriter conventions -> characters
+    trailer_gmt: re.Pattern[str] | None = None  # trailer with an explicit GMT time
+
+
+_SOURCES: tuple[_Source, ...] = (
+    _Source(
+        agency="Kyodo",
+        service_line=re.compile(r"KYODO", re.IGNORECASE),
+        headline_end="+",
+        sign_off=re.compile(r"^==\s*Kyodo\s*$", re.IGNORECASE),
+    ),
+    _Source(  # the default: AP
+        agency="AP",
+        service_line=re.compile(r""),
+        headline_end="<",
+        sign_off=re.compile(r"^\^?AP-WF-"),
+        replacements=_AP_QUOTES,
+        trailer_gmt=_AP_TRAILER,
+    ),
+)
+
+
+def can_parse(raw: bytes) -> bool:
+    """SOH, a service line, then the ANPA header line with its priority/category letters."""
+    return bool(_SNIFF.match(raw[:1024]))
+
+
+def parse(raw: bytes) -> list[ParsedItem]:
+    text = decode_text(raw)
+    chunks = text.split(SOH)[1:]
+    if not chunks:
+        raise ParseError("anpa1312: no SOH-framed message found")
+    items: list[ParsedItem] = []
+    recognised = 0
+    for chunk in chunks:
+        message = _Message.read(chunk)
+        if message is None:
+            continue
+        recognised += 1
+        item = message.item()
+        if item is not None:
+            items.append(item)
+    if not recognised:
+        raise ParseError(
+            "anpa1312: no message has an ANPA header line like 'r a BC-US--Slug 11-13 1693' "
+            "on the line after SOH"
+        )
+    if len(items) > MAX_ITEMS_PER_DOCUMENT:
+        raise ParseError(f"anpa1312: {len(items)} messages, over the limit {MAX_ITEMS_PER_DOCUMENT}")
+    return items
+
+
+@dataclass(slots=True)
+class _Message:
+    source: _Source
+    header: re.Match[str]
+    lines: list[str]
+    trailer: str
+    headline: str | None = None
+    byline_parts: list[str] = field(default_factory=list)
+    ednotes: list[str] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    digest: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, chunk: str) -> _Message | None:
+        """Split one SOH chunk into its header and text lines; None when it is not an ANPA message."""
+        text, _, trailer = chunk.partition(ETX)
+        before, _, after = text.partition(STX)
+        pre = [ln for ln in before.split("\n") if ln.strip()]
+        if len(pre) < 2:
+            return None
+        header = _HEADER.match(collapse(strip_controls(pre[1])))
+        if header is None:
+            return None
+        source = next(s for s in _SOURCES if s.service_line.search(pre[0]))
+        lines = strip_controls(after).split("\n")
+        return cls(source, header, lines, strip_controls(trailer))
+
+    def item(self) -> ParsedItem | None:
+        self.signals.append(f"priority:{self.header.group('priority')}")
+        self._take_signals(self.header.group("take") or "")
+        body_start = self._read_heading()
+        body = [self._fix(p) for p in paragraphs(self._body_lines(body_start))]
+        body = [p for p in self.digest + body if not _SEPARATOR.match(p)]
+        if not body and self.headline is None:
+            return None
+        return ParsedItem(
+            source_format=FORMAT,
+            headline=self.headline,
+            byline=", ".join(self.byline_parts) or None,
+            body=body,
+            agencies=[self.source.agency],
+            keywords=self.keywords,
+            ednotes=self.ednotes,
+            signals=list(dict.fromkeys(self.signals)),
+            published_at=self._published(),
+        )
+
+    def _fix(self, text: str) -> str:
+        for old, new in self.source.replacements:
+            text = text.replace(old, new)
+        return text
+
+    def _take_signals(self, label: str) -> None:
+        found = read_label(label) if label else None
+        if found:
+            self.signals.extend(found.signals)
+
+    def _read_keyword_line(self, line: str) -> None:
+        """``^BC-US--Slug, 1st Ld-Writethru,1140<``: slug -> keywords, take labels -> signals."""
+        segments = [s.strip(" <") for s in line.split("^")]
+        value = next((s for s in reversed(segments) if s), "")
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not parts:
+            return
+        self.keywords.append(parts[0])
+        self._take_signals(parts[0].rsplit("--", 1)[-1])
+        for part in parts[1:]:
+            if not part.isdigit():
+                self._take_signals(part)
+
+    def _read_heading(self) -> int:
+        """Read the lines between the keyword line and the first indented paragraph; return where the
+        body starts."""
+        index = next((i for i, ln in enumerate(self.lines) if ln.strip()), len(self.lines))
+        if index < len(self.lines):
+            self._read_keyword_line(self.lines[index])
+            index += 1
+        while index < len(self.lines) and not _BODY_LINE.match(self.lines[index]):
+            line = self.lines[index]
+            index += 1
+            if is_blank(line) or _END.match(line.strip()):
+                continue
+            self._heading_line(collapse(line).removeprefix("^").strip())
+        return index
+
+    def _heading_line(self, value: str) -> None:
+        end = self.source.headline_end
+        if value.endswith("="):
+            self.byline_parts.append(value.rstrip("= "))
+        elif _EDNOTE.match(value):
+            self.ednotes.append(self._fix(value.rstrip("< ")))
+        elif value.endswith(end) and self.headline is None:
+            self.headline = self._fix(value.removesuffix(end).strip())
+        elif value.endswith(end):
+            pass  # a summary/abstract line repeating the lead: not body
+        else:
+            self.digest.append(self._fix(value))  # headline digests list items as bare ^ lines
+
+    def _body_lines(self, start: int) -> list[str]:
+        lines: list[str] = []
+        for line in self.lines[start:]:
+            value = line.strip()
+            if _END.match(value) or self.source.sign_off.match(value):
+                break
+            lines.append(line.rstrip().removesuffix("<"))
+        return lines
+
+    def _published(self) -> datetime | None:
+        pattern = self.source.trailer_gmt
+        match = pattern.search(self.trailer) if pattern else None
+        if match is None:
+            return None
+        return utc_datetime(
+            int(match.group("year")),
+            int(match.group("month")),
+            int(match.group("day")),
+            int(match.group("hour")),
+            int(match.group("minute")),
+        )

@@ -1,0 +1,115 @@
+"""Canadian Press "Publish" XML: ``<Publish><ContentItem>...`` with the story as escaped HTML.
+
+The body sits HTML-escaped in ``ContentText``; ``DirectoryText`` is only a teaser. ``Credit`` names the agency
+that wrote the story (CP relays AP copy this way), so it is the credit, not CP. ``EmbargoTime``
+``0001-01-01T00:00:00`` is .NET's empty date and means "no embargo". ``RankingValue`` is an editorial
+ranking, not an urgency, and ``AuthorVersion`` counts saves, not releases, so neither is used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from lxml import etree
+
+from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
+from parsers.dates import parse_datetime
+from parsers.markup import html_fragment_paragraphs
+from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+
+FORMAT = "cpxml"
+SNIFF_ORDER = 35
+
+_Strings = Callable[[etree._Element], list[str]]
+
+_ROOT = "Publish"
+_MARKER = b"<ContentItem"
+_ITEMS = etree.XPath("ContentItem")
+# The fields read from each ContentItem, by element name.
+_FIELDS = (
+    "ContentItemID", "Headline", "Byline", "Credit", "ContentText", "Placeline", "EmbargoTime",
+    "UpdateNote", "Keyword", "Category", "IndexCode", "UpdatedDateTime", "CreatedDateTime",
+    "HoldFlag", "TrashFlag", "WritethruValue",
+)  # fmt: skip
+_FIELD_XPATH: dict[str, _Strings] = {
+    name: etree.XPath(f"{name}/text()", smart_strings=False)  # type: ignore[misc]
+    for name in _FIELDS
+}
+_PUBLISH_TIME: _Strings = etree.XPath("PublishDateTime/text()", smart_strings=False)  # type: ignore[assignment]
+# Flags that take an item off the wire: held copy is withheld, trashed copy is withdrawn.
+_STATUS_FLAGS: tuple[tuple[str, Status], ...] = (("TrashFlag", "canceled"), ("HoldFlag", "withheld"))
+# AP-style write-through notes (``CORRECTS: ...``, ``UPDATES: ...``) name what changed.
+_CORRECTION_NOTE = re.compile(r"^\s*CORRECT", re.IGNORECASE)
+_KEYWORD_SPLIT = re.compile(r"\s*,\s*")
+_NO_DATE_BEFORE_YEAR = 1900
+
+
+def can_parse(raw: bytes) -> bool:
+    """Root ``Publish`` holding a ``ContentItem``."""
+    try:
+        return xml_root_name(raw) == _ROOT and _MARKER in raw
+    except Exception:  # a sniff must never raise
+        return False
+
+
+def parse(raw: bytes) -> list[ParsedItem]:
+    root = parse_xml(raw)
+    if local_name(root) != _ROOT:
+        raise ParseError(f"not CP Publish XML: root element is <{local_name(root)}>, expected <Publish>")
+    published = _date(_first_text(_PUBLISH_TIME(root)))
+    items = [_item(content, published) for content in _ITEMS(root)]
+    return [item for item in items if item.body]
+
+
+def _first_text(values: list[str]) -> str:
+    return " ".join(values[0].split()) if values else ""
+
+
+def _date(text: str) -> datetime | None:
+    """Naive CP times are UTC (``CreatedDateTime`` equals ``UpdatedDateTime``'s -04:00 time in UTC)."""
+    value = parse_datetime(text)
+    return value if value is not None and value.year >= _NO_DATE_BEFORE_YEAR else None
+
+
+def _item(content: etree._Element, published: datetime | None) -> ParsedItem:
+    field = {name: _first_text(xpath(content)) for name, xpath in _FIELD_XPATH.items()}
+    raw_body = _FIELD_XPATH["ContentText"](content)
+    note = field["UpdateNote"]
+    return ParsedItem(
+        source_format=FORMAT,
+        guid=field["ContentItemID"] or None,
+        headline=field["Headline"] or None,
+        byline=field["Byline"] or None,
+        dateline=ParsedDateline(place=field["Placeline"]) if field["Placeline"] else None,
+        body=html_fragment_paragraphs(raw_body[0]) if raw_body else [],
+        agencies=[field["Credit"]] if field["Credit"] else [],
+        status=_status(field),
+        embargo_until=_date(field["EmbargoTime"]),
+        published_at=published or _date(field["CreatedDateTime"]),
+        updated_at=_date(field["UpdatedDateTime"]),
+        subjects=_unique([field["Category"], field["IndexCode"]]),
+        keywords=_unique(_KEYWORD_SPLIT.split(field["Keyword"])),
+        ednotes=[note] if note else [],
+        signals=_signals(note, field["WritethruValue"]),
+    )
+
+
+def _status(field: dict[str, str]) -> Status:
+    for name, status in _STATUS_FLAGS:
+        if field[name].lower() == "true":
+            return status
+    return "usable"
+
+
+def _signals(note: str, writethru: str) -> list[str]:
+    if note and _CORRECTION_NOTE.match(note):
+        return ["correction"]
+    if note or (writethru.isdigit() and int(writethru) > 0):
+        return ["update"]
+    return []
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))

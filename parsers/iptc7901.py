@@ -1,0 +1,376 @@
+"""IPTC 7901 wire text (dpa, dpa-tns, SDA-ATS) and AAP's ZCZC/NNNN variant.
+
+IPTC 7901 frames a message as SOH, a header line (``eca062 4 i 211 ccccb dpa 061``: source + message
+number, priority digit, category, word count, ..., source), keyword line, STX, a heading block ending in
+`` =`` (take labels, kicker, headline -- possibly wrapped --, byline), the text, ETX and a
+``DDHHMM GMT Mon YY`` trailer. dpa appends a Markdown-like ``# Notebook`` (notes to editors, links,
+contacts) that is not body. Some feeds strip the control characters, so every step also works on the bare
+lines. The 7901 priority digit is the urgency (CONVENTIONS.md); take labels become ``signals`` and the
+version stays unknown. AAP's ZCZC format marks header fields with a leading character (``#`` slug,
+``$`` headline) and ends at ``NNNN``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from parsers._wirelines import (
+    ETX,
+    MONTHS,
+    SOH,
+    STX,
+    collapse,
+    decode_text,
+    head_lines,
+    is_blank,
+    paragraphs,
+    read_label,
+    split_blocks,
+    strip_controls,
+    utc_datetime,
+)
+from parsers.base import ParsedItem, ParseError, Status
+from parsers.limits import MAX_ITEMS_PER_DOCUMENT
+
+FORMAT = "iptc7901"
+SNIFF_ORDER = 60
+
+_HEADER = re.compile(
+    r"^\s*(?P<service>[A-Za-z]{2,4})(?P<number>\d{1,6})\s+(?P<priority>\d)\s+"
+    r"(?P<category>[A-Za-z]{1,3})\s+(?P<words>\d{1,6})(?P<rest>(?:\s+\S+)*)\s*$"
+)
+_HEADLINE_END = re.compile(r"\s=\s*$")
+_KEYWORD_LINE = re.compile(r"^\s*(?:/\S.*|\S.*/)\s*$")
+_BYLINE = re.compile(r"^(?:By|Von|Par|Door|Por)\s+\S")
+_PARENTHESISED = re.compile(r"^\((?P<text>[^()]*)\)$")
+_TRAILER = re.compile(
+    r"^\s*(?P<day>\d{2})(?P<hour>\d{2})(?P<minute>\d{2})\s+(?P<gmt>GMT\s+)?"
+    r"(?P<month>[^\W\d_]{3,4})\.?\s+(?P<year>\d{2})\s*$"
+)
+_NOTEBOOK = re.compile(r"^#\s+\S")
+_SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
+_NOT_FOR_PUBLICATION = re.compile(r"^\s*\*\s\*\s\*")
+_NOTE_ITEM = re.compile(r"^-\s+(?P<text>.+)$")
+# ``dpa wsz jln npr`` (agency + desk initials) and ``(SDA\/sj)``: sign-offs, not text.
+_SIGN_OFF = re.compile(
+    r"^(?:dpa(?:-[a-z]+)?(?:\s+[a-z0-9]{1,5})+|\((?:[A-Za-z]{2,8})\s*\\?/\s*[a-z]{1,4}"
+    r"(?:\s*\\?/\s*[a-z]{1,4})*\))$"
+)
+_WRAP_MIN = 50  # a heading line this long that precedes the headline's last line is its first half
+_MAX_HEADING_LINES = 12
+
+# Credits the header's source field gives; unknown sources give none (the text credit still counts).
+_SOURCE_AGENCIES: dict[str, str] = {"dpa": "dpa", "dpa-tns": "dpa", "dpa-afx": "dpa-AFX"}
+
+# dpa notebook sections: what each one means for the item.
+_SECTION_ROLES: dict[str, str] = {
+    "note to editors": "ednote",
+    "notes to editors": "ednote",
+    "redaktionelle hinweise": "ednote",
+    "hinweis an die redaktion": "ednote",
+    "berichtigung": "correction",
+    "correction": "correction",
+    "refile": "refile",
+    "wiederholung": "refile",
+}
+
+# AAP ZCZC header markers.
+_AAP_START = re.compile(r"^\s*ZCZC\b")
+_AAP_END = re.compile(r"^\s*NNNN\s*$")
+_AAP_FIELD = re.compile(r"^(?P<marker>[%#$:*~@])(?P<value>\S.*)$")
+_AAP_ROLES: dict[str, str] = {
+    "%": "priority",
+    "#": "slug",
+    "$": "headline",
+    ":": "take",
+    "*": "subject",
+    "~": "service",
+    "@": "region",
+}
+
+
+def can_parse(raw: bytes) -> bool:
+    """A 7901 header line as the first line (SOH-framed, or bare followed by a `` =`` heading), or an
+    AAP ``ZCZC`` line followed by a marker field."""
+    lines = [ln for ln in head_lines(raw[:4096].decode("latin-1")) if ln.strip()]
+    if len(lines) < 2:
+        return False
+    if _AAP_START.match(lines[0]):
+        return bool(_AAP_FIELD.match(lines[1]))
+    if not _HEADER.match(lines[0]):
+        return False
+    framed = raw.lstrip(b"\x7f\x00\r\n\t ").startswith(SOH.encode())
+    return framed or any(_HEADLINE_END.search(ln) for ln in lines[1:12])
+
+
+def parse(raw: bytes) -> list[ParsedItem]:
+    text = decode_text(raw)
+    lines = head_lines(text)
+    first = next((ln for ln in lines if ln.strip()), "")
+    if _AAP_START.match(first):
+        items = [_parse_aap(block) for block in split_blocks(text.split("\n"), _AAP_START)]
+    else:
+        items = [_parse_message(chunk) for chunk in _messages(text)]
+    found = [item for item in items if item is not None]
+    if len(found) > MAX_ITEMS_PER_DOCUMENT:
+        raise ParseError(f"iptc7901: {len(found)} messages, over the limit {MAX_ITEMS_PER_DOCUMENT}")
+    return found
+
+
+def _messages(text: str) -> list[str]:
+    """SOH-delimited messages; a file without SOH (control characters stripped) is one message."""
+    if SOH not in text:
+        return [text]
+    return [chunk for chunk in text.split(SOH)[1:] if chunk.strip(" \r\n\t\x7f\x04")]
+
+
+# --- IPTC 7901 --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Heading:
+    headline: str | None = None
+    kicker: str | None = None
+    byline: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    ednotes: list[str] = field(default_factory=list)
+    status: Status = "usable"
+
+
+def _parse_message(chunk: str) -> ParsedItem | None:
+    text, _, trailer = chunk.partition(ETX)
+    before_stx, has_stx, after_stx = text.partition(STX)
+    pre = strip_controls(before_stx).split("\n")
+    header_index = next((i for i, ln in enumerate(pre) if ln.strip()), None)
+    header = _HEADER.match(pre[header_index]) if header_index is not None else None
+    if header is None:
+        shown = pre[header_index][:60] if header_index is not None else ""
+        raise ParseError(
+            f"iptc7901: message does not start with a header line like 'eca062 4 i 211 dpa 061' "
+            f"(found {shown!r})"
+        )
+    rest = pre[header_index + 1 :]
+    if has_stx:
+        keyword_lines = [ln for ln in rest if ln.strip()]
+        lines = strip_controls(after_stx).split("\n")
+    else:
+        keyword_lines, lines = _split_keyword_line(rest)
+    lines, bare_trailer = _cut_trailer(lines)
+    heading_lines, body_lines = _split_heading(lines)
+    heading = _read_heading(heading_lines)
+    body_lines, notebook = _cut_notebook(body_lines)
+    body = paragraphs(body_lines)
+    if body and _SIGN_OFF.match(body[-1]):
+        body.pop()
+    if not body and heading.headline is None:
+        return None
+    item = ParsedItem(
+        source_format=FORMAT,
+        headline=heading.headline,
+        kicker=heading.kicker,
+        byline=heading.byline,
+        body=body,
+        urgency=_urgency(header.group("priority")),
+        status=heading.status,
+        keywords=_keywords(keyword_lines) + heading.keywords,
+        signals=list(heading.signals),
+        ednotes=list(heading.ednotes),
+        agencies=_agencies(header.group("rest")),
+        published_at=_trailer_time(strip_controls(trailer) if trailer else bare_trailer),
+    )
+    _apply_notebook(item, notebook)
+    item.signals = list(dict.fromkeys(item.signals))
+    return item
+
+
+def _split_keyword_line(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Without STX: the first non-blank line after the header is the keyword line if it looks like one
+    (``Germany-politics/``)."""
+    for index, line in enumerate(lines):
+        if line.strip():
+            if _KEYWORD_LINE.match(line):
+                return [line], lines[index + 1 :]
+            return [], lines[index:]
+    return [], []
+
+
+def _cut_trailer(lines: list[str]) -> tuple[list[str], str | None]:
+    """Without ETX the ``DDHHMM GMT Mon YY`` trailer is the last non-blank line."""
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            if _TRAILER.match(lines[index]):
+                return lines[:index], lines[index]
+            break
+    return lines, None
+
+
+def _split_heading(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The heading is the first run of lines; it ends with the line carrying `` =``."""
+    start = next((i for i, ln in enumerate(lines) if ln.strip()), len(lines))
+    for index in range(start, min(len(lines), start + _MAX_HEADING_LINES)):
+        if is_blank(lines[index]):
+            break
+        if _HEADLINE_END.search(lines[index]):
+            return lines[start : index + 1], lines[index + 1 :]
+    # No `` =`` marker: a single short first line followed by a blank is still the headline.
+    if start + 1 < len(lines) and is_blank(lines[start + 1]) and len(lines[start].strip()) < 100:
+        return lines[start : start + 1], lines[start + 1 :]
+    return [], lines[start:]
+
+
+def _read_heading(lines: list[str]) -> _Heading:
+    heading = _Heading()
+    if not lines:
+        return heading
+    lines = [*lines[:-1], _HEADLINE_END.sub("", lines[-1])]
+    content: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        value = collapse(line)
+        if not value:
+            continue
+        if _read_label_line(value, heading):
+            continue
+        content.append((index, value))
+    if len(content) >= 2 and _BYLINE.match(content[-1][1]):
+        heading.byline = content.pop()[1]
+    if not content:
+        return heading
+    end = len(content) - 1
+    start = end
+    while (
+        start > 0
+        and content[start - 1][0] == content[start][0] - 1
+        and len(content[start - 1][1]) >= _WRAP_MIN
+    ):
+        start -= 1
+    heading.headline = " ".join(text for _, text in content[start : end + 1])
+    before = [text for _, text in content[:start]]
+    if before:
+        heading.kicker = before.pop().rstrip(":").strip() or None
+        heading.keywords.extend(before)
+    return heading
+
+
+def _read_label_line(value: str, heading: _Heading) -> bool:
+    """Record a take/service label line; False when the line is not one."""
+    label = read_label(value)
+    parenthesised = _PARENTHESISED.match(value)
+    if label is None and parenthesised is None:
+        return False
+    if label is not None:
+        heading.signals.extend(label.signals)
+        if label.status == "canceled":
+            heading.status = "canceled"
+    inner = collapse(parenthesised.group("text")) if parenthesised else value
+    if label is None or ":" in inner:
+        heading.ednotes.append(inner)
+    return True
+
+
+def _cut_notebook(lines: list[str]) -> tuple[list[str], list[str]]:
+    for index, line in enumerate(lines):
+        if _NOTEBOOK.match(line):
+            return lines[:index], lines[index + 1 :]
+    return lines, []
+
+
+def _apply_notebook(item: ParsedItem, lines: list[str]) -> None:
+    """Notes to editors -> ``ednotes``; ``## Refile`` / ``## Berichtigung`` -> signals. Contacts and
+    everything after the not-for-publication rule are dropped."""
+    role: str | None = None
+    notes: list[list[str]] = []
+    for line in lines:
+        if _NOT_FOR_PUBLICATION.match(line):
+            break
+        section = _SECTION.match(line)
+        if section:
+            role = _SECTION_ROLES.get(section.group("title").strip().lower())
+            if role in {"correction", "refile"}:
+                item.signals.append(role)
+            continue
+        if role not in {"ednote", "correction"} or is_blank(line):
+            continue
+        note = _NOTE_ITEM.match(line.strip())
+        if note:
+            notes.append([note.group("text")])
+        elif notes and line.startswith(" "):
+            notes[-1].append(line)
+    item.ednotes.extend(collapse(" ".join(parts)) for parts in notes)
+
+
+def _keywords(lines: list[str]) -> list[str]:
+    words: list[str] = []
+    for line in lines:
+        words.extend(part.strip() for part in line.split("/") if part.strip())
+    return words
+
+
+def _urgency(priority: str) -> int | None:
+    value = int(priority)
+    return value if 1 <= value <= 8 else None
+
+
+def _agencies(rest: str) -> list[str]:
+    for token in reversed(rest.split()):
+        agency = _SOURCE_AGENCIES.get(token.lower())
+        if agency:
+            return [agency]
+    return []
+
+
+def _trailer_time(line: str | None) -> datetime | None:
+    """``131137 GMT Nov 13`` -> 2013-11-13 11:37 UTC; a trailer without ``GMT`` has no zone: None."""
+    if not line:
+        return None
+    match = _TRAILER.match(line.strip().split("\n")[0])
+    if not match or not match.group("gmt"):
+        return None
+    month = MONTHS.get(match.group("month").lower())
+    if month is None:
+        return None
+    return utc_datetime(
+        int(match.group("year")),
+        month,
+        int(match.group("day")),
+        int(match.group("hour")),
+        int(match.group("minute")),
+    )
+
+
+# --- AAP ZCZC ---------------------------------------------------------------------------------------
+
+
+def _parse_aap(block: list[str]) -> ParsedItem | None:
+    lines = [strip_controls(ln) for ln in block]
+    agency = lines[0].strip()[4:].strip()
+    fields: dict[str, list[str]] = {}
+    index = 1
+    while index < len(lines):
+        match = _AAP_FIELD.match(lines[index])
+        if not match:
+            break
+        role = _AAP_ROLES[match.group("marker")]
+        fields.setdefault(role, []).append(collapse(match.group("value")))
+        index += 1
+    body_lines = []
+    for line in lines[index:]:
+        if _AAP_END.match(line):
+            break
+        body_lines.append(line)
+    body = paragraphs(body_lines)
+    headline = fields.get("headline", [None])[0]
+    if not body and headline is None:
+        return None
+    return ParsedItem(
+        source_format=FORMAT,
+        headline=headline,
+        body=body,
+        agencies=[agency] if agency else [],
+        keywords=fields.get("slug", []) + fields.get("region", []),
+        subjects=fields.get("subject", []),
+        signals=[f"priority:{p}" for p in fields.get("priority", [])],
+    )
+

@@ -1,0 +1,105 @@
+"""NTB info press-release XML (``<release>``): press releases NTB distributes for companies and bodies.
+
+The body is HTML that is escaped twice (XML escaping around HTML entities: ``&amp;aring;``), so it is
+parsed as an HTML fragment after XML parsing to get real characters. ``leadtext`` is a standfirst and
+``boilerplate`` / ``contactsAsText`` / the publisher description are about the sender: none is body.
+Dates are written ``dd.MM.yyyy HH:mm`` in Norwegian local time. The credit is NTB info, the distributor;
+the publisher (the company) is the source of the text, not an agency.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml import etree
+
+from parsers.base import ParsedItem, ParseError
+from parsers.markup import html_fragment_paragraphs
+from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+
+FORMAT = "ntbinfo"
+SNIFF_ORDER = 35
+
+_Strings = Callable[[etree._Element], list[str]]
+
+_ROOT = "release"
+_MARKERS = (b"<publicationDate", b"<leadtext")
+AGENCY = "NTB info"
+_FIELDS = ("title", "body", "publicationDate", "embargo", "keywords", "longurl")
+_FIELD_XPATH: dict[str, _Strings] = {
+    name: etree.XPath(f"{name}/text()", smart_strings=False)  # type: ignore[misc]
+    for name in _FIELDS
+}
+_CAPTIONS: _Strings = etree.XPath("images/image/caption/text()", smart_strings=False)  # type: ignore[assignment]
+_LOCAL_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+_KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
+_LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
+
+
+def _local_zone() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Oslo")
+    except ZoneInfoNotFoundError:  # no tz database installed: UTC is off by 1-2 hours, not fatal
+        return UTC
+
+
+_LOCAL_ZONE = _local_zone()
+
+
+def can_parse(raw: bytes) -> bool:
+    """Root ``release`` with NTB info's ``publicationDate`` and ``leadtext`` children."""
+    try:
+        return xml_root_name(raw) == _ROOT and all(marker in raw for marker in _MARKERS)
+    except Exception:  # a sniff must never raise
+        return False
+
+
+def parse(raw: bytes) -> list[ParsedItem]:
+    root = parse_xml(raw)
+    if local_name(root) != _ROOT:
+        raise ParseError(f"not NTB info XML: root element is <{local_name(root)}>, expected <release>")
+    field = {name: _text(xpath(root)) for name, xpath in _FIELD_XPATH.items()}
+    body = html_fragment_paragraphs(field["body"])
+    if not body:
+        return []
+    captions = [c for c in (_text([c]) for c in _CAPTIONS(root)) if c]
+    return [
+        ParsedItem(
+            source_format=FORMAT,
+            guid=root.get("id") or None,
+            headline=field["title"] or None,
+            caption=captions[0] if captions else None,
+            body=body,
+            agencies=[AGENCY],
+            language=_language(root.get("lang")),
+            embargo_until=_local_date(field["embargo"]),
+            published_at=_local_date(field["publicationDate"]),
+            keywords=[k for k in _KEYWORD_SPLIT.split(field["keywords"]) if k],
+            url=field["longurl"] or None,
+        )
+    ]
+
+
+def _text(values: list[str]) -> str:
+    return " ".join(values[0].split()) if values else ""
+
+
+def _local_date(text: str) -> datetime | None:
+    """``28.09.2018 11:15`` in Oslo time, as aware UTC; ``None`` when empty or unreadable."""
+    match = _LOCAL_DATE.match(text)
+    if not match:
+        return None
+    day, month, year, hour, minute = match.groups()
+    try:
+        local = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+    except ValueError:
+        return None
+    return local.replace(tzinfo=_LOCAL_ZONE).astimezone(UTC)
+
+
+def _language(lang: str | None) -> str | None:
+    match = _LANGUAGE.match(lang.strip()) if lang else None
+    return match.group(1).lower() if match else None

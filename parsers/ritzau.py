@@ -1,0 +1,122 @@
+"""Ritzau RBNews XML (Ritzaus Bureau, Denmark): one ``<RBNews>`` story per document.
+
+The body is escaped HTML in ``<content>``; ``<subtitle>`` is a standfirst and ``<ContentShort>`` a teaser,
+neither is body. Flashes come with ``<headline i:nil="true"/>``: no headline. ``Priority`` is the item's
+own integer priority (used as urgency), ``version`` its revision. Flags in Danish: ``Annuleret``
+(withdrawn), ``Korrektion`` (correction), ``NyVersion`` (new version); ``TilRedaktionen`` is a note to the
+desk. Timestamps carry no offset and are Copenhagen local time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml import etree
+
+from parsers.base import ParsedDateline, ParsedItem, ParseError
+from parsers.dates import parse_datetime
+from parsers.markup import html_fragment_paragraphs
+from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+
+FORMAT = "ritzau"
+SNIFF_ORDER = 35
+
+_Strings = Callable[[etree._Element], list[str]]
+
+_ROOT = "RBNews"
+_MARKER = b"<NewsID>"
+_FIELDS = (
+    "NewsID", "PublishDate", "headline", "town", "origin", "version", "content", "Priority",
+    "Annuleret", "Korrektion", "NyVersion", "TilRedaktionen", "byLine", "section",
+)  # fmt: skip
+# RBNews declares no namespace (xmlns=""), so plain child names work.
+_FIELD_XPATH: dict[str, _Strings] = {
+    name: etree.XPath(f"{name}/text()", smart_strings=False)  # type: ignore[misc]
+    for name in _FIELDS
+}
+_IPTC_CODES: _Strings = etree.XPath("IPTCList/*/text()", smart_strings=False)  # type: ignore[assignment]
+_SIGNAL_FLAGS = (("Korrektion", "correction"), ("NyVersion", "update"))
+_CANCEL_FLAG = "Annuleret"
+_IPTC_CODE_DIGITS = 8  # subject codes arrive as ints: 4000000 is IPTC 04000000
+
+
+def _local_zone() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Copenhagen")
+    except ZoneInfoNotFoundError:  # no tz database installed: UTC is off by 1-2 hours, not fatal
+        return UTC
+
+
+_LOCAL_ZONE = _local_zone()
+
+
+def can_parse(raw: bytes) -> bool:
+    """Root ``RBNews`` with a ``NewsID`` child."""
+    try:
+        return xml_root_name(raw) == _ROOT and _MARKER in raw
+    except Exception:  # a sniff must never raise
+        return False
+
+
+def parse(raw: bytes) -> list[ParsedItem]:
+    root = parse_xml(raw)
+    if local_name(root) != _ROOT:
+        raise ParseError(f"not Ritzau XML: root element is <{local_name(root)}>, expected <RBNews>")
+    field = {name: _text(xpath(root)) for name, xpath in _FIELD_XPATH.items()}
+    body = html_fragment_paragraphs(field["content"])
+    canceled = _flag(field[_CANCEL_FLAG])
+    if not body and not canceled:
+        return []
+    origin = field["origin"].strip("/ ")
+    return [
+        ParsedItem(
+            source_format=FORMAT,
+            guid=field["NewsID"] or None,
+            version=_positive_int(field["version"]),
+            headline=field["headline"] or None,
+            byline=field["byLine"] or None,
+            dateline=ParsedDateline(place=field["town"]) if field["town"] else None,
+            body=body,
+            agencies=[origin] if origin else [],
+            urgency=_urgency(field["Priority"]),
+            status="canceled" if canceled else "usable",
+            published_at=_local_date(field["PublishDate"]),
+            subjects=_subjects(_IPTC_CODES(root)),
+            keywords=[field["section"]] if field["section"] else [],
+            ednotes=[field["TilRedaktionen"]] if field["TilRedaktionen"] else [],
+            signals=[signal for name, signal in _SIGNAL_FLAGS if _flag(field[name])],
+        )
+    ]
+
+
+def _text(values: list[str]) -> str:
+    return " ".join(values[0].split()) if values else ""
+
+
+def _flag(text: str) -> bool:
+    return text.lower() == "true"
+
+
+def _positive_int(text: str) -> int | None:
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+def _urgency(text: str) -> int | None:
+    value = _positive_int(text)
+    return value if value is not None and value <= 8 else None
+
+
+def _local_date(text: str) -> datetime | None:
+    value = parse_datetime(text)
+    if value is None:
+        return None
+    if any(mark in text[10:] for mark in ("Z", "+", "-")):
+        return value  # the value states its offset
+    return value.replace(tzinfo=_LOCAL_ZONE).astimezone(UTC)
+
+
+def _subjects(codes: list[str]) -> list[str]:
+    cleaned = (c.strip() for c in codes)
+    return list(dict.fromkeys(c.zfill(_IPTC_CODE_DIGITS) for c in cleaned if c.isdigit()))

@@ -1,0 +1,305 @@
+"""Saving and reading articles, raw documents and quarantine.
+
+Saving is idempotent on (story key, guid, version): the story key is the first credited agency (or the feed,
+or the format), so the same agency item arriving twice is stored once. A newer version becomes the story's
+current one; an exact duplicate body (same ``content_hash``) points at the first article that had it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from normalizers.record import ArticleRecord, Dateline, RelatedItem
+from storage.db import make_engine, migrate
+from storage.models import Article, Quarantine, RawDocument
+
+log = logging.getLogger(__name__)
+SaveResult = Literal["stored", "duplicate", "unchanged"]
+
+articles = cast(Table, Article.__table__)
+raw_documents = cast(Table, RawDocument.__table__)
+quarantine = cast(Table, Quarantine.__table__)
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("insert returned no primary key")
+    return int(key[0])
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def story_key(record: ArticleRecord) -> str:
+    """Namespace of the guid: the first agency, else the feed, else the format."""
+    return (record.agencies[0] if record.agencies else None) or record.feed or record.source_format
+
+
+@dataclass(frozen=True, slots=True)
+class SaveOutcome:
+    result: SaveResult
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineEntry:
+    id: int
+    raw_document_id: int
+    origin: str
+    feed: str | None
+    error: str
+    created_at: datetime
+
+
+def _article_values(record: ArticleRecord, raw_document_id: int | None) -> dict[str, Any]:
+    return {
+        "story_key": story_key(record),
+        "guid": record.guid,
+        "version": record.version,
+        "source_format": record.source_format,
+        "feed": record.feed,
+        "agencies": list(record.agencies),
+        "agency_tags": "".join(f"|{a}" for a in record.agencies) + "|",
+        "kicker": record.kicker,
+        "headline": record.headline,
+        "caption": record.caption,
+        "dateline": record.dateline.to_dict() if record.dateline else None,
+        "byline": record.byline,
+        "body": list(record.body),
+        "body_text": "\n\n".join(record.body),
+        "related": [r.to_dict() for r in record.related],
+        "language": record.language,
+        "urgency": record.urgency,
+        "status": record.status,
+        "embargo_until": record.embargo_until,
+        "published_at": record.published_at,
+        "updated_at": record.updated_at,
+        "subjects": list(record.subjects),
+        "keywords": list(record.keywords),
+        "content_hash": record.content_hash,
+        "raw_document_id": raw_document_id,
+    }
+
+
+def row_to_record(row: Any) -> ArticleRecord:
+    """An ``articles`` row as the contract's record."""
+    dateline = row.dateline
+    return ArticleRecord(
+        id=row.id,
+        guid=row.guid,
+        version=row.version,
+        source_format=row.source_format,
+        feed=row.feed,
+        agencies=list(row.agencies or []),
+        kicker=row.kicker,
+        headline=row.headline,
+        caption=row.caption,
+        dateline=Dateline.from_dict(dateline) if dateline else None,
+        byline=row.byline,
+        body=list(row.body or []),
+        related=[RelatedItem.from_dict(r) for r in row.related or []],
+        language=row.language,
+        urgency=row.urgency,
+        status=row.status,
+        embargo_until=row.embargo_until,
+        published_at=row.published_at,
+        updated_at=row.updated_at,
+        received_at=row.received_at,
+        subjects=list(row.subjects or []),
+        keywords=list(row.keywords or []),
+        content_hash=row.content_hash,
+        duplicate_of=row.duplicate_of,
+    )
+
+
+class Store:
+    """The article store behind one database URL; migrations are applied when it opens."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One short write transaction (SQLite allows one writer at a time: keep it brief)."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    # -- raw documents and quarantine -------------------------------------------------------------
+
+    def save_raw(
+        self,
+        conn: Connection,
+        data: bytes,
+        origin: str,
+        *,
+        feed: str | None = None,
+        source_format: str | None = None,
+    ) -> int:
+        """Keep the raw bytes (compressed) once per distinct content; return the row id."""
+        digest = hashlib.sha256(data).hexdigest()
+        existing = conn.execute(
+            select(raw_documents.c.id).where(raw_documents.c.sha256 == digest)
+        ).scalar()
+        if existing is not None:
+            return int(existing)
+        result = conn.execute(
+            insert(raw_documents).values(
+                sha256=digest,
+                size=len(data),
+                data=zlib.compress(data, 6),
+                origin=origin,
+                feed=feed,
+                source_format=source_format,
+                received_at=utcnow(),
+            )
+        )
+        return _new_id(result)
+
+    def raw_bytes(self, raw_document_id: int) -> bytes:
+        with self.engine.connect() as conn:
+            data = conn.execute(
+                select(raw_documents.c.data).where(raw_documents.c.id == raw_document_id)
+            ).scalar_one()
+        return zlib.decompress(data)
+
+    def quarantine(
+        self,
+        conn: Connection,
+        raw_document_id: int,
+        origin: str,
+        error: str,
+        *,
+        feed: str | None = None,
+    ) -> int:
+        """Record a failure for a kept raw document (the same document failing again is one entry)."""
+        open_entry = conn.execute(
+            select(quarantine.c.id).where(
+                quarantine.c.raw_document_id == raw_document_id, quarantine.c.resolved_at.is_(None)
+            )
+        ).scalar()
+        if open_entry is not None:
+            conn.execute(
+                update(quarantine).where(quarantine.c.id == open_entry).values(error=error)
+            )
+            return int(open_entry)
+        result = conn.execute(
+            insert(quarantine).values(
+                raw_document_id=raw_document_id,
+                origin=origin,
+                feed=feed,
+                error=error,
+                created_at=utcnow(),
+            )
+        )
+        return _new_id(result)
+
+    def quarantined(self, limit: int = 100) -> list[QuarantineEntry]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(quarantine)
+                .where(quarantine.c.resolved_at.is_(None))
+                .order_by(quarantine.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [
+            QuarantineEntry(r.id, r.raw_document_id, r.origin, r.feed, r.error, r.created_at)
+            for r in rows
+        ]
+
+    # -- articles ---------------------------------------------------------------------------------
+
+    def save_article(
+        self, conn: Connection, record: ArticleRecord, raw_document_id: int | None = None
+    ) -> SaveOutcome:
+        """Store ``record`` unless its (story key, guid, version) is already stored."""
+        key = story_key(record)
+        existing = conn.execute(
+            select(articles.c.id).where(
+                articles.c.story_key == key,
+                articles.c.guid == record.guid,
+                articles.c.version == record.version,
+            )
+        ).scalar()
+        if existing is not None:
+            return SaveOutcome("unchanged", int(existing))
+        newest = conn.execute(
+            select(func.max(articles.c.version)).where(
+                articles.c.story_key == key, articles.c.guid == record.guid
+            )
+        ).scalar()
+        is_current = newest is None or record.version > newest
+        duplicate_of = self._first_with_hash(conn, record)
+        values = _article_values(record, raw_document_id)
+        values.update(is_current=is_current, duplicate_of=duplicate_of, received_at=utcnow())
+        try:
+            with conn.begin_nested():
+                result = conn.execute(insert(articles).values(**values))
+        except IntegrityError:
+            # Another writer stored the same item between our check and insert.
+            stored = conn.execute(
+                select(articles.c.id).where(
+                    articles.c.story_key == key,
+                    articles.c.guid == record.guid,
+                    articles.c.version == record.version,
+                )
+            ).scalar_one()
+            return SaveOutcome("unchanged", int(stored))
+        article_id = _new_id(result)
+        if is_current and newest is not None:
+            conn.execute(
+                update(articles)
+                .where(
+                    articles.c.story_key == key,
+                    articles.c.guid == record.guid,
+                    articles.c.id != article_id,
+                )
+                .values(is_current=False)
+            )
+        return SaveOutcome("duplicate" if duplicate_of else "stored", article_id)
+
+    def _first_with_hash(self, conn: Connection, record: ArticleRecord) -> int | None:
+        """First stored article of *another* story with the same body."""
+        if not record.content_hash:
+            return None
+        first = conn.execute(
+            select(articles.c.id, articles.c.duplicate_of)
+            .where(
+                articles.c.content_hash == record.content_hash,
+                articles.c.guid != record.guid,
+            )
+            .order_by(articles.c.id)
+            .limit(1)
+        ).first()
+        if first is None:
+            return None
+        return int(first.duplicate_of or first.id)
+
+    def get(self, article_id: int) -> ArticleRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+        return row_to_record(row) if row else None
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())

@@ -1,0 +1,153 @@
+"""NITF parser: hand-written fixtures (one behaviour each) and the real NITF files of the shared corpus."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parsers import ParsedItem, ParseError, nitf
+from parsers.registry import detect_format
+from tests.fixture_check import check_fixture, fixture_cases
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+NITF_DIR = CORPUS / "nitf"
+
+
+@pytest.mark.parametrize(("document", "expected"), fixture_cases("nitf"))
+def test_fixture(document: Path, expected: Path) -> None:
+    check_fixture(document, expected)
+
+
+def _corpus_lines(prefix: str) -> list[dict[str, Any]]:
+    path = CORPUS / "expected.jsonl"
+    if not path.exists():
+        return []
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [line for line in lines if line["file"].startswith(prefix)]
+
+
+def _need_corpus() -> None:
+    if not NITF_DIR.is_dir():
+        pytest.skip(f"shared corpus not found at {NITF_DIR} (tests read it in place, never copy it)")
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+EXPECTED = _corpus_lines("nitf/")
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=[c["file"] for c in EXPECTED] or None)
+def test_corpus_expected_values(case: dict[str, Any]) -> None:
+    """Parser-level facts from expected.jsonl: headline, urgency, version, status, embargo, text."""
+    _need_corpus()
+    raw = (CORPUS / case["file"]).read_bytes()
+    assert nitf.can_parse(raw)
+    assert detect_format(raw) == "nitf"
+    items = nitf.parse(raw)
+    assert len(items) == 1
+    item = items[0]
+    assert item.headline == case["headline"]
+    assert item.urgency == case["urgency"]
+    assert item.version == case["version"]
+    assert item.status == case["status"]
+    assert (item.embargo_until is not None) == case["embargo"]
+    assert len(item.body) >= case["min_paragraphs"]
+    # The first paragraph may still start with its dateline (the normalizer strips it).
+    assert _norm(case["first_paragraph_starts"]) in _norm(item.body[0])
+    place = case["dateline_place"]
+    if place:
+        from_metadata = item.dateline.place if item.dateline else None
+        assert place == from_metadata or place.casefold() in item.body[0].casefold()
+
+
+def test_corpus_extra_files() -> None:
+    """Corpus NITF files without an expected.jsonl line, judged by hand here."""
+    _need_corpus()
+    item = _only(NITF_DIR / "cp_en_2020_invalid_fields.xml")
+    assert item.headline.startswith("Man accused of ramming gate at Rideau Hall")
+    assert item.urgency == 2  # <urgency> sits beside docdata, not inside it
+    assert item.embargo_until is None  # date.release holds an unfilled template
+    assert item.byline == "Mia Rabson and Jordan Press"
+    assert item.dateline is not None and item.dateline.place == "Ottawa, Ontario, Canada"
+    assert item.agencies == ["THE CANADIAN PRESS"]
+    assert item.body[0].startswith("OTTAWA - A Manitoba man")
+    assert item.ednotes == []  # empty ed-msg
+
+
+def test_corpus_details() -> None:
+    """Traps named in the corpus notes, checked at parser level."""
+    _need_corpus()
+    pa = _only(NITF_DIR / "pa_en_embargoed.xml")
+    assert pa.embargo_until is not None and pa.embargo_until.isoformat() == "2016-09-08T23:01:00+00:00"
+    assert pa.ednotes == ["(see also POLITICS EU) Embargoed to 0001 Friday September 9"]
+    sport = _only(NITF_DIR / "pa_en_sport_iso-8859-1.xml")
+    assert sport.body[-1].startswith("Answers:")  # the trailing "ends" sign-off is dropped
+    assert "Mark Bosnich, then of Aston Villa" in sport.body[2]
+    aap = _only(NITF_DIR / "aap_en_anpa-meta.xml")
+    assert "" not in aap.body and aap.body[-1].startswith("5. The Syrian conflict")
+    assert aap.dateline is not None and aap.dateline.place == "Sydney"
+    ntb = _only(NITF_DIR / "ntb_nb_2020_iso-8859-1.xml")
+    assert ntb.guid == "faktisk-d9cde75b-256e-4989-b6a3-b8ad27f43a5c"
+    assert ntb.ednotes[0].startswith("Dette stoffet distribuerer NTB på vegne av Faktisk.no")
+    iptc = _only(NITF_DIR / "iptc_sample_doctype_update.xml")
+    assert iptc.dateline is not None and iptc.dateline.place == "Newport News, VA"
+    assert not any("sample article" in p for p in iptc.body)  # the editors' note is not body
+    ritzau = _only(NITF_DIR / "ritzau_da_flash_iso-8859-1_crlf.xml")
+    assert ritzau.body[0].startswith("København /ritzau/: En 41-årig mand")
+    assert ritzau.agencies == ["Ritzau"]
+
+
+def _only(path: Path) -> ParsedItem:
+    items = nitf.parse(path.read_bytes())
+    assert len(items) == 1
+    return items[0]
+
+
+def _corpus_files() -> list[Path]:
+    return sorted(NITF_DIR.glob("*.xml")) if NITF_DIR.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.name)
+def test_damaged_corpus_files_raise_only_parse_error(path: Path) -> None:
+    """Truncated and byte-flipped copies either parse or raise ParseError, never anything else."""
+    raw = path.read_bytes()
+    variants = [raw[: len(raw) * k // 7] for k in range(1, 7)]
+    variants += [raw.replace(b"<", b"\xff<", 3), raw.replace(b">", b"", 1), raw[::-1]]
+    for variant in variants:
+        try:
+            items = nitf.parse(variant)
+        except ParseError as error:
+            assert error.reason
+        else:
+            assert all(isinstance(item, ParsedItem) for item in items)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xef\xbb\xbf",
+        b"<nitf",
+        b"<?xml version='1.0'?><NewsML/>",
+        b"\x00\x01\x02",
+        "<nitf>é</nitf>".encode("utf-16"),
+    ],
+)
+def test_can_parse_never_raises(raw: bytes) -> None:
+    assert nitf.can_parse(raw) in (True, False)
+
+
+def test_can_parse_sniffs_root_only() -> None:
+    assert nitf.can_parse(b"<?xml version='1.0'?>\n<!DOCTYPE nitf SYSTEM 'x.dtd'>\n<nitf><head/></nitf>")
+    assert not nitf.can_parse(b"<?xml version='1.0'?><NewsML><nitf/></NewsML>")
+
+
+def test_wrong_root_is_a_clear_error() -> None:
+    with pytest.raises(ParseError, match="root element is <NewsML>"):
+        nitf.parse(b"<NewsML><nitf/></NewsML>")
