@@ -20,6 +20,8 @@ from normalizers.record import Dateline
 _SEPARATOR = re.compile(
     r"(?:(?<=\s)|(?<=\)))(?:--|[-–—_])(?:\s+|$)|(?<=\))\.-\s*|(?<=/)[.:]\s+|(?<=\))[.:]\s+"
 )
+# ``Paris (ats afp) Les violences ...``: a known credit in brackets may end the dateline on its own.
+_BRACKET_ONLY = re.compile(r"(?<=\))\s+(?=[^\W\d_])")
 _PREFIX_CREDIT = re.compile(r"^\(([^()]{1,30})\)\s*(?:--|[-–—_])\s*")
 _TRAILING_CREDIT = re.compile(r"\s*(?:\(([^()]{1,40})\)|/([^/\s][^/]{0,20})/)\.?$")
 _HAS_DIGIT = re.compile(r"\d")
@@ -83,15 +85,21 @@ def _trailing_bare_agency(head: str) -> tuple[str, list[str]]:
 def split_dateline(paragraph: str) -> DatelineMatch | None:
     """Recognise a dateline at the start of ``paragraph``; ``None`` when there is none."""
     text = paragraph.strip()
-    agencies: list[str] = []
     prefix = _PREFIX_CREDIT.match(text)
     if prefix:
+        # ANSA puts the credit first: ``(ANSA) - Rome, October 11 - ...`` or only ``(Sports Network) - ...``.
         found = find_agencies(prefix.group(1))
         if not found:
             return None
-        agencies.extend(found)
-        text = text[prefix.end() :]
-    separator = _SEPARATOR.search(text, 0, _MAX_HEAD + 4)
+        rest = text[prefix.end() :]
+        after = _split_head(rest, list(found))
+        return after or DatelineMatch(Dateline(agencies=list(found)), rest.strip())
+    return _split_head(text, [])
+
+
+def _split_head(text: str, agencies: list[str]) -> DatelineMatch | None:
+    """Place, date and credit before the dateline's separator (dash, ``.-``, ``/AGENCY/:`` ...)."""
+    separator = _SEPARATOR.search(text, 0, _MAX_HEAD + 4) or _BRACKET_ONLY.search(text, 0, _MAX_HEAD + 4)
     if not separator:
         return None
     head, rest = text[: separator.start()].strip(), text[separator.end() :].strip()
@@ -109,7 +117,7 @@ def split_dateline(paragraph: str) -> DatelineMatch | None:
         head, bare = _trailing_bare_agency(head)
         agencies.extend(a for a in bare if a not in agencies)
     terminator = separator.group().strip()
-    if terminator in {".", ":", ".-"} and not agencies:
+    if terminator in {".", ":", ".-", ""} and not agencies:
         return None
     place, date = _split_place_date(head.rstrip(",").strip())
     if date is not None and len(date) > 25:
@@ -119,3 +127,14 @@ def split_dateline(paragraph: str) -> DatelineMatch | None:
     if place is None and (date is None or not agencies):
         return None
     return DatelineMatch(Dateline(place=place, date=date, agencies=agencies), rest)
+
+
+def find_credited_dateline(paragraphs: list[str], limit: int = 8) -> tuple[int, DatelineMatch] | None:
+    """A dateline *with* an agency credit in one of the first paragraphs (press releases open with notes and
+    bullet points before ``TORONTO, 26 mai 2020 (GLOBE NEWSWIRE) --``). Only credited datelines count here:
+    a bare ``Place -`` deep in the text is too likely to be prose."""
+    for index, paragraph in enumerate(paragraphs[:limit]):
+        found = split_dateline(paragraph)
+        if found and found.dateline.agencies and found.dateline.place:
+            return index, found
+    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from normalizers.agencies import canonical_list, parse_credit_line
-from normalizers.dateline import split_dateline
+from normalizers.dateline import find_credited_dateline, split_dateline
 from normalizers.fingerprint import content_hash, fallback_guid
 from normalizers.language import detect_language
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
@@ -36,6 +36,10 @@ def strip_dateline(body: list[str]) -> tuple[list[str], Dateline | None]:
         joined = split_dateline(f"{body[0]} {body[1]}")
         if joined and joined.rest == body[1]:
             return body[1:], joined.dateline
+    later = find_credited_dateline(body[1:])
+    if later:
+        index, found = later[0] + 1, later[1]
+        return [*body[:index], found.rest, *body[index + 1 :]], found.dateline
     return body, None
 
 

@@ -44,8 +44,8 @@ def _text_filter(store: Store, user_text: str) -> ColumnElement[bool] | None:
         return articles.c.id.in_(
             select(text("rowid"))
             .select_from(text("articles_fts"))
-            .where(text("articles_fts MATCH :q"))
-        ).params(q=match)
+            .where(text("articles_fts MATCH :q").bindparams(q=match))
+        )
     pattern = f"%{user_text.strip()}%"
     return or_(articles.c.headline.ilike(pattern), articles.c.body_text.ilike(pattern))
 

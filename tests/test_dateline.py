@@ -1,0 +1,70 @@
+"""Every dateline form DESIGN.md names, the corpus forms, and prose that must never be cut."""
+
+from __future__ import annotations
+
+import pytest
+
+from normalizers.dateline import split_dateline
+
+DATELINES = [
+    # (paragraph start, place, date, agencies, rest starts)
+    ("Moskau - Ungeachtet von", "Moskau", None, [], "Ungeachtet"),
+    ("Moskau (AFP) - Russland will", "Moskau", None, ["AFP"], "Russland"),
+    ("Berlin (dpa) - Die Regierung", "Berlin", None, ["dpa"], "Die Regierung"),
+    ("München/London – Die Bank", "München/London", None, [], "Die Bank"),
+    ("Montreal (dpa) - Mit seinem", "Montreal", None, ["dpa"], "Mit seinem"),
+    ("Frankfurt (dpa-AFX) - Die Aktie", "Frankfurt", None, ["dpa-AFX"], "Die Aktie"),
+    ("Genf (Reuters) - Die UN", "Genf", None, ["Reuters"], "Die UN"),
+    ("Rom (KNA) - Papst Franziskus", "Rom", None, ["KNA"], "Papst"),
+    ("Hannover (epd) - Die Landeskirche", "Hannover", None, ["epd"], "Die Landeskirche"),
+    ("WASHINGTON (AP) — The president", "WASHINGTON", None, ["AP"], "The president"),
+    ("PARIS, 28 sept 2016 (AFP) - Le gouvernement", "PARIS", "28 sept 2016", ["AFP"], "Le gouv"),
+    ("LONDON, Sept 28 (Reuters) - Britain's", "LONDON", "Sept 28", ["Reuters"], "Britain"),
+    ("FORT WASHINGTON, Pa. (AP) _ Nutrisystem", "FORT WASHINGTON, Pa.", None, ["AP"], "Nutri"),
+    ("Nueva Delhi, 21 ene (EFE).- Una pareja", "Nueva Delhi", "21 ene", ["EFE"], "Una pareja"),
+    ("MOSCOW, January 21. /TASS/. The Kremlin", "MOSCOW", "January 21", ["TASS"], "The Kremlin"),
+    ("København /ritzau/: En 41-årig", "København", None, ["Ritzau"], "En 41"),
+    ("(ANSA) - Rome, October 11 - Italian", "Rome", "October 11", ["ANSA"], "Italian"),
+    ("SAITAMA, Japan, Dec. 9 Kyodo - Urawa", "SAITAMA, Japan", "Dec. 9", ["Kyodo"], "Urawa"),
+    ("TORONTO, 26 mai 2020 (GLOBE NEWSWIRE) -- Le", "TORONTO", "26 mai 2020", ["GlobeNewswire"], "Le"),
+    ("Jan 3 (Reuters) - Flooding", None, "Jan 3", ["Reuters"], "Flooding"),
+    ("ROSCOE, South Dakota (AP) — Robert", "ROSCOE, South Dakota", None, ["AP"], "Robert"),
+    ("Wien (APA/dpa) - Das Filmfest", "Wien", None, ["APA", "dpa"], "Das Filmfest"),
+    ("Paris (ats afp) - Le ministre", "Paris", None, ["ATS", "AFP"], "Le ministre"),
+    ("San Diego (tca/dpa) - The Chiefs", "San Diego", None, ["TCA", "dpa"], "The Chiefs"),
+    ("MADRID, 21 Nov. 2024 (Europa Press) - El primer", "MADRID", "21 Nov. 2024", ["Europa Press"], "El"),
+    ("لندن (أ ف ب) - أعرب", "لندن", None, ["AFP"], "أعرب"),
+    ("Paris (ats afp) Les violences", "Paris", None, ["ATS", "AFP"], "Les violences"),
+    ("(Sports Network) - With the Phillies", None, None, ["Sports Network"], "With the"),
+    ("القدس, 25-11-2023 (أ ف ب) - وصل", "القدس", "25-11-2023", ["AFP"], "وصل"),
+]
+
+
+@pytest.mark.parametrize(("text", "place", "date", "agencies", "rest"), DATELINES, ids=[d[0][:30] for d in DATELINES])
+def test_dateline_forms(text: str, place: str | None, date: str | None, agencies: list[str], rest: str) -> None:
+    found = split_dateline(text)
+    assert found is not None
+    assert found.dateline.place == place
+    assert found.dateline.date == date
+    assert found.dateline.agencies == agencies
+    assert found.rest.startswith(rest)
+
+
+PROSE = [
+    "Die Regierung - so hieß es - will sparen.",
+    "Mehr als 100 Menschen - darunter Kinder - starben.",
+    "Er sagte: Das ist gut.",
+    "Im Januar - so der Bericht - stieg die Zahl.",
+    "Paris. Der Präsident hat gesprochen.",
+    "Es reagierte damit auf die Drohung Washingtons.",
+    "Bundesverfassungsgericht entscheidet: NPD wird nicht verboten",
+    "The company - which was founded in 1990 - said.",
+    "Landquart (GR) - Ein Taureau",
+    "Die Partei (SPD) Die Mitglieder stimmten ab.",  # unknown bracket content is no agency credit
+    "",
+]
+
+
+@pytest.mark.parametrize("text", PROSE)
+def test_prose_is_never_cut(text: str) -> None:
+    assert split_dateline(text) is None
