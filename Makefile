@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/wiredesk demo
+	$(BIN)/wiredesk run --demo
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,18 +1,95 @@
-"""Runtime settings. Environment variables (``WIREDESK_*``) override the defaults."""
+"""Runtime settings: defaults, then an optional TOML file, then ``WIREDESK_*`` environment variables.
+
+| setting | environment | default |
+|---|---|---|
+| db_url | WIREDESK_DB_URL | sqlite:///var/wiredesk.db |
+| feeds_file | WIREDESK_FEEDS | config/feeds.toml |
+| desk_host / desk_port | WIREDESK_DESK_HOST / WIREDESK_DESK_PORT | 127.0.0.1 / 8080 |
+| max_document_bytes | WIREDESK_MAX_DOCUMENT_BYTES | 32 MiB |
+| connect_timeout / read_timeout / total_timeout | WIREDESK_CONNECT_TIMEOUT ... | 10 / 30 / 120 s |
+| max_redirects | WIREDESK_MAX_REDIRECTS | 5 |
+| retries | WIREDESK_RETRIES | 3 |
+| backoff_cap | WIREDESK_BACKOFF_CAP | 3600 s |
+| settle_seconds | WIREDESK_SETTLE_SECONDS | 2 s (drop-folder files younger than this are still being written) |
+
+The settings file is ``WIREDESK_CONFIG`` (default ``config/wiredesk.toml`` when it exists), with the same
+keys at top level.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from config.feeds import ConfigError
 
 DEFAULT_DB_URL = "sqlite:///var/wiredesk.db"
+DEFAULT_CONFIG = Path("config/wiredesk.toml")
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_url: str = DEFAULT_DB_URL
+    feeds_file: Path = Path("config/feeds.toml")
+    desk_host: str = "127.0.0.1"
+    desk_port: int = 8080
+    max_document_bytes: int = 32 * 1024 * 1024
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 120.0
+    max_redirects: int = 5
+    retries: int = 3
+    backoff_cap: float = 3600.0
+    settle_seconds: float = 2.0
+    user_agent: str = "wiredesk/0.1 (+https://github.com/wiredesk; wire ingest)"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Defaults, the settings file, then environment variables (each later source wins)."""
         env = os.environ if environ is None else environ
-        return cls(db_url=env.get("WIREDESK_DB_URL") or DEFAULT_DB_URL)
+        settings = cls()
+        config_path = Path(env["WIREDESK_CONFIG"]) if env.get("WIREDESK_CONFIG") else DEFAULT_CONFIG
+        if env.get("WIREDESK_CONFIG") or config_path.exists():
+            settings = settings._merge(_read_toml(config_path), str(config_path))
+        overrides = {
+            f.name: env[f"WIREDESK_{f.name.upper()}"]
+            for f in fields(cls)
+            if env.get(f"WIREDESK_{f.name.upper()}")
+        }
+        if env.get("WIREDESK_FEEDS"):
+            overrides["feeds_file"] = env["WIREDESK_FEEDS"]
+        return settings._merge(overrides, "environment")
+
+    def _merge(self, values: dict[str, Any], origin: str) -> Settings:
+        known = {f.name: f for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(
+                    origin, None, key, f"unknown setting (known: {', '.join(sorted(known))})"
+                )
+            current = getattr(self, key)
+            try:
+                if isinstance(current, bool):
+                    changes[key] = str(value).lower() in {"1", "true", "yes"}
+                elif isinstance(current, Path):
+                    changes[key] = Path(str(value))
+                else:
+                    changes[key] = type(current)(value)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(
+                    origin, None, key, f"want a {type(current).__name__}: {value!r}"
+                ) from exc
+        return replace(self, **changes)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, None, None, f"cannot read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, None, f"not valid TOML: {exc}") from exc

@@ -10,17 +10,22 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from config.feeds import ConfigError, FeedConfig, load_feeds
 from config.settings import Settings
+from ingest.demo import DEMO_DOCUMENTS, DEMO_INBOX, DemoSeeder
 from ingest.files import iter_files
+from ingest.health import feeds_table
 from ingest.logsetup import configure_logging
 from ingest.pipeline import IngestSummary, ingest_document, parse_records
+from ingest.poller import FeedPoller
+from ingest.service import WireService
 from normalizers.record import ArticleRecord
 from parsers import ParseError, format_names
+from storage.feeds import all_states
 from storage.search import ArticleQuery, search
 from storage.store import Store
 
 log = logging.getLogger("wiredesk")
-DEMO_DIR = Path(__file__).resolve().parent.parent / "config" / "demo"
 _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -177,19 +182,68 @@ def _render(record: ArticleRecord) -> str:
     return "\n".join(lines).rstrip()
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Ingest the bundled demo documents into the configured store and list what is there."""
+def _load_feeds(settings: Settings) -> list[FeedConfig]:
+    return load_feeds(settings.feeds_file, format_names())
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The service: every enabled feed on its schedule until SIGTERM/SIGINT."""
     settings = Settings.from_env()
+    feeds = _load_feeds(settings)
     store = Store.open(settings.db_url)
+    service = WireService(store, settings, feeds)
+    seeder = DemoSeeder(DEMO_DOCUMENTS, DEMO_INBOX, service.stopping) if args.demo else None
+    log.warning(
+        "wiredesk service running",
+        extra={
+            "feeds": len(service.feeds),
+            "store": settings.db_url,
+            "feeds_file": str(settings.feeds_file),
+        },
+    )
     try:
-        summary = ingest_paths(store, [DEMO_DIR])
-        print(f"demo documents from {DEMO_DIR}: {summary.line()}")
-        print(f"store: {settings.db_url}\n")
-        for record in search(store, ArticleQuery(limit=args.limit, include_all=True)):
-            print(_line(record))
+        if seeder:
+            seeder.start()
+        return service.run_until_stopped()
     finally:
         store.close()
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    feeds = _load_feeds(settings)
+    store = Store.open(settings.db_url)
+    try:
+        states = all_states(store)
+    finally:
+        store.close()
+    print(feeds_table(feeds, states))
     return 0
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    feeds = {feed.name: feed for feed in _load_feeds(settings)}
+    if args.name not in feeds:
+        print(
+            f"wiredesk: no feed named {args.name!r} (known: {', '.join(feeds) or 'none'})",
+            file=sys.stderr,
+        )
+        return 2
+    store = Store.open(settings.db_url)
+    poller = FeedPoller(store, settings)
+    try:
+        outcome = poller.poll(feeds[args.name])
+    finally:
+        poller.fetcher.close()
+        store.close()
+    print(
+        f"{outcome.feed}: {outcome.status}, {outcome.documents} documents, {outcome.new} new, "
+        f"{outcome.duplicates} duplicates, {outcome.unchanged} unchanged, {outcome.quarantined} quarantined, "
+        f"{outcome.bytes} bytes, {outcome.ms:.0f} ms"
+        + (f" — {outcome.error}" if outcome.error else "")
+    )
+    return 1 if outcome.failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,7 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Wire-agency ingestion: parse, normalize, dedup and store agency copy.",
         epilog="The store is chosen by WIREDESK_DB_URL (default sqlite:///var/wiredesk.db).",
     )
-    parser.add_argument("--log-level", default="WARNING", help="logging level (default WARNING)")
+    parser.add_argument(
+        "--log-level", default=None, help="logging level (default INFO for run, else WARNING)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("parse", help="print one JSON record per line; stores nothing")
@@ -228,18 +284,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
 
-    p = commands.add_parser("demo", help="ingest the bundled demo documents and list the store")
-    p.add_argument("--limit", type=int, default=30)
-    p.set_defaults(func=cmd_demo)
+    p = commands.add_parser(
+        "run", help="the service: poll every feed on its schedule (SIGTERM stops)"
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="also drip the bundled demo documents into var/demo-inbox",
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = commands.add_parser("feeds", help="table of configured feeds and their health")
+    p.set_defaults(func=cmd_feeds)
+
+    p = commands.add_parser("poll", help="poll one feed now")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_poll)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(args.log_level)
+    configure_logging(args.log_level or ("INFO" if args.command == "run" else "WARNING"))
     try:
         return int(args.func(args))
+    except ConfigError as exc:
+        print(f"wiredesk: configuration error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

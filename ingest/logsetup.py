@@ -33,3 +33,5 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # APScheduler logs every job start and end at INFO; our poll line says what matters.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))

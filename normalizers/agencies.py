@@ -129,8 +129,15 @@ def parse_credit_line(line: str) -> list[str] | None:
     return agencies
 
 
+_COMPANY = re.compile(
+    r"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Solutions|Limited|S\.A|B\.V|Pty|PLC)\b\.?",
+    re.IGNORECASE,
+)
+
+
 def canonical_list(names: list[str]) -> list[str]:
-    """Canonicalise metadata credits (``"dpa/AFP"`` -> ``["dpa", "AFP"]``); unknown names kept as given."""
+    """Canonicalise metadata credits (``"dpa/AFP"`` -> ``["dpa", "AFP"]``). Unknown names are kept as given,
+    except company names (``XML Team Solutions, Inc.``): a distributor or rights holder is not a credit."""
     result: dict[str, None] = {}
     for name in names:
         if not name or not name.strip():
@@ -139,6 +146,6 @@ def canonical_list(names: list[str]) -> list[str]:
         if known:
             for agency in known:
                 result.setdefault(agency, None)
-        else:
+        elif not _COMPANY.search(name):
             result.setdefault(" ".join(name.split()), None)
     return list(result)

@@ -99,7 +99,9 @@ def split_dateline(paragraph: str) -> DatelineMatch | None:
 
 def _split_head(text: str, agencies: list[str]) -> DatelineMatch | None:
     """Place, date and credit before the dateline's separator (dash, ``.-``, ``/AGENCY/:`` ...)."""
-    separator = _SEPARATOR.search(text, 0, _MAX_HEAD + 4) or _BRACKET_ONLY.search(text, 0, _MAX_HEAD + 4)
+    separator = _SEPARATOR.search(text, 0, _MAX_HEAD + 4) or _BRACKET_ONLY.search(
+        text, 0, _MAX_HEAD + 4
+    )
     if not separator:
         return None
     head, rest = text[: separator.start()].strip(), text[separator.end() :].strip()
@@ -129,7 +131,9 @@ def _split_head(text: str, agencies: list[str]) -> DatelineMatch | None:
     return DatelineMatch(Dateline(place=place, date=date, agencies=agencies), rest)
 
 
-def find_credited_dateline(paragraphs: list[str], limit: int = 8) -> tuple[int, DatelineMatch] | None:
+def find_credited_dateline(
+    paragraphs: list[str], limit: int = 8
+) -> tuple[int, DatelineMatch] | None:
     """A dateline *with* an agency credit in one of the first paragraphs (press releases open with notes and
     bullet points before ``TORONTO, 26 mai 2020 (GLOBE NEWSWIRE) --``). Only credited datelines count here:
     a bare ``Place -`` deep in the text is too likely to be prose."""

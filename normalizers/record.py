@@ -12,10 +12,6 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 Status = Literal["usable", "withheld", "canceled"]
-SOURCE_FORMATS = (
-    "text", "html", "rss", "atom", "newsml12", "newsmlg2", "nitf", "iptc7901", "anpa1312",
-    "digitalwires", "ninjs",
-)  # fmt: skip
 
 
 @dataclass(slots=True)

@@ -13,13 +13,14 @@ declaring entities are refused before either reader runs.
 
 from __future__ import annotations
 
+import calendar
 import html
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import feedparser
 from feedparser.datetimes import _parse_date as feedparser_date
@@ -33,7 +34,8 @@ from parsers.markup import element_paragraphs, element_text, html_fragment_parag
 from parsers.xmlsafe import local_name, parse_xml, xml_root_name
 
 FeedKind = Literal["rss", "atom"]
-TextKind = Literal["text", "html", "guess"]  # guess: RSS titles, HTML only if they look like it
+# guess: RSS titles, HTML only if they look like it; xhtml: an element holding real XHTML.
+TextKind = Literal["text", "html", "guess", "xhtml"]
 
 ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -50,7 +52,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RDF_ABOUT = f"{{{RDF}}}about"
 
 _ATOM_NAMESPACES = (ATOM10.encode(), ATOM03.encode())
-_RDF_FEED_MARKERS = re.compile(rb"purl\.org/rss/1\.0|my\.netscape\.com/rdf/simple|<(?:\w+:)?channel\b")
+_RDF_FEED_MARKERS = re.compile(
+    rb"purl\.org/rss/1\.0|my\.netscape\.com/rdf/simple|<(?:\w+:)?channel\b"
+)
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
@@ -61,10 +65,27 @@ _NAME_THEN_EMAIL = re.compile(r"^(?P<name>[^()<]+?)\s*[(<](?:mailto:)?\S+@\S+[)>
 _BARE_EMAIL = re.compile(r"^(?:mailto:)?\S+@\S+$")
 # Agency feeds (APA) put the editors' sign-off initials in <author>: "wh", "tb/beg". Not a byline.
 _SIGN_OFF = re.compile(r"^[a-z]{2,4}(?:/[a-z]{2,4})*$")
+_VOID_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _ATOM_TEXT_KINDS: dict[str, TextKind] = {
     "text": "text", "text/plain": "text",
-    "html": "html", "text/html": "html", "xhtml": "html", "application/xhtml+xml": "html",
+    "html": "html", "text/html": "html", "xhtml": "xhtml", "application/xhtml+xml": "xhtml",
 }  # fmt: skip
 
 # C1 controls are cp1252 punctuation stored as code points (U+0092 for ’): "demoronise" them.
@@ -73,7 +94,25 @@ _CP1252_C1 = {
     code: bytes([code]).decode("cp1252", errors="ignore") or None for code in range(0x80, 0xA0)
 }
 # UTF-8 read as cp1252 ("â€™", "Ã©"): a lead byte char followed by a continuation byte char.
-_MOJIBAKE = re.compile("[\u00c2\u00c3\u00e2][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")  # noqa: E501
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3\u00e2][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+# RFC 822 dates written with local day and month names (pt, es, fr, de, it, nl feeds).
+_LOCAL_DATE = re.compile(
+    r"^\s*(?:[^\W\d]+\.?,?\s+)?(?P<day>\d{1,2})\.?\s+(?P<month>[^\W\d]+\.?)\s+(?P<rest>\d{4}\b.*)$"
+)
+_LOCAL_MONTHS = {
+    name: english
+    for english, names in {
+        "Jan": "jan janv jän ene gen genn", "Feb": "fev fév févr feb febr",
+        "Mar": "mar mär märz mars marz", "Apr": "abr avr apr", "May": "mai mag may mei",
+        "Jun": "jun juin giu", "Jul": "jul juil lug", "Aug": "ago aoû août aug",
+        "Sep": "set sept sep", "Oct": "out oct okt ott", "Nov": "nov",
+        "Dec": "dez déc dic dec",
+    }.items()
+    for name in names.split()
+}  # fmt: skip
 
 _RSS_ITEMS = etree.XPath(
     "./*[local-name()='item'] | ./*[local-name()='channel']/*[local-name()='item']"
@@ -146,7 +185,9 @@ def _refuse_unsafe(raw: bytes) -> None:
     head = raw[: 64 * 1024]
     doctype = head.find(b"<!DOCTYPE")
     if doctype >= 0 and _ENTITY_DECLARATION.search(head, doctype):
-        raise ParseError("feed declares entities in its DOCTYPE; refused (entity expansion is unsafe)")
+        raise ParseError(
+            "feed declares entities in its DOCTYPE; refused (entity expansion is unsafe)"
+        )
 
 
 def _checked_count(count: int) -> None:
@@ -168,7 +209,7 @@ def items_from_tree(root: etree._Element) -> list[ParsedItem]:
 
 
 def _rss_items(root: etree._Element) -> list[ParsedItem]:
-    channels = _RSS_CHANNEL(root)
+    channels = _elements(_RSS_CHANNEL, root)
     channel = channels[0] if channels else None
     feed_language = _first_language(
         [_child_text(channel, "language"), _child_text(channel, f"{{{DC}}}language")]
@@ -176,7 +217,7 @@ def _rss_items(root: etree._Element) -> list[ParsedItem]:
         else []
     )
     inherited = _xml_lang(channel) or _xml_lang(root)
-    elements = _RSS_ITEMS(root)
+    elements = _elements(_RSS_ITEMS, root)
     _checked_count(len(elements))
     items = []
     for element in elements:
@@ -189,7 +230,7 @@ def _rss_items(root: etree._Element) -> list[ParsedItem]:
 
 def _atom_items(root: etree._Element) -> list[ParsedItem]:
     inherited = _xml_lang(root)
-    elements = _ATOM_ENTRIES(root)
+    elements = _elements(_ATOM_ENTRIES, root)
     _checked_count(len(elements))
     items = []
     for element in elements:
@@ -197,6 +238,16 @@ def _atom_items(root: etree._Element) -> list[ParsedItem]:
         entry.language = _first_language([entry.language, _xml_lang(element), inherited])
         items.append(map_entry(entry, "atom", None))
     return items
+
+
+def _elements(xpath: etree.XPath, root: etree._Element) -> list[etree._Element]:
+    found = xpath(root)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
+
+
+def _itertext(element: etree._Element) -> Iterator[str]:
+    """Typed ``itertext``: on a tree parsed from text lxml yields ``str`` only."""
+    return cast("Iterator[str]", element.itertext())
 
 
 Handler = Callable[[RawEntry, etree._Element], None]
@@ -214,7 +265,7 @@ def _read_entry(element: etree._Element, handlers: dict[str, Handler]) -> RawEnt
 
 
 def _text_of(element: etree._Element) -> str:
-    return "".join(element.itertext()).strip()
+    return "".join(_itertext(element)).strip()
 
 
 def _attribute(element: etree._Element, name: str) -> str | None:
@@ -232,18 +283,44 @@ def _xml_lang(element: etree._Element | None) -> str | None:
 
 
 def _markup(element: etree._Element, kind: TextKind) -> Text:
-    """Escaped or CDATA HTML arrives as text; inline (X)HTML arrives as child elements."""
-    if len(element) and kind != "text":
-        return Text(element, "html")
-    return Text(element.text or "" if kind != "text" else "".join(element.itertext()), kind)
+    """Escaped or CDATA HTML arrives as text; unescaped tags arrive as child elements among that text."""
+    if kind == "text":
+        return Text("".join(_itertext(element)), kind)
+    return Text(_html_source(element) if len(element) else element.text or "", kind)
+
+
+def _html_source(element: etree._Element) -> str:
+    """Inner HTML of a mixed element: text nodes are HTML source as written, elements become tags again.
+
+    Matches feedparser: ``<description>&amp;lt;b&amp;gt; <p>x</p></description>`` is the HTML
+    ``&lt;b&gt; <p>x</p>``, whose reader sees a literal ``<b>``.
+    """
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            name = local_name(child)
+            attributes = "".join(
+                f' {_attribute_name(str(key))}="{html.escape(str(value))}"'
+                for key, value in child.attrib.items()
+            )
+            parts.append(f"<{name}{attributes}>")
+            if name.lower() not in _VOID_TAGS:
+                parts.append(_html_source(child))
+                parts.append(f"</{name}>")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _attribute_name(clark: str) -> str:
+    return clark.rsplit("}", 1)[-1]
 
 
 def _atom_text(element: etree._Element) -> Text:
     declared = (element.get("type") or "text").strip().lower()
     kind = _ATOM_TEXT_KINDS.get(declared, "html")
-    if declared in ("xhtml", "application/xhtml+xml"):
+    if kind == "xhtml":
         div = element.find(f"{{{XHTML}}}div")
-        return Text(div if div is not None else element, "html")
+        return Text(div if div is not None else element, kind)
     return _markup(element, kind)
 
 
@@ -412,22 +489,26 @@ def _fp_text(detail: Any, kind: FeedKind, rss_kind: TextKind) -> Text | None:
 
 
 def _entry_from_feedparser(e: Any, kind: FeedKind) -> RawEntry:
-    guid_is_link = bool(e.get("guidislink"))
-    contents = e.get("content") or []
-    details = [*contents, e.get("summary_detail"), e.get("title_detail")]
+    """``dict.get``, not ``e.get``: FeedParserDict answers ``updated`` with ``published`` when absent."""
+    get = dict.get
+    guid = get(e, "id") or None
+    link = get(e, "link") or None
+    link_from_guid = bool(get(e, "guidislink")) and link == guid
+    contents = get(e, "content") or []
+    details = [*contents, get(e, "summary_detail"), get(e, "title_detail")]
     return RawEntry(
-        guid=e.get("id") or None,
-        guid_is_link=guid_is_link and kind == "rss",
-        link=None if guid_is_link else e.get("link") or None,
-        original_link=e.get("feedburner_origlink") or None,
-        title=_fp_text(e.get("title_detail"), kind, "guess"),
+        guid=guid,
+        guid_is_link=link_from_guid and kind == "rss",
+        link=None if link_from_guid else link,
+        original_link=get(e, "feedburner_origlink") or None,
+        title=_fp_text(get(e, "title_detail"), kind, "guess"),
         content=_fp_text(contents[0], kind, "html") if contents else None,
-        summary=_fp_text(e.get("summary_detail"), kind, "html"),
-        published=e.get("published") or None,
-        updated=e.get("updated") or None,
-        created=e.get("created") or None,
-        authors=[str(a.get("name") or "") for a in e.get("authors") or []],
-        tags=[str(t.get("term") or t.get("label") or "") for t in e.get("tags") or []],
+        summary=_fp_text(get(e, "summary_detail"), kind, "html"),
+        published=get(e, "published") or None,
+        updated=get(e, "updated") or None,
+        created=get(e, "created") or None,
+        authors=[str(a.get("name") or "") for a in get(e, "authors") or []],
+        tags=[str(t.get("term") or t.get("label") or "") for t in get(e, "tags") or []],
         language=_first_language([d.get("language") for d in details if d]),
     )
 
@@ -478,7 +559,7 @@ def _body(entry: RawEntry) -> list[str]:
 
 def _paragraphs(text: Text) -> list[str]:
     if isinstance(text.value, etree._Element):
-        found = element_paragraphs(text.value)
+        found = element_paragraphs(text.value)  # Atom xhtml: real elements, real text
     elif text.kind == "text":
         found = _plain_paragraphs(text.value)
     else:
@@ -546,8 +627,24 @@ def _date(text: str | None) -> datetime | None:
     parsed = parse_datetime(text)
     if parsed is not None:
         return parsed
+    localized = _localized_rfc822(text)
+    parsed = parse_datetime(localized) if localized else None
+    if parsed is not None:
+        return parsed
     struct = feedparser_date(text)
-    return datetime(*struct[:6], tzinfo=UTC) if struct else None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(struct), UTC) if struct else None
+    except (OverflowError, ValueError, OSError):
+        return None  # placeholder years (0000, 99999) are no date, not a crash
+
+
+def _localized_rfc822(text: str) -> str | None:
+    """``Seg, 24 Set 2018 19:42:40 -0300`` (UOL) -> ``24 Sep 2018 19:42:40 -0300``: month names as data."""
+    match = _LOCAL_DATE.match(text)
+    if not match:
+        return None
+    month = _LOCAL_MONTHS.get(match.group("month").lower().rstrip("."))
+    return f"{match.group('day')} {month} {match.group('rest')}" if month else None
 
 
 def _is_web_url(value: str | None) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from parsers.base import ParseError, ParsedDateline
+from parsers.base import ParsedDateline, ParseError
 from parsers.encoding import decode_bytes, strip_bom
 from parsers.limits import MAX_DOCUMENT_BYTES, MAX_ITEMS_PER_DOCUMENT
 
@@ -51,7 +51,9 @@ def load_json(raw: bytes, what: str) -> Any:
 
 def check_item_count(count: int, what: str) -> None:
     if count > MAX_ITEMS_PER_DOCUMENT:
-        raise ParseError(f"{what} document holds {count} items, over the limit of {MAX_ITEMS_PER_DOCUMENT}")
+        raise ParseError(
+            f"{what} document holds {count} items, over the limit of {MAX_ITEMS_PER_DOCUMENT}"
+        )
 
 
 def text(value: Any) -> str | None:
@@ -104,7 +106,7 @@ def class_xpath(*classes: str) -> str:
     return " or ".join(_CLASS_TEMPLATE.format(name) for name in classes)
 
 
-def html_root(markup: str | None) -> etree._Element | None:
+def html_root(markup: str | None) -> lxml.html.HtmlElement | None:
     """Parse an HTML body held in a JSON string: a fragment under a ``div``, or a whole document's
     ``body``. ``None`` when there is nothing to parse. lxml's HTML parser never fetches anything."""
     if not markup or not markup.strip():
@@ -113,16 +115,26 @@ def html_root(markup: str | None) -> etree._Element | None:
         if _HTML_DOCUMENT.match(markup):
             document = lxml.html.document_fromstring(markup)
             body = document.find("body")
-            return body if body is not None else document
-        return lxml.html.fragment_fromstring(markup, create_parent="div")
+            root = body if body is not None else document
+        else:
+            root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
         return None
+    return root if isinstance(root, lxml.html.HtmlElement) else None
 
 
-def drop_elements(elements: list[Any]) -> None:
+def select(xpath: etree.XPath, root: etree._Element) -> list[lxml.html.HtmlElement]:
+    """The HTML elements a compiled XPath finds (strings and numbers it might return are ignored)."""
+    found = xpath(root)
+    if not isinstance(found, list):
+        return []
+    return [element for element in found if isinstance(element, lxml.html.HtmlElement)]
+
+
+def drop_elements(elements: list[lxml.html.HtmlElement]) -> None:
     """Remove elements from their tree, keeping the text that follows each (its tail)."""
     for element in elements:
-        if isinstance(element, lxml.html.HtmlElement) and element.getparent() is not None:
+        if element.getparent() is not None:
             element.drop_tree()
 
 

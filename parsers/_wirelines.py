@@ -13,16 +13,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from parsers.base import ParseError
 from parsers.encoding import decode_bytes
+from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 
-SOH, STX, ETX, EOT, SYN = "\x01", "\x02", "\x03", "\x04", "\x16"
+SOH, STX, ETX = "\x01", "\x02", "\x03"
 
 # C0 controls (tab and newline kept) and DEL. C1 is left alone: in decoded text it is almost always a
 # windows-1252 character the normalizer restores (``\x92`` -> ``’``).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_ENDS = re.compile(r"\r\n?")
 _WHITESPACE = re.compile(r"\s+")
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-+*•]|\d{1,2}[.)])[ \t]+\S")
+# Only ``+ * •`` bullets: a wrapped line may well start with ``- `` or ``2.`` (``2. Bundesliga``).
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)[+*•][ \t]+\S")
 _INDENT = re.compile(r"^(?:\t|[ ]{2,})")
 
 
@@ -88,6 +91,12 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
         current.append(line)
     flush()
     return result
+
+
+def check_count(fmt: str, count: int, unit: str) -> None:
+    """Refuse documents with more messages than one document may hold, before parsing them."""
+    if count > MAX_ITEMS_PER_DOCUMENT:
+        raise ParseError(f"{fmt}: {count} {unit}, over the limit of {MAX_ITEMS_PER_DOCUMENT}")
 
 
 def split_blocks(lines: list[str], starts: re.Pattern[str]) -> Iterator[list[str]]:

@@ -19,6 +19,7 @@ from parsers._wirelines import (
     ETX,
     SOH,
     STX,
+    check_count,
     collapse,
     decode_text,
     is_blank,
@@ -28,7 +29,6 @@ from parsers._wirelines import (
     utc_datetime,
 )
 from parsers.base import ParsedItem, ParseError
-from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 
 FORMAT = "anpa1312"
 SNIFF_ORDER = 65
@@ -43,7 +43,8 @@ _HEADER = re.compile(
 )
 _BODY_LINE = re.compile(r"^(?:\t[ ]*|[ ]{3,})\S")
 _EDNOTE = re.compile(
-    r"^(?:Eds?:|Editors?:|EDITOR'?S NOTE|Editor'?s Note|AP Photos?\b|With AP Photos?\b|AP Video\b)"
+    r"^(?:Eds?:|Editors?:|EDITOR'?S NOTE|Editor'?s Note|With AP Photos?\b|AP Video\b"
+    r"|AP Photos? [A-Z]{2,}\d)"
 )
 _END = re.compile(r"^\^?END<?\s*$")
 _SEPARATOR = re.compile(r"^_{3,}$")
@@ -93,6 +94,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
     chunks = text.split(SOH)[1:]
     if not chunks:
         raise ParseError("anpa1312: no SOH-framed message found")
+    check_count(FORMAT, len(chunks), "messages")
     items: list[ParsedItem] = []
     recognised = 0
     for chunk in chunks:
@@ -108,8 +110,6 @@ def parse(raw: bytes) -> list[ParsedItem]:
             "anpa1312: no message has an ANPA header line like 'r a BC-US--Slug 11-13 1693' "
             "on the line after SOH"
         )
-    if len(items) > MAX_ITEMS_PER_DOCUMENT:
-        raise ParseError(f"anpa1312: {len(items)} messages, over the limit {MAX_ITEMS_PER_DOCUMENT}")
     return items
 
 
@@ -130,15 +130,18 @@ class _Message:
     def read(cls, chunk: str) -> _Message | None:
         """Split one SOH chunk into its header and text lines; None when it is not an ANPA message."""
         text, _, trailer = chunk.partition(ETX)
-        before, _, after = text.partition(STX)
-        pre = [ln for ln in before.split("\n") if ln.strip()]
-        if len(pre) < 2:
+        before, has_stx, after = text.partition(STX)
+        pre = before.split("\n")
+        filled = [i for i, ln in enumerate(pre) if ln.strip()]
+        if len(filled) < 2:
             return None
-        header = _HEADER.match(collapse(strip_controls(pre[1])))
+        header = _HEADER.match(collapse(strip_controls(pre[filled[1]])))
         if header is None:
             return None
-        source = next(s for s in _SOURCES if s.service_line.search(pre[0]))
-        lines = strip_controls(after).split("\n")
+        source = next(s for s in _SOURCES if s.service_line.search(pre[filled[0]]))
+        # Without STX (stripped in transit) the text simply follows the header line.
+        text_part = after if has_stx else "\n".join(pre[filled[1] + 1 :])
+        lines = strip_controls(text_part).split("\n")
         return cls(source, header, lines, strip_controls(trailer))
 
     def item(self) -> ParsedItem | None:

@@ -26,7 +26,7 @@ _Strings = Callable[[etree._Element], list[str]]
 
 _ROOT = "Publish"
 _MARKER = b"<ContentItem"
-_ITEMS = etree.XPath("ContentItem")
+_ITEMS: Callable[[etree._Element], list[etree._Element]] = etree.XPath("ContentItem")  # type: ignore[assignment]
 # The fields read from each ContentItem, by element name.
 _FIELDS = (
     "ContentItemID", "Headline", "Byline", "Credit", "ContentText", "Placeline", "EmbargoTime",
@@ -39,9 +39,13 @@ _FIELD_XPATH: dict[str, _Strings] = {
 }
 _PUBLISH_TIME: _Strings = etree.XPath("PublishDateTime/text()", smart_strings=False)  # type: ignore[assignment]
 # Flags that take an item off the wire: held copy is withheld, trashed copy is withdrawn.
-_STATUS_FLAGS: tuple[tuple[str, Status], ...] = (("TrashFlag", "canceled"), ("HoldFlag", "withheld"))
+_STATUS_FLAGS: tuple[tuple[str, Status], ...] = (
+    ("TrashFlag", "canceled"),
+    ("HoldFlag", "withheld"),
+)
 # AP-style write-through notes (``CORRECTS: ...``, ``UPDATES: ...``) name what changed.
 _CORRECTION_NOTE = re.compile(r"^\s*CORRECT", re.IGNORECASE)
+_WRITETHRU = re.compile(r"[0-9]{1,4}")
 _KEYWORD_SPLIT = re.compile(r"\s*,\s*")
 _NO_DATE_BEFORE_YEAR = 1900
 
@@ -57,7 +61,9 @@ def can_parse(raw: bytes) -> bool:
 def parse(raw: bytes) -> list[ParsedItem]:
     root = parse_xml(raw)
     if local_name(root) != _ROOT:
-        raise ParseError(f"not CP Publish XML: root element is <{local_name(root)}>, expected <Publish>")
+        raise ParseError(
+            f"not CP Publish XML: root element is <{local_name(root)}>, expected <Publish>"
+        )
     published = _date(_first_text(_PUBLISH_TIME(root)))
     items = [_item(content, published) for content in _ITEMS(root)]
     return [item for item in items if item.body]
@@ -69,7 +75,10 @@ def _first_text(values: list[str]) -> str:
 
 def _date(text: str) -> datetime | None:
     """Naive CP times are UTC (``CreatedDateTime`` equals ``UpdatedDateTime``'s -04:00 time in UTC)."""
-    value = parse_datetime(text)
+    try:
+        value = parse_datetime(text)
+    except OverflowError:  # year 1 or 9999 shifted out of range by its offset
+        return None
     return value if value is not None and value.year >= _NO_DATE_BEFORE_YEAR else None
 
 
@@ -106,7 +115,7 @@ def _status(field: dict[str, str]) -> Status:
 def _signals(note: str, writethru: str) -> list[str]:
     if note and _CORRECTION_NOTE.match(note):
         return ["correction"]
-    if note or (writethru.isdigit() and int(writethru) > 0):
+    if note or (_WRITETHRU.fullmatch(writethru) and int(writethru) > 0):
         return ["update"]
     return []
 

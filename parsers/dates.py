@@ -55,16 +55,24 @@ def parse_datetime(text: str | None) -> datetime | None:
                 int(parts["S"] or 0),
                 tzinfo=_offset(parts["tz"]) if parts["tz"] else UTC,
             )
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
-        return to_utc(result)
+        return _safe_utc(result)
     iso = value.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", value) else value
     iso = _OFFSET_NO_COLON.sub(r"\1\2:\3", iso)
     try:
-        return to_utc(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+        return _safe_utc(datetime.fromisoformat(iso.replace("Z", "+00:00")))
     except ValueError:
         pass
     try:
-        return to_utc(parsedate_to_datetime(value))
+        return _safe_utc(parsedate_to_datetime(value))
     except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _safe_utc(value: datetime) -> datetime | None:
+    """UTC conversion of placeholder dates like ``0001-01-01T00:00+05:00`` overflows: no date, no crash."""
+    try:
+        return to_utc(value)
+    except OverflowError:
         return None

@@ -12,6 +12,7 @@ version stays unknown. AAP's ZCZC format marks header fields with a leading char
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from parsers._wirelines import (
     MONTHS,
     SOH,
     STX,
+    check_count,
     collapse,
     decode_text,
     head_lines,
@@ -32,7 +34,6 @@ from parsers._wirelines import (
     utc_datetime,
 )
 from parsers.base import ParsedItem, ParseError, Status
-from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 
 FORMAT = "iptc7901"
 SNIFF_ORDER = 60
@@ -94,7 +95,11 @@ _AAP_ROLES: dict[str, str] = {
 def can_parse(raw: bytes) -> bool:
     """A 7901 header line as the first line (SOH-framed, or bare followed by a `` =`` heading), or an
     AAP ``ZCZC`` line followed by a marker field."""
-    lines = [ln for ln in head_lines(raw[:4096].decode("latin-1")) if ln.strip()]
+    lines = [
+        ln
+        for ln in head_lines(raw.removeprefix(codecs.BOM_UTF8)[:4096].decode("latin-1"))
+        if ln.strip()
+    ]
     if len(lines) < 2:
         return False
     if _AAP_START.match(lines[0]):
@@ -110,13 +115,14 @@ def parse(raw: bytes) -> list[ParsedItem]:
     lines = head_lines(text)
     first = next((ln for ln in lines if ln.strip()), "")
     if _AAP_START.match(first):
-        items = [_parse_aap(block) for block in split_blocks(text.split("\n"), _AAP_START)]
+        blocks = list(split_blocks(text.split("\n"), _AAP_START))
+        check_count(FORMAT, len(blocks), "ZCZC messages")
+        items = [_parse_aap(block) for block in blocks]
     else:
-        items = [_parse_message(chunk) for chunk in _messages(text)]
-    found = [item for item in items if item is not None]
-    if len(found) > MAX_ITEMS_PER_DOCUMENT:
-        raise ParseError(f"iptc7901: {len(found)} messages, over the limit {MAX_ITEMS_PER_DOCUMENT}")
-    return found
+        chunks = _messages(text)
+        check_count(FORMAT, len(chunks), "messages")
+        items = [_parse_message(chunk) for chunk in chunks]
+    return [item for item in items if item is not None]
 
 
 def _messages(text: str) -> list[str]:
@@ -140,19 +146,25 @@ class _Heading:
     status: Status = "usable"
 
 
+def _read_header(lines: list[str]) -> tuple[re.Match[str], list[str]]:
+    """The header line (first non-blank line) and the lines after it."""
+    for index, line in enumerate(lines):
+        if line.strip():
+            header = _HEADER.match(line)
+            if header is None:
+                break
+            return header, lines[index + 1 :]
+    shown = next((ln.strip()[:60] for ln in lines if ln.strip()), "")
+    raise ParseError(
+        f"iptc7901: message does not start with a header line like 'eca062 4 i 211 dpa 061' "
+        f"(found {shown!r})"
+    )
+
+
 def _parse_message(chunk: str) -> ParsedItem | None:
     text, _, trailer = chunk.partition(ETX)
     before_stx, has_stx, after_stx = text.partition(STX)
-    pre = strip_controls(before_stx).split("\n")
-    header_index = next((i for i, ln in enumerate(pre) if ln.strip()), None)
-    header = _HEADER.match(pre[header_index]) if header_index is not None else None
-    if header is None:
-        shown = pre[header_index][:60] if header_index is not None else ""
-        raise ParseError(
-            f"iptc7901: message does not start with a header line like 'eca062 4 i 211 dpa 061' "
-            f"(found {shown!r})"
-        )
-    rest = pre[header_index + 1 :]
+    header, rest = _read_header(strip_controls(before_stx).split("\n"))
     if has_stx:
         keyword_lines = [ln for ln in rest if ln.strip()]
         lines = strip_controls(after_stx).split("\n")
@@ -373,4 +385,3 @@ def _parse_aap(block: list[str]) -> ParsedItem | None:
         subjects=fields.get("subject", []),
         signals=[f"priority:{p}" for p in fields.get("priority", [])],
     )
-

@@ -7,6 +7,7 @@ the normalizer does the real cleanup.
 
 from __future__ import annotations
 
+import html
 import re
 
 import lxml.html
@@ -19,7 +20,8 @@ BLOCK_TAGS = frozenset(
         "p", "div", "section", "article", "header", "footer", "main", "blockquote", "pre",
         "h1", "h2", "h3", "h4", "h5", "h6", "hl1", "hl2", "li", "dt", "dd", "ul", "ol", "dl",
         "table", "tbody", "thead", "tfoot", "tr", "caption", "body", "block", "address",
-        "body.content", "body.head", "body.end", "hr", "media", "nitf-table",
+        "body.content", "body.head", "body.end", "hr", "media", "nitf-table", "tagline",
+        "bibliography",
     }
 )  # fmt: skip
 SKIP_TAGS = frozenset(
@@ -97,7 +99,8 @@ def html_fragment_paragraphs(markup: str, *, skip: frozenset[str] = SKIP_TAGS) -
     if not markup or not markup.strip():
         return []
     if "<" not in markup:
-        return [p for p in (_SPACES.sub(" ", c).strip() for c in _BLANK_LINE.split(markup)) if p]
+        text = html.unescape(markup)
+        return [p for p in (_SPACES.sub(" ", c).strip() for c in _BLANK_LINE.split(text)) if p]
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):

@@ -8,11 +8,18 @@ the end. Files are windows-1252 (``0x92`` is ``’``), which the shared decoder 
 
 from __future__ import annotations
 
+import codecs
 import re
 
-from parsers._wirelines import collapse, decode_text, head_lines, paragraphs, strip_controls
+from parsers._wirelines import (
+    check_count,
+    collapse,
+    decode_text,
+    head_lines,
+    paragraphs,
+    strip_controls,
+)
 from parsers.base import ParsedItem, ParseError
-from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 
 FORMAT = "newsbites"
 SNIFF_ORDER = 66
@@ -25,7 +32,11 @@ _END = re.compile(r"^\s*NNNN\s*$")
 
 def can_parse(raw: bytes) -> bool:
     """``AN#`` as the first tag (after an optional ``zczc``) and a ``TX#`` line in the head."""
-    lines = [ln.strip() for ln in head_lines(raw[:8192].decode("latin-1")) if ln.strip()]
+    lines = [
+        ln.strip()
+        for ln in head_lines(raw.removeprefix(codecs.BOM_UTF8)[:8192].decode("latin-1"))
+        if ln.strip()
+    ]
     if lines and _START.match(lines[0]):
         lines = lines[1:]
     return bool(lines) and lines[0].startswith("AN#") and any(ln.startswith("TX#") for ln in lines)
@@ -36,8 +47,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
     stories = _stories(lines)
     if not stories:
         raise ParseError("newsbites: no 'AN#' tagged story found")
-    if len(stories) > MAX_ITEMS_PER_DOCUMENT:
-        raise ParseError(f"newsbites: {len(stories)} stories, over the limit {MAX_ITEMS_PER_DOCUMENT}")
+    check_count(FORMAT, len(stories), "stories")
     items = [_item(fields) for fields in stories]
     return [item for item in items if item is not None]
 

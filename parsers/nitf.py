@@ -50,6 +50,7 @@ _COPYRIGHT_HOLDER = _strings("head/docdata/doc.copyright/@holder")
 _KEYWORDS = _strings("head/docdata/key-list/keyword/@key | head/docdata/key-list/keyword/text()")
 _SUBJECTS = _strings("head/tobject/tobject.subject/@tobject.subject.refnum")
 _BODY_HEAD = _xpath("body/body.head")
+_TEXTS = _strings(".//text()")
 _BYLINE_TEXT = _strings(".//text()[not(ancestor::byttl)]")
 _BYTTL = _xpath("byline/byttl")
 _BYLINE = _xpath("byline")
@@ -64,7 +65,11 @@ _BODY_END = _xpath("body/body.end")
 _EDITORIAL_NOTES = _xpath(".//note[@type='npa' or @noteclass='editorsnote']")
 _MEDIA_CAPTION = _xpath(".//media[not(@media-type) or @media-type='image']/media-caption")
 
-_STATUS: dict[str, Status] = {"canceled": "canceled", "cancelled": "canceled", "withheld": "withheld"}
+_STATUS: dict[str, Status] = {
+    "canceled": "canceled",
+    "cancelled": "canceled",
+    "withheld": "withheld",
+}
 _EMBARGOED = "embargoed"
 # Trailing sign-off lines agencies put after the story: PA's ``ends``, AAP's desk + initials.
 _SIGN_OFFS = (
@@ -75,6 +80,7 @@ _SIGN_OFFS = (
 # A byline that is only editors' initials (EFE ``gr/bp``) is a sign-off, not an author.
 _INITIALS_BYLINE = re.compile(r"^[a-z]{1,4}(?:/[a-z]{1,4})+$")
 _PLACE_PUNCT = re.compile(r"^[\s,;/-]+|[\s,;/-]+$")
+_SMALL_INT = re.compile(r"[0-9]{1,6}")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
 
 
@@ -179,9 +185,8 @@ def _version_and_guid(root: etree._Element) -> tuple[int | None, str | None]:
 
 
 def _positive_int(text: str | None) -> int | None:
-    if text is None or not text.strip().isdigit():
-        return None
-    value = int(text.strip())
+    match = _SMALL_INT.fullmatch(text.strip()) if text else None
+    value = int(match.group()) if match else 0
     return value if value > 0 else None
 
 
@@ -195,7 +200,10 @@ def _urgency(values: list[str]) -> int | None:
 
 def _first_date(values: list[str]) -> datetime | None:
     for value in values:
-        parsed = parse_datetime(value)
+        try:
+            parsed = parse_datetime(value)
+        except OverflowError:  # year 1 or 9999 shifted out of range by its offset
+            continue
         if parsed is not None:
             return parsed
     return None
@@ -236,7 +244,7 @@ def _dateline(body_head: etree._Element | None) -> ParsedDateline | None:
 
 def _place(location: etree._Element) -> str | None:
     """Join the parts (city, state, country ...) with commas, whatever the markup put between them."""
-    parts = [_PLACE_PUNCT.sub("", _collapse(text)) for text in location.itertext()]
+    parts = [_PLACE_PUNCT.sub("", _collapse(text)) for text in _TEXTS(location)]
     return ", ".join(part for part in parts if part) or None
 
 
@@ -245,7 +253,7 @@ def _plain_place(dateline: etree._Element) -> str | None:
     pieces = [dateline.text or ""]
     for child in dateline:
         if local_name(child) != "story.date":
-            pieces.append("".join(child.itertext()))
+            pieces.append("".join(_TEXTS(child)))
         pieces.append(child.tail or "")
     return _PLACE_PUNCT.sub("", _collapse(" ".join(pieces))) or None
 

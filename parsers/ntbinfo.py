@@ -34,7 +34,7 @@ _FIELD_XPATH: dict[str, _Strings] = {
     for name in _FIELDS
 }
 _CAPTIONS: _Strings = etree.XPath("images/image/caption/text()", smart_strings=False)  # type: ignore[assignment]
-_LOCAL_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+_LOCAL_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(?:\s+([0-9]{1,2}):([0-9]{2}))?$")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
 
@@ -60,7 +60,9 @@ def can_parse(raw: bytes) -> bool:
 def parse(raw: bytes) -> list[ParsedItem]:
     root = parse_xml(raw)
     if local_name(root) != _ROOT:
-        raise ParseError(f"not NTB info XML: root element is <{local_name(root)}>, expected <release>")
+        raise ParseError(
+            f"not NTB info XML: root element is <{local_name(root)}>, expected <release>"
+        )
     field = {name: _text(xpath(root)) for name, xpath in _FIELD_XPATH.items()}
     body = html_fragment_paragraphs(field["body"])
     if not body:
@@ -95,9 +97,9 @@ def _local_date(text: str) -> datetime | None:
     day, month, year, hour, minute = match.groups()
     try:
         local = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
-    except ValueError:
+        return local.replace(tzinfo=_LOCAL_ZONE).astimezone(UTC)
+    except (ValueError, OverflowError):  # impossible date, or year 1 shifted out of range
         return None
-    return local.replace(tzinfo=_LOCAL_ZONE).astimezone(UTC)
 
 
 def _language(lang: str | None) -> str | None:

@@ -9,6 +9,7 @@ desk. Timestamps carry no offset and are Copenhagen local time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,8 @@ _FIELD_XPATH: dict[str, _Strings] = {
     for name in _FIELDS
 }
 _IPTC_CODES: _Strings = etree.XPath("IPTCList/*/text()", smart_strings=False)  # type: ignore[assignment]
+_SMALL_INT = re.compile(r"[0-9]{1,8}")
+_HAS_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SIGNAL_FLAGS = (("Korrektion", "correction"), ("NyVersion", "update"))
 _CANCEL_FLAG = "Annuleret"
 _IPTC_CODE_DIGITS = 8  # subject codes arrive as ints: 4000000 is IPTC 04000000
@@ -100,7 +103,8 @@ def _flag(text: str) -> bool:
 
 
 def _positive_int(text: str) -> int | None:
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    value = int(text) if _SMALL_INT.fullmatch(text) else 0
+    return value if value > 0 else None
 
 
 def _urgency(text: str) -> int | None:
@@ -109,14 +113,17 @@ def _urgency(text: str) -> int | None:
 
 
 def _local_date(text: str) -> datetime | None:
-    value = parse_datetime(text)
-    if value is None:
+    try:
+        value = parse_datetime(text)
+        if value is None or _HAS_OFFSET.search(text):
+            return value  # unreadable, or the value states its own offset
+        return value.replace(tzinfo=_LOCAL_ZONE).astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted out of range
         return None
-    if any(mark in text[10:] for mark in ("Z", "+", "-")):
-        return value  # the value states its offset
-    return value.replace(tzinfo=_LOCAL_ZONE).astimezone(UTC)
 
 
 def _subjects(codes: list[str]) -> list[str]:
     cleaned = (c.strip() for c in codes)
-    return list(dict.fromkeys(c.zfill(_IPTC_CODE_DIGITS) for c in cleaned if c.isdigit()))
+    return list(
+        dict.fromkeys(c.zfill(_IPTC_CODE_DIGITS) for c in cleaned if _SMALL_INT.fullmatch(c))
+    )

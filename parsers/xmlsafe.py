@@ -32,6 +32,30 @@ def make_parser(*, recover: bool = False) -> etree.XMLParser:
     )
 
 
+# A DOCTYPE whose internal subset only declares and references *external parameter* entities (the
+# NewsML/NITF DTD pattern of Kyodo and SDA-ATS). Nothing in it is ever loaded, so it is dropped before
+# parsing; any other DOCTYPE is left for ``parse_xml``, which refuses entity declarations.
+_QUOTED = rb"""(?:"[^"]*"|'[^']*')"""
+_EXTERNAL_ID = (
+    rb"(?:SYSTEM\s+" + _QUOTED + rb"|PUBLIC\s+" + _QUOTED + rb"(?:\s+" + _QUOTED + rb")?)"
+)
+_BENIGN_DOCTYPE = re.compile(
+    rb"<!DOCTYPE\s+[\w:.-]+(?:\s+" + _EXTERNAL_ID + rb")?\s*"
+    rb"(?:\[(?:\s|<!ENTITY\s+%\s+[\w.-]+\s+" + _EXTERNAL_ID + rb"\s*>|%[\w.-]+;)*\]\s*)?>"
+)
+_DOCTYPE_START = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def _drop_benign_doctype(raw: bytes) -> bytes:
+    start = _DOCTYPE_START.search(raw, 0, 4096)
+    if start is None:
+        return raw
+    match = _BENIGN_DOCTYPE.match(raw, start.start())
+    if match is None:
+        return raw
+    return raw[: match.start()] + raw[match.end() :]
+
+
 def _reject_entity_declarations(raw: bytes) -> None:
     """Internal entity declarations are how billion-laughs bombs work; agency files never need them."""
     head = raw[: 64 * 1024]
@@ -53,6 +77,7 @@ def parse_xml(raw: bytes, *, recover: bool = False) -> etree._Element:
         raise ParseError(
             f"XML document is {len(raw)} bytes, over the limit of {MAX_DOCUMENT_BYTES}"
         )
+    raw = _drop_benign_doctype(raw)
     _reject_entity_declarations(raw)
     text, _encoding = decode_bytes(raw)
     text = _XML_DECL.sub("", text, count=1)

@@ -49,7 +49,9 @@ def load_expected(corpus: Path) -> dict[str, dict[str, Any]]:
 
 def corpus_files(corpus: Path) -> list[Path]:
     return sorted(
-        p for p in corpus.rglob("*") if p.is_file() and p.parent != corpus and not p.name.startswith(".")
+        p
+        for p in corpus.rglob("*")
+        if p.is_file() and p.parent != corpus and not p.name.startswith(".")
     )
 
 
@@ -144,5 +146,7 @@ def table(tallies: dict[str, FormatTally]) -> list[str]:
         total.checked += t.checked
         total.matched += t.matched
     rate = total.matched / total.checked if total.checked else 1.0
-    rows.append(f"{'ALL':<18}{total.files:>6}{total.items:>7}{total.checked:>9}{total.matched:>9}{rate:>8.1%}")
+    rows.append(
+        f"{'ALL':<18}{total.files:>6}{total.items:>7}{total.checked:>9}{total.matched:>9}{rate:>8.1%}"
+    )
     return rows

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.agencies import AGENCIES, Agency, canonical_agency, canonical_list, parse_credit_line
+from normalizers.agencies import (
+    AGENCIES,
+    Agency,
+    canonical_agency,
+    canonical_list,
+    parse_credit_line,
+)
 
 
 @pytest.mark.parametrize("row", AGENCIES, ids=[row.canonical for row in AGENCIES])
@@ -64,4 +70,8 @@ def test_prose_is_not_a_credit(line: str) -> None:
 
 
 def test_canonical_list_splits_and_keeps_unknown() -> None:
-    assert canonical_list(["dpa/AFP", "Nordwest-Zeitung", "AFP"]) == ["dpa", "AFP", "Nordwest-Zeitung"]
+    assert canonical_list(["dpa/AFP", "Nordwest-Zeitung", "AFP"]) == [
+        "dpa",
+        "AFP",
+        "Nordwest-Zeitung",
+    ]

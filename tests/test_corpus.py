@@ -40,7 +40,7 @@ def test_expected_values_match(corpus_dir: Path) -> None:
     checked = sum(t.checked for t in tallies.values())
     matched = sum(t.matched for t in tallies.values())
     mismatches = [m for t in tallies.values() for m in t.mismatches]
-    report = "\n".join(corpus_check.LAST_TABLE + ["", *mismatches])
+    report = "\n".join([*corpus_check.LAST_TABLE, "", *mismatches])
     assert checked > 0
     assert matched / checked >= OVERALL_TARGET, report
     for fmt, tally in tallies.items():

@@ -26,13 +26,25 @@ DATELINES = [
     ("København /ritzau/: En 41-årig", "København", None, ["Ritzau"], "En 41"),
     ("(ANSA) - Rome, October 11 - Italian", "Rome", "October 11", ["ANSA"], "Italian"),
     ("SAITAMA, Japan, Dec. 9 Kyodo - Urawa", "SAITAMA, Japan", "Dec. 9", ["Kyodo"], "Urawa"),
-    ("TORONTO, 26 mai 2020 (GLOBE NEWSWIRE) -- Le", "TORONTO", "26 mai 2020", ["GlobeNewswire"], "Le"),
+    (
+        "TORONTO, 26 mai 2020 (GLOBE NEWSWIRE) -- Le",
+        "TORONTO",
+        "26 mai 2020",
+        ["GlobeNewswire"],
+        "Le",
+    ),
     ("Jan 3 (Reuters) - Flooding", None, "Jan 3", ["Reuters"], "Flooding"),
     ("ROSCOE, South Dakota (AP) — Robert", "ROSCOE, South Dakota", None, ["AP"], "Robert"),
     ("Wien (APA/dpa) - Das Filmfest", "Wien", None, ["APA", "dpa"], "Das Filmfest"),
     ("Paris (ats afp) - Le ministre", "Paris", None, ["ATS", "AFP"], "Le ministre"),
     ("San Diego (tca/dpa) - The Chiefs", "San Diego", None, ["TCA", "dpa"], "The Chiefs"),
-    ("MADRID, 21 Nov. 2024 (Europa Press) - El primer", "MADRID", "21 Nov. 2024", ["Europa Press"], "El"),
+    (
+        "MADRID, 21 Nov. 2024 (Europa Press) - El primer",
+        "MADRID",
+        "21 Nov. 2024",
+        ["Europa Press"],
+        "El",
+    ),
     ("لندن (أ ف ب) - أعرب", "لندن", None, ["AFP"], "أعرب"),
     ("Paris (ats afp) Les violences", "Paris", None, ["ATS", "AFP"], "Les violences"),
     ("(Sports Network) - With the Phillies", None, None, ["Sports Network"], "With the"),
@@ -40,8 +52,12 @@ DATELINES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "place", "date", "agencies", "rest"), DATELINES, ids=[d[0][:30] for d in DATELINES])
-def test_dateline_forms(text: str, place: str | None, date: str | None, agencies: list[str], rest: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "place", "date", "agencies", "rest"), DATELINES, ids=[d[0][:30] for d in DATELINES]
+)
+def test_dateline_forms(
+    text: str, place: str | None, date: str | None, agencies: list[str], rest: str
+) -> None:
     found = split_dateline(text)
     assert found is not None
     assert found.dateline.place == place

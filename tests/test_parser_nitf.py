@@ -6,8 +6,11 @@ import json
 import unicodedata
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers import ParsedItem, ParseError, nitf
 from parsers.registry import detect_format
@@ -26,13 +29,17 @@ def _corpus_lines(prefix: str) -> list[dict[str, Any]]:
     path = CORPUS / "expected.jsonl"
     if not path.exists():
         return []
-    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return [line for line in lines if line["file"].startswith(prefix)]
 
 
 def _need_corpus() -> None:
     if not NITF_DIR.is_dir():
-        pytest.skip(f"shared corpus not found at {NITF_DIR} (tests read it in place, never copy it)")
+        pytest.skip(
+            f"shared corpus not found at {NITF_DIR} (tests read it in place, never copy it)"
+        )
 
 
 def _norm(text: str) -> str:
@@ -70,7 +77,7 @@ def test_corpus_extra_files() -> None:
     """Corpus NITF files without an expected.jsonl line, judged by hand here."""
     _need_corpus()
     item = _only(NITF_DIR / "cp_en_2020_invalid_fields.xml")
-    assert item.headline.startswith("Man accused of ramming gate at Rideau Hall")
+    assert (item.headline or "").startswith("Man accused of ramming gate at Rideau Hall")
     assert item.urgency == 2  # <urgency> sits beside docdata, not inside it
     assert item.embargo_until is None  # date.release holds an unfilled template
     assert item.byline == "Mia Rabson and Jordan Press"
@@ -84,7 +91,9 @@ def test_corpus_details() -> None:
     """Traps named in the corpus notes, checked at parser level."""
     _need_corpus()
     pa = _only(NITF_DIR / "pa_en_embargoed.xml")
-    assert pa.embargo_until is not None and pa.embargo_until.isoformat() == "2016-09-08T23:01:00+00:00"
+    assert (
+        pa.embargo_until is not None and pa.embargo_until.isoformat() == "2016-09-08T23:01:00+00:00"
+    )
     assert pa.ednotes == ["(see also POLITICS EU) Embargoed to 0001 Friday September 9"]
     sport = _only(NITF_DIR / "pa_en_sport_iso-8859-1.xml")
     assert sport.body[-1].startswith("Answers:")  # the trailing "ends" sign-off is dropped
@@ -144,10 +153,41 @@ def test_can_parse_never_raises(raw: bytes) -> None:
 
 
 def test_can_parse_sniffs_root_only() -> None:
-    assert nitf.can_parse(b"<?xml version='1.0'?>\n<!DOCTYPE nitf SYSTEM 'x.dtd'>\n<nitf><head/></nitf>")
+    assert nitf.can_parse(
+        b"<?xml version='1.0'?>\n<!DOCTYPE nitf SYSTEM 'x.dtd'>\n<nitf><head/></nitf>"
+    )
     assert not nitf.can_parse(b"<?xml version='1.0'?><NewsML><nitf/></NewsML>")
 
 
 def test_wrong_root_is_a_clear_error() -> None:
     with pytest.raises(ParseError, match="root element is <NewsML>"):
         nitf.parse(b"<NewsML><nitf/></NewsML>")
+
+
+_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
+<nitf baselang="{v}">
+  <head><title>{t}</title><docdata management-status="{v}">
+    <doc-id id-string="{v}"/><du-key key="{v}" version="{v}"/><urgency ed-urg="{v}"/>
+    <date.issue norm="{v}"/><date.release norm="{v}"/><ed-msg info="{v}"/>
+  </docdata></head>
+  <body><body.head><hedline><hl1>{t}</hl1></hedline><byline>{t}</byline>
+    <dateline><location>{t}</location><story.date norm="{v}">{t}</story.date></dateline></body.head>
+    <body.content><p>{t}</p></body.content></body>
+</nitf>"""
+
+
+@given(value=st.text(max_size=40), text=st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_any_metadata_values_parse_or_raise_parse_error(value: str, text: str) -> None:
+    """Whatever sits in the attributes and text nodes, the parser returns items or a ParseError."""
+    raw = _TEMPLATE.format(v=xml_escape(value, {'"': "&quot;"}), t=xml_escape(text)).encode(
+        "utf-8", "surrogatepass"
+    )
+    try:
+        items = nitf.parse(raw)
+    except ParseError as error:
+        assert error.reason
+        return
+    for item in items:
+        assert item.urgency is None or 1 <= item.urgency <= 8
+        assert item.published_at is None or item.published_at.utcoffset() is not None

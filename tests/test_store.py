@@ -73,7 +73,9 @@ def test_save_is_idempotent_and_round_trips(store: Store) -> None:
 def test_newer_version_becomes_current_and_older_stays(store: Store) -> None:
     with store.transaction() as conn:
         v1 = store.save_article(conn, record())
-        v2 = store.save_article(conn, record(version=2, headline="Waldschutz: Länder wollen mehr Geld"))
+        v2 = store.save_article(
+            conn, record(version=2, headline="Waldschutz: Länder wollen mehr Geld")
+        )
         late_v1 = store.save_article(conn, record())
     assert v2.result == "stored" and late_v1.result == "unchanged"
     current = search(store, ArticleQuery())
@@ -95,7 +97,9 @@ def test_exact_duplicate_points_to_first_article(store: Store) -> None:
 def test_publishable_filter_hides_embargoed_and_canceled(store: Store) -> None:
     now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     with store.transaction() as conn:
-        store.save_article(conn, record(guid="a", content_hash="a", embargo_until=now + timedelta(hours=1)))
+        store.save_article(
+            conn, record(guid="a", content_hash="a", embargo_until=now + timedelta(hours=1))
+        )
         store.save_article(conn, record(guid="b", content_hash="b", status="canceled"))
         visible = store.save_article(conn, record(guid="c", content_hash="c"))
     assert [r.id for r in search(store, ArticleQuery(), now=now)] == [visible.article_id]

@@ -1,0 +1,249 @@
+"""The feed list (``config/feeds.toml``): one ``[[feed]]`` table per source.
+
+Secrets never live in this file: authentication names *environment variables* (``token_env``,
+``username_env``/``password_env``). A mistake gives one ``ConfigError`` naming the file, line and key.
+
+```toml
+[[feed]]
+name = "afp-de"
+url = "https://example.com/afp/de.xml"   # or: path = "/srv/wire/afp"  (a drop folder or a single file)
+format = "auto"                          # or one of parsers.format_names()
+interval = "5m"                          # seconds, or "30s" / "5m" / "1h"
+agency = "AFP"                           # default credit when a document names none
+language = "de"                          # hint, used only when the text is too short to judge
+enabled = true
+idle_alert = "2h"                        # warn when no new item arrived for this long
+auth = { type = "bearer", token_env = "AFP_TOKEN" }
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+FEED_KEYS = frozenset(
+    {
+        "name",
+        "url",
+        "path",
+        "format",
+        "interval",
+        "agency",
+        "language",
+        "enabled",
+        "idle_alert",
+        "auth",
+    }
+)
+AUTH_KEYS = frozenset({"type", "token_env", "username_env", "password_env"})
+MIN_INTERVAL = 1.0
+
+
+class ConfigError(Exception):
+    """A configuration mistake, located: ``config/feeds.toml:12: feed 'afp': interval: ...``."""
+
+    def __init__(self, file: Path | str, line: int | None, key: str | None, message: str) -> None:
+        where = f"{file}:{line}" if line else str(file)
+        what = f"{key}: " if key else ""
+        super().__init__(f"{where}: {what}{message}")
+        self.file, self.line, self.key = str(file), line, key
+
+
+@dataclass(frozen=True, slots=True)
+class AuthConfig:
+    type: Literal["bearer", "basic"]
+    token_env: str | None = None
+    username_env: str | None = None
+    password_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    name: str
+    url: str | None = None
+    path: Path | None = None
+    format: str | None = None
+    interval: float = 300.0
+    agency: str | None = None
+    language: str | None = None
+    enabled: bool = True
+    idle_alert: float | None = None
+    auth: AuthConfig | None = None
+
+    @property
+    def source(self) -> str:
+        """Where the feed's bytes come from, for logs (never contains credentials)."""
+        return self.url or str(self.path)
+
+
+def parse_duration(value: Any) -> float:
+    """``300``, ``"30s"``, ``"5m"``, ``"1h"`` -> seconds."""
+    if isinstance(value, bool):
+        raise ValueError("want seconds or a duration like '5m'")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            return float(match.group(1)) * _SECONDS[match.group(2)]
+    raise ValueError(f"want seconds or a duration like '30s', '5m', '1h', not {value!r}")
+
+
+class _Locator:
+    """Line numbers for the n-th ``[[feed]]`` table and a key inside it (tomllib gives none)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.starts = [
+            i + 1 for i, line in enumerate(self.lines) if line.strip().startswith("[[feed]]")
+        ]
+
+    def line(self, index: int, key: str | None = None) -> int | None:
+        if index >= len(self.starts):
+            return None
+        start = self.starts[index]
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines) + 1
+        if key:
+            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            for number in range(start, end):
+                if pattern.match(self.lines[number - 1]):
+                    return number
+        return start
+
+
+def _auth(raw: Any, fail: Any) -> AuthConfig | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        fail("auth", 'want a table like { type = "bearer", token_env = "AFP_TOKEN" }')
+    unknown = set(raw) - AUTH_KEYS
+    if unknown:
+        fail("auth", f"unknown key(s) {sorted(unknown)}; secrets go in environment variables")
+    kind = raw.get("type")
+    if kind == "bearer":
+        if not isinstance(raw.get("token_env"), str):
+            fail("auth", 'bearer auth needs token_env = "NAME_OF_ENVIRONMENT_VARIABLE"')
+        return AuthConfig("bearer", token_env=raw["token_env"])
+    if kind == "basic":
+        if not (
+            isinstance(raw.get("username_env"), str) and isinstance(raw.get("password_env"), str)
+        ):
+            fail("auth", "basic auth needs username_env and password_env")
+        return AuthConfig(
+            "basic", username_env=raw["username_env"], password_env=raw["password_env"]
+        )
+    fail("auth", f"type must be 'bearer' or 'basic', not {kind!r}")
+    return None
+
+
+def _feed(
+    raw: dict[str, Any], index: int, file: Path, locate: _Locator, formats: list[str]
+) -> FeedConfig:
+    label = (
+        f"feed #{index + 1}" if not isinstance(raw.get("name"), str) else f"feed {raw['name']!r}"
+    )
+
+    def fail(key: str | None, message: str) -> None:
+        raise ConfigError(
+            file, locate.line(index, key), f"{label}: {key}" if key else label, message
+        )
+
+    unknown = sorted(set(raw) - FEED_KEYS)
+    if unknown:
+        fail(unknown[0], f"unknown key (known: {', '.join(sorted(FEED_KEYS))})")
+    name = raw.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        fail("name", "want a short name of letters, digits, '-', '_' or '.'")
+    url, path = raw.get("url"), raw.get("path")
+    if (url is None) == (path is None):
+        fail("url", "give exactly one of url (http/https) or path (a drop folder or file)")
+    if url is not None:
+        parts = urlsplit(str(url))
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            fail("url", f"want an http:// or https:// URL, not {url!r}")
+        if parts.username or parts.password:
+            fail(
+                "url", "credentials in the URL are not allowed; use auth with environment variables"
+            )
+    fmt = raw.get("format", "auto")
+    if fmt != "auto" and fmt not in formats:
+        fail("format", f"unknown format {fmt!r} (known: auto, {', '.join(formats)})")
+    values: dict[str, float | None] = {}
+    for key, default in (("interval", 300.0), ("idle_alert", None)):
+        if key in raw:
+            try:
+                values[key] = parse_duration(raw[key])
+            except ValueError as exc:
+                fail(key, str(exc))
+        else:
+            values[key] = default
+    interval = values["interval"] or 300.0
+    if interval < MIN_INTERVAL:
+        fail("interval", f"must be at least {MIN_INTERVAL:g} second")
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        fail("enabled", "want true or false")
+    for key in ("agency", "language"):
+        if key in raw and not isinstance(raw[key], str):
+            fail(key, "want a string")
+    resolved = None
+    if path is not None:
+        resolved = Path(str(path)).expanduser()
+        if not resolved.is_absolute():
+            resolved = (
+                (file.parent.parent / resolved).resolve()
+                if file.parent.name == "config"
+                else (file.parent / resolved).resolve()
+            )
+    return FeedConfig(
+        name=str(name),
+        url=str(url) if url is not None else None,
+        path=resolved,
+        format=None if fmt == "auto" else str(fmt),
+        interval=interval,
+        agency=raw.get("agency"),
+        language=raw.get("language"),
+        enabled=enabled,
+        idle_alert=values["idle_alert"],
+        auth=_auth(raw.get("auth"), fail),
+    )
+
+
+def load_feeds(file: Path, formats: list[str]) -> list[FeedConfig]:
+    """Read and check the feed list; ``formats`` are the format names the parsers know."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(file, None, None, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            file, int(match.group(1)) if match else None, None, f"not valid TOML: {exc}"
+        ) from exc
+    unknown = sorted(set(data) - {"feed"})
+    if unknown:
+        raise ConfigError(
+            file, None, unknown[0], "unknown top-level key (feeds are [[feed]] tables)"
+        )
+    entries = data.get("feed", [])
+    if not isinstance(entries, list):
+        raise ConfigError(file, None, "feed", "write feeds as [[feed]] tables")
+    locate = _Locator(text)
+    feeds = [_feed(entry, index, file, locate, formats) for index, entry in enumerate(entries)]
+    names = [feed.name for feed in feeds]
+    for index, name in enumerate(names):
+        if names.index(name) != index:
+            raise ConfigError(
+                file, locate.line(index, "name"), f"feed {name!r}: name", "duplicate feed name"
+            )
+    return feeds

@@ -1,0 +1,191 @@
+"""Where bytes come from: HTTP feeds (httpx) and local drop folders.
+
+HTTP: connect/read timeouts plus a total deadline (a server dripping one byte a second never trips a read
+timeout), a streamed size cap (the rest is never read), gzip/deflate, a bounded number of redirects, a
+descriptive User-Agent, conditional GET (ETag / Last-Modified; a 304 costs no parse), and retries with
+exponential backoff and jitter for connect errors and 5xx answers. Credentials come from environment
+variables named in the feed config and never appear in logs or error messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from config.feeds import AuthConfig, FeedConfig
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class FetchError(Exception):
+    """A feed could not be fetched; the message is safe to log and show (no secrets)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    status: int
+    content: bytes | None
+    etag: str | None
+    last_modified: str | None
+    url: str
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def auth_headers(auth: AuthConfig | None, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Authorization header from the environment variables the config names."""
+    if auth is None:
+        return {}
+    env = os.environ if environ is None else environ
+    if auth.type == "bearer":
+        token = env.get(auth.token_env or "")
+        if not token:
+            raise FetchError(f"bearer token variable {auth.token_env} is not set")
+        return {"Authorization": f"Bearer {token}"}
+    user, password = env.get(auth.username_env or ""), env.get(auth.password_env or "")
+    if user is None or password is None:
+        raise FetchError(
+            f"basic auth variables {auth.username_env}/{auth.password_env} are not set"
+        )
+    credentials = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {credentials}"}
+
+
+class HttpFetcher:
+    """One httpx client shared by all HTTP feeds (connection reuse); thread-safe for concurrent polls."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=settings.connect_timeout,
+            ),
+            follow_redirects=True,
+            max_redirects=settings.max_redirects,
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def fetch(
+        self, feed: FeedConfig, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET the feed, retrying transient failures; raises ``FetchError`` with a safe message."""
+        if feed.url is None:
+            raise FetchError(f"feed {feed.name} has no url")
+        headers = auth_headers(feed.auth)
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        attempts = self.settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                result = self._get_once(feed.url, headers)
+            except _Retryable as exc:
+                if attempt == attempts:
+                    raise FetchError(f"{exc} (after {attempts} attempts)") from None
+                delay = min(self.settings.backoff_cap, 2 ** (attempt - 1)) * (
+                    0.5 + self.rng.random()
+                )
+                log.warning(
+                    "fetch failed, retrying",
+                    extra={
+                        "feed": feed.name,
+                        "attempt": attempt,
+                        "error": str(exc),
+                        "retry_in": round(delay, 2),
+                    },
+                )
+                self.sleep(delay)
+                continue
+            return result
+        raise AssertionError("unreachable")
+
+    def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+        cap = self.settings.max_document_bytes
+        deadline = time.monotonic() + self.settings.total_timeout
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code in RETRY_STATUSES:
+                    raise _Retryable(f"server error HTTP {response.status_code}")
+                if response.status_code == 304:
+                    return FetchResult(
+                        304, None, _etag(response), _last_modified(response), str(response.url)
+                    )
+                if response.status_code >= 400:
+                    raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}")
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > cap:
+                    raise FetchError(
+                        f"response of {int(declared)} bytes is over the {cap}-byte limit; not read"
+                    )
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        raise FetchError(
+                            f"response exceeded the {cap}-byte limit; the rest was not read"
+                        )
+                    if time.monotonic() > deadline:
+                        raise FetchError(
+                            f"response took longer than {self.settings.total_timeout:g} s; abandoned"
+                        )
+                    chunks.append(chunk)
+                return FetchResult(
+                    response.status_code,
+                    b"".join(chunks),
+                    _etag(response),
+                    _last_modified(response),
+                    str(response.url),
+                )
+        except httpx.TooManyRedirects:
+            raise FetchError(f"more than {self.settings.max_redirects} redirects") from None
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
+            raise _Retryable(f"connection failed: {type(exc).__name__}") from None
+        except httpx.ReadTimeout:
+            raise FetchError(
+                f"no data for {self.settings.read_timeout:g} s (read timeout)"
+            ) from None
+        except httpx.DecodingError:
+            raise FetchError("response body could not be decoded (broken gzip/deflate)") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"HTTP failure: {type(exc).__name__}") from None
+
+
+class _Retryable(Exception):
+    """A failure worth another attempt (connection trouble, 5xx)."""
+
+
+def _etag(response: httpx.Response) -> str | None:
+    value: str | None = response.headers.get("ETag")
+    return value
+
+
+def _last_modified(response: httpx.Response) -> str | None:
+    value: str | None = response.headers.get("Last-Modified")
+    return value

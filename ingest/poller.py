@@ -1,0 +1,180 @@
+"""Polling one feed: fetch (HTTP, drop folder or file) -> pipeline -> feed health. Never raises.
+
+Used by the scheduler (one job per feed) and by ``wiredesk poll NAME``. Every poll writes one structured log
+line (feed, status, bytes, items new/dup/quarantined, ms) and updates the feed's health row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from config.feeds import FeedConfig
+from config.settings import Settings
+from ingest.dropfolder import move_processed, ready_files
+from ingest.fetch import FetchError, HttpFetcher
+from ingest.pipeline import DocumentResult, ingest_document
+from storage.feeds import FeedHealth, load_state, save_state
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    feed: str
+    status: str = "ok"  # ok | not_modified | quarantined | error
+    documents: int = 0
+    new: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    bytes: int = 0
+    ms: float = 0.0
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in {"error", "quarantined"}
+
+    def add(self, result: DocumentResult, size: int) -> None:
+        self.documents += 1
+        self.bytes += size
+        self.new += result.stored
+        self.duplicates += result.duplicates
+        self.unchanged += result.unchanged
+        if result.quarantined:
+            self.quarantined += 1
+            self.error = result.error
+
+
+class FeedPoller:
+    """Polls feeds into one store. Thread-safe: the scheduler may poll several feeds at once."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        fetcher: HttpFetcher | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.fetcher = fetcher or HttpFetcher(settings)
+        self.stop = stop or threading.Event()
+
+    def poll(self, feed: FeedConfig) -> PollOutcome:
+        started = time.perf_counter()
+        outcome = PollOutcome(feed=feed.name)
+        state = load_state(self.store, feed.name)
+        now = datetime.now(UTC)
+        state.last_attempt = now
+        try:
+            if feed.url:
+                self._poll_http(feed, state, outcome)
+            elif feed.path is not None and feed.path.is_dir():
+                self._poll_folder(feed, outcome)
+            elif feed.path is not None:
+                self._poll_file(feed, state, outcome)
+        except FetchError as exc:
+            outcome.status, outcome.error = "error", str(exc)
+        except OSError as exc:
+            outcome.status, outcome.error = (
+                "error",
+                f"{exc.strerror or exc}: {exc.filename or feed.source}",
+            )
+        except Exception as exc:  # one broken feed must never stop the others
+            log.exception("poll failed", extra={"feed": feed.name})
+            outcome.status, outcome.error = "error", f"internal error: {type(exc).__name__}: {exc}"
+        if outcome.status == "ok" and outcome.quarantined:
+            outcome.status = "quarantined"
+        outcome.ms = round((time.perf_counter() - started) * 1000, 1)
+        self._record_health(feed, state, outcome, now)
+        log.log(
+            logging.WARNING if outcome.failed else logging.INFO,
+            "poll %s",
+            outcome.status,
+            extra={
+                "feed": feed.name,
+                "status": outcome.status,
+                "bytes": outcome.bytes,
+                "new": outcome.new,
+                "dup": outcome.duplicates,
+                "quarantined": outcome.quarantined,
+                "ms": outcome.ms,
+                "error": outcome.error,
+            },
+        )
+        return outcome
+
+    def _ingest(self, feed: FeedConfig, data: bytes, origin: str) -> DocumentResult:
+        return ingest_document(
+            self.store,
+            data,
+            origin,
+            feed=feed.name,
+            format_name=feed.format,
+            default_agency=feed.agency,
+            language_hint=feed.language,
+        )
+
+    def _poll_http(self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome) -> None:
+        result = self.fetcher.fetch(feed, state.etag, state.last_modified)
+        if result.not_modified or result.content is None:
+            outcome.status = "not_modified"
+            return
+        outcome.add(self._ingest(feed, result.content, result.url), len(result.content))
+        # The document is kept (stored or quarantined): the same bytes need not be fetched again.
+        state.etag, state.last_modified = result.etag, result.last_modified
+
+    def _poll_file(self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome) -> None:
+        assert feed.path is not None
+        data = feed.path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest == state.content_sha256:
+            outcome.status = "not_modified"
+            return
+        outcome.add(self._ingest(feed, data, str(feed.path)), len(data))
+        state.content_sha256 = digest
+
+    def _poll_folder(self, feed: FeedConfig, outcome: PollOutcome) -> None:
+        assert feed.path is not None
+        for path in ready_files(feed.path, self.settings.settle_seconds):
+            if self.stop.is_set():
+                break  # shutting down: the current document was finished and committed
+            data = path.read_bytes()
+            result = self._ingest(feed, data, str(path))
+            outcome.add(result, len(data))
+            move_processed(path, failed=result.quarantined)
+
+    def _record_health(
+        self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome, now: datetime
+    ) -> None:
+        state.last_status = outcome.status
+        state.last_duration_ms = int(outcome.ms)
+        if outcome.failed:
+            state.consecutive_failures += 1
+            state.last_error = outcome.error
+        else:
+            state.consecutive_failures = 0
+            state.last_success = now
+            state.last_error = None
+        if outcome.status != "not_modified":
+            state.items_new_last_run = outcome.new + outcome.duplicates
+        if outcome.new + outcome.duplicates:
+            state.last_new_item_at = now
+        idle_since = state.last_new_item_at or state.last_success
+        if feed.idle_alert and idle_since and now - idle_since > timedelta(seconds=feed.idle_alert):
+            log.warning(
+                "feed idle: no new item for longer than its idle_alert",
+                extra={
+                    "feed": feed.name,
+                    "since": idle_since.isoformat(),
+                    "idle_alert_s": feed.idle_alert,
+                },
+            )
+        save_state(self.store, state)

@@ -1,0 +1,594 @@
+"""IPTC NewsML 1.2 (AFP classic and the newer AFP profile, ANA-MPA, ANP, Belga, EFE, Kyodo, SDA-ATS, TASS).
+
+One ``NewsML`` document holds one or more ``NewsItem``s; each item yields one story. Inside an item,
+``NewsComponent``s nest: the story is the first text ``ContentItem`` that is not a photo, a caption or a
+title/lead part, and its metadata is read from the component that holds it outwards to the item, nearest
+first -- so a photo component's own ``HeadLine`` (a caption) or advisory never reaches the story.
+
+Where NewsML says what: ``NewsIdentifier`` (guid = ``PublicIdentifier`` without its revision, which all
+revisions share; version = ``RevisionId``), ``NewsManagement`` (dates, ``Status``, ``StatusWillChange`` for
+embargoes, the item's own ``Urgency`` -- never the envelope ``Priority``, which is transmission-level),
+``NewsLines`` (``HeadLine``, ``SubHeadLine``, ``ByLine``, ``DateLine``, ``CreditLine``, advisory lines),
+``DescriptiveMetadata`` (language, subjects, keywords, ``Location HowPresent="Origin"``). Bodies come as
+NITF (``body.content``), bare bcNITF paragraphs, HTML in CDATA, escaped HTML or plain text.
+What differs per agency is data in ``_PROFILES``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from lxml import etree
+
+from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
+from parsers.dates import parse_datetime
+from parsers.limits import MAX_ITEMS_PER_DOCUMENT
+from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, html_fragment_paragraphs
+from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+
+FORMAT = "newsml12"
+SNIFF_ORDER = 20
+
+_ROOT = "NewsML"
+_T = TypeVar("_T")
+
+_XPath = Callable[[etree._Element], list[etree._Element]]
+_Strings = Callable[[etree._Element], list[str]]
+
+
+def _xpath(path: str) -> _XPath:
+    return etree.XPath(path)  # type: ignore[return-value]
+
+
+def _strings(path: str) -> _Strings:
+    return etree.XPath(path, smart_strings=False)  # type: ignore[return-value]
+
+
+# --- item level -------------------------------------------------------------------------------------
+_NEWS_ITEMS = _xpath("NewsItem")
+_IDENTIFIER = _xpath("Identification/NewsIdentifier")
+_MANAGEMENT = _xpath("NewsManagement")
+_TOP_COMPONENTS = _xpath("NewsComponent")
+_CONTENT_ITEMS = _xpath(".//ContentItem")
+_CAPTION_ITEMS = _xpath(".//NewsComponent[Role/@FormalName='Caption']/ContentItem")
+_LANG = _strings("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
+# --- one NewsComponent's own metadata (TASS misspells DescriptiveMetadata as DescriptiveMetada) --------
+_DESCRIPTIVE = "*[starts-with(local-name(), 'DescriptiveMetad')]"
+_HEADLINE = _xpath("NewsLines/HeadLine")
+_SUBHEADLINE = _xpath("NewsLines/SubHeadLine")
+_BYLINE = _xpath("NewsLines/ByLine")
+_DATELINE = _xpath("NewsLines/DateLine")
+_CREDIT_LINE = _xpath("NewsLines/CreditLine")
+_COPYRIGHT_LINE = _xpath("NewsLines/CopyrightLine")
+_KEYWORD_LINE = _xpath("NewsLines/KeywordLine")
+_NEWS_LINES = _xpath("NewsLines/NewsLine")
+_SOURCE_PARTY = _strings("AdministrativeMetadata/Source/Party/@FormalName")
+_PROVIDER_PARTY = _strings("AdministrativeMetadata/Provider/Party/@FormalName")
+_CREATOR_PARTY = _strings("AdministrativeMetadata/Creator/Party[not(@Topic)]/@FormalName")
+_ADMIN_PROPERTY = _xpath("AdministrativeMetadata/Property")
+_LANGUAGE = _strings(f"{_DESCRIPTIVE}/Language/@FormalName")
+_GENRE = _strings(f"{_DESCRIPTIVE}/Genre/@FormalName")
+_SUBJECTS = _strings(f"{_DESCRIPTIVE}/SubjectCode/*/@FormalName")
+_KEYWORD_PROPERTY = _strings(f"{_DESCRIPTIVE}/Property[@FormalName='Keyword']/@Value")
+_ORIGIN_CITY = _strings(
+    f"{_DESCRIPTIVE}/Location[@HowPresent='Origin']/Property[@FormalName='City']/@Value"
+)
+_GUID_ELEMENT = _strings(f"{_DESCRIPTIVE}/guid/text()")
+_ITEM_KEYWORDS = _strings("item_keywords/item_keyword/text()")
+# --- inside DataContent (NITF / bcNITF / XHTML) ---------------------------------------------------------
+_BODY_CONTENT = _xpath(".//body.content")
+_BODY = _xpath(".//body")
+_HL1 = _xpath(".//hedline/hl1")
+_NITF_BYLINE = _xpath(".//body.head/byline")
+_NITF_KEYWORDS = _strings(".//docdata/key-list/keyword/@key")
+
+# Parts of a NITF body that are not story text: headline block, teaser, byline, dateline, tagline.
+_BODY_SKIP = SKIP_TAGS | frozenset(
+    {"body.head", "body.end", "hedline", "abstract", "byline", "dateline", "note"}
+)
+# Component roles that are parts beside the story (Belga Title/Lead) or a photo and its renditions.
+_NOT_STORY_ROLES = frozenset(
+    {"caption", "title", "lead", "abstract", "summary", "teaser", "highdef", "quicklook", "thumbnail",
+     "preview", "photo", "picture", "image", "graphic", "video", "audio"}
+)  # fmt: skip
+_TEXT_MEDIA = frozenset({"text", "complexdata"})
+_STATUS: dict[str, Status] = {
+    "usable": "usable",
+    "embargoed": "usable",
+    "withheld": "withheld",
+    "canceled": "canceled",
+    "cancelled": "canceled",
+    "kill": "canceled",
+    "killed": "canceled",
+    "withdrawn": "canceled",
+    "deleted": "canceled",
+}
+_KILL_ITEM_TYPES = frozenset({"kill", "withdrawal", "withdraw"})
+_SIGNALS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^(?:correct(?:ion|ed|s)?|rectifi\w*|corrige\w*|berichtigung)\b", re.I),
+        "correction",
+    ),
+    (re.compile(r"^(?:updates?|updated|adds?|refile|actualis\w*|new lead)\b", re.I), "update"),
+)
+_ADVISORY_LINE_TYPES = frozenset({"advisoryline", "editorialnote", "ednote", "advisory"})
+_EDITORIAL_PROPERTIES = frozenset({"editorialinfo", "editorialnote", "ednote"})
+
+_PUBLIC_ID = re.compile(r"^(urn:newsml:[^:\s]+:[^:\s]+:.+):\d+[A-Za-z]?$", re.IGNORECASE)
+_LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_]|$)")
+_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"[0-9]{1,6}")
+_SPACES = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+_PARAGRAPH_BREAK = "<br><br>"
+_HTML_BLOCK = re.compile(r"<\s*/?\s*(?:p|br|div|li|ul|ol|h[1-6]|table|tr|blockquote)\b", re.I)
+# DateLine tails: ``(AFP) -``, ``(أ ف ب)``, ``/TASS/.``, ``(EFE).-``; separators after them.
+_DATELINE_TAIL = re.compile(r"[\s\-–—.:,]+$")
+_DATELINE_CREDIT = re.compile(r"\s*(?:\(([^()]{1,40})\)|/([^/]{1,30})/)\s*$")
+_COMMA = re.compile(r"\s*[,،]\s*")
+# Desk sign-offs: lower-case or uncased initials joined by ``/`` (AFP ``ab/de/dl/hmw``,
+# ``سب-لال/نور-كام``, ``ا ف ب/جص/ح س``). Credits like ``AFP/dpa`` have capitals and never match.
+_SIGN_OFF = re.compile(
+    r"^(?=[^/]{0,40}/)(?!.*[A-Z])[^\W\d_]{1,5}(?:[ -][^\W\d_]{1,5}){0,5}"
+    r"(?:\s*/\s*[^\W\d_]{1,5}(?:[ -][^\W\d_]{1,5}){0,5})+$"
+)
+_MAX_SIGN_OFF = 60
+_MAX_KICKER = 80
+_MAX_DATELINE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What one agency does differently; matched on ``ProviderId`` (``www.`` ignored)."""
+
+    name: str
+    provider_ids: tuple[str, ...] = ()
+    # AFP ends its stories with desk initials (``ab/de/dl/hmw``).
+    drops_sign_off: bool = False
+    # Trailing paragraphs that are boilerplate, not story (ANA-MPA's Greek copyright notice).
+    trailing_boilerplate: tuple[re.Pattern[str], ...] = ()
+    # Leading paragraphs that are editorial notes (ANP ``N i e u w bericht, vervangt: ...``).
+    leading_ednotes: tuple[re.Pattern[str], ...] = ()
+    # Belga carries its urgency as an AdministrativeMetadata property ``Priority``.
+    urgency_property: str | None = None
+    # Belga's DateId is the revision time, so it must stay out of a guid shared by revisions.
+    stable_date_id: bool = True
+    # AFP's text-component Creator is the author; elsewhere Creator holds desk initials.
+    byline_from_creator: bool = False
+
+
+_DEFAULT = _Profile("default")
+_PROFILES: tuple[_Profile, ...] = (
+    _Profile("AFP", ("afp.com",), drops_sign_off=True, byline_from_creator=True),
+    _Profile(
+        "ANA-MPA",
+        ("ana-mpe.gr", "ana.gr", "amna.gr"),
+        trailing_boilerplate=(re.compile(r"^©\s*ΑΠΕ-ΜΠΕ\b.*(?:δικαιώματα|rights)", re.I),),
+    ),
+    _Profile(
+        "ANP",
+        ("anp", "anp.nl"),
+        leading_ednotes=(
+            re.compile(r"^N ?i ?e ?u ?w ?b ?e ?r ?i ?c ?h ?t\b", re.I),
+            re.compile(r"^(?:Vervangt|Correctie|Aanvulling|Let op)\b", re.I),
+        ),
+    ),
+    _Profile("Belga", ("belga.be",), urgency_property="priority", stable_date_id=False),
+)
+
+
+def _profile(provider_id: str) -> _Profile:
+    key = provider_id.strip().lower().removeprefix("www.")
+    return next((p for p in _PROFILES if key in p.provider_ids), _DEFAULT)
+
+
+# --- entry points -----------------------------------------------------------------------------------
+
+
+def can_parse(raw: bytes) -> bool:
+    """Root element ``NewsML`` (NewsML 1.x, with or without ``Version``)."""
+    try:
+        return xml_root_name(raw) == _ROOT
+    except Exception:  # a sniff must never raise
+        return False
+
+
+def parse(raw: bytes) -> list[ParsedItem]:
+    root = parse_xml(raw)
+    if local_name(root) != _ROOT:
+        raise ParseError(
+            f"not NewsML 1.2: root element is <{local_name(root)}>, expected <{_ROOT}>"
+        )
+    if b"xmlns" in raw:
+        _strip_namespaces(root)
+    news_items = _NEWS_ITEMS(root)
+    if len(news_items) > MAX_ITEMS_PER_DOCUMENT:
+        raise ParseError(
+            f"NewsML document holds {len(news_items)} NewsItems, over the limit of {MAX_ITEMS_PER_DOCUMENT}"
+        )
+    items = [_item(news_item) for news_item in news_items]
+    return [item for item in items if item is not None]
+
+
+def _strip_namespaces(root: etree._Element) -> None:
+    """Plain names keep the XPaths simple (NITF inside DataContent may carry the IPTC namespace)."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = local_name(element)
+
+
+# --- one NewsItem -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Story:
+    """The chosen text ContentItem and the NewsComponents around it, nearest first."""
+
+    content: etree._Element
+    chain: list[etree._Element]
+    paragraphs: list[str]
+
+
+def _item(news_item: etree._Element) -> ParsedItem | None:
+    management = _first(_MANAGEMENT(news_item))
+    status, embargo = _status_and_embargo(management)
+    story = _find_story(news_item)
+    if story is None:
+        if status != "canceled":
+            return None  # photo, audio or metadata-only item
+        # A kill notice often carries no text; it is kept so the store can cancel the story.
+        story = _Story(news_item, _TOP_COMPONENTS(news_item)[:1], [])
+    identifier = _first(_IDENTIFIER(news_item))
+    provider = _child_text(identifier, "ProviderId") or ""
+    profile = _profile(provider)
+    chain = story.chain
+    version = _positive_int(_child_text(identifier, "RevisionId"))
+    keywords = _unique(
+        [
+            *_all(chain, _KEYWORD_PROPERTY),
+            *_texts(_all(chain, _KEYWORD_LINE)),
+            *_NITF_KEYWORDS(story.content),
+            *_all(chain, _ITEM_KEYWORDS),
+        ]
+    )
+    body, body_notes = _clean_body(story.paragraphs, profile)
+    headline = _headline(chain, story.content)
+    advisories = _advisories(chain)
+    return ParsedItem(
+        source_format=FORMAT,
+        guid=_guid(identifier, chain, profile),
+        version=version,
+        kicker=_kicker(chain, [*keywords, headline or ""], body),
+        headline=headline,
+        caption=_caption(news_item),
+        byline=_byline(chain, story.content, profile),
+        dateline=_dateline(chain),
+        body=body,
+        agencies=_agencies(chain),
+        language=_language(chain, story.content),
+        urgency=_urgency(management, chain, profile),
+        status=status,
+        embargo_until=embargo,
+        published_at=parse_datetime(_child_text(management, "FirstCreated")),
+        updated_at=parse_datetime(_child_text(management, "ThisRevisionCreated")),
+        subjects=_unique(_all(chain, _SUBJECTS)),
+        keywords=keywords,
+        ednotes=_unique([*advisories, *_editorial_properties(chain), *body_notes]),
+        signals=_signals(management, chain, advisories, version),
+    )
+
+
+def _find_story(news_item: etree._Element) -> _Story | None:
+    """The first ContentItem holding text that is the story itself (not a caption, title or photo)."""
+    for content in _CONTENT_ITEMS(news_item):
+        if not _is_story_content(content):
+            continue
+        data = _child(content, "DataContent")
+        paragraphs = _data_paragraphs(data) if data is not None else []
+        if paragraphs:
+            return _Story(content, _component_chain(content, news_item), paragraphs)
+    return None
+
+
+def _is_story_content(content: etree._Element) -> bool:
+    media = _formal_name(_child(content, "MediaType"))
+    if media and media.lower() not in _TEXT_MEDIA:
+        return False
+    parent = content.getparent()
+    role = _formal_name(_child(parent, "Role")) if parent is not None else None
+    return not role or role.lower() not in _NOT_STORY_ROLES
+
+
+def _component_chain(content: etree._Element, news_item: etree._Element) -> list[etree._Element]:
+    chain = []
+    node = content.getparent()
+    while node is not None and node is not news_item:
+        if node.tag == "NewsComponent":
+            chain.append(node)
+        node = node.getparent()
+    return chain
+
+
+# --- body ---------------------------------------------------------------------------------------------
+
+
+def _data_paragraphs(data: etree._Element) -> list[str]:
+    """NITF ``body.content`` / XHTML ``body`` / bare paragraphs; or markup or plain text held as a string."""
+    if len(data):
+        contents = _BODY_CONTENT(data)
+        if contents:
+            return [p for content in contents for p in element_paragraphs(content, skip=_BODY_SKIP)]
+        bodies = _BODY(data)
+        return element_paragraphs(bodies[0] if bodies else data, skip=_BODY_SKIP)
+    return _string_paragraphs(data.text or "")
+
+
+def _string_paragraphs(text: str) -> list[str]:
+    """HTML in CDATA (ANA-MPA), escaped HTML (Belga) or plain text; without block markup, each line (or
+    each blank-line separated block, when there are any) is a paragraph."""
+    if not text.strip():
+        return []
+    if _HTML_BLOCK.search(text):
+        return html_fragment_paragraphs(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    if "<" in text:  # inline markup only: keep the line breaks as paragraph breaks, parse once
+        return html_fragment_paragraphs(_PARAGRAPH_BREAK.join(chunks))
+    return [paragraph for paragraph in map(_collapse, chunks) if paragraph]
+
+
+def _clean_body(paragraphs: list[str], profile: _Profile) -> tuple[list[str], list[str]]:
+    """Drop sign-offs and boilerplate at the end; move editorial notes at the start to ``ednotes``."""
+    body = [p for p in paragraphs if p.strip()]
+    notes: list[str] = []
+    while body and any(pattern.match(body[0]) for pattern in profile.leading_ednotes):
+        notes.append(body.pop(0))
+    while body and (
+        (profile.drops_sign_off and _is_sign_off(body[-1]))
+        or any(pattern.match(body[-1]) for pattern in profile.trailing_boilerplate)
+    ):
+        body.pop()
+    return body, notes
+
+
+def _is_sign_off(text: str) -> bool:
+    return len(text) <= _MAX_SIGN_OFF and _SIGN_OFF.match(text) is not None
+
+
+# --- metadata -----------------------------------------------------------------------------------------
+
+
+def _guid(
+    identifier: etree._Element | None, chain: list[etree._Element], profile: _Profile
+) -> str | None:
+    """The id every revision shares: ``PublicIdentifier`` minus ``:RevisionId[Update]``, else built from
+    ProviderId, DateId and NewsItemId, else an agency ``guid`` element (TASS)."""
+    public = _collapse(_child_text(identifier, "PublicIdentifier"))
+    match = _PUBLIC_ID.match(public)
+    if match:
+        return match.group(1)
+    provider = _collapse(_child_text(identifier, "ProviderId"))
+    item_id = _collapse(_child_text(identifier, "NewsItemId"))
+    date_id = _collapse(_child_text(identifier, "DateId")) if profile.stable_date_id else ""
+    if provider and item_id:
+        return ":".join(part for part in ("urn:newsml", provider, date_id, item_id) if part)
+    return next((g for g in (_collapse(v) for v in _all(chain, _GUID_ELEMENT)) if g), None)
+
+
+def _headline(chain: list[etree._Element], content: etree._Element) -> str | None:
+    """The nearest non-empty ``HeadLine``; NITF ``hl1`` only when NewsLines have none."""
+    return _first_text(_all(chain, _HEADLINE)) or _first_text(_HL1(content))
+
+
+def _kicker(chain: list[etree._Element], not_kickers: list[str], body: list[str]) -> str | None:
+    """A short ``SubHeadLine`` that is neither a keyword (EFE ``INDIA SUCESOS``) or the headline nor the
+    lead repeated (ANA-MPA) nor a long standfirst."""
+    text = _first_text(_all(chain, _SUBHEADLINE))
+    if not text or len(text) > _MAX_KICKER:
+        return None
+    folded = text.casefold()
+    if any(folded == other.casefold() for other in not_kickers):
+        return None
+    if body and body[0].casefold().startswith(folded.rstrip(".")):
+        return None
+    return text
+
+
+def _byline(chain: list[etree._Element], content: etree._Element, profile: _Profile) -> str | None:
+    """``ByLine`` (NewsLines, then NITF); AFP's Creator party. Editors' initials are not a byline."""
+    elements = (*_all(chain, _BYLINE), *_NITF_BYLINE(content))
+    creators: list[str] = _all(chain, _CREATOR_PARTY) if profile.byline_from_creator else []
+    for text in (*(_collapse(element_text(e)) for e in elements), *map(_collapse, creators)):
+        if text and not _is_sign_off(text):
+            return text
+    return None
+
+
+def _caption(news_item: etree._Element) -> str | None:
+    for content in _CAPTION_ITEMS(news_item):
+        data = _child(content, "DataContent")
+        paragraphs = _data_paragraphs(data) if data is not None else []
+        if paragraphs:
+            return " ".join(paragraphs)
+    return None
+
+
+def _dateline(chain: list[etree._Element]) -> ParsedDateline | None:
+    """Place, date and credit from the ``DateLine`` text; the origin city when the text names no place."""
+    place: str | None = None
+    date: str | None = None
+    agencies: list[str] = []
+    text = _first_text(_all(chain, _DATELINE))
+    if text:
+        place, date, agencies = _split_dateline(text)
+    if place is None:
+        place = next((c for c in (_collapse(v) for v in _all(chain, _ORIGIN_CITY)) if c), None)
+    if place is None and date is None and not agencies:
+        return None
+    return ParsedDateline(place=place, date=date, agencies=agencies)
+
+
+def _split_dateline(text: str) -> tuple[str | None, str | None, list[str]]:
+    """``Ouagadougou, Dec 20, 2017 (AFP) -`` -> place, date, [credit]; ``4/4/2018`` -> date only.
+    The first comma segment holding a digit starts the date (``ROSCOE, South Dakota`` stays a place)."""
+    head = _DATELINE_TAIL.sub("", text[:_MAX_DATELINE])
+    agencies: list[str] = []
+    credit = _DATELINE_CREDIT.search(head)
+    if credit:
+        agencies.append(_collapse(credit.group(1) or credit.group(2)))
+        head = _DATELINE_TAIL.sub("", head[: credit.start()])
+    segments = [s for s in _COMMA.split(head.strip()) if s]
+    for index, segment in enumerate(segments):
+        if _DIGIT.search(segment):
+            return ", ".join(segments[:index]) or None, ", ".join(segments[index:]), agencies
+    return ", ".join(segments) or None, None, agencies
+
+
+def _agencies(chain: list[etree._Element]) -> list[str]:
+    """Credits as written: ``CreditLine``, else the ``Source`` party, else the ``Provider`` party, else a
+    short ``CopyrightLine`` (TASS ``(c) ITAR-TASS 2019``)."""
+    credits = _texts(_all(chain, _CREDIT_LINE))
+    if credits:
+        return credits[:1]
+    for parties in (_all(chain, _SOURCE_PARTY), _all(chain, _PROVIDER_PARTY)):
+        named = _unique(parties)
+        if named:
+            return named
+    copyright_lines = [c for c in _texts(_all(chain, _COPYRIGHT_LINE)) if len(c) <= 40]
+    return copyright_lines[:1]
+
+
+def _language(chain: list[etree._Element], content: etree._Element) -> str | None:
+    """``Language/@FormalName`` (``nl-nl``, ``EN``, ``es-ES``), else the nearest ``xml:lang``."""
+    for value in (*_all(chain, _LANGUAGE), *_LANG(content)):
+        match = _LANGUAGE_CODE.match(value.strip())
+        if match and value.strip().lower() != "x-default":
+            return match.group(1).lower()
+    return None
+
+
+def _urgency(
+    management: etree._Element | None, chain: list[etree._Element], profile: _Profile
+) -> int | None:
+    """The item's ``Urgency`` (``FormalName`` or, TASS, element text); Belga's ``Priority`` property."""
+    urgency = _child(management, "Urgency")
+    values = [urgency.get("FormalName"), urgency.text] if urgency is not None else []
+    if profile.urgency_property:
+        values += [
+            prop.get("Value")
+            for prop in _all(chain, _ADMIN_PROPERTY)
+            if (prop.get("FormalName") or "").lower() == profile.urgency_property
+        ]
+    for value in values:
+        number = _positive_int(value)
+        if number is not None and number <= 8:
+            return number
+    return None
+
+
+def _status_and_embargo(management: etree._Element | None) -> tuple[Status, datetime | None]:
+    """``Status`` (``Embargoed`` is usable with an embargo); ``StatusWillChange`` gives the time the
+    item becomes usable, which is the embargo for embargoed and withheld items."""
+    value = (_formal_name(_child(management, "Status")) or "").strip().lower()
+    status = _STATUS.get(value, "usable")
+    item_type = (_formal_name(_child(management, "NewsItemType")) or "").strip().lower()
+    if item_type in _KILL_ITEM_TYPES:
+        status = "canceled"
+    embargo = None
+    change = _child(management, "StatusWillChange")
+    if change is not None and value in {"embargoed", "withheld"}:
+        future = (_formal_name(_child(change, "FutureStatus")) or "usable").strip().lower()
+        if _STATUS.get(future, "usable") == "usable":
+            embargo = parse_datetime(_child_text(change, "DateAndTime"))
+    return status, embargo
+
+
+def _advisories(chain: list[etree._Element]) -> list[str]:
+    notes = []
+    for line in _all(chain, _NEWS_LINES):
+        kind = (_formal_name(_child(line, "NewsLineType")) or "").lower()
+        text = _collapse(_child_text(line, "NewsLineText"))
+        if kind in _ADVISORY_LINE_TYPES and text:
+            notes.append(text)
+    return notes
+
+
+def _editorial_properties(chain: list[etree._Element]) -> list[str]:
+    return [
+        _collapse(prop.get("Value"))
+        for prop in _all(chain, _ADMIN_PROPERTY)
+        if (prop.get("FormalName") or "").lower() in _EDITORIAL_PROPERTIES
+    ]
+
+
+def _signals(
+    management: etree._Element | None,
+    chain: list[etree._Element],
+    advisories: list[str],
+    version: int | None,
+) -> list[str]:
+    """``update``/``correction`` from Genre, Instruction and advisory lines; ``update`` for revisions."""
+    instruction = _formal_name(_child(management, "Instruction"))
+    named = [*_all(chain, _GENRE), *([instruction] if instruction else []), *advisories]
+    found: dict[str, None] = {}
+    for text in named:
+        for pattern, signal in _SIGNALS:
+            if pattern.match(text.strip()):
+                found.setdefault(signal, None)
+    if version is not None and version > 1:
+        found.setdefault("update", None)
+    return list(found)
+
+
+# --- small helpers --------------------------------------------------------------------------------------
+
+
+def _all(chain: list[etree._Element], query: Callable[[etree._Element], list[_T]]) -> list[_T]:
+    """Results of ``query`` on every component of the chain, nearest component first."""
+    return [result for component in chain for result in query(component)]
+
+
+def _first(elements: list[etree._Element]) -> etree._Element | None:
+    return elements[0] if elements else None
+
+
+def _child(element: etree._Element | None, name: str) -> etree._Element | None:
+    return element.find(name) if element is not None else None
+
+
+def _child_text(element: etree._Element | None, name: str) -> str | None:
+    return element_text(_child(element, name))
+
+
+def _formal_name(element: etree._Element | None) -> str | None:
+    return element.get("FormalName") if element is not None else None
+
+
+def _first_text(elements: Iterable[etree._Element]) -> str | None:
+    return next((t for t in (element_text(e) for e in elements) if t), None)
+
+
+def _texts(elements: Iterable[etree._Element]) -> list[str]:
+    return [t for t in (element_text(e) for e in elements) if t]
+
+
+def _collapse(text: str | None) -> str:
+    return _SPACES.sub(" ", text).strip() if text else ""
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        text = _collapse(value)
+        if text:
+            seen.setdefault(text, None)
+    return list(seen)
+
+
+def _positive_int(text: str | None) -> int | None:
+    match = _NUMBER.fullmatch(text.strip()) if text else None
+    return int(match.group()) or None if match else None

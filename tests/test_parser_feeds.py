@@ -1,0 +1,275 @@
+"""RSS and Atom: fixtures, the real corpus feeds, agreement of the two readers, and hostile input."""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers import ParseError, _feeds, atom, detect_format, parse_document, rss
+from parsers.limits import MAX_ITEMS_PER_DOCUMENT
+from parsers.xmlsafe import parse_xml
+from tests.fixture_check import FIXTURES, check_fixture, fixture_cases
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+FEED_DIRS = ("rss/", "atom/")
+# The corpus files whose root is not what their folder says (see the expected.jsonl note).
+SNIFFED_AS = {"atom/reddit_en_atom-with-rss-ext.rss": "rss"}
+# Malformed and without entries: a clear ParseError is the expected outcome (0 entries also allowed).
+REFUSABLE = {"rss/feedparser_bom_invalid_bytes.xml"}
+
+
+@pytest.mark.parametrize(("document", "expected"), fixture_cases("rss") + fixture_cases("atom"))
+def test_fixture(document: Path, expected: Path) -> None:
+    check_fixture(document, expected)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _corpus_feeds() -> list[dict[str, Any]]:
+    expected = CORPUS / "expected.jsonl"
+    if not expected.is_file():
+        return []
+    lines = [json.loads(line) for line in expected.read_text(encoding="utf-8").splitlines() if line]
+    return [line for line in lines if line["file"].startswith(FEED_DIRS)]
+
+
+CORPUS_FEEDS = _corpus_feeds()
+needs_corpus = pytest.mark.skipif(not CORPUS_FEEDS, reason=f"corpus not found at {CORPUS}")
+
+
+def _same_text(value: str | None) -> str | None:
+    return None if value is None else unicodedata.normalize("NFC", " ".join(value.split()))
+
+
+def _corpus_ids() -> list[Any]:
+    return [pytest.param(line, id=line["file"]) for line in CORPUS_FEEDS] or [
+        pytest.param(None, id="no-corpus")
+    ]
+
+
+@pytest.mark.corpus
+@needs_corpus
+@pytest.mark.parametrize("line", _corpus_ids())
+def test_corpus_feed(line: dict[str, Any]) -> None:
+    raw = (CORPUS / line["file"]).read_bytes()
+    folder = line["file"].split("/")[0]
+    assert detect_format(raw) == SNIFFED_AS.get(line["file"], folder)
+    if line["file"] in REFUSABLE:
+        with pytest.raises(ParseError, match="not well-formed"):
+            parse_document(raw)
+        return
+    items = parse_document(raw)
+    assert len(items) == line["entries"]
+    assert _same_text(items[0].headline) == _same_text(line["first_title"])
+    for item in items:
+        assert item.source_format == SNIFFED_AS.get(line["file"], folder)
+        assert item.language in (None, line["language"])
+        texts = [item.headline or "", *item.body, item.byline or "", *item.keywords]
+        for text in texts:
+            assert "\ufffd" not in text and not re.search("[\u0080-\u009f]", text), text
+            assert not re.search("Ã[\u00a0-\u00bf]|â€", text), f"mojibake: {text}"
+        assert all(p.strip() == p and p for p in item.body)
+        assert "\n" not in (item.headline or "")
+        for stamp in (item.published_at, item.updated_at):
+            assert stamp is None or stamp.utcoffset() is not None
+
+
+def _corpus_items(name: str) -> list[Any]:
+    if not CORPUS_FEEDS:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    return parse_document((CORPUS / name).read_bytes())
+
+
+@pytest.mark.corpus
+def test_corpus_encoding_traps() -> None:
+    assert _corpus_items("rss/feedparser_win1252_smartquote.xml")[0].body == ["don’t"]
+    assert _corpus_items("rss/feedparser_double_encoded.xml")[0].body == ["…"]
+    latin = _corpus_items("rss/cerclepsy_fr_no-decl_latin1.xml")
+    assert any("études" in p for p in latin[0].body)
+    uol = _corpus_items("rss/uol_pt_no-decl_latin1.rss")
+    assert "simulações" in (uol[0].headline or "")
+    assert uol[0].published_at is not None and uol[0].published_at.isoformat() == (
+        "2018-09-24T22:42:40+00:00"
+    )
+    golem = _corpus_items("rss/golem_de_iso-8859-1.xml")
+    assert golem[0].body[0].startswith("Viele Spieler wünschen sich")
+
+
+@pytest.mark.corpus
+def test_corpus_feed_structure() -> None:
+    apa = _corpus_items("rss/apa-ots_de_2015.xml")
+    assert apa[0].guid == "urn:newsml:apa.at:20150428:APA0473:1"
+    assert apa[0].url == "20150428-APA0473-1.xml"  # relative links kept as given
+    assert (
+        apa[1].headline == "Tischtennis: Liu Jia 2 - Gardos/Habesohn klar ins Doppel-Achtelfinale"
+    )
+    assert apa[0].body == [] and apa[0].byline is None  # empty description; "wh" is a sign-off
+    jn = _corpus_items("rss/jn_pt_iso-8859-1.rss")
+    assert any(item.body == [] for item in jn), "entries whose description is only a pixel"
+    assert not any("feedburner" in p for item in jn for p in item.body)
+    assert jn[0].url and jn[0].url.startswith("https://www.jn.pt/")  # feedburner:origLink
+    heise = _corpus_items("rss/heise_de_rss090.rdf")
+    assert heise[0].url and heise[0].url.startswith("https://www.heise.de/newsticker/meldung/OLED")
+    feedburner = _corpus_items("atom/feedburner_en.atom")
+    assert feedburner[0].published_at is not None and feedburner[0].updated_at is not None
+    assert "adwords_api" in feedburner[0].keywords
+    assert feedburner[0].byline == "Google Ads Developer Advisor"
+
+
+# --------------------------------------------------------------------------- both readers agree
+
+
+def _well_formed_documents() -> list[Any]:
+    paths = sorted((FIXTURES / "rss").glob("*")) + sorted((FIXTURES / "atom").glob("*"))
+    if CORPUS_FEEDS:
+        paths += [CORPUS / line["file"] for line in CORPUS_FEEDS]
+    documents = []
+    for path in paths:
+        if path.name.endswith(".expected.json"):
+            continue
+        raw = path.read_bytes()
+        try:
+            root = parse_xml(raw)
+            _feeds.items_from_tree(root)
+        except ParseError:
+            continue
+        documents.append(pytest.param(raw, id=path.name))
+    return documents
+
+
+@pytest.mark.parametrize("raw", _well_formed_documents())
+def test_fast_path_matches_feedparser(raw: bytes) -> None:
+    """The lxml reader is an optimisation only: feedparser must map every document the same way."""
+    fast = _feeds.items_from_tree(parse_xml(raw))
+    slow = _feeds.parse_with_feedparser(raw, "rss")
+    assert [asdict(item) for item in fast] == [asdict(item) for item in slow]
+
+
+def _generated_rss(entries: int) -> bytes:
+    items = "".join(
+        f"<item><title>Story {i}</title><guid isPermaLink='false'>id-{i}</guid>"
+        f"<pubDate>Mon, 05 Feb 2018 10:00:00 +0100</pubDate>"
+        f"<description>&lt;p&gt;Paragraph {i}.&lt;/p&gt;</description></item>"
+        for i in range(entries)
+    )
+    return f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
+
+
+def test_large_well_formed_feed_never_touches_feedparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("feedparser used for a well-formed feed")
+
+    monkeypatch.setattr("feedparser.parse", refuse)
+    items = parse_document(_generated_rss(1000))
+    assert len(items) == 1000
+    assert items[999].guid == "id-999" and items[999].body == ["Paragraph 999."]
+
+
+def test_too_many_entries_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="over the limit"):
+        parse_document(_generated_rss(MAX_ITEMS_PER_DOCUMENT + 1))
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []  # noqa: RUF012 - shared on purpose: the test reads what the server saw
+
+    def do_GET(self) -> None:
+        _Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'<!ENTITY leak "LEAKED">')
+
+    def log_message(self, *_args: object) -> None:
+        return
+
+
+@pytest.fixture
+def local_server() -> Iterator[str]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Recorder.hits = []
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_feedparser_fetches_nothing(local_server: str, tmp_path: Path) -> None:
+    """External DTDs and entities are neither fetched nor read, even on the feedparser path."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+    raw = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss SYSTEM "{local_server}/rss.dtd" [\n'
+        f'<!ENTITY file SYSTEM "file://{secret}">\n<!ENTITY web SYSTEM "{local_server}/x">]>\n'
+        "<rss version='2.0'><channel><item><title>t &file; &web;</title>"
+        "<description>d &nbsp;</description></item></channel></rss>"
+    ).encode()
+    with pytest.raises(ParseError, match="declares entities"):
+        parse_document(raw)
+    items = _feeds.parse_with_feedparser(raw, "rss")  # the fallback on its own, guard bypassed
+    assert "TOPSECRET" not in repr(items) and "LEAKED" not in repr(items)
+    assert _Recorder.hits == []
+
+
+def test_document_bytes_are_never_a_file_name_or_url(tmp_path: Path, local_server: str) -> None:
+    """feedparser.parse(bytes) would open() a file of that name; we hand it a stream."""
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(_generated_rss(1))
+    for raw in (str(feed).encode(), f"{local_server}/feed.xml".encode()):
+        with pytest.raises(ParseError):
+            rss.parse(raw)
+    assert _Recorder.hits == []
+
+
+def test_forced_format_keeps_what_the_document_is() -> None:
+    raw = (FIXTURES / "rss" / "rss20_full_entry.xml").read_bytes()
+    assert [item.source_format for item in atom.parse(raw)] == ["rss"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        (b"", None),
+        (b"\xef\xbb\xbf", None),
+        ("<?xml version='1.0' encoding='utf-16'?><rss version='2.0'/>".encode("utf-16"), "rss"),
+        (b"<feed>", None),  # no Atom namespace
+        (b"<feed xmlns='http://www.w3.org/2005/Atom'/>", "atom"),
+        (b"<a:feed xmlns:a='http://www.w3.org/2005/Atom'/>", "atom"),
+        (b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/>", None),
+        (b"\x00\x01\x02", None),
+        (b"<rss", None),
+        (b"<?xml-stylesheet href='x.xsl'?><!-- c --><rss version='2.0'>", "rss"),
+    ],
+)
+def test_sniffing_edge_cases(raw: bytes, kind: str | None) -> None:
+    assert rss.can_parse(raw) is (kind == "rss")
+    assert atom.can_parse(raw) is (kind == "atom")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_garbage_only_ever_raises_parse_error(raw: bytes) -> None:
+    rss.can_parse(raw)
+    atom.can_parse(raw)
+    for module in (rss, atom):
+        for document in (raw, b"<rss version='2.0'><channel><item><title>" + raw):
+            with contextlib.suppress(ParseError):
+                module.parse(document)
