@@ -130,4 +130,6 @@ def normalize(
         subjects=clean_list(item.subjects),
         keywords=clean_list(item.keywords),
         content_hash=content_hash(body),
+        signals=clean_list(item.signals),
+        ednotes=clean_list(item.ednotes),
     )

@@ -75,7 +75,9 @@ def _from_iso(value: str | None) -> datetime | None:
 
 @dataclass(slots=True)
 class ArticleRecord:
-    """One normalized article. See DESIGN.md for the meaning of every field."""
+    """One normalized article. See DESIGN.md for the meaning of every field; ``signals`` (``correction``,
+    ``update``, take labels such as ``lead:2``) and ``ednotes`` (editorial notes, never for publication)
+    extend the contract at its end."""
 
     guid: str
     source_format: str
@@ -101,6 +103,8 @@ class ArticleRecord:
     keywords: list[str] = field(default_factory=list)
     content_hash: str = ""
     duplicate_of: int | None = None
+    signals: list[str] = field(default_factory=list)
+    ednotes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the contract's field names, in the contract's order."""
@@ -129,6 +133,8 @@ class ArticleRecord:
             "keywords": list(self.keywords),
             "content_hash": self.content_hash,
             "duplicate_of": self.duplicate_of,
+            "signals": list(self.signals),
+            "ednotes": list(self.ednotes),
         }
 
     def to_json(self) -> str:
@@ -163,4 +169,6 @@ class ArticleRecord:
             keywords=list(data.get("keywords") or []),
             content_hash=data.get("content_hash") or "",
             duplicate_of=data.get("duplicate_of"),
+            signals=list(data.get("signals") or []),
+            ednotes=list(data.get("ednotes") or []),
         )

@@ -15,6 +15,8 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -105,6 +107,22 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     duplicate_of: Mapped[int | None] = mapped_column(IdType, ForeignKey("articles.id"))
     raw_document_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("raw_documents.id"))
+    signals: Mapped[list[Any] | None] = mapped_column(JSON)
+    ednotes: Mapped[list[Any] | None] = mapped_column(JSON)
+    canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ArticleBand(Base):
+    """One LSH band of an article's MinHash signature: near-duplicate lookup is an indexed equality query."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = (
+        PrimaryKeyConstraint("article_id", "band", name="pk_article_bands"),
+        Index("ix_article_bands_lookup", "band", "bucket"),
+    )
+    article_id: Mapped[int] = mapped_column(IdType, ForeignKey("articles.id", ondelete="CASCADE"))
+    band: Mapped[int] = mapped_column(SmallInteger)
+    bucket: Mapped[int] = mapped_column(BigInteger)
 
 
 class Quarantine(Base):

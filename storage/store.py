@@ -90,6 +90,8 @@ def _article_values(record: ArticleRecord, raw_document_id: int | None) -> dict[
         "keywords": list(record.keywords),
         "content_hash": record.content_hash,
         "raw_document_id": raw_document_id,
+        "signals": list(record.signals),
+        "ednotes": list(record.ednotes),
     }
 
 
@@ -121,6 +123,8 @@ def row_to_record(row: Any) -> ArticleRecord:
         keywords=list(row.keywords or []),
         content_hash=row.content_hash,
         duplicate_of=row.duplicate_of,
+        signals=list(row.signals or []),
+        ednotes=list(row.ednotes or []),
     )
 
 
