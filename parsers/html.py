@@ -1,0 +1,969 @@
+"""News article web pages (HTML): one story per page.
+
+Metadata comes first from the page's JSON-LD (``NewsArticle``/``Article``/``ReportageNewsArticle``, also in
+``@graph`` and lists), then from meta tags (Open Graph, ``article:*``, ``description``), then from the site
+profile (``parsers._html_profiles``). The body comes from the profile's markup when the site is known
+(JSON-LD ``articleBody`` often loses paragraph breaks), else from a real ``articleBody`` with breaks, else
+from the largest cluster of ``<p>`` in ``<article>``/``<main>``.
+
+Pages are untrusted: parsed once with lxml's HTML parser (no network, no entity expansion beyond the
+HTML named characters), and values meant as plain text (JSON-LD headlines with literal ``&uuml;`` or even
+``<script>``) are unescaped and stripped of markup.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from parsers._html_profiles import PROFILES, SiteProfile
+from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError
+from parsers.dates import parse_datetime
+from parsers.encoding import decode_bytes, strip_bom
+from parsers.markup import BLOCK_TAGS, SKIP_TAGS, element_paragraphs, html_fragment_paragraphs
+from parsers.xmlsafe import xml_root_name
+
+FORMAT = "html"
+SNIFF_ORDER = 50
+
+ARTICLE_TYPES = frozenset(
+    {
+        "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BackgroundNewsArticle",
+        "OpinionNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "LiveBlogPosting",
+    }
+)  # fmt: skip
+GENERIC_ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "TechArticle", "Report"})
+# Pages whose only structured data is a fact check still name headline, author and date there.
+SECONDARY_TYPES = frozenset({"ClaimReview", "WebPage"})
+
+# Author names that are never agencies even though they are one word.
+_NOT_AGENCIES = frozenset(
+    {
+        "redaktion", "red", "online-redaktion", "onlineredaktion", "newsroom", "editorial", "staff",
+        "admin", "administrator", "team", "gast", "autor", "autorin", "author", "editor", "desk",
+        "nachrichten", "news",
+    }
+)  # fmt: skip
+_AGENCY_TOKEN = re.compile(r"^[^\W\d_][\w-]{1,19}$")
+_NAME_SPLIT = re.compile(r"\s*(?:/|,|&|\bund\b|\band\b)\s*")
+_BYLINE_LABEL = re.compile(r"^(?:von|by|text|autor(?:in)?|author)\s*:?\s+", re.IGNORECASE)
+_KICKER_SEPARATOR = re.compile(r"^\s*(?::|\||-|–|—)\s+")
+_TITLE_SUFFIX = re.compile(
+    r"^(?P<title>.*\S)\s+(?:\||-|–|—)\s+(?P<site>[^|]{2,60})$"
+)  # last separator
+_HAS_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$")
+_TAG = re.compile(r"<[A-Za-z/!]")
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
+_TRUNCATED = re.compile(r"(?:\.\.\.|…|\[\.\.\.\])\s*$")
+_BOILERPLATE = re.compile(
+    r"^(?:anzeige|werbung|advertisement|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant"
+    r"|das könnte sie auch interessieren|zur startseite|weiterlesen|jetzt teilen|teilen:)\b",
+    re.IGNORECASE,
+)
+_DOCTYPE_HTML = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_HTML_ROOTS = frozenset({"html", "head", "body"})
+
+_HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang")
+_KICKER_CLASS = (
+    "contains(@class, 'kicker') or contains(@class, 'topline') or contains(@class, 'overline')"
+    " or contains(@class, 'dachzeile') or contains(@class, 'roofline') or contains(@class, 'catchline')"
+)
+_KICKER_IN_H1 = etree.XPath(f"(.//*[{_KICKER_CLASS}])[1]")
+_KICKER_IN_HEADER = etree.XPath(f"(.//header//*[{_KICKER_CLASS}])[1]")
+# Page furniture whose paragraphs are never body. (Ancestor tests are done in Python with a memo: an
+# XPath ``ancestor::`` predicate per paragraph costs more than the whole parse on a big page.)
+_FURNITURE_TAGS = frozenset(
+    {"nav", "header", "footer", "aside", "form", "figure", "noscript", "template", "button"}
+)
+_IN_ARTICLE = etree.XPath("boolean(ancestor-or-self::article or ancestor-or-self::main)")
+_GENERIC_BLOCKS = etree.XPath(".//p | .//h2 | .//h3 | .//blockquote | .//li")
+_WRAPS_PARAGRAPHS = frozenset({"blockquote", "li"})
+# A text credit at the end of the article (``Quelle: sid/dpa``), searched in the body's article/main.
+_ARTICLE_SCOPE = etree.XPath("ancestor-or-self::*[self::article or self::main][1]")
+_GENERIC_CREDIT = etree.XPath(
+    "(.//text()[contains(., 'Quelle:')][starts-with(normalize-space(.), 'Quelle:')])[last()]"
+)
+# Descendants that need the full paragraph walker; a block without them is one paragraph of plain text.
+_SLOW_TAGS = BLOCK_TAGS | SKIP_TAGS | {"br"}
+# Wrappers that are never body (teaser boxes, captions, share bars, ad slots) and standfirst wrappers.
+_NOISE_CLASS = re.compile(
+    r"teaser|related|recommend|topicbox|newsletter|social|share|caption|legend|paywall|infobox|promo"
+    r"|advert|banner|comment|breadcrumb|byline|author|metadata|gallery|embed|consent|bild|image|img"
+    r"|photo|picture|media|video|player|audio|widget|poll|survey|(?:^|[\s_-])ads?(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+_LEAD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:[Ii]ntro|[Ll]ead|[Ss]ummary|[Ee]xcerpt|[Ss]tandfirst|[Aa]bstract)(?=$|[\s_A-Z-])"
+)
+
+_XPATH_FIELDS = tuple(
+    f.name
+    for f in fields(SiteProfile)
+    if f.name not in {"name", "hosts", "site_names", "loose_text"}
+)
+
+
+def _compile_profiles() -> dict[str, etree.XPath]:
+    compiled: dict[str, etree.XPath] = {}
+    for profile in PROFILES:
+        for name in _XPATH_FIELDS:
+            expression = getattr(profile, name)
+            if isinstance(expression, str) and expression not in compiled:
+                compiled[expression] = etree.XPath(expression)
+    return compiled
+
+
+_XP = _compile_profiles()
+_MARKER_UNION = " | ".join(p.marker for p in PROFILES if p.marker)
+_MARKERS = etree.XPath(_MARKER_UNION) if _MARKER_UNION else None
+
+
+# ---------------------------------------------------------------------------------------------- sniffing
+
+
+def can_parse(raw: bytes) -> bool:
+    """An HTML document: ``<!DOCTYPE html>`` or an ``html``/``head``/``body`` root in the first KB."""
+    try:
+        head = strip_bom(raw[:1024])[0].lstrip()
+        if not head.startswith(b"<"):  # markup from the first byte, not text that mentions <html>
+            return False
+        if _DOCTYPE_HTML.search(head):
+            return True
+        return (xml_root_name(head) or "").lower() in _HTML_ROOTS
+    except Exception:  # a sniff must never raise
+        return False
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def _squash(text: str | None) -> str:
+    """Text as compared, not as returned: invisible characters gone, whitespace collapsed."""
+    if not text:
+        return ""
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+def _unescape(text: str) -> str:
+    """Literal entities in JSON/meta values (``R&uuml;ckbau``, even ``K&amp;uuml;hl``) become characters."""
+    for _ in range(3):
+        if "&" not in text:
+            break
+        unescaped = html_lib.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
+
+
+def _plain(value: Any) -> str | None:
+    """A metadata value as plain text: entities decoded, markup (and any script in it) removed."""
+    if not isinstance(value, str):
+        return None
+    text = _unescape(value)
+    if _TAG.search(text):
+        text = " ".join(html_fragment_paragraphs(text))
+    text = _squash(text)
+    return text or None
+
+
+def _text(element: etree._Element | None) -> str | None:
+    """Visible text of an element (scripts, styles, figures skipped), as one line."""
+    if element is None:
+        return None
+    # The element itself may be a figcaption/button the walker skips inside bodies; read it anyway.
+    skip = SKIP_TAGS - {element.tag} if element.tag in SKIP_TAGS else SKIP_TAGS
+    text = _squash(" ".join(element_paragraphs(element, skip=skip)))
+    return text or None
+
+
+def _first(result: Any) -> etree._Element | str | None:
+    if isinstance(result, list):
+        for value in result:
+            if isinstance(value, etree._Element | str):
+                return value
+        return None
+    return result if isinstance(result, str) else None
+
+
+def _first_element(result: Any) -> etree._Element | None:
+    value = _first(result)
+    return value if isinstance(value, etree._Element) else None
+
+
+def _elements(result: Any) -> list[etree._Element]:
+    if not isinstance(result, list):
+        return []
+    return [value for value in result if isinstance(value, etree._Element)]
+
+
+def _value_text(value: etree._Element | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _squash(value) or None
+    return _text(value)
+
+
+def _remove(element: etree._Element, *, paragraph_break: bool = False) -> None:
+    """Take ``element`` out of the tree, keeping the loose text that follows it; ``paragraph_break``
+    leaves two ``<br>`` in its place, for bodies of loose text where the element separated paragraphs."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if paragraph_break:
+        first, second = etree.Element("br"), etree.Element("br")
+        second.tail = tail
+        element.addprevious(first)
+        element.addprevious(second)
+        parent.remove(element)
+        return
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    return host.lower() if host else None
+
+
+def _host_matches(host: str, suffixes: tuple[str, ...]) -> bool:
+    return any(host == suffix or host.endswith("." + suffix) for suffix in suffixes)
+
+
+def _language(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("alternateName") or value.get("name")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    code = value.strip().replace("_", "-").split("-", 1)[0].lower()
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def _parse_date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    value = text.strip()
+    if value.isdigit() and 9 <= len(value) <= 11:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    return parse_datetime(value)
+
+
+def _best_date(candidates: list[str | None]) -> datetime | None:
+    """The first date that states its offset; a naive one only when nothing better exists."""
+    fallback: datetime | None = None
+    for candidate in candidates:
+        parsed = _parse_date(candidate)
+        if parsed is None or candidate is None:
+            continue
+        if _HAS_OFFSET.search(candidate.strip()) or candidate.strip().isdigit():
+            return parsed
+        fallback = fallback or parsed
+    return fallback
+
+
+# ---------------------------------------------------------------------------------------------- JSON-LD
+
+
+def _ld_type_names(node: dict[str, Any]) -> set[str]:
+    raw = node.get("@type")
+    names = raw if isinstance(raw, list) else [raw]
+    return {n.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for n in names if isinstance(n, str)}
+
+
+def _ld_nodes(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    """Every typed object in a JSON-LD document: lists, ``@graph`` and nested ``mainEntity`` included."""
+    if depth > 6:
+        return []
+    found: list[dict[str, Any]] = []
+    if isinstance(data, list):
+        for entry in data:
+            found.extend(_ld_nodes(entry, depth + 1))
+    elif isinstance(data, dict):
+        if "@type" in data:
+            found.append(data)
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "hasPart", "itemListElement"):
+            if key in data:
+                found.extend(_ld_nodes(data[key], depth + 1))
+    return found
+
+
+def _ld_rank(node: dict[str, Any]) -> int:
+    types = _ld_type_names(node)
+    if types & ARTICLE_TYPES:
+        return 3
+    if types & GENERIC_ARTICLE_TYPES:
+        return 2
+    if (
+        types & SECONDARY_TYPES
+        and (node.get("headline") or node.get("name"))
+        and node.get("author")
+    ):
+        return 1
+    return 0
+
+
+def _json_ld_article(scripts: list[etree._Element]) -> dict[str, Any]:
+    """The page's article object: the best-ranked typed node with a headline (``{}`` if none)."""
+    best: dict[str, Any] = {}
+    best_rank = 0
+    for script in scripts:
+        payload = (script.text or "").strip()
+        if not payload:
+            continue
+        try:
+            data = json.loads(payload, strict=False)
+        except ValueError:
+            continue
+        for node in _ld_nodes(data):
+            rank = _ld_rank(node)
+            if rank > best_rank and (node.get("headline") or node.get("name") or rank >= 2):
+                best, best_rank = node, rank
+    return best
+
+
+def _ld_names(value: Any) -> list[tuple[str, str | None]]:
+    """``author``/``publisher`` values as ``(name, type)`` pairs; plain strings have no type."""
+    items = value if isinstance(value, list) else [value]
+    names: list[tuple[str, str | None]] = []
+    for item in items:
+        if isinstance(item, str):
+            plain = _plain(item)
+            if plain:
+                names.append((plain, None))
+        elif isinstance(item, dict):
+            name = _plain(item.get("name"))
+            if name:
+                types = _ld_type_names(item)
+                names.append((name, "Organization" if "Organization" in types else "Person"))
+    return names
+
+
+def _article_body(value: Any) -> list[str]:
+    """``articleBody`` paragraphs when it is real text (not a teaser cut off with '...')."""
+    if not isinstance(value, str):
+        return []
+    text = _unescape(value)
+    if _TAG.search(text):
+        paragraphs = html_fragment_paragraphs(text)
+    else:
+        paragraphs = [p for p in (_squash(c) for c in _LINE_BREAKS.split(text)) if p]
+    total = sum(len(p) for p in paragraphs)
+    if total < 150 or _TRUNCATED.search(paragraphs[-1]):
+        return []
+    return paragraphs
+
+
+# ---------------------------------------------------------------------------------------------- page
+
+
+@dataclass(slots=True)
+class _Page:
+    """What one parse of the page offers, gathered once and read by the field resolvers."""
+
+    root: etree._Element
+    marks: _Landmarks
+    ld: dict[str, Any]
+    meta: dict[str, list[str]]
+    url: str | None
+    publishers: set[str] = field(default_factory=set)
+
+    def meta_first(self, *keys: str) -> str | None:
+        for key in keys:
+            for value in self.meta.get(key, ()):
+                if value.strip():
+                    return value
+        return None
+
+
+@dataclass(slots=True)
+class _Landmarks:
+    """The few elements read from all over the page, found in one pass over the tree."""
+
+    ld_scripts: list[etree._Element] = field(default_factory=list)
+    metas: list[etree._Element] = field(default_factory=list)
+    canonical: str | None = None
+    title: etree._Element | None = None
+    h1: etree._Element | None = None
+    articles: list[etree._Element] = field(default_factory=list)
+
+
+def _landmarks(root: etree._Element) -> _Landmarks:
+    found = _Landmarks()
+    for element in root.iter("script", "meta", "link", "title", "h1", "article"):
+        tag = element.tag
+        if tag == "script":
+            if (element.get("type") or "").strip().lower() == "application/ld+json":
+                found.ld_scripts.append(element)
+        elif tag == "meta":
+            found.metas.append(element)
+        elif tag == "link":
+            if (
+                found.canonical is None
+                and "canonical" in (element.get("rel") or "").lower().split()
+            ):
+                found.canonical = _squash(element.get("href")) or None
+        elif tag == "title":
+            found.title = found.title if found.title is not None else element
+        elif tag == "h1":
+            found.h1 = found.h1 if found.h1 is not None else element
+        else:
+            found.articles.append(element)
+    return found
+
+
+def _collect_meta(metas: list[etree._Element]) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for element in metas:
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if key and content is not None:
+            meta.setdefault(key.strip().lower(), []).append(content)
+    return meta
+
+
+def _publisher_names(page: _Page) -> set[str]:
+    names = {name for name, _ in _ld_names(page.ld.get("publisher"))}
+    for key in ("og:site_name", "application-name", "publisher", "copyright"):
+        names.update(page.meta.get(key, ()))
+    if page.url:
+        host = _host(page.url) or ""
+        names.update({host, host.removeprefix("www.")})
+    return {_squash(n).casefold() for n in names if n and n.strip()}
+
+
+def _choose_profile(page: _Page) -> SiteProfile | None:
+    hosts = [h for h in (_host(page.url), _host(page.meta_first("og:url"))) if h]
+    for host in hosts:
+        for profile in PROFILES:
+            if _host_matches(host, profile.hosts):
+                return profile
+    site_names = {
+        _squash(v).casefold()
+        for k in ("og:site_name", "application-name")
+        for v in page.meta.get(k, ())
+    }
+    for profile in PROFILES:
+        if site_names & set(profile.site_names):
+            return profile
+    # Markup markers only for pages that name no URL (archived copies): they cost a document scan.
+    if not hosts and _MARKERS is not None and _elements(_MARKERS(page.root)):
+        for profile in PROFILES:
+            if profile.marker and _elements(_XP[profile.marker](page.root)):
+                return profile
+    return None
+
+
+def _profile_value(page: _Page, expression: str | None) -> str | None:
+    if not expression:
+        return None
+    return _value_text(_first(_XP[expression](page.root)))
+
+
+def _profile_all(page: _Page, expression: str | None) -> list[str]:
+    if not expression:
+        return []
+    texts = []
+    for element in _elements(_XP[expression](page.root)):
+        texts.extend(element_paragraphs(element))
+    return [t for t in (_squash(t) for t in texts) if t]
+
+
+# ---------------------------------------------------------------------------------------------- headline
+
+
+def _strip_kicker(headline: str, kicker: str | None, *, bare: bool) -> str:
+    """``Kicker: Title`` -> ``Title``; ``bare`` also allows a plain space (h1 = kicker span + title)."""
+    if not kicker or not headline.startswith(kicker) or len(headline) <= len(kicker):
+        return headline
+    rest = headline[len(kicker) :]
+    separator = _KICKER_SEPARATOR.match(rest)
+    if separator:
+        return rest[separator.end() :].strip() or headline
+    if bare and rest[:1].isspace():
+        return rest.strip() or headline
+    return headline
+
+
+def _strip_site_suffix(title: str, publishers: set[str]) -> str:
+    match = _TITLE_SUFFIX.search(title)
+    if match and _squash(match.group("site")).casefold() in publishers:
+        return match.group("title")
+    return title
+
+
+def _kicker(page: _Page, profile: SiteProfile | None) -> str | None:
+    kicker = _profile_value(page, profile.kicker) if profile else None
+    kicker = kicker or _plain(page.meta_first("kicker", "cxenseparse:kicker"))
+    if not kicker and page.marks.h1 is not None:
+        kicker = _text(_first_element(_KICKER_IN_H1(page.marks.h1)))
+    for article in page.marks.articles[:3] if not kicker else ():
+        kicker = kicker or _text(_first_element(_KICKER_IN_HEADER(article)))
+    if not kicker:
+        return None
+    return kicker.rstrip(" :").strip() or None
+
+
+def _headline(page: _Page, profile: SiteProfile | None, kicker: str | None) -> str | None:
+    structured = [
+        _plain(page.ld.get("headline")) or _plain(page.ld.get("name")),
+        _plain(page.meta_first("og:title")),
+    ]
+    for candidate in structured:
+        if candidate:
+            return _strip_kicker(_strip_site_suffix(candidate, page.publishers), kicker, bare=False)
+    marked_up = _profile_value(page, profile.headline) if profile else None
+    if marked_up:
+        return _strip_kicker(marked_up, kicker, bare=True)
+    for candidate in (
+        _plain(page.meta_first("twitter:title")),
+        _text(page.marks.title),
+    ):
+        if candidate:
+            return _strip_kicker(_strip_site_suffix(candidate, page.publishers), kicker, bare=False)
+    h1 = _text(page.marks.h1)
+    return _strip_kicker(h1, kicker, bare=True) if h1 else None
+
+
+# ---------------------------------------------------------------------------------------------- credits
+
+
+def _agency_like(name: str, publishers: set[str], *, organization: bool) -> bool:
+    """One-word credits (``dpa``, ``AFP``, ``dpa/AFP``, ``Reuters``) or a non-publisher organization."""
+    text = _squash(name)
+    folded = text.casefold()
+    if not text or folded in publishers or "@" in text or "://" in text:
+        return False
+    if re.search(r"\.[a-z]{2,}$", folded):  # a domain like sportschau.de
+        return False
+    parts = [p for p in _NAME_SPLIT.split(text) if p]
+    if parts and all(_AGENCY_TOKEN.match(p) and p.casefold() not in _NOT_AGENCIES for p in parts):
+        return True
+    return organization and len(text) <= 60 and folded not in _NOT_AGENCIES
+
+
+def _split_author(
+    name: str, publishers: set[str], organization: bool
+) -> tuple[list[str], str | None]:
+    """``Felix Schröder und Jörg Soldwisch, dpa`` -> (["dpa"], "Felix Schröder und Jörg Soldwisch")."""
+    text = _BYLINE_LABEL.sub("", _squash(name))
+    if not text or _squash(text).casefold() in publishers:
+        return [], None
+    if _agency_like(text, publishers, organization=organization):
+        return [text], None
+    parts = [p.strip() for p in text.split(",")]
+    agencies: list[str] = []
+    while len(parts) > 1 and _agency_like(parts[-1], publishers, organization=False):
+        agencies.insert(0, parts.pop())
+    if organization and not agencies:
+        return [], None
+    return agencies, ", ".join(parts) or None
+
+
+def _credits(page: _Page, profile: SiteProfile | None) -> tuple[list[str], str | None]:
+    """Agency candidates (as written) and the byline, from JSON-LD authors, then meta authors."""
+    agencies: list[str] = list(profile.agencies) if profile else []
+    persons: list[str] = []
+    sources = _ld_names(page.ld.get("author"))
+    if not sources:
+        for key in ("article:author", "author", "cxenseparse:author", "dc.creator"):
+            sources.extend((plain, None) for plain in map(_plain, page.meta.get(key, ())) if plain)
+    for name, kind in sources:
+        found, person = _split_author(name, page.publishers, kind == "Organization")
+        agencies.extend(a for a in found if a not in agencies)
+        if person and person not in persons:
+            persons.append(person)
+    byline = ", ".join(persons) or None
+    if profile and profile.byline:
+        marked_up = _profile_value(page, profile.byline)
+        if marked_up:
+            found, person = _split_author(marked_up, page.publishers, False)
+            agencies.extend(a for a in found if a not in agencies)
+            byline = byline or person
+    return agencies, byline
+
+
+# ---------------------------------------------------------------------------------------------- body
+
+
+def _plain_text(element: etree._Element) -> str:
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
+def _block_texts(block: etree._Element, raw: str | None = None) -> list[str]:
+    """Paragraphs of one block; the common plain ``<p>`` skips the general walker (the hot path).
+    ``raw`` is the block's text when the caller has it already."""
+    for descendant in block.iterdescendants():
+        if not isinstance(descendant.tag, str) or descendant.tag in _SLOW_TAGS:
+            return element_paragraphs(block)
+    text = " ".join((_plain_text(block) if raw is None else raw).split())
+    return [text] if text else []
+
+
+def _block_paragraphs(elements: list[etree._Element]) -> list[str]:
+    paragraphs: list[str] = []
+    for element in elements:
+        paragraphs.extend(_block_texts(element))
+    return paragraphs
+
+
+def _clean_body(paragraphs: list[str]) -> list[str]:
+    """Drop empty and boilerplate lines (``Anzeige``, ``Lesen Sie auch ...``) and exact repeats."""
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        text = paragraph.strip()
+        if not text.strip(_INVISIBLE_CHARS) or (len(text) <= 120 and _BOILERPLATE.match(text)):
+            continue
+        if kept and kept[-1] == text:
+            continue
+        kept.append(text)
+    return kept
+
+
+def _profile_body(page: _Page, profile: SiteProfile) -> tuple[list[str], list[str]]:
+    """Body paragraphs from the site markup, and the lead paragraphs (removed from the body)."""
+    lead_elements = _elements(_XP[profile.lead](page.root)) if profile.lead else []
+    lead = [p for element in lead_elements for p in element_paragraphs(element)]
+    container = _first_element(_XP[profile.body](page.root))
+    if container is None:
+        return [], lead
+    for element in lead_elements:
+        _remove(element, paragraph_break=profile.loose_text)
+    if profile.drop:
+        for element in _elements(_XP[profile.drop](container)):
+            _remove(element, paragraph_break=profile.loose_text)
+    if profile.loose_text:
+        return element_paragraphs(container), lead
+    return _block_paragraphs(_elements(_XP[profile.blocks](container))), lead
+
+
+def _text_sizes(element: etree._Element) -> tuple[int, int]:
+    """Length of an element's text and of the part of it inside links."""
+    text = len(_plain_text(element).strip())
+    links = sum(len(_plain_text(a).strip()) for a in element.iter("a")) if text else 0
+    return text, links
+
+
+def _in_furniture(element: etree._Element, memo: dict[etree._Element, bool]) -> bool:
+    """Whether ``element`` is or sits inside navigation, header, footer, aside, form or figure."""
+    path: list[etree._Element] = []
+    node: etree._Element | None = element
+    found = False
+    while node is not None:
+        known = memo.get(node)
+        if known is not None:
+            found = known
+            break
+        path.append(node)
+        if node.tag in _FURNITURE_TAGS:
+            found = True
+            break
+        node = node.getparent()
+    for visited in path:
+        memo[visited] = found
+    return found
+
+
+def _generic_container(root: etree._Element) -> etree._Element | None:
+    """The parent of the largest cluster of ``<p>``, preferring ``<article>``/``<main>``; widened to its
+    own parent when that holds body paragraphs too (a first paragraph outside a paywall wrapper)."""
+    scores: dict[etree._Element, float] = {}
+    furniture: dict[etree._Element, bool] = {}
+    for paragraph in root.iter("p"):
+        parent = paragraph.getparent()
+        if parent is None or _in_furniture(parent, furniture):
+            continue
+        text, links = _text_sizes(paragraph)
+        if text < 20 or links > 0.5 * text:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + text
+    if not scores:
+        return None
+    best = max(scores, key=lambda e: scores[e] * (1.5 if _IN_ARTICLE(e) is True else 1.0))
+    for _ in range(2):
+        parent = best.getparent()
+        if parent is None or parent not in scores:
+            break
+        best = parent
+    return best
+
+
+def _class_flags(block: etree._Element, container: etree._Element) -> tuple[bool, bool]:
+    """(noise, lead): whether the block or a wrapper below the container is a teaser box, caption,
+    share bar ... or a standfirst."""
+    noise = lead = False
+    element: etree._Element | None = block
+    while element is not None and element is not container:
+        classes = element.get("class") or ""
+        if classes:
+            noise = noise or bool(_NOISE_CLASS.search(classes))
+            lead = lead or bool(_LEAD_CLASS.search(classes))
+        element = element.getparent()
+    return noise, lead
+
+
+def _generic_body(container: etree._Element | None) -> tuple[list[str], list[str]]:
+    """Body and standfirst paragraphs of a page no profile knows."""
+    if container is None:
+        return [], []
+    paragraphs: list[str] = []
+    lead: list[str] = []
+    furniture: dict[etree._Element, bool] = {container: False}
+    for block in _elements(_GENERIC_BLOCKS(container)):
+        if _in_furniture(block, furniture):
+            continue
+        if block.tag in _WRAPS_PARAGRAPHS and block.find(".//p") is not None:
+            continue  # its paragraphs come on their own
+        raw = _plain_text(block)
+        text = len(raw.strip())
+        links = sum(len(_plain_text(a).strip()) for a in block.iter("a")) if text else 0
+        if not text or links > 0.7 * text:
+            continue
+        noise, is_lead = _class_flags(block, container)
+        if noise:
+            continue
+        texts = _block_texts(block, raw)
+        if is_lead and not paragraphs:
+            lead.extend(texts)
+        else:
+            paragraphs.extend(texts)
+    return paragraphs, lead
+
+
+def _generic_credit(container: etree._Element | None) -> str | None:
+    if container is None:
+        return None
+    scope = _first_element(_ARTICLE_SCOPE(container))
+    if scope is None or "Quelle:" not in _plain_text(scope):
+        return None
+    found = _first(_GENERIC_CREDIT(scope))
+    parent = found.getparent() if isinstance(found, etree._ElementUnicodeResult) else None
+    credit = _text(parent) if parent is not None else None
+    return credit if credit and len(credit) <= 80 else None
+
+
+def _starts_with(squashed: str, lead: list[str]) -> bool:
+    """Whether already squashed text begins with the first lead paragraph (its first 80 characters)."""
+    if not squashed or not lead:
+        return False
+    head = _squash(lead[0])[:80]
+    return bool(head) and squashed.startswith(head)
+
+
+def _trim_to_article_body(paragraphs: list[str], ld_text: str, page: _Page) -> list[str]:
+    """Drop leading paragraphs the site's own ``articleBody`` does not start with (a standfirst, a
+    teaser repeating the description)."""
+    if ld_text:
+        for index, paragraph in enumerate(paragraphs[:4]):
+            if _starts_with(ld_text, [paragraph]):
+                return paragraphs[index:]
+        description = _plain(page.meta_first("og:description", "description"))
+        if paragraphs and description and _squash(paragraphs[0]) == _squash(description):
+            return paragraphs[1:]
+    return paragraphs
+
+
+def _body(page: _Page, profile: SiteProfile | None) -> list[str]:
+    ld_body = _article_body(page.ld.get("articleBody"))
+    ld_text = " ".join(ld_body)  # its lines are squashed already
+    paragraphs: list[str] = []
+    lead: list[str] = []
+    if profile:
+        paragraphs, lead = _profile_body(page, profile)
+        first = _squash(paragraphs[0]) if paragraphs else ""
+        if lead and _starts_with(ld_text, lead) and not _starts_with(first, lead):
+            paragraphs = lead + paragraphs
+    if not paragraphs and len(ld_body) > 1:
+        paragraphs = ld_body
+    if not paragraphs:
+        container = _generic_container(page.root)
+        generic, lead = _generic_body(container)
+        generic = _trim_to_article_body(generic, ld_text, page)
+        if lead and _starts_with(ld_text, lead):
+            generic = lead + generic
+        if sum(len(p) for p in generic) >= min(200, len(ld_text) // 2 or 200) or not ld_body:
+            paragraphs = generic
+        else:
+            paragraphs = ld_body
+        credit = _generic_credit(container)
+        if paragraphs and credit and credit not in paragraphs:
+            paragraphs.append(credit)
+    if profile and profile.credit:
+        credit = _profile_value(page, profile.credit)
+        if credit and (not paragraphs or _squash(paragraphs[-1]) != credit):
+            paragraphs.append(credit)
+    return _clean_body(paragraphs)
+
+
+# ---------------------------------------------------------------------------------------------- the rest
+
+
+def _keywords(page: _Page) -> list[str]:
+    value = page.ld.get("keywords")
+    if isinstance(value, list):
+        return [k for k in (_plain(v) for v in value) if k]
+    meta = page.meta_first("news_keywords", "keywords")
+    source = meta if meta else value if isinstance(value, str) else None
+    if not source:
+        return []
+    return [k for k in (_plain(part) for part in source.split(",")) if k]
+
+
+def _subjects(page: _Page) -> list[str]:
+    value = page.ld.get("articleSection") or page.meta_first("article:section")
+    values = value if isinstance(value, list) else str(value or "").split(",")
+    return [s for s in (_plain(v) for v in values) if s]
+
+
+def _caption(page: _Page, profile: SiteProfile | None) -> str | None:
+    caption = _profile_value(page, profile.caption) if profile else None
+    if caption:
+        return caption
+    images = page.ld.get("image")
+    for image in images if isinstance(images, list) else [images]:
+        if isinstance(image, dict):
+            text = _plain(image.get("caption")) or _plain(image.get("description"))
+            if text:
+                return text
+    return None
+
+
+def _related(page: _Page, profile: SiteProfile | None) -> list[ParsedRelated]:
+    if not profile or not profile.related_item:
+        return []
+    items = []
+    for element in _elements(_XP[profile.related_item](page.root)):
+        title = _value_text(_first(_XP[profile.related_title](element)))
+        if not title:
+            continue
+        href = _value_text(_first(_XP[profile.related_url](element)))
+        teaser = (
+            _value_text(_first(_XP[profile.related_teaser](element)))
+            if profile.related_teaser
+            else None
+        )
+        url = urljoin(page.url, href) if href and page.url else href
+        items.append(ParsedRelated(title=title, teaser=teaser, url=url))
+    return items
+
+
+def _dateline(page: _Page, profile: SiteProfile | None) -> ParsedDateline | None:
+    place = _profile_value(page, profile.dateline) if profile else None
+    place = place.strip(" .:-–—") if place else None
+    return ParsedDateline(place=place) if place else None
+
+
+def _page_language(page: _Page) -> str | None:
+    for value in (
+        page.ld.get("inLanguage"),
+        _first(_HTML_LANG(page.root)),
+        page.meta_first("og:locale"),
+        page.meta_first("content-language", "language", "dc.language"),
+    ):
+        code = _language(value)
+        if code:
+            return code
+    return None
+
+
+def _parse_tree(raw: bytes) -> etree._Element:
+    text, encoding = decode_bytes(raw)
+    data = (
+        raw if encoding == "utf-8" and not raw.startswith(b"\xef\xbb\xbf") else text.encode("utf-8")
+    )
+    data = _XML_DECLARATION.sub(b"", data, count=1)
+    parser = etree.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        huge_tree=False,
+        collect_ids=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, etree.ParserError, ValueError) as exc:
+        raise ParseError(f"unreadable HTML: {exc}") from exc
+    if root is None:
+        raise ParseError("HTML document has no elements")
+    return root
+
+
+def parse(raw: bytes) -> list[ParsedItem]:
+    """One item for an article page; ``[]`` for a page with neither headline nor text."""
+    root = _parse_tree(raw)
+    marks = _landmarks(root)
+    page = _Page(
+        root=root,
+        marks=marks,
+        ld=_json_ld_article(marks.ld_scripts),
+        meta=_collect_meta(marks.metas),
+        url=None,
+    )
+    page.url = marks.canonical or page.meta_first("og:url")
+    page.publishers = _publisher_names(page)
+    profile = _choose_profile(page)
+    kicker = _kicker(page, profile)
+    headline = _headline(page, profile, kicker)
+    agencies, byline = _credits(page, profile)
+    ednotes = _profile_all(page, profile.ednotes) if profile else []
+    item = ParsedItem(
+        source_format=FORMAT,
+        kicker=kicker if kicker != headline else None,
+        headline=headline,
+        caption=_caption(page, profile),
+        byline=byline,
+        dateline=_dateline(page, profile),
+        related=_related(page, profile),
+        agencies=agencies,
+        language=_page_language(page),
+        published_at=_best_date(
+            [
+                page.ld.get("datePublished")
+                if isinstance(page.ld.get("datePublished"), str)
+                else None,
+                page.meta_first("article:published_time", "og:published_time"),
+                _profile_value(page, profile.published) if profile else None,
+                page.meta_first("date", "dc.date.issued", "pubdate", "publishdate"),
+            ]
+        ),
+        updated_at=_best_date(
+            [
+                page.ld.get("dateModified")
+                if isinstance(page.ld.get("dateModified"), str)
+                else None,
+                page.meta_first("article:modified_time", "og:updated_time", "last-modified"),
+            ]
+        ),
+        subjects=_subjects(page),
+        keywords=_keywords(page),
+        ednotes=ednotes,
+        url=page.url,
+    )
+    item.body = _body(page, profile)  # last: it removes dropped elements from the tree
+    if not item.headline and not item.body:
+        return []
+    return [item]
