@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from normalizers.minhash import signature as minhash_signature
 from normalizers.normalize import normalize
 from normalizers.record import ArticleRecord
 from parsers import ParseError, parse_document
@@ -130,14 +131,17 @@ def ingest_document(
         )
     except ParseError as exc:
         result.error = exc.reason
+    signatures = [
+        minhash_signature(record.body) for record in records
+    ]  # CPU work outside the transaction
     with store.transaction() as conn:
         raw_id = store.save_raw(
             conn, raw, origin, feed=feed, source_format=_format_of(raw, format_name)
         )
         if result.error is not None:
             store.quarantine(conn, raw_id, origin, result.error, feed=feed)
-        for record in records:
-            outcome = store.save_article(conn, record, raw_id)
+        for record, signature in zip(records, signatures, strict=True):
+            outcome = store.save_article(conn, record, raw_id, signature)
             result.article_ids.append(outcome.article_id)
             if outcome.result == "stored":
                 result.stored += 1

@@ -71,6 +71,8 @@ _CREDIT_FILLER = frozenset(
     ["mit", "material", "von", "der", "den", "des", "nachrichtenagentur", "nachrichtenagenturen", "agentur", "agenturen", "quelle", "quellen", "und", "sowie", "source", "sources", "with", "from", "and", "reporting", "by", "agency", "agencies", "news", "wire", "service", "copyright", "c", "text", "avec", "et", "de", "la", "des", "sources", "agence", "agences", "fuente", "con", "y", "all", "rights", "reserved", "alle", "rechte", "vorbehalten", "tous", "droits", "réservés", "contributed", "to", "this", "report", "additional", "was", "used"]
 )  # fmt: skip
 _DPA_CODE = re.compile(r"\bdpa:\s*[\d-]+(?:/\d+)?", re.IGNORECASE)
+# Regional services and editors' initials after a credit: ``dpa/lnw``, ``AFP/jm``, ``dpa-AFX/ab/he``.
+_INITIALS = re.compile(r"/[a-z]{1,4}\b")
 _PUNCT = re.compile(r"[©()\[\]/,;:.|=+*&'\"«»„“”‚‘’–—_-]")
 
 
@@ -119,6 +121,7 @@ def parse_credit_line(line: str) -> list[str] | None:
     if not agencies:
         return None
     residue = _DPA_CODE.sub(" ", text)
+    residue = _INITIALS.sub(" ", residue)
     residue = _alias_pattern().sub(" ", residue)
     residue = _PUNCT.sub(" ", residue)
     for word in residue.split():

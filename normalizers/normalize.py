@@ -8,6 +8,7 @@ from normalizers.fingerprint import content_hash, fallback_guid
 from normalizers.language import detect_language
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
 from normalizers.text import clean_list, clean_paragraphs, clean_text
+from normalizers.versions import derived_identity
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
 
 
@@ -103,14 +104,19 @@ def normalize(
     agencies = in_text or canonical_list(item.agencies) or canonical_list([default_agency or ""])
     headline = clean_text(item.headline)
     language = detect_language("\n".join(body), item.language or language_hint)
-    guid = clean_text(item.guid) or fallback_guid(
-        source or feed or (agencies[0] if agencies else item.source_format),
-        headline,
-        body[0] if body else None,
+    derived = derived_identity(item, agencies)
+    guid = (
+        clean_text(item.guid)
+        or (derived[0] if derived else None)
+        or fallback_guid(
+            source or feed or (agencies[0] if agencies else item.source_format),
+            headline,
+            body[0] if body else None,
+        )
     )
     return ArticleRecord(
         guid=guid,
-        version=item.version if item.version is not None else 1,
+        version=item.version if item.version is not None else (derived[1] if derived else 1),
         source_format=item.source_format,
         feed=feed,
         agencies=agencies,
@@ -132,4 +138,5 @@ def normalize(
         content_hash=content_hash(body),
         signals=clean_list(item.signals),
         ednotes=clean_list(item.ednotes),
+        replaces=[r for r in clean_list(item.replaces) if r != item.guid],
     )

@@ -77,7 +77,7 @@ def _from_iso(value: str | None) -> datetime | None:
 class ArticleRecord:
     """One normalized article. See DESIGN.md for the meaning of every field; ``signals`` (``correction``,
     ``update``, take labels such as ``lead:2``) and ``ednotes`` (editorial notes, never for publication)
-    extend the contract at its end."""
+    and ``replaces`` (ids of items this one supersedes) extend the contract at its end."""
 
     guid: str
     source_format: str
@@ -105,6 +105,7 @@ class ArticleRecord:
     duplicate_of: int | None = None
     signals: list[str] = field(default_factory=list)
     ednotes: list[str] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the contract's field names, in the contract's order."""
@@ -135,6 +136,7 @@ class ArticleRecord:
             "duplicate_of": self.duplicate_of,
             "signals": list(self.signals),
             "ednotes": list(self.ednotes),
+            "replaces": list(self.replaces),
         }
 
     def to_json(self) -> str:
@@ -171,4 +173,5 @@ class ArticleRecord:
             duplicate_of=data.get("duplicate_of"),
             signals=list(data.get("signals") or []),
             ednotes=list(data.get("ednotes") or []),
+            replaces=list(data.get("replaces") or []),
         )

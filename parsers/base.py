@@ -46,6 +46,8 @@ class ParsedItem:
     ``body`` holds paragraphs in order; the first may still carry its dateline prefix and the last may be a
     credit line (``AFP``, ``(dpa)``) -- the normalizer removes both and records them. ``agencies`` holds
     credits the *metadata* gives (provider, creditline); credits in the text are found by the normalizer.
+    ``replaces`` lists item ids this item supersedes (G2 ``link``/replace references), so the store can file
+    it as a new version of that story even when the agency gave it a new id.
     """
 
     source_format: str
@@ -70,6 +72,7 @@ class ParsedItem:
     ednotes: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     url: str | None = None
+    replaces: list[str] = field(default_factory=list)
 
 
 class FormatModule(Protocol):

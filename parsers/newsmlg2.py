@@ -115,6 +115,9 @@ _X_SUBJECTS = etree.XPath("contentMeta/subject")
 _X_KEYWORDS = etree.XPath("contentMeta/keyword")
 _X_LANGUAGE = etree.XPath("string(contentMeta/language/@tag)")
 _X_ITEM_REFS = etree.XPath(".//itemRef")
+_X_LINKS = etree.XPath("itemMeta/link[@guidref]")
+# Links that name an earlier version of this story (STT links its update to the original without a rel).
+_REPLACE_RELS = frozenset({"", "irel:previousversion", "irel:replaces", "irel:supersedes"})
 
 _INFO_SOURCE_ROLES = frozenset({"origProv", "source", "originfo"})
 _TIME_PARTS = frozenset({"firstCreated", "contentCreated", "versionCreated", "contentModified"})
@@ -263,7 +266,19 @@ def _metadata(element: etree._Element) -> ParsedItem:
         keywords=_unique(element_text(k) for k in _nodes(_X_KEYWORDS, element)),
         ednotes=_ednotes(element),
         signals=_unique(_SIGNALS.get(code) for code in _strings(_X_SIGNALS, element)),
+        replaces=_replaces(element),
     )
+
+
+def _replaces(element: etree._Element) -> list[str]:
+    """Guids of earlier versions this item supersedes (``itemMeta/link`` without rel or with a replace rel)."""
+    own = element.get("guid")
+    found: list[str] = []
+    for link in _nodes(_X_LINKS, element):
+        guid = (link.get("guidref") or "").strip()
+        if guid and guid != own and (link.get("rel") or "").strip().lower() in _REPLACE_RELS:
+            found.append(guid)
+    return _unique(found)
 
 
 def _headlines(element: etree._Element) -> tuple[str | None, str | None]:

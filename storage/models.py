@@ -16,7 +16,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     PrimaryKeyConstraint,
-    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -110,19 +109,21 @@ class Article(Base):
     signals: Mapped[list[Any] | None] = mapped_column(JSON)
     ednotes: Mapped[list[Any] | None] = mapped_column(JSON)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replaces: Mapped[list[Any] | None] = mapped_column(JSON)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class ArticleBand(Base):
-    """One LSH band of an article's MinHash signature: near-duplicate lookup is an indexed equality query."""
+    """One LSH band bucket of an article's MinHash signature: near-duplicate lookup is an indexed IN query."""
 
     __tablename__ = "article_bands"
     __table_args__ = (
-        PrimaryKeyConstraint("article_id", "band", name="pk_article_bands"),
-        Index("ix_article_bands_lookup", "band", "bucket"),
+        PrimaryKeyConstraint("bucket", "article_id", name="pk_article_bands"),
+        Index("ix_article_bands_article", "article_id"),
+        {"sqlite_with_rowid": False},
     )
-    article_id: Mapped[int] = mapped_column(IdType, ForeignKey("articles.id", ondelete="CASCADE"))
-    band: Mapped[int] = mapped_column(SmallInteger)
     bucket: Mapped[int] = mapped_column(BigInteger)
+    article_id: Mapped[int] = mapped_column(IdType, ForeignKey("articles.id", ondelete="CASCADE"))
 
 
 class Quarantine(Base):

@@ -16,15 +16,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Table, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from normalizers.fingerprint import fallback_guid
+from normalizers.minhash import signature as minhash_signature
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
+from normalizers.versions import is_derived
 from storage.db import make_engine, migrate
+from storage.dedup import exact_duplicate_root, near_duplicate_root, save_bands, similarity
 from storage.models import Article, Quarantine, RawDocument
 
 log = logging.getLogger(__name__)
 SaveResult = Literal["stored", "duplicate", "unchanged"]
+# Below this estimated Jaccard, a take filed under a derived slug identity is a different story.
+SAME_STORY_SIMILARITY = 0.15
 
 articles = cast(Table, Article.__table__)
 raw_documents = cast(Table, RawDocument.__table__)
@@ -92,6 +98,7 @@ def _article_values(record: ArticleRecord, raw_document_id: int | None) -> dict[
         "raw_document_id": raw_document_id,
         "signals": list(record.signals),
         "ednotes": list(record.ednotes),
+        "replaces": list(record.replaces),
     }
 
 
@@ -125,6 +132,7 @@ def row_to_record(row: Any) -> ArticleRecord:
         duplicate_of=row.duplicate_of,
         signals=list(row.signals or []),
         ednotes=list(row.ednotes or []),
+        replaces=list(row.replaces or []),
     )
 
 
@@ -234,70 +242,128 @@ class Store:
     # -- articles ---------------------------------------------------------------------------------
 
     def save_article(
-        self, conn: Connection, record: ArticleRecord, raw_document_id: int | None = None
+        self,
+        conn: Connection,
+        record: ArticleRecord,
+        raw_document_id: int | None = None,
+        minhash: bytes | Literal["auto"] | None = "auto",
     ) -> SaveOutcome:
-        """Store ``record`` unless its (story key, guid, version) is already stored."""
-        key = story_key(record)
+        """Store ``record`` as a version of its story, unless that exact item is already stored.
+
+        ``minhash`` is the body's signature (``normalizers.minhash.signature``); pass it when it was computed
+        outside the transaction, as the pipeline does, to keep write transactions short.
+        """
+        signature = minhash_signature(record.body) if minhash == "auto" else minhash
+        key, guid = self._resolve_story(conn, record, signature)
         existing = conn.execute(
-            select(articles.c.id).where(
+            select(articles.c.id, articles.c.content_hash).where(
                 articles.c.story_key == key,
-                articles.c.guid == record.guid,
+                articles.c.guid == guid,
                 articles.c.version == record.version,
             )
-        ).scalar()
-        if existing is not None:
-            return SaveOutcome("unchanged", int(existing))
+        ).first()
         newest = conn.execute(
             select(func.max(articles.c.version)).where(
-                articles.c.story_key == key, articles.c.guid == record.guid
+                articles.c.story_key == key, articles.c.guid == guid
             )
         ).scalar()
-        is_current = newest is None or record.version > newest
-        duplicate_of = self._first_with_hash(conn, record)
+        version = record.version
+        if existing is not None:
+            if existing.content_hash == record.content_hash or not is_derived(guid):
+                return SaveOutcome("unchanged", int(existing.id))
+            # A take re-sent with changes (REFILE, correction) under the same label: the next version.
+            version = int(newest or version) + 1
+        canceled_at = self._story_canceled_at(conn, key, guid)
+        if record.status == "canceled" and canceled_at is None:
+            canceled_at = utcnow()
+        is_current = newest is None or version > newest
+        duplicate_of = exact_duplicate_root(
+            conn, record.content_hash, key, guid
+        ) or near_duplicate_root(conn, signature, key, guid)
         values = _article_values(record, raw_document_id)
-        values.update(is_current=is_current, duplicate_of=duplicate_of, received_at=utcnow())
+        values.update(
+            story_key=key,
+            guid=guid,
+            version=version,
+            is_current=is_current,
+            duplicate_of=duplicate_of,
+            received_at=utcnow(),
+            minhash=signature,
+            status="canceled" if canceled_at else record.status,
+            canceled_at=canceled_at,
+        )
         try:
             with conn.begin_nested():
-                result = conn.execute(insert(articles).values(**values))
+                article_id = _new_id(conn.execute(insert(articles).values(**values)))
+                save_bands(conn, article_id, signature)
         except IntegrityError:
             # Another writer stored the same item between our check and insert.
             stored = conn.execute(
                 select(articles.c.id).where(
                     articles.c.story_key == key,
-                    articles.c.guid == record.guid,
-                    articles.c.version == record.version,
+                    articles.c.guid == guid,
+                    articles.c.version == version,
                 )
             ).scalar_one()
             return SaveOutcome("unchanged", int(stored))
-        article_id = _new_id(result)
+        story = and_(
+            articles.c.story_key == key, articles.c.guid == guid, articles.c.id != article_id
+        )
         if is_current and newest is not None:
+            conn.execute(update(articles).where(story).values(is_current=False))
+        if canceled_at is not None:
+            # A kill withdraws every version of the story, at once.
             conn.execute(
                 update(articles)
-                .where(
-                    articles.c.story_key == key,
-                    articles.c.guid == record.guid,
-                    articles.c.id != article_id,
-                )
-                .values(is_current=False)
+                .where(story, articles.c.status != "canceled")
+                .values(status="canceled", canceled_at=canceled_at)
             )
         return SaveOutcome("duplicate" if duplicate_of else "stored", article_id)
 
-    def _first_with_hash(self, conn: Connection, record: ArticleRecord) -> int | None:
-        """First stored article of *another* story with the same body."""
-        if not record.content_hash:
-            return None
-        first = conn.execute(
-            select(articles.c.id, articles.c.duplicate_of)
-            .where(
-                articles.c.content_hash == record.content_hash,
-                articles.c.guid != record.guid,
+    def _resolve_story(
+        self, conn: Connection, record: ArticleRecord, signature: bytes | None
+    ) -> tuple[str, str]:
+        """(story key, guid) the record belongs to: a replaced item's story, or a derived take identity
+        checked against the story's content, or simply its own."""
+        key, guid = story_key(record), record.guid
+        if record.replaces:
+            replaced = conn.execute(
+                select(articles.c.story_key, articles.c.guid)
+                .where(articles.c.guid.in_(record.replaces))
+                .order_by(articles.c.id)
+                .limit(1)
+            ).first()
+            if replaced is not None:
+                return str(replaced.story_key), str(replaced.guid)
+        if is_derived(guid):
+            current = conn.execute(
+                select(articles.c.content_hash, articles.c.minhash).where(
+                    articles.c.story_key == key,
+                    articles.c.guid == guid,
+                    articles.c.is_current.is_(True),
+                )
+            ).first()
+            if (
+                current is not None
+                and current.content_hash != record.content_hash
+                and similarity(minhash_signature(record.body), current.minhash)
+                < SAME_STORY_SIMILARITY
+            ):
+                # Same slug, same day, different story: it is not a take of the stored one.
+                return key, fallback_guid(
+                    key, record.headline, record.body[0] if record.body else None
+                )
+        return key, guid
+
+    def _story_canceled_at(self, conn: Connection, key: str, guid: str) -> datetime | None:
+        value = conn.execute(
+            select(func.min(articles.c.canceled_at)).where(
+                articles.c.story_key == key,
+                articles.c.guid == guid,
+                articles.c.status == "canceled",
             )
-            .order_by(articles.c.id)
-            .limit(1)
-        ).first()
-        if first is None:
-            return None
-        return int(first.duplicate_of or first.id)
+        ).scalar()
+        return cast(datetime | None, value)
 
     def get(self, article_id: int) -> ArticleRecord | None:
         with self.engine.connect() as conn:

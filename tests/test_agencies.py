@@ -47,6 +47,10 @@ CREDITS = [
     ("==Kyodo", ["Kyodo"]),
     ("Copyright AFP. Alle Rechte vorbehalten.", ["AFP"]),
     ("Reporting by Reuters", ["Reuters"]),
+    ("(dpa/lnw)", ["dpa"]),
+    ("dpa/mm", ["dpa"]),
+    ("AFP/jm", ["AFP"]),
+    ("dpa-AFX/ab/he", ["dpa-AFX"]),
 ]
 
 

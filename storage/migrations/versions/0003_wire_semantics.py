@@ -23,22 +23,28 @@ def upgrade() -> None:
         batch.add_column(sa.Column("signals", sa.JSON, nullable=True))
         batch.add_column(sa.Column("ednotes", sa.JSON, nullable=True))
         batch.add_column(sa.Column("canceled_at", UTCDateTime, nullable=True))
+        batch.add_column(sa.Column("replaces", sa.JSON, nullable=True))
+        batch.add_column(sa.Column("minhash", sa.LargeBinary, nullable=True))
+    # One row per (LSH bucket, article): the band number is mixed into the bucket id, so a lookup is one
+    # indexed IN query; clustered on the bucket (WITHOUT ROWID on SQLite) to keep it small and local.
     op.create_table(
         "article_bands",
+        sa.Column("bucket", sa.BigInteger, nullable=False),
         sa.Column(
             "article_id", IdType, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
         ),
-        sa.Column("band", sa.SmallInteger, nullable=False),
-        sa.Column("bucket", sa.BigInteger, nullable=False),
-        sa.PrimaryKeyConstraint("article_id", "band", name="pk_article_bands"),
+        sa.PrimaryKeyConstraint("bucket", "article_id", name="pk_article_bands"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_article_bands_lookup", "article_bands", ["band", "bucket"])
+    op.create_index("ix_article_bands_article", "article_bands", ["article_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_article_bands_lookup", "article_bands")
+    op.drop_index("ix_article_bands_article", "article_bands")
     op.drop_table("article_bands")
     with op.batch_alter_table("articles") as batch:
+        batch.drop_column("minhash")
+        batch.drop_column("replaces")
         batch.drop_column("canceled_at")
         batch.drop_column("ednotes")
         batch.drop_column("signals")
