@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
 from sqlalchemy import Connection, CursorResult, Engine, Table, and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from normalizers.fingerprint import fallback_guid
 from normalizers.minhash import signature as minhash_signature
@@ -42,6 +43,18 @@ def _new_id(result: CursorResult[Any]) -> int:
     if key is None:
         raise RuntimeError("insert returned no primary key")
     return int(key[0])
+
+
+def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | None:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` on the item key: concurrent writers storing the
+    same item store it once, without a savepoint or an aborted transaction (SQLite >= 3.35, PostgreSQL)."""
+    dialect = conn.dialect.name
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(articles).values(
+        **values
+    )
+    statement = statement.on_conflict_do_nothing(index_elements=["story_key", "guid", "version"])
+    row = conn.execute(statement.returning(articles.c.id)).first()
+    return int(row[0]) if row else None
 
 
 def utcnow() -> datetime:
@@ -292,11 +305,8 @@ class Store:
             status="canceled" if canceled_at else record.status,
             canceled_at=canceled_at,
         )
-        try:
-            with conn.begin_nested():
-                article_id = _new_id(conn.execute(insert(articles).values(**values)))
-                save_bands(conn, article_id, signature)
-        except IntegrityError:
+        article_id = _insert_unless_stored(conn, values)
+        if article_id is None:
             # Another writer stored the same item between our check and insert.
             stored = conn.execute(
                 select(articles.c.id).where(
@@ -306,6 +316,7 @@ class Store:
                 )
             ).scalar_one()
             return SaveOutcome("unchanged", int(stored))
+        save_bands(conn, article_id, signature)
         story = and_(
             articles.c.story_key == key, articles.c.guid == guid, articles.c.id != article_id
         )
