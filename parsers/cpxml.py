@@ -9,7 +9,6 @@ ranking, not an urgency, and ``AuthorVersion`` counts saves, not releases, so ne
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 
 from lxml import etree
@@ -17,27 +16,30 @@ from lxml import etree
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.markup import html_fragment_paragraphs
-from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+from parsers.xmlsafe import (
+    StringQuery,
+    element_query,
+    local_name,
+    parse_xml,
+    string_query,
+    xml_root_name,
+)
 
 FORMAT = "cpxml"
 SNIFF_ORDER = 35
 
-_Strings = Callable[[etree._Element], list[str]]
 
 _ROOT = "Publish"
 _MARKER = b"<ContentItem"
-_ITEMS: Callable[[etree._Element], list[etree._Element]] = etree.XPath("ContentItem")  # type: ignore[assignment]
+_ITEMS = element_query("ContentItem")
 # The fields read from each ContentItem, by element name.
 _FIELDS = (
     "ContentItemID", "Headline", "Byline", "Credit", "ContentText", "Placeline", "EmbargoTime",
     "UpdateNote", "Keyword", "Category", "IndexCode", "UpdatedDateTime", "CreatedDateTime",
     "HoldFlag", "TrashFlag", "WritethruValue",
 )  # fmt: skip
-_FIELD_XPATH: dict[str, _Strings] = {
-    name: etree.XPath(f"{name}/text()", smart_strings=False)  # type: ignore[misc]
-    for name in _FIELDS
-}
-_PUBLISH_TIME: _Strings = etree.XPath("PublishDateTime/text()", smart_strings=False)  # type: ignore[assignment]
+_FIELD_XPATH: dict[str, StringQuery] = {name: string_query(f"{name}/text()") for name in _FIELDS}
+_PUBLISH_TIME = string_query("PublishDateTime/text()")
 # Flags that take an item off the wire: held copy is withheld, trashed copy is withdrawn.
 _STATUS_FLAGS: tuple[tuple[str, Status], ...] = (
     ("TrashFlag", "canceled"),

@@ -114,3 +114,18 @@ def element_text(element: etree._Element | None) -> str | None:
         return None
     text = _SPACES.sub(" ", "".join(str(t) for t in element.itertext())).strip()
     return text or None
+
+
+def remove_keeping_tail(element: etree._Element) -> None:
+    """Remove ``element`` from its tree but keep the text that follows it (its tail) in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

@@ -28,7 +28,15 @@ from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, html_fragment_paragraphs
-from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+from parsers.xmlsafe import (
+    ElementQuery,
+    StringQuery,
+    element_query,
+    local_name,
+    parse_xml,
+    string_query,
+    xml_root_name,
+)
 
 FORMAT = "newsml12"
 SNIFF_ORDER = 20
@@ -36,16 +44,10 @@ SNIFF_ORDER = 20
 _ROOT = "NewsML"
 _T = TypeVar("_T")
 
-_XPath = Callable[[etree._Element], list[etree._Element]]
-_Strings = Callable[[etree._Element], list[str]]
-
-
-def _xpath(path: str) -> _XPath:
-    return etree.XPath(path)  # type: ignore[return-value]
-
-
-def _strings(path: str) -> _Strings:
-    return etree.XPath(path, smart_strings=False)  # type: ignore[return-value]
+_XPath = ElementQuery
+_Strings = StringQuery
+_xpath = element_query
+_strings = string_query
 
 
 # --- item level -------------------------------------------------------------------------------------

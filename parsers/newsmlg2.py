@@ -24,7 +24,7 @@ from lxml import etree
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
-from parsers.markup import SKIP_TAGS, element_paragraphs, element_text
+from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, remove_keeping_tail
 from parsers.xmlsafe import local_name, parse_xml, xml_root_name
 
 FORMAT = "newsmlg2"
@@ -503,7 +503,7 @@ def _sort_xhtml(body: etree._Element, headlines: frozenset[str], out: _Content) 
             hidden.add(element)
             drops.append(element)
     for element in drops:
-        _drop(element)
+        remove_keeping_tail(element)
 
 
 def _note_text(element: etree._Element) -> str:
@@ -627,21 +627,6 @@ _ITEM_HANDLERS: dict[str, Callable[[etree._Element], ParsedItem | None]] = {
 
 
 # --- small helpers -----------------------------------------------------------------------------------------
-
-
-def _drop(element: etree._Element) -> None:
-    """Remove an element but keep its tail text where it was."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _joined_text(element: etree._Element | None) -> str | None:

@@ -10,29 +10,30 @@ never body text. DOCTYPEs are never loaded (``parsers.xmlsafe``); entity declara
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 
 from lxml import etree
 
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
-from parsers.markup import element_paragraphs, element_text
-from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+from parsers.markup import element_paragraphs, element_text, remove_keeping_tail
+from parsers.xmlsafe import (
+    ElementQuery,
+    StringQuery,
+    element_query,
+    local_name,
+    parse_xml,
+    string_query,
+    xml_root_name,
+)
 
 FORMAT = "nitf"
 SNIFF_ORDER = 30
 
-_XPath = Callable[[etree._Element], list[etree._Element]]
-_Strings = Callable[[etree._Element], list[str]]
-
-
-def _xpath(path: str) -> _XPath:
-    return etree.XPath(path)  # type: ignore[return-value]
-
-
-def _strings(path: str) -> _Strings:
-    return etree.XPath(path, smart_strings=False)  # type: ignore[return-value]
+_XPath = ElementQuery
+_Strings = StringQuery
+_xpath = element_query
+_strings = string_query
 
 
 _HL1 = _xpath("body/body.head/hedline/hl1")
@@ -265,22 +266,8 @@ def _take_notes(notes: list[etree._Element]) -> list[str]:
         text = element_text(note)
         if text:
             texts.append(text)
-        _remove_keeping_tail(note)
+        remove_keeping_tail(note)
     return texts
-
-
-def _remove_keeping_tail(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _body(root: etree._Element, content: etree._Element | None) -> list[str]:

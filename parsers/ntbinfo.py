@@ -10,30 +10,23 @@ the publisher (the company) is the source of the text, not an agency.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from lxml import etree
-
 from parsers.base import ParsedItem, ParseError
 from parsers.markup import html_fragment_paragraphs
-from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+from parsers.xmlsafe import StringQuery, local_name, parse_xml, string_query, xml_root_name
 
 FORMAT = "ntbinfo"
 SNIFF_ORDER = 35
 
-_Strings = Callable[[etree._Element], list[str]]
 
 _ROOT = "release"
 _MARKERS = (b"<publicationDate", b"<leadtext")
 AGENCY = "NTB info"
 _FIELDS = ("title", "body", "publicationDate", "embargo", "keywords", "longurl")
-_FIELD_XPATH: dict[str, _Strings] = {
-    name: etree.XPath(f"{name}/text()", smart_strings=False)  # type: ignore[misc]
-    for name in _FIELDS
-}
-_CAPTIONS: _Strings = etree.XPath("images/image/caption/text()", smart_strings=False)  # type: ignore[assignment]
+_FIELD_XPATH: dict[str, StringQuery] = {name: string_query(f"{name}/text()") for name in _FIELDS}
+_CAPTIONS = string_query("images/image/caption/text()")
 _LOCAL_DATE = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})(?:\s+([0-9]{1,2}):([0-9]{2}))?$")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")

@@ -10,21 +10,17 @@ desk. Timestamps carry no offset and are Copenhagen local time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from lxml import etree
 
 from parsers.base import ParsedDateline, ParsedItem, ParseError
 from parsers.dates import parse_datetime
 from parsers.markup import html_fragment_paragraphs
-from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+from parsers.xmlsafe import StringQuery, local_name, parse_xml, string_query, xml_root_name
 
 FORMAT = "ritzau"
 SNIFF_ORDER = 35
 
-_Strings = Callable[[etree._Element], list[str]]
 
 _ROOT = "RBNews"
 _MARKER = b"<NewsID>"
@@ -33,11 +29,8 @@ _FIELDS = (
     "Annuleret", "Korrektion", "NyVersion", "TilRedaktionen", "byLine", "section",
 )  # fmt: skip
 # RBNews declares no namespace (xmlns=""), so plain child names work.
-_FIELD_XPATH: dict[str, _Strings] = {
-    name: etree.XPath(f"{name}/text()", smart_strings=False)  # type: ignore[misc]
-    for name in _FIELDS
-}
-_IPTC_CODES: _Strings = etree.XPath("IPTCList/*/text()", smart_strings=False)  # type: ignore[assignment]
+_FIELD_XPATH: dict[str, StringQuery] = {name: string_query(f"{name}/text()") for name in _FIELDS}
+_IPTC_CODES = string_query("IPTCList/*/text()")
 _SMALL_INT = re.compile(r"[0-9]{1,8}")
 _HAS_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _SIGNAL_FLAGS = (("Korrektion", "correction"), ("NyVersion", "update"))

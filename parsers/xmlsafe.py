@@ -7,6 +7,7 @@ entity bomb or an XXE file becomes a ``ParseError`` for that document instead of
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -91,6 +92,20 @@ def parse_xml(raw: bytes, *, recover: bool = False) -> etree._Element:
     if root is None:
         raise ParseError("XML document has no root element")
     return root
+
+
+ElementQuery = Callable[[etree._Element], list[etree._Element]]
+StringQuery = Callable[[etree._Element], list[str]]
+
+
+def element_query(path: str) -> ElementQuery:
+    """A compiled XPath returning elements, typed for callers (compile at import, run many times)."""
+    return etree.XPath(path)  # type: ignore[return-value]
+
+
+def string_query(path: str) -> StringQuery:
+    """A compiled XPath returning plain strings (``smart_strings=False``: no tree references kept)."""
+    return etree.XPath(path, smart_strings=False)  # type: ignore[return-value]
 
 
 def local_name(element: etree._Element) -> str:
