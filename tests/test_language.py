@@ -41,3 +41,21 @@ def test_deterministic() -> None:
     text = "Mixed words Wörter mots palabras parole"  # ambiguous on purpose
     answers = {detect_language(text * 3) for _ in range(5)}
     assert len(answers) == 1
+
+
+def test_language_set_is_configurable() -> None:
+    from normalizers.language import DESK_LANGUAGES, _factory, configured_languages
+
+    assert configured_languages({}) == DESK_LANGUAGES
+    assert configured_languages({"WIREDESK_LANGUAGES": "all"}) is None
+    assert configured_languages({"WIREDESK_LANGUAGES": "de, en ,fr"}) == ("de", "en", "fr")
+    with pytest.raises(ValueError, match="klingon"):
+        _factory(("de", "klingon"))
+
+
+def test_declared_language_accepted_only_when_the_body_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    long_german = TEXTS["de"] * 4
+    assert detect_language(long_german, hint="de") == "de"
+    assert detect_language(TEXTS["en"] * 4, hint="de") == "en"
+    monkeypatch.setenv("WIREDESK_LANGUAGES", "de,en,fr")
+    assert detect_language(TEXTS["fr"] * 4) == "fr"
