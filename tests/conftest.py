@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from storage.store import Store
 
@@ -14,11 +19,43 @@ CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path / 'wiredesk.db'}")
-    yield opened
-    opened.close()
+POSTGRES_ENV = "WIREDESK_TEST_POSTGRES_URL"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the server named by ``WIREDESK_TEST_POSTGRES_URL``, dropped afterwards."""
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL half skipped: {POSTGRES_ENV} is not set (.ci/run starts a server)")
+    name = f"wd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL half skipped: no server at {POSTGRES_ENV} ({exc.orig})")
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The store under test, once on SQLite and once on PostgreSQL (each test in its own database)."""
+    if request.param == "sqlite":
+        opened = Store.open(f"sqlite:///{tmp_path / 'wiredesk.db'}")
+        yield opened
+        opened.close()
+        return
+    with postgres_database() as url:
+        opened = Store.open(url)
+        yield opened
+        opened.close()
 
 
 @pytest.fixture
