@@ -5,6 +5,7 @@
 | db_url | WIREDESK_DB_URL | sqlite:///var/wiredesk.db |
 | feeds_file | WIREDESK_FEEDS | config/feeds.toml |
 | desk_host / desk_port | WIREDESK_DESK_HOST / WIREDESK_DESK_PORT | 127.0.0.1 / 8080 |
+| api_token | WIREDESK_API_TOKEN | empty: the API is open (bearer token when set; never logged) |
 | max_document_bytes | WIREDESK_MAX_DOCUMENT_BYTES | 32 MiB |
 | connect_timeout / read_timeout / total_timeout | WIREDESK_CONNECT_TIMEOUT ... | 10 / 30 / 120 s |
 | max_redirects | WIREDESK_MAX_REDIRECTS | 5 |
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ class Settings:
     feeds_file: Path = Path("config/feeds.toml")
     desk_host: str = "127.0.0.1"
     desk_port: int = 8080
+    api_token: str = field(default="", repr=False)
     max_document_bytes: int = 32 * 1024 * 1024
     connect_timeout: float = 10.0
     read_timeout: float = 30.0

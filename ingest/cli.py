@@ -9,9 +9,12 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
 from config.settings import Settings
+from ingest.backfill import add_arguments as add_backfill_arguments
+from ingest.backfill import run_backfill
 from ingest.demo import DEMO_DOCUMENTS, DEMO_INBOX, DemoSeeder
 from ingest.files import iter_files
 from ingest.health import feeds_table
@@ -24,6 +27,11 @@ from parsers import ParseError, format_names
 from storage.feeds import all_states
 from storage.search import ArticleQuery, search
 from storage.store import Store
+
+if TYPE_CHECKING:  # the desk (FastAPI, uvicorn) is imported only by the commands that serve it
+    from fastapi import FastAPI
+
+    from desk.server import DeskThread
 
 log = logging.getLogger("wiredesk")
 _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
@@ -201,10 +209,70 @@ def cmd_run(args: argparse.Namespace) -> int:
             "feeds_file": str(settings.feeds_file),
         },
     )
+    desk = None if args.no_desk else _start_desk(settings, store, feeds)
     try:
         if seeder:
             seeder.start()
         return service.run_until_stopped()
+    finally:
+        if desk is not None:
+            desk.stop()
+        store.close()
+
+
+def _desk_app(settings: Settings, store: Store, feeds: list[FeedConfig]) -> FastAPI:
+    """The desk with its one write action: re-ingest a quarantined document through the pipeline."""
+    from desk.app import RerunResult, create_app
+    from storage.replay import resolve_quarantine
+    from storage.search import quarantine_item, raw_document
+
+    by_name = {feed.name: feed for feed in feeds}
+
+    def rerun(entry_id: int) -> RerunResult:
+        entry = quarantine_item(store, entry_id)
+        found = raw_document(store, entry.raw.id) if entry else None
+        if entry is None or found is None:
+            return RerunResult(resolved=False, error="no such quarantine entry")
+        feed = by_name.get(entry.feed or "")
+        forced = feed.format if feed and feed.format not in (None, "auto") else None
+        result = ingest_document(
+            store,
+            found[1],
+            entry.origin,
+            feed=entry.feed,
+            format_name=forced,
+            default_agency=feed.agency if feed else None,
+            language_hint=feed.language if feed else None,
+        )
+        if result.error is not None:
+            return RerunResult(resolved=False, error=result.error)
+        with store.transaction() as conn:
+            resolve_quarantine(conn, entry.raw.id)
+        log.info("quarantine entry re-run", extra={"entry": entry_id, "stored": result.stored})
+        return RerunResult(resolved=True, stored=result.stored)
+
+    return create_app(store, feeds=feeds, api_token=settings.api_token or None, rerun=rerun)
+
+
+def _start_desk(settings: Settings, store: Store, feeds: list[FeedConfig]) -> DeskThread | None:
+    """The desk next to the service; if its port is taken the service still runs (logged)."""
+    from desk.server import DeskThread
+
+    desk = DeskThread(_desk_app(settings, store, feeds), settings.desk_host, settings.desk_port)
+    return desk if desk.start() else None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The desk alone, in the foreground, until SIGINT/SIGTERM."""
+    from desk.server import serve
+
+    settings = Settings.from_env()
+    feeds = _load_feeds(settings)
+    store = Store.open(settings.db_url)
+    host, port = args.host or settings.desk_host, args.port or settings.desk_port
+    log.warning("wiredesk desk serving", extra={"url": f"http://{host}:{port}/"})
+    try:
+        return serve(_desk_app(settings, store, feeds), host, port)
     finally:
         store.close()
 
@@ -292,7 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also drip the bundled demo documents into var/demo-inbox",
     )
+    p.add_argument("--no-desk", action="store_true", help="do not serve the web desk alongside")
     p.set_defaults(func=cmd_run)
+
+    p = commands.add_parser("serve", help="the web desk and JSON API alone (127.0.0.1:8080)")
+    p.add_argument("--host", help="bind address (default WIREDESK_DESK_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default WIREDESK_DESK_PORT or 8080)")
+    p.set_defaults(func=cmd_serve)
 
     p = commands.add_parser("feeds", help="table of configured feeds and their health")
     p.set_defaults(func=cmd_feeds)
@@ -300,13 +374,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("poll", help="poll one feed now")
     p.add_argument("name")
     p.set_defaults(func=cmd_poll)
+
+    p = commands.add_parser(
+        "backfill", help="re-ingest archives, folders, stored raw documents or the quarantine"
+    )
+    add_backfill_arguments(p)
+    p.set_defaults(func=run_backfill)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(args.log_level or ("INFO" if args.command == "run" else "WARNING"))
+    configure_logging(args.log_level or ("INFO" if args.command in ("run", "serve") else "WARNING"))
     try:
         return int(args.func(args))
     except ConfigError as exc:

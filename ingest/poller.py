@@ -19,6 +19,7 @@ from ingest.dropfolder import move_processed, ready_files
 from ingest.fetch import FetchError, HttpFetcher
 from ingest.pipeline import DocumentResult, ingest_document
 from storage.feeds import FeedHealth, load_state, save_state
+from storage.locks import feed_lock
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,9 @@ log = logging.getLogger(__name__)
 @dataclass(slots=True)
 class PollOutcome:
     feed: str
-    status: str = "ok"  # ok | not_modified | quarantined | error
+    status: str = (
+        "ok"  # ok | not_modified | quarantined | error | skipped (another worker polls it)
+    )
     documents: int = 0
     new: int = 0
     duplicates: int = 0
@@ -68,6 +71,14 @@ class FeedPoller:
         self.stop = stop or threading.Event()
 
     def poll(self, feed: FeedConfig) -> PollOutcome:
+        """Poll ``feed`` unless another worker on the same database is polling it right now."""
+        with feed_lock(self.store, feed.name) as mine:
+            if not mine:
+                log.info("poll skipped: another worker holds the feed", extra={"feed": feed.name})
+                return PollOutcome(feed=feed.name, status="skipped")
+            return self._poll_locked(feed)
+
+    def _poll_locked(self, feed: FeedConfig) -> PollOutcome:
         started = time.perf_counter()
         outcome = PollOutcome(feed=feed.name)
         state = load_state(self.store, feed.name)

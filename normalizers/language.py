@@ -55,7 +55,9 @@ def _factory(languages: tuple[str, ...] | None) -> DetectorFactory:
         available = {p.name for p in directory.iterdir()}
         unknown = sorted(set(languages) - available)
         if unknown:
-            raise ValueError(f"WIREDESK_LANGUAGES names languages langdetect has no profile for: {unknown}")
+            raise ValueError(
+                f"WIREDESK_LANGUAGES names languages langdetect has no profile for: {unknown}"
+            )
         profiles = [(directory / code).read_text(encoding="utf-8") for code in languages]
         factory.load_json_profile(profiles)
     factory.set_seed(SEED)

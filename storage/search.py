@@ -1,22 +1,153 @@
-"""Article queries shared by the CLI (and later the desk and API): filters, full text, newest first."""
+"""The one query layer for the desk, the JSON API and ``wiredesk search``: filters, full text, cursors.
+
+Full text on SQLite is an FTS5 table over ``articles`` (kicker, headline, caption, body). unicode61 with
+``remove_diacritics 2`` folds accents (``Aleppo``/``Alep``, ``Lawrow``, ``Genève``/``Geneve``), but it has
+no rule that turns ``ß`` into ``ss``; so the *indexed* text is folded once more by :func:`fold_sql` (in the
+triggers that keep the index in sync) and every query word by :func:`fold_text`. Both are built from the
+one table :data:`FOLDS`, so index and query can never disagree.
+
+The FTS table is "external content": it reads its text back from ``articles`` for snippets. Folding never
+changes the number of tokens (``ß`` -> ``ss`` stays inside one word), so FTS5 finds the matched token
+positions in the original, unfolded text and the highlighted snippet shows ``Außenminister`` as written.
+For the same reason the index must never be rebuilt with FTS5's ``'rebuild'`` command (it would index the
+unfolded text): :func:`fts_fill_sql` refills it.
+
+Cursor reads (``after=<id>``) return rows with a larger id in ascending order. That is safe because on
+SQLite ids are handed out inside the single write transaction SQLite allows at a time: a row with a larger
+id is always committed after every row with a smaller one, so a reader never sees id N+1 before id N.
+(Articles are never deleted; SQLite reuses the largest id only after a delete of that row.) PostgreSQL
+allocates ids from a sequence *before* commit, so concurrent writers can commit out of id order; there a
+cursor read only returns rows older than :data:`PG_CURSOR_SETTLE` so in-flight transactions (one short
+document each) have committed; see README "Web desk and API".
+"""
 
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    and_,
+    cast,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
 
 from normalizers.record import ArticleRecord
-from storage.store import Store, articles, row_to_record
+from storage.store import Store, articles, quarantine, raw_documents, row_to_record
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# -- folding and the FTS5 schema (used by migration 0004 and bench/search.py) ---------------------
+
+FOLDS: tuple[tuple[str, str], ...] = (
+    ("ß", "ss"),
+    ("ẞ", "ss"),
+    ("æ", "ae"),
+    ("Æ", "ae"),
+    ("œ", "oe"),
+    ("Œ", "oe"),
+)
+"""Folds that unicode61's ``remove_diacritics`` does not do; each keeps a word one token."""
+
+FTS_TABLE = "articles_fts"
+FTS_COLUMNS = ("kicker", "headline", "caption", "body_text")
+FTS_RANK = "bm25(4.0, 6.0, 1.5, 1.0)"
+"""Column weights for relevance: a hit in the headline counts most, then kicker, caption, body."""
+
+
+def fold_text(value: str) -> str:
+    """Query-side folding; the same table as :func:`fold_sql` applies to the index."""
+    for source, target in FOLDS:
+        value = value.replace(source, target)
+    return value
+
+
+def fold_sql(expression: str) -> str:
+    """SQL that folds ``expression`` like :func:`fold_text` (nested ``replace``, no Python function)."""
+    for source, target in FOLDS:
+        expression = f"replace({expression}, '{source}', '{target}')"
+    return expression
+
+
+def _folded(prefix: str) -> str:
+    return ", ".join(fold_sql(f"{prefix}{name}") for name in FTS_COLUMNS)
+
+
+def fts_create_sql() -> list[str]:
+    """The FTS5 table, its rank function and the three sync triggers."""
+    names = ", ".join(FTS_COLUMNS)
+    return [
+        f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+            {names}, content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2')""",
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', '{FTS_RANK}')",
+        *fts_trigger_sql(),
+    ]
+
+
+def fts_trigger_sql() -> list[str]:
+    """Triggers keeping the index in sync on insert, delete and update of an indexed column."""
+    names = ", ".join(FTS_COLUMNS)
+    insert_new = f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {_folded('new.')});"
+    delete_old = (
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) "
+        f"VALUES ('delete', old.id, {_folded('old.')});"
+    )
+    return [
+        f"CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN {insert_new} END",
+        f"CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN {delete_old} END",
+        f"CREATE TRIGGER articles_fts_au AFTER UPDATE OF {names} ON articles "
+        f"BEGIN {delete_old} {insert_new} END",
+    ]
+
+
+FTS_TRIGGERS = ("articles_fts_ai", "articles_fts_ad", "articles_fts_au")
+
+
+def fts_fill_sql(min_id: int = 0) -> str:
+    """Index every article with an id above ``min_id`` in one ``INSERT ... SELECT`` (folded text)."""
+    names = ", ".join(FTS_COLUMNS)
+    return (
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) "
+        f"SELECT id, {_folded('')} FROM articles WHERE id > {int(min_id)} ORDER BY id"
+    )
+
+
+# -- the query ----------------------------------------------------------------------------------
+
+StatusFilter = Literal["usable", "withheld", "canceled", "embargoed", "corrected"]
+STATUS_FILTERS: tuple[str, ...] = ("usable", "withheld", "canceled", "embargoed", "corrected")
+Order = Literal["newest", "relevance"]
+HIT_START, HIT_END = "\x02", "\x03"
+"""Marks around a matched word in :attr:`Hit.snippet`; the desk escapes the text, then replaces them."""
+PG_CURSOR_SETTLE = timedelta(seconds=10)
+MAX_LIMIT = 500
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleQuery:
-    """What an editor asks for. ``include_all`` also shows embargoed, canceled and older versions."""
+    """What an editor (or a poller) asks for.
+
+    By default only *publishable* copy: the current version, status usable, embargo over. ``include_all``
+    also shows embargoed, withheld, canceled and older versions (each :class:`Hit` says which it is). A
+    status filter that is never publishable (withheld/canceled/embargoed) lifts the publishable rule itself
+    but keeps to current versions. ``after`` switches to cursor order: ids above it, ascending.
+    """
 
     text: str | None = None
     agency: str | None = None
@@ -24,61 +155,350 @@ class ArticleQuery:
     since: datetime | None = None
     limit: int = 50
     include_all: bool = False
+    feed: str | None = None
+    urgency_max: int | None = None
+    until: datetime | None = None
+    status: StatusFilter | None = None
+    duplicates: bool = True
+    after: int | None = None
+    order: Order = "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One stored article as the desk and the API see it: the record plus what the record leaves out."""
+
+    record: ArticleRecord
+    is_current: bool
+    publishable: bool
+    raw_document_id: int | None
+    canceled_at: datetime | None
+    snippet: str | None = None
+
+    @property
+    def id(self) -> int:
+        assert self.record.id is not None
+        return self.record.id
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: list[Hit]
+    has_more: bool
+    next_after: int | None
+    """For cursor reads: the id to pass as ``after`` next time (the last id returned, or the old cursor)."""
+
+
+_WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def fts5_query(user_text: str) -> str | None:
-    """Every word must occur (prefix match on the last one); quotes make FTS5 syntax characters inert."""
-    tokens = _TOKEN.findall(user_text)
-    if not tokens:
+    """Editor syntax -> FTS5: every word must occur, ``"a phrase"`` as written, ``-word`` excludes, and the
+    last word is a prefix while it is being typed. Terms are re-quoted, so FTS5 syntax in the input is inert."""
+    positive: list[str] = []
+    negative: list[str] = []
+    last_is_word = False
+    for neg_phrase, phrase, neg_word, word in _WORD.findall(user_text):
+        quoted = not word
+        tokens = _TOKEN.findall(fold_text(phrase if quoted else word))
+        last_is_word = False
+        if not tokens:
+            continue
+        term = '"' + " ".join(tokens) + '"'
+        if neg_phrase if quoted else neg_word:
+            negative.append(term)
+        else:
+            positive.append(term)
+            last_is_word = not quoted and len(tokens) == 1
+    if not positive:
         return None
-    quoted = [f'"{token}"' for token in tokens]
-    quoted[-1] += "*"
-    return " AND ".join(quoted)
+    if last_is_word and not user_text[-1:].isspace():
+        positive[-1] += "*"
+    return " AND ".join(positive) + "".join(f" NOT {term}" for term in negative)
 
 
-def _text_filter(store: Store, user_text: str) -> ColumnElement[bool] | None:
-    if store.engine.dialect.name == "sqlite":
-        match = fts5_query(user_text)
-        if match is None:
-            return None
-        return articles.c.id.in_(
-            select(text("rowid"))
-            .select_from(text("articles_fts"))
-            .where(text("articles_fts MATCH :q").bindparams(q=match))
-        )
-    pattern = f"%{user_text.strip()}%"
-    return or_(articles.c.headline.ilike(pattern), articles.c.body_text.ilike(pattern))
+def publishable_condition(now: datetime) -> ColumnElement[bool]:
+    """Current version, usable, embargo (if any) over."""
+    return and_(
+        articles.c.is_current.is_(True),
+        articles.c.status == "usable",
+        or_(articles.c.embargo_until.is_(None), articles.c.embargo_until <= now),
+    )
 
 
-def build_select(
-    store: Store, query: ArticleQuery, now: datetime | None = None
-) -> Select[tuple[object]]:
+def _status_condition(status: str, now: datetime) -> ColumnElement[bool]:
+    if status == "embargoed":
+        return and_(articles.c.embargo_until.is_not(None), articles.c.embargo_until > now)
+    if status == "corrected":
+        return cast(articles.c.signals, String).like('%"correction"%')
+    return articles.c.status == status
+
+
+def _filters(query: ArticleQuery, now: datetime) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if query.text and query.text.strip():
-        condition = _text_filter(store, query.text)
-        if condition is not None:
-            conditions.append(condition)
     if query.agency:
         conditions.append(articles.c.agency_tags.like(f"%|{query.agency}|%"))
     if query.language:
         conditions.append(articles.c.language == query.language.lower())
+    if query.feed:
+        conditions.append(articles.c.feed == query.feed)
+    if query.urgency_max is not None:
+        conditions.append(
+            and_(articles.c.urgency.is_not(None), articles.c.urgency <= query.urgency_max)
+        )
     if query.since:
         conditions.append(articles.c.received_at >= query.since)
+    if query.until:
+        conditions.append(articles.c.received_at < query.until)
+    if query.status:
+        conditions.append(_status_condition(query.status, now))
+    if not query.duplicates:
+        conditions.append(articles.c.duplicate_of.is_(None))
+    if query.after is not None:
+        conditions.append(articles.c.id > query.after)
     if not query.include_all:
-        moment = now or datetime.now(UTC)
-        conditions.append(articles.c.is_current.is_(True))
-        conditions.append(articles.c.status == "usable")
-        conditions.append(
-            or_(articles.c.embargo_until.is_(None), articles.c.embargo_until <= moment)
+        if query.status in (None, "usable", "corrected"):
+            conditions.append(publishable_condition(now))
+        else:
+            conditions.append(articles.c.is_current.is_(True))
+    return conditions
+
+
+_fts = table(FTS_TABLE, column("rowid"), column("rank"))
+_UNREAD = frozenset({"minhash", "body_text", "agency_tags"})
+
+
+def _columns() -> list[Any]:
+    """The article columns a hit needs (not the MinHash blob nor the derived search columns)."""
+    return [c for c in articles.c if c.name not in _UNREAD]
+
+
+def _is_sqlite(store: Store) -> bool:
+    return store.engine.dialect.name == "sqlite"
+
+
+def build_select(store: Store, query: ArticleQuery, now: datetime | None = None) -> Select[Any]:
+    """The statement behind :func:`search_page` (one extra row is fetched to know ``has_more``)."""
+    moment = now or datetime.now(UTC)
+    conditions = _filters(query, moment)
+    match = fts5_query(query.text) if query.text else None
+    publishable = publishable_condition(moment)
+    columns: list[Any] = [*_columns(), publishable.label("publishable")]
+    limit = max(1, min(query.limit, MAX_LIMIT)) + 1
+    if match is not None and _is_sqlite(store):
+        snippet = func.snippet(literal_column(FTS_TABLE), -1, HIT_START, HIT_END, "…", 24).label(
+            "snippet"
         )
-    statement = select(articles)
+        statement = (
+            select(*columns, snippet)
+            .select_from(_fts.join(articles, articles.c.id == _fts.c.rowid))
+            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=match))
+        )
+        if query.after is not None:
+            order: Any = _fts.c.rowid.asc()
+        elif query.order == "relevance":
+            order = _fts.c.rank
+        else:
+            order = _fts.c.rowid.desc()
+    else:
+        statement = select(*columns, literal(None, String).label("snippet"))
+        if query.text and query.text.strip() and not _is_sqlite(store):
+            pattern = f"%{query.text.strip()}%"
+            conditions.append(
+                or_(
+                    articles.c.headline.ilike(pattern),
+                    articles.c.kicker.ilike(pattern),
+                    articles.c.body_text.ilike(pattern),
+                )
+            )
+        elif query.text and query.text.strip() and match is None:
+            conditions.append(false())  # only excluded words or punctuation: nothing can match
+        order = articles.c.id.asc() if query.after is not None else articles.c.id.desc()
+    if query.after is not None and not _is_sqlite(store):
+        conditions.append(articles.c.received_at <= moment - PG_CURSOR_SETTLE)
     if conditions:
-        statement = statement.where(and_(*conditions))
-    return statement.order_by(articles.c.id.desc()).limit(query.limit)
+        statement = statement.where(and_(true(), *conditions))
+    return statement.order_by(order).limit(limit)
+
+
+def _hit(row: Any, now: datetime | None = None) -> Hit:
+    publishable = getattr(row, "publishable", None)
+    if publishable is None:
+        moment = now or datetime.now(UTC)
+        publishable = (
+            bool(row.is_current)
+            and row.status == "usable"
+            and (row.embargo_until is None or row.embargo_until <= moment)
+        )
+    return Hit(
+        record=row_to_record(row),
+        is_current=bool(row.is_current),
+        publishable=bool(publishable),
+        raw_document_id=row.raw_document_id,
+        canceled_at=row.canceled_at,
+        snippet=getattr(row, "snippet", None),
+    )
+
+
+def search_page(store: Store, query: ArticleQuery, now: datetime | None = None) -> SearchPage:
+    """Matching articles: newest first, by relevance, or (with ``after``) ascending from the cursor."""
+    limit = max(1, min(query.limit, MAX_LIMIT))
+    with store.engine.connect() as conn:
+        rows = conn.execute(build_select(store, query, now)).all()
+    hits = [_hit(row) for row in rows[:limit]]
+    next_after = query.after
+    if query.after is not None and hits:
+        next_after = hits[-1].id
+    return SearchPage(hits=hits, has_more=len(rows) > limit, next_after=next_after)
 
 
 def search(store: Store, query: ArticleQuery, now: datetime | None = None) -> list[ArticleRecord]:
-    """Matching articles, newest first (by arrival)."""
+    """Matching articles as records (``wiredesk search``), in the order of :func:`search_page`."""
+    return [hit.record for hit in search_page(store, query, now).hits]
+
+
+# -- one story: the article, its versions, its duplicate cluster -----------------------------------
+
+
+def get_hit(store: Store, article_id: int) -> Hit | None:
     with store.engine.connect() as conn:
-        rows = conn.execute(build_select(store, query, now)).all()
-    return [row_to_record(row) for row in rows]
+        row = conn.execute(select(*_columns()).where(articles.c.id == article_id)).first()
+    return _hit(row) if row else None
+
+
+def versions(store: Store, article_id: int) -> list[Hit]:
+    """Every stored version of the article's story (same story key and guid), oldest first."""
+    with store.engine.connect() as conn:
+        key = conn.execute(
+            select(articles.c.story_key, articles.c.guid).where(articles.c.id == article_id)
+        ).first()
+        if key is None:
+            return []
+        rows = conn.execute(
+            select(*_columns())
+            .where(articles.c.story_key == key.story_key, articles.c.guid == key.guid)
+            .order_by(articles.c.version, articles.c.id)
+        ).all()
+    return [_hit(row) for row in rows]
+
+
+def duplicate_cluster(store: Store, article_id: int, limit: int = 100) -> list[Hit]:
+    """The first article of the cluster and every article marked a duplicate of it, by id."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(articles.c.id, articles.c.duplicate_of).where(articles.c.id == article_id)
+        ).first()
+        if row is None:
+            return []
+        root = int(row.duplicate_of or row.id)
+        rows = conn.execute(
+            select(*_columns())
+            .where(or_(articles.c.id == root, articles.c.duplicate_of == root))
+            .order_by(articles.c.id)
+            .limit(limit)
+        ).all()
+    return [_hit(r) for r in rows] if len(rows) > 1 else []
+
+
+# -- raw documents and quarantine (read side) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocumentInfo:
+    id: int
+    origin: str
+    feed: str | None
+    source_format: str | None
+    size: int
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineItem:
+    id: int
+    raw: RawDocumentInfo
+    origin: str
+    feed: str | None
+    error: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+_RAW_INFO = (
+    raw_documents.c.id,
+    raw_documents.c.origin,
+    raw_documents.c.feed,
+    raw_documents.c.source_format,
+    raw_documents.c.size,
+    raw_documents.c.received_at,
+)
+
+
+def _raw_info(row: Any) -> RawDocumentInfo:
+    return RawDocumentInfo(
+        row.id, row.origin, row.feed, row.source_format, row.size, row.received_at
+    )
+
+
+def raw_document(store: Store, raw_id: int) -> tuple[RawDocumentInfo, bytes] | None:
+    """A kept raw document and its (decompressed) bytes."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(*_RAW_INFO, raw_documents.c.data).where(raw_documents.c.id == raw_id)
+        ).first()
+    if row is None:
+        return None
+    return _raw_info(row), zlib.decompress(row.data)
+
+
+def _quarantine_rows(
+    conn: Connection, where: Sequence[ColumnElement[bool]], limit: int
+) -> list[Any]:
+    raw = raw_documents.alias("raw")
+    statement = (
+        select(
+            quarantine,
+            raw.c.id.label("raw_id"),
+            raw.c.origin.label("raw_origin"),
+            raw.c.feed.label("raw_feed"),
+            raw.c.source_format.label("raw_format"),
+            raw.c.size.label("raw_size"),
+            raw.c.received_at.label("raw_received_at"),
+        )
+        .join(raw, raw.c.id == quarantine.c.raw_document_id)
+        .where(and_(true(), *where))
+        .order_by(quarantine.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(statement).all())
+
+
+def _quarantine_item(row: Any) -> QuarantineItem:
+    info = RawDocumentInfo(
+        row.raw_id, row.raw_origin, row.raw_feed, row.raw_format, row.raw_size, row.raw_received_at
+    )
+    return QuarantineItem(
+        row.id, info, row.origin, row.feed, row.error, row.created_at, row.resolved_at
+    )
+
+
+def quarantine_items(
+    store: Store, *, include_resolved: bool = False, limit: int = 200
+) -> list[QuarantineItem]:
+    """Quarantined documents, newest first; open ones only unless ``include_resolved``."""
+    where = [] if include_resolved else [quarantine.c.resolved_at.is_(None)]
+    with store.engine.connect() as conn:
+        return [_quarantine_item(row) for row in _quarantine_rows(conn, where, limit)]
+
+
+def quarantine_item(store: Store, entry_id: int) -> QuarantineItem | None:
+    with store.engine.connect() as conn:
+        rows = _quarantine_rows(conn, [quarantine.c.id == entry_id], 1)
+    return _quarantine_item(rows[0]) if rows else None
+
+
+def ping(store: Store) -> int:
+    """A cheap liveness read: the highest article id (0 for an empty store)."""
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.coalesce(func.max(articles.c.id), 0))).scalar_one())

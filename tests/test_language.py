@@ -53,7 +53,9 @@ def test_language_set_is_configurable() -> None:
         _factory(("de", "klingon"))
 
 
-def test_declared_language_accepted_only_when_the_body_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_declared_language_accepted_only_when_the_body_agrees(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     long_german = TEXTS["de"] * 4
     assert detect_language(long_german, hint="de") == "de"
     assert detect_language(TEXTS["en"] * 4, hint="de") == "en"

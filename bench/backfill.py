@@ -1,0 +1,151 @@
+"""Backfill throughput and memory: documents/s and peak RSS for ``--workers 1`` and ``--workers 2``.
+
+Run from the repository root: ``.venv/bin/python bench/backfill.py [--sizes 10000,100000] [--workers 1,2]``.
+For each size it writes one ``.tar.gz`` of synthetic documents (text dumps, RSS, NewsML 1.2 and NITF in
+German, English and French, about 3 KB of copy each: ``ingest/backfill_samples.py``), then runs the real
+command ``scripts/backfill.py ARCHIVE --workers W --quiet --json`` into a fresh SQLite store and measures
+end-to-end documents/s (process start to exit, worker start-up included) and the peak RSS of the whole
+process tree (writer + workers + forkserver, PSS sampled from /proc every 0.25 s), next to the kernel's peak of
+the largest single process. Targets (issue 7): >= 400 documents/s per worker; peak RSS <= 300 MB at 100k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from ingest.backfill_samples import documents  # noqa: E402
+
+
+def write_archive(path: Path, count: int) -> None:
+    """A gzip-compressed tar of ``count`` documents, written as a stream (no files on disk)."""
+    with tarfile.open(path, "w:gz", compresslevel=1) as archive:
+        for name, data in documents(count):
+            info = tarfile.TarInfo(f"wire/{name}")
+            info.size = len(data)
+            info.mtime = int(time.time())
+            archive.addfile(info, io.BytesIO(data))
+
+
+def _memory_kb(pid: str) -> int:
+    """Proportional set size: shared pages (forked workers) are split between their processes."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Sum of PSS over ``root`` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry), int(fields.get("PPid", "0").strip() or 0)
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = _memory_kb(entry)
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_once(archive: Path, workers: int, workdir: Path) -> dict[str, float]:
+    db = workdir / f"bench-{workers}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = dict(
+        os.environ,
+        WIREDESK_DB_URL=f"sqlite:///{db}",
+        WIREDESK_BACKFILL_DIR=str(workdir / "checkpoints"),
+    )
+    command = [sys.executable, str(REPO / "scripts" / "backfill.py"), str(archive)]
+    command += ["--workers", str(workers), "--batch", "500", "--quiet", "--json"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"backfill failed with status {process.returncode}")
+    summary = json.loads(output.strip().splitlines()[-1])
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "documents": summary["documents"],
+        "stored": summary["new"] + summary["duplicates"],
+        "docs_per_s": summary["documents"] / elapsed,
+        "per_worker": summary["documents"] / elapsed / workers,
+        "tree_mb": peak / 1024,
+        "largest_mb": largest,
+        "seconds": elapsed,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated document counts")
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
+    parser.add_argument("--keep", type=Path, help="directory to keep archives and stores in")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    worker_counts = [int(w) for w in args.workers.split(",")]
+    with tempfile.TemporaryDirectory(prefix="wiredesk-bench-") as scratch:
+        workdir = args.keep or Path(scratch)
+        workdir.mkdir(parents=True, exist_ok=True)
+        print(
+            f"{'N':>7} {'workers':>7} {'docs/s':>8} {'per worker':>10} {'peak PSS tree':>13} "
+            f"{'largest proc':>12} {'seconds':>8} {'stored':>7}"
+        )
+        for size in sizes:
+            archive = workdir / f"wire-{size}.tar.gz"
+            if not archive.exists():
+                write_archive(archive, size)
+            for workers in worker_counts:
+                row = run_once(archive, workers, workdir)
+                print(
+                    f"{size:>7} {workers:>7} {row['docs_per_s']:>8.0f} {row['per_worker']:>10.0f} "
+                    f"{row['tree_mb']:>10.0f} MB {row['largest_mb']:>9.0f} MB "
+                    f"{row['seconds']:>8.1f} {int(row['stored']):>7}",
+                    flush=True,
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,251 @@
+"""Search latency on SQLite at 100k and 1M stored articles: p50/p95 of typical desk queries.
+
+Run from the repository root: ``.venv/bin/python bench/search.py [--sizes 100000,1000000] [--runs 40]``.
+Synthetic articles (German/English/French-like text from a Zipf vocabulary, with planted names at known
+rates) are written with Core bulk inserts while the FTS triggers are off, then indexed with one
+``INSERT ... SELECT`` (``storage.search.fts_fill_sql``) and the triggers put back, so the schema afterwards
+is exactly the migrated one. Every query goes through ``storage.search.search_page``, the code the desk and
+the API run, with the desk's page size (100). Timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+from storage.search import (  # noqa: E402
+    FTS_TRIGGERS,
+    ArticleQuery,
+    fts_fill_sql,
+    fts_trigger_sql,
+    search_page,
+)
+from storage.store import Store, articles  # noqa: E402
+
+SEED = 20261128
+CHUNK = 5_000
+PARAGRAPH_POOL = 60_000
+# name -> share of articles that mention it (planted into the body, sometimes the headline)
+PLANTED = {
+    "Berlin": 0.06,
+    "Syrien": 0.02,
+    "Außenminister": 0.015,
+    "Aleppo": 0.004,
+    "Lawrow": 0.002,
+}
+AGENCIES = [["dpa"], ["AFP"], ["Reuters"], ["AP"], ["dpa", "AFP"]]
+LANGUAGES = ["de"] * 6 + ["en"] * 3 + ["fr"]
+
+
+def queries(now: datetime) -> list[tuple[str, ArticleQuery]]:
+    """Three typical desk searches, and the plain filtered incoming list for comparison."""
+    return [
+        ("rare name, newest first: Lawrow", ArticleQuery(text="Lawrow", limit=100)),
+        (
+            "two words + language, ranked: Außenminister Syrien lang=de",
+            ArticleQuery(text="Außenminister Syrien", language="de", order="relevance", limit=100),
+        ),
+        (
+            "common word + agency, newest, no dups: Berlin agency=dpa",
+            ArticleQuery(text="Berlin", agency="dpa", duplicates=False, limit=100),
+        ),
+        (
+            "no text: agency=AFP lang=de last 24h",
+            ArticleQuery(agency="AFP", language="de", since=now - timedelta(hours=24), limit=100),
+        ),
+    ]
+
+
+def _vocabulary(rng: random.Random, size: int = 40_000) -> tuple[list[str], list[float]]:
+    syllables = [
+        "ba",
+        "ver",
+        "ung",
+        "ter",
+        "ka",
+        "mi",
+        "sch",
+        "lo",
+        "ra",
+        "en",
+        "ti",
+        "de",
+        "fo",
+        "zu",
+    ]
+    words = sorted({"".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(size * 2)})
+    rng.shuffle(words)
+    words = words[:size]
+    weights = [1.0 / (rank + 1) for rank in range(len(words))]  # Zipf
+    return words, list(_cumulative(weights))
+
+
+def _cumulative(weights: list[float]) -> Iterator[float]:
+    total = 0.0
+    for weight in weights:
+        total += weight
+        yield total
+
+
+def _rows(
+    start_id: int,
+    count: int,
+    target: int,
+    rng: random.Random,
+    pool: list[str],
+    words: list[str],
+    cum: list[float],
+    now: datetime,
+) -> Iterator[dict[str, Any]]:
+    """Articles ``start_id`` ... ``start_id + count - 1``, about 2.6 s apart with the last one now."""
+    for offset in range(count):
+        number = start_id + offset
+        paragraphs = rng.sample(pool, 3)
+        headline_words = rng.choices(words, cum_weights=cum, k=6)
+        for name, share in PLANTED.items():
+            if rng.random() < share:
+                index = rng.randrange(3)
+                paragraphs[index] = f"{paragraphs[index]} {name} {rng.choice(words)}."
+                if rng.random() < 0.3:
+                    headline_words.insert(rng.randrange(len(headline_words)), name)
+        agencies = rng.choice(AGENCIES)
+        embargoed = rng.random() < 0.01
+        roll = rng.random()
+        status = "withheld" if roll < 0.01 else "canceled" if roll < 0.03 else "usable"
+        received = now - timedelta(seconds=(target - number) * 2.6)
+        yield {
+            "story_key": agencies[0],
+            "guid": f"bench:{number}",
+            "version": 1,
+            "is_current": rng.random() > 0.05,
+            "source_format": "newsmlg2",
+            "feed": f"feed-{number % 7}",
+            "agencies": agencies,
+            "agency_tags": "".join(f"|{a}" for a in agencies) + "|",
+            "kicker": " ".join(rng.choices(words, cum_weights=cum, k=2)).title(),
+            "headline": " ".join(headline_words).capitalize(),
+            "caption": None,
+            "dateline": {"place": "Berlin", "date": None, "agencies": agencies},
+            "byline": None,
+            "body": paragraphs,
+            "body_text": "\n\n".join(paragraphs),
+            "related": [],
+            "language": rng.choice(LANGUAGES),
+            "urgency": rng.choice([1, 2, 3, 4, 4, 5, 5, 5, 6, 6]),
+            "status": status,
+            "embargo_until": now + timedelta(hours=2) if embargoed else None,
+            "published_at": received,
+            "updated_at": None,
+            "received_at": received,
+            "subjects": [],
+            "keywords": [],
+            "content_hash": f"{number:032x}",
+            "duplicate_of": rng.randint(1, number - 1)
+            if number > 10 and rng.random() < 0.03
+            else None,
+            "raw_document_id": None,
+            "signals": ["correction"] if rng.random() < 0.02 else [],
+            "ednotes": [],
+        }
+
+
+def grow(store: Store, target: int, rng: random.Random, now: datetime) -> float:
+    """Bulk-load articles until the store holds ``target``; returns seconds spent."""
+    started = time.perf_counter()
+    words, cum = _vocabulary(rng)
+    pool = [
+        " ".join(rng.choices(words, cum_weights=cum, k=rng.randint(20, 40))).capitalize() + "."
+        for _ in range(PARAGRAPH_POOL)
+    ]
+    with store.engine.connect() as conn:
+        have = int(conn.execute(text("SELECT coalesce(max(id), 0) FROM articles")).scalar_one())
+    with store.transaction() as conn:
+        for name in FTS_TRIGGERS:
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    next_id = have + 1
+    while next_id <= target:
+        count = min(CHUNK, target - next_id + 1)
+        with store.transaction() as conn:
+            conn.execute(
+                insert(articles), list(_rows(next_id, count, target, rng, pool, words, cum, now))
+            )
+        next_id += count
+        print(f"\r  {next_id - 1:>9,} articles", end="", flush=True)
+    print("\r  indexing (FTS INSERT ... SELECT) ...", end="", flush=True)
+    with store.transaction() as conn:
+        conn.execute(text(fts_fill_sql(have)))
+        for statement in fts_trigger_sql():
+            conn.execute(text(statement))
+    with store.engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    elapsed = time.perf_counter() - started
+    print(f"\r  {target:,} articles stored and indexed in {elapsed:.0f} s" + " " * 20)
+    return elapsed
+
+
+def measure(
+    store: Store, query: ArticleQuery, runs: int, now: datetime
+) -> tuple[float, float, int]:
+    for _ in range(3):
+        page = search_page(store, query, now)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        page = search_page(store, query, now)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+    return statistics.median(timings), p95, len(page.hits)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument(
+        "--db", type=Path, help="keep the store here (default: a temporary directory)"
+    )
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    rng = random.Random(SEED)
+    now = datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="wiredesk-bench-") as tmp:
+        path = args.db or Path(tmp) / "bench.db"
+        store = Store.open(f"sqlite:///{path}")
+        results: list[tuple[int, str, float, float, int]] = []
+        try:
+            for size in sizes:
+                print(f"store with {size:,} articles:")
+                grow(store, size, rng, now)
+                for label, query in queries(now):
+                    p50, p95, hits = measure(store, query, args.runs, now)
+                    results.append((size, label, p50, p95, hits))
+                    print(f"  {label:<60} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  ({hits} hits)")
+        finally:
+            store.close()
+    print()
+    print("| articles | query | p50 ms | p95 ms | hits (page of 100) |")
+    print("|---:|---|---:|---:|---:|")
+    for size, label, p50, p95, hits in results:
+        print(f"| {size:,} | {label} | {p50:.1f} | {p95:.1f} | {hits} |")
+    print(json.dumps({"target_p95_ms_at_1M": 50}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Server-rendered desk pages: incoming list, story, feed health, quarantine (+ raw download, re-run)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from desk.app import context_of
+from desk.diff import compare
+from desk.params import AGENCIES, LANGUAGES, URGENCIES, WINDOWS, Filters
+from desk.render import make_templates
+from storage.feeds import FeedHealth, all_states
+from storage.search import (
+    STATUS_FILTERS,
+    duplicate_cluster,
+    get_hit,
+    quarantine_item,
+    quarantine_items,
+    raw_document,
+    search_page,
+    versions,
+)
+
+router = APIRouter(include_in_schema=False)
+templates = make_templates()
+PAGE_SIZE = 100
+
+
+def _render(request: Request, name: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    values.setdefault("now", datetime.now(UTC))
+    return templates.TemplateResponse(request, name, values, status_code=status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+def incoming(request: Request) -> HTMLResponse:
+    """The incoming wire, newest first (or by relevance for a search), filtered from the URL."""
+    context = context_of(request)
+    filters = Filters.from_params(dict(request.query_params))
+    now = datetime.now(UTC)
+    query = filters.query(now, limit=PAGE_SIZE)
+    page = search_page(context.store, query, now)
+    return _render(
+        request,
+        "incoming.html",
+        filters=filters,
+        query=query,
+        page=page,
+        now=now,
+        feeds=sorted({f.name for f in context.feeds}),
+        agencies=AGENCIES,
+        languages=LANGUAGES,
+        urgencies=URGENCIES,
+        windows=WINDOWS,
+        statuses=STATUS_FILTERS,
+    )
+
+
+@router.get("/story/{article_id}", response_class=HTMLResponse)
+def story(request: Request, article_id: int) -> HTMLResponse:
+    """One article with every field, its versions (and what changed) and its duplicate cluster."""
+    store = context_of(request).store
+    hit = get_hit(store, article_id)
+    if hit is None:
+        return _render(
+            request, "error.html", 404, title="Not found", message=f"No article #{article_id}."
+        )
+    story_versions = versions(store, article_id)
+    changes = []
+    previous = None
+    for version in story_versions:
+        changes.append((version, compare(previous, version.record)))
+        previous = version.record
+    return _render(
+        request,
+        "story.html",
+        hit=hit,
+        record=hit.record,
+        versions=list(reversed(changes)),
+        cluster=duplicate_cluster(store, article_id),
+    )
+
+
+@router.get("/raw/{raw_id}")
+def raw(request: Request, raw_id: int) -> Response:
+    """The kept raw bytes, always as a download: they are untrusted and never rendered by the browser."""
+    found = raw_document(context_of(request).store, raw_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="no such raw document")
+    info, data = found
+    extension = {"newsml12": "xml", "newsmlg2": "xml", "nitf": "xml", "rss": "xml", "atom": "xml"}
+    suffix = extension.get(info.source_format or "", "bin")
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="wiredesk-raw-{info.id}.{suffix}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/feeds", response_class=HTMLResponse)
+def feeds(request: Request) -> HTMLResponse:
+    """Configured feeds with their health from the service's ``feed_state`` table."""
+    context = context_of(request)
+    states = all_states(context.store)
+    now = datetime.now(UTC)
+    rows = []
+    for config in context.feeds:
+        state = states.pop(config.name, None) or FeedHealth(name=config.name)
+        idle = bool(
+            config.enabled
+            and config.idle_alert
+            and state.last_new_item_at
+            and (now - state.last_new_item_at).total_seconds() > config.idle_alert
+        )
+        rows.append({"config": config, "state": state, "idle": idle})
+    orphans = [states[name] for name in sorted(states)]
+    return _render(request, "feeds.html", rows=rows, orphans=orphans, now=now)
+
+
+@router.get("/quarantine", response_class=HTMLResponse)
+def quarantine_page(request: Request) -> HTMLResponse:
+    """Documents that failed to parse, with their error, raw download and a re-run button."""
+    context = context_of(request)
+    show_resolved = request.query_params.get("resolved") == "1"
+    items = quarantine_items(context.store, include_resolved=show_resolved)
+    done = request.query_params.get("done", "")
+    outcome = request.query_params.get("outcome", "")
+    message = None
+    if done.isdigit() and outcome in ("resolved", "failed"):
+        message = (
+            f"Quarantine entry #{done} re-ran cleanly and is resolved."
+            if outcome == "resolved"
+            else f"Quarantine entry #{done} still fails; its error is updated below."
+        )
+    return _render(
+        request,
+        "quarantine.html",
+        items=items,
+        can_rerun=context.rerun is not None,
+        show_resolved=show_resolved,
+        message=message,
+    )
+
+
+def _same_origin(request: Request) -> bool:
+    """Reject cross-site form posts (the desk has no login, so this is its CSRF guard)."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc == request.headers.get("host", "")
+    return origin != "null"
+
+
+@router.post("/quarantine/{entry_id}/rerun")
+def rerun(request: Request, entry_id: int) -> Response:
+    """The desk's one write: re-ingest a quarantined document's raw bytes (via the injected action)."""
+    context = context_of(request)
+    if context.rerun is None:
+        raise HTTPException(status_code=404, detail="re-run is not available in this desk")
+    if not _same_origin(request):
+        raise HTTPException(status_code=403, detail="cross-site request refused")
+    if quarantine_item(context.store, entry_id) is None:
+        raise HTTPException(status_code=404, detail="no such quarantine entry")
+    result = context.rerun(entry_id)
+    outcome = "resolved" if result.resolved else "failed"
+    return RedirectResponse(f"/quarantine?done={entry_id}&outcome={outcome}", status_code=303)

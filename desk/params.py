@@ -1,0 +1,130 @@
+"""Filters from the URL -> ``ArticleQuery``, and back to a URL, so every desk view can be bookmarked.
+
+The desk and the API read the same parameters. Parsing is lenient and collects readable errors instead of
+raising: the desk shows them above the list, the API answers 400 with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from storage.search import STATUS_FILTERS, ArticleQuery, Order, StatusFilter
+
+_DURATION = re.compile(r"^(\d{1,5})\s*([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+WINDOWS = ("15m", "1h", "6h", "24h", "3d", "7d")
+URGENCIES = {1: "flash", 2: "flash + urgent", 3: "up to 3", 4: "up to 4"}
+LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pt", "pl", "ar", "ru", "tr")
+AGENCIES = ("dpa", "AFP", "Reuters", "AP", "KNA", "epd", "sid", "dpa-AFX")
+TRUE = frozenset({"1", "true", "yes", "on", "show"})
+
+
+def parse_when(value: str, now: datetime) -> datetime:
+    """``15m``/``2h``/``3d``/``1w`` before ``now``, or an ISO date/datetime (UTC unless it has an offset)."""
+    match = _DURATION.match(value.strip())
+    if match:
+        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+@dataclass(slots=True)
+class Filters:
+    """The raw URL parameters (as strings, for round-tripping) plus what they mean."""
+
+    q: str = ""
+    agency: str = ""
+    lang: str = ""
+    feed: str = ""
+    urgency: str = ""
+    since: str = ""
+    until: str = ""
+    status: str = ""
+    dups: str = ""
+    all: str = ""
+    sort: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> Filters:
+        filters = cls()
+        for name in {f.name for f in fields(cls)} - {"errors"}:
+            setattr(filters, name, (params.get(name) or "").strip()[:300])
+        return filters
+
+    @property
+    def include_all(self) -> bool:
+        return self.all.lower() in TRUE
+
+    @property
+    def show_duplicates(self) -> bool:
+        return self.dups.lower() != "hide"
+
+    def query(
+        self, now: datetime, *, limit: int = 50, after: int | None = None, default_all: bool = False
+    ) -> ArticleQuery:
+        """The query these filters ask for; problems go to ``self.errors`` and that filter is dropped."""
+        self.errors.clear()
+        urgency: int | None = None
+        if self.urgency:
+            if self.urgency.isdigit() and 1 <= int(self.urgency) <= 8:
+                urgency = int(self.urgency)
+            else:
+                self.errors.append("urgency wants a number from 1 (flash) to 8")
+        since = self._when("since", self.since, now)
+        until = self._when("until", self.until, now)
+        status: StatusFilter | None = None
+        if self.status:
+            if self.status in STATUS_FILTERS:
+                status = cast(StatusFilter, self.status)
+            else:
+                self.errors.append(f"status is one of {', '.join(STATUS_FILTERS)}")
+        order: Order = "newest"
+        if self.sort == "relevance" or (not self.sort and self.q and after is None):
+            order = "relevance"
+        elif self.sort not in ("", "newest", "relevance"):
+            self.errors.append("sort is newest or relevance")
+        include_all = self.include_all if self.all else default_all
+        return ArticleQuery(
+            text=self.q or None,
+            agency=self.agency or None,
+            language=self.lang.lower() or None,
+            feed=self.feed or None,
+            urgency_max=urgency,
+            since=since,
+            until=until,
+            status=status,
+            duplicates=self.show_duplicates,
+            include_all=include_all,
+            order=order,
+            limit=limit,
+            after=after,
+        )
+
+    def _when(self, name: str, value: str, now: datetime) -> datetime | None:
+        if not value:
+            return None
+        try:
+            return parse_when(value, now)
+        except ValueError:
+            self.errors.append(f"{name} wants 15m, 2h, 3d or a date like 2026-11-27")
+            return None
+
+    def params(self, **changes: str) -> dict[str, str]:
+        """Non-empty parameters, with ``changes`` applied (an empty value removes one)."""
+        values: dict[str, Any] = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name != "errors"
+        }
+        values.update(changes)
+        return {key: str(value) for key, value in values.items() if value}
+
+    def url(self, path: str = "/", **changes: str) -> str:
+        query = urlencode(self.params(**changes))
+        return f"{path}?{query}" if query else path
+
+    def with_changes(self, **changes: str) -> Filters:
+        return replace(self, errors=[], **changes)

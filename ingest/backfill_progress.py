@@ -1,0 +1,142 @@
+"""Backfill counters and the progress display.
+
+A terminal gets a rich progress bar (documents/s, ETA, counts); a pipe or a log file gets one structured log
+line every ``LOG_EVERY`` seconds instead of a bar redrawn with control characters; ``--quiet`` gets nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+log = logging.getLogger(__name__)
+LOG_EVERY = 10.0
+
+
+@dataclass(slots=True)
+class Counts:
+    """Documents by what happened to them, and articles by how they were saved."""
+
+    documents: int = 0  # read from the source (including skipped ones)
+    new: int = 0  # articles stored as new stories/versions
+    duplicates: int = 0  # articles stored, marked duplicate_of
+    unchanged: int = 0  # articles already stored as they are
+    updated: int = 0  # articles rewritten in place (--from-store)
+    quarantined: int = 0  # documents that do not parse
+    resolved: int = 0  # documents that left quarantine
+    known: int = 0  # documents whose raw bytes were already stored: skipped without parsing
+    filtered: int = 0  # documents outside --since/--until
+    refused: int = 0  # unreadable files, unsafe or oversized archive members
+    empty: int = 0  # documents without a text story
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, int]) -> Counts:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: int(v) for k, v in data.items() if k in known})
+
+    def short(self) -> str:
+        """The bar's counter text."""
+        return (
+            f"new {self.new} · upd {self.updated} · unch {self.unchanged} · dup {self.duplicates}"
+            f" · quar {self.quarantined} · known {self.known}"
+        )
+
+    def line(self) -> str:
+        """The summary line (the ``wiredesk ingest`` wording, extended)."""
+        parts = [
+            f"{self.new} stored",
+            f"{self.duplicates} duplicates",
+            f"{self.unchanged} unchanged",
+            f"{self.updated} updated",
+            f"{self.quarantined} quarantined",
+        ]
+        extra = {
+            "left quarantine": self.resolved,
+            "already stored": self.known,
+            "outside the date range": self.filtered,
+            "refused": self.refused,
+            "without a text story": self.empty,
+        }
+        parts += [f"{value} {label}" for label, value in extra.items() if value]
+        return f"{self.documents} documents: " + ", ".join(parts)
+
+
+class Reporter:
+    """Shows progress while a run goes; a context manager so the bar is always taken down."""
+
+    def __init__(self, total: int | None, *, quiet: bool, done: int = 0) -> None:
+        self.quiet = quiet
+        self.started = time.monotonic()
+        self.start_done = done
+        self._last_log = self.started
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        if not quiet and sys.stderr.isatty():
+            self._progress = Progress(
+                TextColumn("[bold]backfill"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} docs/s"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[counts]}"),
+                console=Console(stderr=True),
+                transient=False,
+            )
+            self._task = self._progress.add_task(
+                "backfill", total=total, completed=done, rate="-", counts=""
+            )
+
+    def __enter__(self) -> Reporter:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def rate(self, counts: Counts) -> float:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        return (counts.documents - self.start_done) / elapsed
+
+    def update(self, counts: Counts) -> None:
+        """Called after every committed batch."""
+        if self._progress is not None and self._task is not None:
+            self._progress.update(
+                self._task,
+                completed=counts.documents,
+                rate=f"{self.rate(counts):.0f}",
+                counts=counts.short(),
+            )
+            return
+        now = time.monotonic()
+        if not self.quiet and now - self._last_log >= LOG_EVERY:
+            self._last_log = now
+            log.warning(
+                "backfill progress",
+                extra={"docs_per_s": round(self.rate(counts)), **counts.to_dict()},
+            )

@@ -1,0 +1,226 @@
+"""Where backfill documents come from: files, directory trees and archives, streamed member by member.
+
+Archives are read as streams (``tarfile`` stream mode, ``zipfile`` member by member, ``gzip``), one member in
+memory at a time and never written to disk, so a 20 GB archive of a decade of copy costs one document of
+memory. Member names are still checked: an absolute path, a ``..`` part, a drive letter or a link is
+refused (logged and counted, never followed), because archives come from outside and a name that tries to
+escape says the archive is not what it claims to be. A member larger than the document limit is refused
+before it is read to the end (zip bombs).
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import re
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from ingest.files import iter_files
+
+log = logging.getLogger(__name__)
+TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+ARCHIVE_SUFFIXES = (*TAR_SUFFIXES, ".zip", ".gz")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    """One document to backfill. ``data`` is None when it was refused (``refused`` says why)."""
+
+    origin: str
+    data: bytes | None
+    date: datetime | None = None  # delivery time (file/member mtime): the fallback document date
+    refused: str | None = None
+
+
+def archive_kind(path: Path) -> str | None:
+    """``tar``, ``zip``, ``gz`` or None, from the file name (a ``.gz`` holding a tar is a tar)."""
+    name = path.name.lower()
+    if name.endswith(TAR_SUFFIXES):
+        return "tar"
+    if name.endswith(".zip"):
+        return "zip"
+    if name.endswith(".gz"):
+        return "gz"
+    return None
+
+
+def unsafe_name(name: str) -> str | None:
+    """Why an archive member name is refused, or None when it is a plain relative path."""
+    if not name or "\x00" in name:
+        return "empty or NUL in member name"
+    normalised = name.replace("\\", "/")
+    if normalised.startswith("/") or _DRIVE.match(normalised):
+        return "absolute member path"
+    if ".." in PurePosixPath(normalised).parts:
+        return "member path leaves the archive ('..')"
+    return None
+
+
+def _hidden(name: str) -> bool:
+    """Dot files and macOS resource forks are skipped, as ``wiredesk ingest`` skips hidden files.
+    (Called after ``unsafe_name``, so ``..`` is refused, not skipped as hidden.)"""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_limited(stream: _Readable, limit: int) -> bytes | None:
+    """At most ``limit`` bytes; None when the stream holds more (read no further than limit + 1)."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _mtime(seconds: float) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _refused(origin: str, reason: str) -> SourceDoc:
+    log.warning("archive member refused", extra={"origin": origin, "reason": reason})
+    return SourceDoc(origin=origin, data=None, refused=reason)
+
+
+def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
+    """Members of a (compressed) tar, streamed: ``r|*`` never seeks, so nothing is held but one member."""
+    with tarfile.open(path, mode="r|*") as archive:
+        for member in archive:
+            origin = f"{path}!{member.name}"
+            reason = unsafe_name(member.name)
+            if member.isdir() or (reason is None and _hidden(member.name)):
+                continue
+            if reason is None and not member.isfile():
+                reason = "link or special file in archive"
+            if reason is None and member.size > limit:
+                reason = f"member of {member.size} bytes is over the {limit}-byte limit"
+            if reason is not None:
+                yield _refused(origin, reason)
+                continue
+            stream = archive.extractfile(member)
+            if stream is None:
+                continue
+            yield SourceDoc(origin, stream.read(), _mtime(member.mtime))
+
+
+def iter_zip(path: Path, limit: int) -> Iterator[SourceDoc]:
+    """Members of a zip, one at a time; sizes are checked while reading, not trusted from the header."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            origin = f"{path}!{info.filename}"
+            reason = unsafe_name(info.filename)
+            if info.is_dir() or (reason is None and _hidden(info.filename)):
+                continue
+            mode = (info.external_attr >> 16) & 0o170000
+            if reason is None and mode == 0o120000:
+                reason = "link or special file in archive"
+            if reason is not None:
+                yield _refused(origin, reason)
+                continue
+            try:
+                with archive.open(info) as stream:
+                    data = _read_limited(stream, limit)
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+                yield _refused(origin, f"unreadable member: {exc}")
+                continue
+            if data is None:
+                yield _refused(origin, f"member expands beyond the {limit}-byte limit")
+                continue
+            yield SourceDoc(origin, data, _mtime(datetime(*info.date_time, tzinfo=UTC).timestamp()))
+
+
+def iter_gzip(path: Path, limit: int) -> Iterator[SourceDoc]:
+    """A single gzip-compressed document, decompressed with a bound."""
+    origin = str(path)
+    try:
+        with gzip.open(path, "rb") as stream:
+            data = _read_limited(stream, limit)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield _refused(origin, f"broken gzip file: {exc}")
+        return
+    if data is None:
+        yield _refused(origin, f"expands beyond the {limit}-byte limit")
+        return
+    yield SourceDoc(origin, data, _mtime(path.stat().st_mtime))
+
+
+def _iter_archive(path: Path, kind: str, limit: int) -> Iterator[SourceDoc]:
+    try:
+        if kind == "tar":
+            yield from iter_tar(path, limit)
+        elif kind == "zip":
+            yield from iter_zip(path, limit)
+        else:
+            yield from iter_gzip(path, limit)
+    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        # A truncated archive still yielded every member before the damage.
+        yield _refused(str(path), f"broken {kind} archive: {exc}")
+
+
+def _read_file(path: Path, limit: int) -> SourceDoc:
+    try:
+        stat = path.stat()
+        if stat.st_size > limit:
+            return _refused(
+                str(path), f"file of {stat.st_size} bytes is over the {limit}-byte limit"
+            )
+        return SourceDoc(str(path), path.read_bytes(), _mtime(stat.st_mtime))
+    except OSError as exc:
+        return _refused(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def iter_path_documents(paths: list[Path], limit: int) -> Iterator[SourceDoc]:
+    """Every document below ``paths`` in a stable order: plain files as they are, archives member by member."""
+    for path in iter_files(paths):
+        kind = archive_kind(path)
+        if kind is None:
+            yield _read_file(path, limit)
+        else:
+            yield from _iter_archive(path, kind, limit)
+
+
+def count_path_documents(paths: list[Path]) -> int | None:
+    """How many documents the paths hold, for the progress bar's total and ETA.
+
+    Zip members are counted from the central directory and plain files by listing; a tar must be read
+    through to be counted, so it is counted only when the tars are small next to the run (below 512 MB
+    compressed altogether); otherwise the total stays unknown (None) and the bar shows a rate only.
+    """
+    total = 0
+    tar_bytes = 0
+    files = list(iter_files(paths))
+    tars = [p for p in files if archive_kind(p) == "tar"]
+    for path in tars:
+        try:
+            tar_bytes += os.path.getsize(path)
+        except OSError:
+            continue
+    if tar_bytes > 512 * 1024 * 1024:
+        return None
+    for path in files:
+        kind = archive_kind(path)
+        try:
+            if kind == "zip":
+                with zipfile.ZipFile(path) as archive:
+                    total += sum(1 for i in archive.infolist() if not i.is_dir())
+            elif kind == "tar":
+                with tarfile.open(path, mode="r|*") as archive:
+                    total += sum(1 for m in archive if not m.isdir())
+            else:
+                total += 1
+        except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            total += 1
+    return total

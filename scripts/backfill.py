@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Operators' entry point: ``scripts/backfill.py ARGS`` is ``wiredesk backfill ARGS``.
+
+Runnable from a checkout without activating anything: started by a Python outside a virtual environment,
+it re-executes itself with the project's ``.venv`` when there is one, and it puts the repository root on
+``sys.path``. See ``ingest/backfill.py`` for what a run does and the README's "Backfill" section.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+if sys.prefix == sys.base_prefix and VENV_PYTHON.exists():
+    os.execv(VENV_PYTHON, [str(VENV_PYTHON), __file__, *sys.argv[1:]])
+sys.path.insert(0, str(ROOT))
+
+from ingest.backfill import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())

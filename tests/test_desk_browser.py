@@ -1,0 +1,153 @@
+"""End to end in real headless Chromium: a uvicorn desk on 127.0.0.1 over an ingested wire; search, filter,
+open a story, see its versions; a hostile headline stays text. Screenshots go to the test's tmp dir.
+
+Needs Debian's ``chromium`` (``apt-get install -y chromium``; ``.ci/run`` installs it) and Playwright for
+Python, which drives that binary directly: no browser download.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desk.app import create_app
+from desk.server import DeskThread
+from storage.store import Store
+from tests.test_api import FEEDS, XSS, ingest_wire
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"{CHROMIUM} not installed (apt-get install -y chromium; .ci/run does this)",
+)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright not installed (pip install -e '.[dev]')"
+)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def desk_url(store: Store) -> Iterator[tuple[str, dict[str, int]]]:
+    wire = ingest_wire(store)
+    server = DeskThread(create_app(store, feeds=FEEDS), "127.0.0.1", free_port())
+    assert server.start(), "the desk did not start"
+    try:
+        yield f"http://127.0.0.1:{server.port}", wire
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[sync_api.Page]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def test_desk_in_a_real_browser(
+    desk_url: tuple[str, dict[str, int]], page: sync_api.Page, tmp_path: Path
+) -> None:
+    base, wire = desk_url
+    expect = sync_api.expect
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+
+    # 1. incoming list: newest first, flash/urgent marked, a hostile headline shown as text
+    page.goto(base + "/")
+    rows = page.locator("#incoming tbody tr[data-id]")
+    expect(rows.first).to_be_visible()
+    shown = [int(i) for i in rows.evaluate_all("rows => rows.map(r => r.dataset.id)")]
+    assert shown == sorted(shown, reverse=True)
+    hostile = page.locator(f'tr[data-id="{wire["xss.json"]}"] .headline')
+    expect(hostile).to_have_text(f"{XSS} Haushalt in Wien beschlossen")
+    assert page.locator("#incoming script").count() == 0
+    expect(page.locator(f'tr[data-id="{wire["dpa-hafen-2.json"]}"] .urg')).to_have_text("FLASH")
+    expect(page.locator(f'tr[data-id="{wire["afp-aleppo.json"]}"] .urg')).to_have_text("URGENT")
+    page.screenshot(path=str(tmp_path / "desk-incoming.png"), full_page=True)
+
+    # 2. full-text search, folded: ss finds ß, the hit is highlighted
+    page.fill('input[name="q"]', "Aussenminister")
+    page.press('input[name="q"]', "Enter")
+    expect(page).to_have_url(re.compile(r"q=Aussenminister"))
+    expect(rows).to_have_count(1)
+    expect(page.locator("#incoming mark").first).to_have_text("Außenminister")
+    page.screenshot(path=str(tmp_path / "desk-search.png"), full_page=True)
+
+    # 3. filters in the URL: agency + urgency, then all copy shows the embargoed story, badged
+    page.goto(base + "/")
+    page.fill('input[name="agency"]', "AFP")
+    page.select_option('select[name="urgency"]', "2")
+    page.click('button[type="submit"]')
+    expect(page).to_have_url(re.compile(r"agency=AFP.*urgency=2"))
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Lawrow")
+    page.goto(base + "/?agency=AFP")
+    page.check('input[name="all"]')
+    page.click('button[type="submit"]')
+    expect(page).to_have_url(re.compile(r"all=1"))
+    embargoed = page.locator(f'tr[data-id="{wire["afp-meteo.json"]}"]')
+    expect(embargoed.locator(".badge.embargo")).to_contain_text("embargoed until")
+    expect(page.locator(f'tr[data-id="{wire["killed.json"]}"] .badge.canceled')).to_be_visible()
+
+    # 4. hide duplicates
+    page.goto(base + "/?q=Hafen")
+    expect(rows).to_have_count(2)
+    page.check('input[name="dups"]')
+    page.click('button[type="submit"]')
+    expect(rows).to_have_count(1)
+
+    # 5. a story: fields, versions with what changed, the duplicate cluster, the raw download link
+    page.goto(base + "/")
+    page.click(f'tr[data-id="{wire["dpa-hafen-2.json"]}"] a')
+    expect(page.locator("#headline")).to_have_text("Nach dem Sturm: Hafen räumt auf")
+    versions = page.locator("#versions .version")
+    expect(versions).to_have_count(2)
+    expect(versions.first.locator("ins").first).to_have_text("fünf")
+    expect(versions.first.locator(".para.added")).to_contain_text("Containerstapel")
+    expect(versions.first.locator(".changes")).to_contain_text("Sturm im Hafen")
+    expect(page.locator("#cluster")).to_contain_text("Hafen: Aufräumen nach dem Sturm")
+    expect(page.locator("#raw-link")).to_have_attribute("href", re.compile(r"^/raw/\d+$"))
+    page.screenshot(path=str(tmp_path / "desk-story.png"), full_page=True)
+
+    # 6. the hostile story page: still text, and no dialog ever opened
+    page.goto(f"{base}/story/{wire['xss.json']}")
+    expect(page.locator("#headline")).to_contain_text(XSS)
+    page.screenshot(path=str(tmp_path / "desk-xss-story.png"), full_page=True)
+    assert dialogs == []
+    assert console_errors == []  # no CSP violation, no failed asset
+
+    # 7. feed health and quarantine
+    page.goto(base + "/feeds")
+    expect(page.locator("table.feeds")).to_contain_text("reuters-en")
+    page.goto(base + "/quarantine")
+    expect(page.locator("table.quarantine")).to_contain_text("broken.xml")
+
+    saved = shutil.copy(tmp_path / "desk-story.png", tmp_path / "desk.png")
+    print(f"\nscreenshots: {tmp_path} (desk-incoming.png, desk-search.png, desk-story.png) {saved}")
+    assert (tmp_path / "desk-story.png").stat().st_size > 10_000
