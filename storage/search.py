@@ -16,9 +16,10 @@ Cursor reads (``after=<id>``) return rows with a larger id in ascending order. T
 SQLite ids are handed out inside the single write transaction SQLite allows at a time: a row with a larger
 id is always committed after every row with a smaller one, so a reader never sees id N+1 before id N.
 (Articles are never deleted; SQLite reuses the largest id only after a delete of that row.) PostgreSQL
-allocates ids from a sequence *before* commit, so concurrent writers can commit out of id order; there a
-cursor read only returns rows older than :data:`PG_CURSOR_SETTLE` so in-flight transactions (one short
-document each) have committed; see README "Web desk and API".
+allocates ids from a sequence, so the store serialises article inserts with a transaction-level advisory
+lock taken before the id is drawn (``storage.store``): ids are committed in order there too.
+
+PostgreSQL full text is ``storage.pgsearch`` (tsvector per article language, same editor syntax).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -36,6 +37,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     cast,
     column,
     false,
@@ -50,6 +52,7 @@ from sqlalchemy import (
 )
 
 from normalizers.record import ArticleRecord
+from storage.pgsearch import query_configs, tsquery_text
 from storage.store import Store, articles, quarantine, raw_documents, row_to_record
 
 # -- folding and the FTS5 schema (used by migration 0004 and bench/search.py) ---------------------
@@ -135,7 +138,6 @@ STATUS_FILTERS: tuple[str, ...] = ("usable", "withheld", "canceled", "embargoed"
 Order = Literal["newest", "relevance"]
 HIT_START, HIT_END = "\x02", "\x03"
 """Marks around a matched word in :attr:`Hit.snippet`; the desk escapes the text, then replaces them."""
-PG_CURSOR_SETTLE = timedelta(seconds=10)
 MAX_LIMIT = 500
 
 
@@ -301,25 +303,47 @@ def build_select(store: Store, query: ArticleQuery, now: datetime | None = None)
             order = _fts.c.rank
         else:
             order = _fts.c.rowid.desc()
+    elif query.text and query.text.strip() and not _is_sqlite(store):
+        statement, order = _postgres_text_search(query, columns, conditions)
     else:
         statement = select(*columns, literal(None, String).label("snippet"))
-        if query.text and query.text.strip() and not _is_sqlite(store):
-            pattern = f"%{query.text.strip()}%"
-            conditions.append(
-                or_(
-                    articles.c.headline.ilike(pattern),
-                    articles.c.kicker.ilike(pattern),
-                    articles.c.body_text.ilike(pattern),
-                )
-            )
-        elif query.text and query.text.strip() and match is None:
+        if query.text and query.text.strip():
             conditions.append(false())  # only excluded words or punctuation: nothing can match
         order = articles.c.id.asc() if query.after is not None else articles.c.id.desc()
-    if query.after is not None and not _is_sqlite(store):
-        conditions.append(articles.c.received_at <= moment - PG_CURSOR_SETTLE)
     if conditions:
         statement = statement.where(and_(true(), *conditions))
     return statement.order_by(order).limit(limit)
+
+
+def _postgres_text_search(
+    query: ArticleQuery, columns: list[Any], conditions: list[ColumnElement[bool]]
+) -> tuple[Select[Any], Any]:
+    """``search_vector @@ tsquery`` (GIN index), ranked by ``ts_rank``, with a ``ts_headline`` snippet."""
+    assert query.text is not None
+    words = tsquery_text(query.text)
+    if words is None:
+        conditions.append(false())
+        return select(*columns, literal(None, String).label("snippet")), articles.c.id.desc()
+    folded = func.wiredesk_fold(bindparam("pg_words", words, type_=String))
+    tsquery: Any = None
+    for config in query_configs(query.language):  # names from a fixed table, never from input
+        part = func.to_tsquery(literal_column(f"'{config}'::regconfig"), folded)
+        tsquery = part if tsquery is None else tsquery.op("||")(part)
+    vector: Any = literal_column("articles.search_vector")
+    conditions.append(vector.bool_op("@@")(tsquery))
+    options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=30, MinWords=12, MaxFragments=1"
+    snippet = func.ts_headline(
+        func.wiredesk_ts_config(articles.c.language),
+        articles.c.body_text,
+        tsquery,
+        bindparam("pg_headline", options, type_=String),
+    ).label("snippet")
+    statement = select(*columns, snippet)
+    if query.after is not None:
+        return statement, articles.c.id.asc()
+    if query.order == "relevance":
+        return statement, func.ts_rank(vector, tsquery).desc()
+    return statement, articles.c.id.desc()
 
 
 def _hit(row: Any, now: datetime | None = None) -> Hit:

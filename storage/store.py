@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, Table, and_, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Table,
+    and_,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,6 +43,9 @@ log = logging.getLogger(__name__)
 SaveResult = Literal["stored", "duplicate", "unchanged"]
 # Below this estimated Jaccard, a take filed under a derived slug identity is a different story.
 SAME_STORY_SIMILARITY = 0.15
+ARTICLE_INSERT_LOCK = (
+    0x57697265_4465736B  # "WireDesk": the advisory lock serialising article inserts
+)
 
 articles = cast(Table, Article.__table__)
 raw_documents = cast(Table, RawDocument.__table__)
@@ -49,6 +63,10 @@ def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | Non
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` on the item key: concurrent writers storing the
     same item store it once, without a savepoint or an aborted transaction (SQLite >= 3.35, PostgreSQL)."""
     dialect = conn.dialect.name
+    if dialect == "postgresql":
+        # Ids must become visible in id order for cursor readers (``after=<id>``): draw the id only while
+        # holding this lock, which is released at commit. SQLite has one writer at a time anyway.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ARTICLE_INSERT_LOCK})
     statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(articles).values(
         **values
     )

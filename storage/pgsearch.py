@@ -1,0 +1,103 @@
+"""Full-text search on PostgreSQL: a ``tsvector`` per article in its language's text-search configuration.
+
+The vector is kept by a trigger (so every write path -- pipeline, backfill, replays -- keeps it in sync),
+built from folded text: ``wiredesk_fold`` lower-cases, replaces ``ß`` with ``ss`` and removes accents
+(``unaccent``), so "Aussenminister" finds "Außenminister" and "Lawrow" finds "Lawrów", as on SQLite. Headline
+and kicker weigh most (A), then caption (B), then the body (C). Queries use the same editor syntax as FTS5
+(all words, ``"phrases"``, ``-exclusions``, last word as prefix) turned into a ``tsquery`` from sanitised
+tokens, and folded by the same SQL function.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ISO 639-1 -> PostgreSQL text-search configuration (PostgreSQL 15 ships these); anything else: simple.
+TS_CONFIGS = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian",
+    "it": "italian", "lt": "lithuanian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish", "tr": "turkish",
+}  # fmt: skip
+# Without a language filter a query is tried in the configurations a desk mostly holds, plus 'simple'.
+DEFAULT_QUERY_CONFIGS = ("simple", "german", "english", "french", "spanish", "italian")
+
+_CASES = "\n".join(
+    f"        WHEN '{code}' THEN '{config}'::regconfig" for code, config in TS_CONFIGS.items()
+)
+FOLD_REPLACEMENTS = (("ß", "ss"), ("ẞ", "ss"), ("æ", "ae"), ("Æ", "ae"), ("œ", "oe"), ("Œ", "oe"))
+
+
+def _replace_chain(expression: str) -> str:
+    for source, target in FOLD_REPLACEMENTS:
+        expression = f"replace({expression}, '{source}', '{target}')"
+    return expression
+
+
+CREATE_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    f"""CREATE OR REPLACE FUNCTION wiredesk_fold(value text) RETURNS text
+        LANGUAGE sql STABLE AS $$ SELECT lower(unaccent({_replace_chain("coalesce(value, '')")})) $$""",
+    f"""CREATE OR REPLACE FUNCTION wiredesk_ts_config(language text) RETURNS regconfig
+        LANGUAGE sql IMMUTABLE AS $$ SELECT CASE language
+{_CASES}
+        ELSE 'simple'::regconfig END $$""",
+    """CREATE OR REPLACE FUNCTION wiredesk_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE config regconfig := wiredesk_ts_config(NEW.language);
+    BEGIN
+        NEW.search_vector :=
+            setweight(to_tsvector(config, wiredesk_fold(concat_ws(' ', NEW.kicker, NEW.headline))), 'A')
+            || setweight(to_tsvector(config, wiredesk_fold(NEW.caption)), 'B')
+            || setweight(to_tsvector(config, wiredesk_fold(NEW.body_text)), 'C');
+        RETURN NEW;
+    END $$""",
+    "ALTER TABLE articles ADD COLUMN search_vector tsvector",
+    """CREATE TRIGGER articles_search_vector BEFORE INSERT OR UPDATE OF kicker, headline, caption, body_text,
+        language ON articles FOR EACH ROW EXECUTE FUNCTION wiredesk_search_vector()""",
+    "UPDATE articles SET language = language",
+    "CREATE INDEX ix_articles_search_vector ON articles USING gin (search_vector)",
+]
+DROP_SQL = [
+    "DROP INDEX IF EXISTS ix_articles_search_vector",
+    "DROP TRIGGER IF EXISTS articles_search_vector ON articles",
+    "ALTER TABLE articles DROP COLUMN IF EXISTS search_vector",
+    "DROP FUNCTION IF EXISTS wiredesk_search_vector()",
+    "DROP FUNCTION IF EXISTS wiredesk_ts_config(text)",
+    "DROP FUNCTION IF EXISTS wiredesk_fold(text)",
+]
+
+_WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def tsquery_text(user_text: str) -> str | None:
+    """Editor syntax -> ``to_tsquery`` text built only from ``\\w+`` tokens (so input cannot inject
+    operators): words AND-ed, ``"a b"`` as ``a <-> b``, ``-word`` as ``!word``, the last word a prefix."""
+    positive: list[str] = []
+    negative: list[str] = []
+    last_is_word = False
+    for neg_phrase, phrase, neg_word, word in _WORD.findall(user_text):
+        quoted = not word
+        tokens = _TOKEN.findall(phrase if quoted else word)
+        last_is_word = False
+        if not tokens:
+            continue
+        term = " <-> ".join(f"'{token}'" for token in tokens)
+        term = f"({term})" if len(tokens) > 1 else term
+        if neg_phrase if quoted else neg_word:
+            negative.append(f"!{term}")
+        else:
+            positive.append(term)
+            last_is_word = not quoted and len(tokens) == 1
+    if not positive:
+        return None
+    if last_is_word and not user_text[-1:].isspace():
+        positive[-1] += ":*"
+    return " & ".join(positive + negative)
+
+
+def query_configs(language: str | None) -> tuple[str, ...]:
+    """The configurations a query runs in: the filtered language's (plus simple), else the common ones."""
+    if language:
+        return ("simple", TS_CONFIGS.get(language.lower(), "simple"))
+    return DEFAULT_QUERY_CONFIGS
