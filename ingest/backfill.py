@@ -46,7 +46,7 @@ from ingest.backfill_checkpoint import Checkpoint
 from ingest.backfill_progress import Counts, Reporter
 from ingest.backfill_sources import count_path_documents, iter_path_documents
 from ingest.logsetup import configure_logging
-from ingest.pipeline import parse_records
+from ingest.pipeline import parse_records, store_parsed
 from normalizers.minhash import signature as minhash_signature
 from normalizers.record import ArticleRecord
 from parsers import ParseError, detect_format, format_names
@@ -397,24 +397,28 @@ class Writer:
         if work.error is None and not work.records:
             delta.empty += 1
         mode = self.options.mode
-        raw_id = work.raw_id
-        if raw_id is None:
-            raw_id = self.store.save_raw(
-                conn, work.data, work.origin, feed=work.feed, source_format=work.format
-            )
-        if work.error is not None:
-            self.store.quarantine(conn, raw_id, work.origin, work.error, feed=work.feed)
-            delta.quarantined += 1
-            return
-        if mode == "store":
+        if mode == "store" and work.error is None and work.raw_id is not None:
             results = replay.replay_document(
-                conn, self.store, raw_id, work.records, work.signatures
+                conn, self.store, work.raw_id, work.records, work.signatures
             )
+            raw_id = work.raw_id
         else:
-            results = [
-                self.store.save_article(conn, record, raw_id, signature).result
-                for record, signature in zip(work.records, work.signatures, strict=True)
-            ]
+            raw_id, outcomes = store_parsed(
+                self.store,
+                conn,
+                work.data,
+                work.origin,
+                work.records,
+                work.signatures,
+                feed=work.feed,
+                source_format=work.format,
+                error=work.error,
+                raw_id=work.raw_id,
+            )
+            if work.error is not None:
+                delta.quarantined += 1
+                return
+            results = [outcome.result for outcome in outcomes]
         for result in results:
             name = {"stored": "new", "duplicate": "duplicates"}.get(result, result)
             setattr(delta, name, getattr(delta, name) + 1)

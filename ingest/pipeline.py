@@ -11,12 +11,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from sqlalchemy import Connection
+
 from normalizers.minhash import signature as minhash_signature
 from normalizers.normalize import normalize
 from normalizers.record import ArticleRecord
 from parsers import ParseError, parse_document
 from parsers.registry import detect_format
-from storage.store import Store
+from storage.store import SaveOutcome, Store
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,33 @@ def _format_of(raw: bytes, forced: str | None) -> str | None:
         return None
 
 
+def store_parsed(
+    store: Store,
+    conn: Connection,
+    raw: bytes,
+    origin: str,
+    records: list[ArticleRecord],
+    signatures: list[bytes | None],
+    *,
+    feed: str | None,
+    source_format: str | None,
+    error: str | None,
+    raw_id: int | None = None,
+) -> tuple[int, list[SaveOutcome]]:
+    """The store step of one parsed document, inside the caller's transaction: keep the raw bytes, then
+    quarantine the failure or save every record. Shared by the live pipeline and backfill."""
+    if raw_id is None:
+        raw_id = store.save_raw(conn, raw, origin, feed=feed, source_format=source_format)
+    if error is not None:
+        store.quarantine(conn, raw_id, origin, error, feed=feed)
+        return raw_id, []
+    outcomes = [
+        store.save_article(conn, record, raw_id, signature)
+        for record, signature in zip(records, signatures, strict=True)
+    ]
+    return raw_id, outcomes
+
+
 def ingest_document(
     store: Store,
     raw: bytes,
@@ -131,24 +160,28 @@ def ingest_document(
         )
     except ParseError as exc:
         result.error = exc.reason
-    signatures = [
-        minhash_signature(record.body) for record in records
-    ]  # CPU work outside the transaction
+    signatures = [minhash_signature(record.body) for record in records]  # CPU work, no lock held
+    fmt = records[0].source_format if records else _format_of(raw, format_name)
     with store.transaction() as conn:
-        raw_id = store.save_raw(
-            conn, raw, origin, feed=feed, source_format=_format_of(raw, format_name)
+        _raw_id, outcomes = store_parsed(
+            store,
+            conn,
+            raw,
+            origin,
+            records,
+            signatures,
+            feed=feed,
+            source_format=fmt,
+            error=result.error,
         )
-        if result.error is not None:
-            store.quarantine(conn, raw_id, origin, result.error, feed=feed)
-        for record, signature in zip(records, signatures, strict=True):
-            outcome = store.save_article(conn, record, raw_id, signature)
-            result.article_ids.append(outcome.article_id)
-            if outcome.result == "stored":
-                result.stored += 1
-            elif outcome.result == "duplicate":
-                result.duplicates += 1
-            else:
-                result.unchanged += 1
+    for outcome in outcomes:
+        result.article_ids.append(outcome.article_id)
+        if outcome.result == "stored":
+            result.stored += 1
+        elif outcome.result == "duplicate":
+            result.duplicates += 1
+        else:
+            result.unchanged += 1
     result.items = len(records)
     log.info(
         "document %s",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Connection, Table, and_, insert, not_, select
+from sqlalchemy import Connection, Table, and_, bindparam, insert, not_, select
 
 from normalizers.minhash import NEAR_DUPLICATE_THRESHOLD, band_buckets, estimated_jaccard
 from storage.models import Article, ArticleBand
@@ -20,20 +20,35 @@ article_bands = cast(Table, ArticleBand.__table__)
 MAX_CANDIDATES = 200
 
 
-def _other_story(key: str, guid: str):  # type: ignore[no-untyped-def]
-    return not_(and_(articles.c.story_key == key, articles.c.guid == guid))
+_OTHER_STORY = not_(
+    and_(articles.c.story_key == bindparam("b_key"), articles.c.guid == bindparam("b_guid"))
+)
+_EXACT = (
+    select(articles.c.id, articles.c.duplicate_of)
+    .where(articles.c.content_hash == bindparam("b_hash"), _OTHER_STORY)
+    .order_by(articles.c.id)
+    .limit(1)
+)
+_CANDIDATE_IDS = (
+    select(article_bands.c.article_id)
+    .where(article_bands.c.bucket.in_(bindparam("b_buckets", expanding=True)))
+    .distinct()
+    .limit(MAX_CANDIDATES)
+    .scalar_subquery()
+)
+_CANDIDATES = (
+    select(articles.c.id, articles.c.duplicate_of, articles.c.minhash)
+    .where(articles.c.id.in_(_CANDIDATE_IDS), _OTHER_STORY)
+    .order_by(articles.c.id)
+)
+_INSERT_BAND = insert(article_bands)
 
 
 def exact_duplicate_root(conn: Connection, content_hash: str, key: str, guid: str) -> int | None:
     """Cluster root of the first article of another story with the same body."""
     if not content_hash:
         return None
-    first = conn.execute(
-        select(articles.c.id, articles.c.duplicate_of)
-        .where(articles.c.content_hash == content_hash, _other_story(key, guid))
-        .order_by(articles.c.id)
-        .limit(1)
-    ).first()
+    first = conn.execute(_EXACT, {"b_hash": content_hash, "b_key": key, "b_guid": guid}).first()
     return int(first.duplicate_of or first.id) if first else None
 
 
@@ -41,17 +56,8 @@ def near_duplicate_root(conn: Connection, minhash: bytes | None, key: str, guid:
     """Cluster root of the earliest verified near duplicate (estimated Jaccard >= threshold), if any."""
     if minhash is None:
         return None
-    candidate_ids = (
-        select(article_bands.c.article_id)
-        .where(article_bands.c.bucket.in_(band_buckets(minhash)))
-        .distinct()
-        .limit(MAX_CANDIDATES)
-        .scalar_subquery()
-    )
     rows = conn.execute(
-        select(articles.c.id, articles.c.duplicate_of, articles.c.minhash)
-        .where(articles.c.id.in_(candidate_ids), _other_story(key, guid))
-        .order_by(articles.c.id)
+        _CANDIDATES, {"b_buckets": band_buckets(minhash), "b_key": key, "b_guid": guid}
     ).all()
     roots = [
         int(row.duplicate_of or row.id)
@@ -67,7 +73,7 @@ def save_bands(conn: Connection, article_id: int, minhash: bytes | None) -> None
     if minhash is None:
         return
     buckets = sorted(set(band_buckets(minhash)))
-    conn.execute(insert(article_bands), [{"bucket": b, "article_id": article_id} for b in buckets])
+    conn.execute(_INSERT_BAND, [{"bucket": b, "article_id": article_id} for b in buckets])
 
 
 def similarity(first: bytes | None, second: bytes | None) -> float:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Engine,
     Table,
     and_,
+    bindparam,
     func,
     insert,
     select,
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 SaveResult = Literal["stored", "duplicate", "unchanged"]
 # Below this estimated Jaccard, a take filed under a derived slug identity is a different story.
 SAME_STORY_SIMILARITY = 0.15
+_INSERT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 ARTICLE_INSERT_LOCK = (
     0x57697265_4465736B  # "WireDesk": the advisory lock serialising article inserts
 )
@@ -59,6 +61,45 @@ def _new_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
+_RAW_BY_SHA = select(raw_documents.c.id).where(raw_documents.c.sha256 == bindparam("b_sha"))
+_INSERT_RAW = insert(raw_documents)
+_SAME_STORY = and_(
+    articles.c.story_key == bindparam("b_key"), articles.c.guid == bindparam("b_guid")
+)
+_STORY_ROWS = select(
+    articles.c.id,
+    articles.c.version,
+    articles.c.content_hash,
+    articles.c.status,
+    articles.c.canceled_at,
+    articles.c.is_current,
+    articles.c.minhash,
+).where(_SAME_STORY)
+_ITEM_ID = select(articles.c.id).where(_SAME_STORY, articles.c.version == bindparam("b_version"))
+_REPLACED = (
+    select(articles.c.story_key, articles.c.guid)
+    .where(articles.c.guid.in_(bindparam("b_guids", expanding=True)))
+    .order_by(articles.c.id)
+    .limit(1)
+)
+_RETIRE_OLDER = (
+    update(articles)
+    .where(_SAME_STORY, articles.c.id != bindparam("b_new_id"))
+    .values(is_current=False)
+)
+_CANCEL_STORY = (
+    update(articles)
+    .where(_SAME_STORY, articles.c.id != bindparam("b_new_id"), articles.c.status != "canceled")
+    .values(status="canceled", canceled_at=bindparam("b_when"))
+)
+_INSERT_ARTICLE = {
+    name: dialect_insert(articles)
+    .on_conflict_do_nothing(index_elements=["story_key", "guid", "version"])
+    .returning(articles.c.id)
+    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
 def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | None:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` on the item key: concurrent writers storing the
     same item store it once, without a savepoint or an aborted transaction (SQLite >= 3.35, PostgreSQL)."""
@@ -66,12 +107,8 @@ def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | Non
     if dialect == "postgresql":
         # Ids must become visible in id order for cursor readers (``after=<id>``): draw the id only while
         # holding this lock, which is released at commit. SQLite has one writer at a time anyway.
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ARTICLE_INSERT_LOCK})
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(articles).values(
-        **values
-    )
-    statement = statement.on_conflict_do_nothing(index_elements=["story_key", "guid", "version"])
-    row = conn.execute(statement.returning(articles.c.id)).first()
+        conn.execute(_INSERT_LOCK, {"key": ARTICLE_INSERT_LOCK})
+    row = conn.execute(_INSERT_ARTICLE[dialect], values).first()
     return int(row[0]) if row else None
 
 
@@ -201,23 +238,19 @@ class Store:
     ) -> int:
         """Keep the raw bytes (compressed) once per distinct content; return the row id."""
         digest = hashlib.sha256(data).hexdigest()
-        existing = conn.execute(
-            select(raw_documents.c.id).where(raw_documents.c.sha256 == digest)
-        ).scalar()
+        existing = conn.execute(_RAW_BY_SHA, {"b_sha": digest}).scalar()
         if existing is not None:
             return int(existing)
-        result = conn.execute(
-            insert(raw_documents).values(
-                sha256=digest,
-                size=len(data),
-                data=zlib.compress(data, 6),
-                origin=origin,
-                feed=feed,
-                source_format=source_format,
-                received_at=utcnow(),
-            )
-        )
-        return _new_id(result)
+        values = {
+            "sha256": digest,
+            "size": len(data),
+            "data": zlib.compress(data, 6),
+            "origin": origin,
+            "feed": feed,
+            "source_format": source_format,
+            "received_at": utcnow(),
+        }
+        return _new_id(conn.execute(_INSERT_RAW, values))
 
     def raw_bytes(self, raw_document_id: int) -> bytes:
         with self.engine.connect() as conn:
@@ -282,29 +315,24 @@ class Store:
         """Store ``record`` as a version of its story, unless that exact item is already stored.
 
         ``minhash`` is the body's signature (``normalizers.minhash.signature``); pass it when it was computed
-        outside the transaction, as the pipeline does, to keep write transactions short.
+        outside the transaction, as the pipeline does, to keep write transactions short. Statements are
+        built once (module level) and only executed here: per-call SQL construction was the biggest cost
+        of a save after the database itself.
         """
         signature = minhash_signature(record.body) if minhash == "auto" else minhash
-        key, guid = self._resolve_story(conn, record, signature)
-        existing = conn.execute(
-            select(articles.c.id, articles.c.content_hash).where(
-                articles.c.story_key == key,
-                articles.c.guid == guid,
-                articles.c.version == record.version,
-            )
-        ).first()
-        newest = conn.execute(
-            select(func.max(articles.c.version)).where(
-                articles.c.story_key == key, articles.c.guid == guid
-            )
-        ).scalar()
+        key, guid, story = self._resolve_story(conn, record, signature)
         version = record.version
+        existing = next((row for row in story if row.version == version), None)
+        newest = max((row.version for row in story), default=None)
         if existing is not None:
             if existing.content_hash == record.content_hash or not is_derived(guid):
                 return SaveOutcome("unchanged", int(existing.id))
             # A take re-sent with changes (REFILE, correction) under the same label: the next version.
             version = int(newest or version) + 1
-        canceled_at = self._story_canceled_at(conn, key, guid)
+        canceled_at = min(
+            (row.canceled_at for row in story if row.status == "canceled" and row.canceled_at),
+            default=None,
+        )
         if record.status == "canceled" and canceled_at is None:
             canceled_at = utcnow()
         is_current = newest is None or version > newest
@@ -326,73 +354,39 @@ class Store:
         article_id = _insert_unless_stored(conn, values)
         if article_id is None:
             # Another writer stored the same item between our check and insert.
-            stored = conn.execute(
-                select(articles.c.id).where(
-                    articles.c.story_key == key,
-                    articles.c.guid == guid,
-                    articles.c.version == version,
-                )
-            ).scalar_one()
-            return SaveOutcome("unchanged", int(stored))
+            stored = conn.execute(_ITEM_ID, {"b_key": key, "b_guid": guid, "b_version": version})
+            return SaveOutcome("unchanged", int(stored.scalar_one()))
         save_bands(conn, article_id, signature)
-        story = and_(
-            articles.c.story_key == key, articles.c.guid == guid, articles.c.id != article_id
-        )
+        others = {"b_key": key, "b_guid": guid, "b_new_id": article_id}
         if is_current and newest is not None:
-            conn.execute(update(articles).where(story).values(is_current=False))
-        if canceled_at is not None:
+            conn.execute(_RETIRE_OLDER, others)
+        if canceled_at is not None and any(row.status != "canceled" for row in story):
             # A kill withdraws every version of the story, at once.
-            conn.execute(
-                update(articles)
-                .where(story, articles.c.status != "canceled")
-                .values(status="canceled", canceled_at=canceled_at)
-            )
+            conn.execute(_CANCEL_STORY, {**others, "b_when": canceled_at})
         return SaveOutcome("duplicate" if duplicate_of else "stored", article_id)
 
     def _resolve_story(
         self, conn: Connection, record: ArticleRecord, signature: bytes | None
-    ) -> tuple[str, str]:
-        """(story key, guid) the record belongs to: a replaced item's story, or a derived take identity
-        checked against the story's content, or simply its own."""
+    ) -> tuple[str, str, list[Any]]:
+        """(story key, guid, stored versions) the record belongs to: a replaced item's story, or a derived
+        take identity checked against the story's content, or simply its own."""
         key, guid = story_key(record), record.guid
         if record.replaces:
-            replaced = conn.execute(
-                select(articles.c.story_key, articles.c.guid)
-                .where(articles.c.guid.in_(record.replaces))
-                .order_by(articles.c.id)
-                .limit(1)
-            ).first()
+            replaced = conn.execute(_REPLACED, {"b_guids": list(record.replaces)}).first()
             if replaced is not None:
-                return str(replaced.story_key), str(replaced.guid)
+                key, guid = str(replaced.story_key), str(replaced.guid)
+        story = list(conn.execute(_STORY_ROWS, {"b_key": key, "b_guid": guid}))
         if is_derived(guid):
-            current = conn.execute(
-                select(articles.c.content_hash, articles.c.minhash).where(
-                    articles.c.story_key == key,
-                    articles.c.guid == guid,
-                    articles.c.is_current.is_(True),
-                )
-            ).first()
+            current = next((row for row in story if row.is_current), None)
             if (
                 current is not None
                 and current.content_hash != record.content_hash
-                and similarity(minhash_signature(record.body), current.minhash)
-                < SAME_STORY_SIMILARITY
+                and similarity(signature, current.minhash) < SAME_STORY_SIMILARITY
             ):
                 # Same slug, same day, different story: it is not a take of the stored one.
-                return key, fallback_guid(
-                    key, record.headline, record.body[0] if record.body else None
-                )
-        return key, guid
-
-    def _story_canceled_at(self, conn: Connection, key: str, guid: str) -> datetime | None:
-        value = conn.execute(
-            select(func.min(articles.c.canceled_at)).where(
-                articles.c.story_key == key,
-                articles.c.guid == guid,
-                articles.c.status == "canceled",
-            )
-        ).scalar()
-        return cast(datetime | None, value)
+                guid = fallback_guid(key, record.headline, record.body[0] if record.body else None)
+                story = list(conn.execute(_STORY_ROWS, {"b_key": key, "b_guid": guid}))
+        return key, guid, story
 
     def get(self, article_id: int) -> ArticleRecord | None:
         with self.engine.connect() as conn:
