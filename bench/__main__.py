@@ -154,7 +154,7 @@ def poll_rows() -> list[Row]:
             seconds,
             None,
             "s",
-            note=output.split("(", 1)[1].rstrip(")"),
+            note=output.split("(", 1)[1].replace("), ", ", "),
         )
     ]
 
