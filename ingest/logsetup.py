@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",  # uvicorn duplicates its message with ANSI colours
+}
 
 
 class KeyValueFormatter(logging.Formatter):
