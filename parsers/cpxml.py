@@ -13,16 +13,15 @@ from datetime import datetime
 
 from lxml import etree
 
-from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
+from parsers.base import ParsedDateline, ParsedItem, Status
 from parsers.dates import parse_datetime
 from parsers.markup import html_fragment_paragraphs
 from parsers.xmlsafe import (
     StringQuery,
     element_query,
-    local_name,
-    parse_xml,
+    parse_root,
+    sniff_root,
     string_query,
-    xml_root_name,
 )
 
 FORMAT = "cpxml"
@@ -54,18 +53,11 @@ _NO_DATE_BEFORE_YEAR = 1900
 
 def can_parse(raw: bytes) -> bool:
     """Root ``Publish`` holding a ``ContentItem``."""
-    try:
-        return xml_root_name(raw) == _ROOT and _MARKER in raw
-    except Exception:  # a sniff must never raise
-        return False
+    return sniff_root(raw, _ROOT, _MARKER)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
-    root = parse_xml(raw)
-    if local_name(root) != _ROOT:
-        raise ParseError(
-            f"not CP Publish XML: root element is <{local_name(root)}>, expected <Publish>"
-        )
+    root = parse_root(raw, _ROOT, "CP Publish XML")
     published = _date(_first_text(_PUBLISH_TIME(root)))
     items = [_item(content, published) for content in _ITEMS(root)]
     return [item for item in items if item.body]

@@ -29,13 +29,11 @@ from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, html_fragment_paragraphs
 from parsers.xmlsafe import (
-    ElementQuery,
-    StringQuery,
     element_query,
     local_name,
-    parse_xml,
+    parse_root,
+    sniff_root,
     string_query,
-    xml_root_name,
 )
 
 FORMAT = "newsml12"
@@ -44,49 +42,44 @@ SNIFF_ORDER = 20
 _ROOT = "NewsML"
 _T = TypeVar("_T")
 
-_XPath = ElementQuery
-_Strings = StringQuery
-_xpath = element_query
-_strings = string_query
-
 
 # --- item level -------------------------------------------------------------------------------------
-_NEWS_ITEMS = _xpath("NewsItem")
-_IDENTIFIER = _xpath("Identification/NewsIdentifier")
-_MANAGEMENT = _xpath("NewsManagement")
-_TOP_COMPONENTS = _xpath("NewsComponent")
-_CONTENT_ITEMS = _xpath(".//ContentItem")
-_CAPTION_ITEMS = _xpath(".//NewsComponent[Role/@FormalName='Caption']/ContentItem")
-_LANG = _strings("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
+_NEWS_ITEMS = element_query("NewsItem")
+_IDENTIFIER = element_query("Identification/NewsIdentifier")
+_MANAGEMENT = element_query("NewsManagement")
+_TOP_COMPONENTS = element_query("NewsComponent")
+_CONTENT_ITEMS = element_query(".//ContentItem")
+_CAPTION_ITEMS = element_query(".//NewsComponent[Role/@FormalName='Caption']/ContentItem")
+_LANG = string_query("ancestor-or-self::*[@xml:lang][1]/@xml:lang")
 # --- one NewsComponent's own metadata (TASS misspells DescriptiveMetadata as DescriptiveMetada) --------
 _DESCRIPTIVE = "*[starts-with(local-name(), 'DescriptiveMetad')]"
-_HEADLINE = _xpath("NewsLines/HeadLine")
-_SUBHEADLINE = _xpath("NewsLines/SubHeadLine")
-_BYLINE = _xpath("NewsLines/ByLine")
-_DATELINE = _xpath("NewsLines/DateLine")
-_CREDIT_LINE = _xpath("NewsLines/CreditLine")
-_COPYRIGHT_LINE = _xpath("NewsLines/CopyrightLine")
-_KEYWORD_LINE = _xpath("NewsLines/KeywordLine")
-_NEWS_LINES = _xpath("NewsLines/NewsLine")
-_SOURCE_PARTY = _strings("AdministrativeMetadata/Source/Party/@FormalName")
-_PROVIDER_PARTY = _strings("AdministrativeMetadata/Provider/Party/@FormalName")
-_CREATOR_PARTY = _strings("AdministrativeMetadata/Creator/Party[not(@Topic)]/@FormalName")
-_ADMIN_PROPERTY = _xpath("AdministrativeMetadata/Property")
-_LANGUAGE = _strings(f"{_DESCRIPTIVE}/Language/@FormalName")
-_GENRE = _strings(f"{_DESCRIPTIVE}/Genre/@FormalName")
-_SUBJECTS = _strings(f"{_DESCRIPTIVE}/SubjectCode/*/@FormalName")
-_KEYWORD_PROPERTY = _strings(f"{_DESCRIPTIVE}/Property[@FormalName='Keyword']/@Value")
-_ORIGIN_CITY = _strings(
+_HEADLINE = element_query("NewsLines/HeadLine")
+_SUBHEADLINE = element_query("NewsLines/SubHeadLine")
+_BYLINE = element_query("NewsLines/ByLine")
+_DATELINE = element_query("NewsLines/DateLine")
+_CREDIT_LINE = element_query("NewsLines/CreditLine")
+_COPYRIGHT_LINE = element_query("NewsLines/CopyrightLine")
+_KEYWORD_LINE = element_query("NewsLines/KeywordLine")
+_NEWS_LINES = element_query("NewsLines/NewsLine")
+_SOURCE_PARTY = string_query("AdministrativeMetadata/Source/Party/@FormalName")
+_PROVIDER_PARTY = string_query("AdministrativeMetadata/Provider/Party/@FormalName")
+_CREATOR_PARTY = string_query("AdministrativeMetadata/Creator/Party[not(@Topic)]/@FormalName")
+_ADMIN_PROPERTY = element_query("AdministrativeMetadata/Property")
+_LANGUAGE = string_query(f"{_DESCRIPTIVE}/Language/@FormalName")
+_GENRE = string_query(f"{_DESCRIPTIVE}/Genre/@FormalName")
+_SUBJECTS = string_query(f"{_DESCRIPTIVE}/SubjectCode/*/@FormalName")
+_KEYWORD_PROPERTY = string_query(f"{_DESCRIPTIVE}/Property[@FormalName='Keyword']/@Value")
+_ORIGIN_CITY = string_query(
     f"{_DESCRIPTIVE}/Location[@HowPresent='Origin']/Property[@FormalName='City']/@Value"
 )
-_GUID_ELEMENT = _strings(f"{_DESCRIPTIVE}/guid/text()")
-_ITEM_KEYWORDS = _strings("item_keywords/item_keyword/text()")
+_GUID_ELEMENT = string_query(f"{_DESCRIPTIVE}/guid/text()")
+_ITEM_KEYWORDS = string_query("item_keywords/item_keyword/text()")
 # --- inside DataContent (NITF / bcNITF / XHTML) ---------------------------------------------------------
-_BODY_CONTENT = _xpath(".//body.content")
-_BODY = _xpath(".//body")
-_HL1 = _xpath(".//hedline/hl1")
-_NITF_BYLINE = _xpath(".//body.head/byline")
-_NITF_KEYWORDS = _strings(".//docdata/key-list/keyword/@key")
+_BODY_CONTENT = element_query(".//body.content")
+_BODY = element_query(".//body")
+_HL1 = element_query(".//hedline/hl1")
+_NITF_BYLINE = element_query(".//body.head/byline")
+_NITF_KEYWORDS = string_query(".//docdata/key-list/keyword/@key")
 
 # Parts of a NITF body that are not story text: headline block, teaser, byline, dateline, tagline.
 _BODY_SKIP = SKIP_TAGS | frozenset(
@@ -193,18 +186,11 @@ def _profile(provider_id: str) -> _Profile:
 
 def can_parse(raw: bytes) -> bool:
     """Root element ``NewsML`` (NewsML 1.x, with or without ``Version``)."""
-    try:
-        return xml_root_name(raw) == _ROOT
-    except Exception:  # a sniff must never raise
-        return False
+    return sniff_root(raw, _ROOT)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
-    root = parse_xml(raw)
-    if local_name(root) != _ROOT:
-        raise ParseError(
-            f"not NewsML 1.2: root element is <{local_name(root)}>, expected <{_ROOT}>"
-        )
+    root = parse_root(raw, _ROOT, "NewsML 1.2")
     if b"xmlns" in raw:
         _strip_namespaces(root)
     news_items = _NEWS_ITEMS(root)

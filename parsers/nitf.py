@@ -14,57 +14,52 @@ from datetime import datetime
 
 from lxml import etree
 
-from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
+from parsers.base import ParsedDateline, ParsedItem, Status
 from parsers.dates import parse_datetime
 from parsers.markup import element_paragraphs, element_text, remove_keeping_tail
 from parsers.xmlsafe import (
-    ElementQuery,
-    StringQuery,
     element_query,
     local_name,
-    parse_xml,
+    parse_root,
+    sniff_root,
     string_query,
-    xml_root_name,
 )
 
 FORMAT = "nitf"
 SNIFF_ORDER = 30
 
-_XPath = ElementQuery
-_Strings = StringQuery
-_xpath = element_query
-_strings = string_query
 
-
-_HL1 = _xpath("body/body.head/hedline/hl1")
-_TITLE = _xpath("head/title")
-_DOCDATA = _xpath("head/docdata")
+_HL1 = element_query("body/body.head/hedline/hl1")
+_TITLE = element_query("head/title")
+_DOCDATA = element_query("head/docdata")
 # CP puts <urgency> beside docdata instead of inside it; both places are the item's own field.
-_URGENCY = _strings("head/docdata/urgency/@ed-urg | head/urgency/@ed-urg")
-_DOC_ID = _strings("head/docdata/doc-id/@id-string")
-_DU_KEY = _xpath("head/docdata/du-key")
-_ISSUE = _strings("head/docdata/date.issue/@norm")
-_RELEASE = _strings("head/docdata/date.release/@norm")
-_PUBLICATION = _strings("head/pubdata/@date.publication")
-_ED_MSG = _strings("head/docdata/ed-msg/@info")
-_COPYRIGHT_HOLDER = _strings("head/docdata/doc.copyright/@holder")
-_KEYWORDS = _strings("head/docdata/key-list/keyword/@key | head/docdata/key-list/keyword/text()")
-_SUBJECTS = _strings("head/tobject/tobject.subject/@tobject.subject.refnum")
-_BODY_HEAD = _xpath("body/body.head")
-_TEXTS = _strings(".//text()")
-_BYLINE_TEXT = _strings(".//text()[not(ancestor::byttl)]")
-_BYTTL = _xpath("byline/byttl")
-_BYLINE = _xpath("byline")
-_DISTRIBUTOR = _xpath("distributor")
-_DATELINE = _xpath("dateline")
-_LOCATION = _xpath("location")
-_STORY_DATE = _xpath("story.date")
-_HEAD_NOTES = _xpath("note")
-_BODY_CONTENT = _xpath("body/body.content")
-_BODY_END = _xpath("body/body.end")
+_URGENCY = string_query("head/docdata/urgency/@ed-urg | head/urgency/@ed-urg")
+_DOC_ID = string_query("head/docdata/doc-id/@id-string")
+_DU_KEY = element_query("head/docdata/du-key")
+_ISSUE = string_query("head/docdata/date.issue/@norm")
+_RELEASE = string_query("head/docdata/date.release/@norm")
+_PUBLICATION = string_query("head/pubdata/@date.publication")
+_ED_MSG = string_query("head/docdata/ed-msg/@info")
+_COPYRIGHT_HOLDER = string_query("head/docdata/doc.copyright/@holder")
+_KEYWORDS = string_query(
+    "head/docdata/key-list/keyword/@key | head/docdata/key-list/keyword/text()"
+)
+_SUBJECTS = string_query("head/tobject/tobject.subject/@tobject.subject.refnum")
+_BODY_HEAD = element_query("body/body.head")
+_TEXTS = string_query(".//text()")
+_BYLINE_TEXT = string_query(".//text()[not(ancestor::byttl)]")
+_BYTTL = element_query("byline/byttl")
+_BYLINE = element_query("byline")
+_DISTRIBUTOR = element_query("distributor")
+_DATELINE = element_query("dateline")
+_LOCATION = element_query("location")
+_STORY_DATE = element_query("story.date")
+_HEAD_NOTES = element_query("note")
+_BODY_CONTENT = element_query("body/body.content")
+_BODY_END = element_query("body/body.end")
 # Notes the desk must read but never print: non-publishable advisories and editors' notes.
-_EDITORIAL_NOTES = _xpath(".//note[@type='npa' or @noteclass='editorsnote']")
-_MEDIA_CAPTION = _xpath(".//media[not(@media-type) or @media-type='image']/media-caption")
+_EDITORIAL_NOTES = element_query(".//note[@type='npa' or @noteclass='editorsnote']")
+_MEDIA_CAPTION = element_query(".//media[not(@media-type) or @media-type='image']/media-caption")
 
 _STATUS: dict[str, Status] = {
     "canceled": "canceled",
@@ -87,16 +82,11 @@ _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
 
 def can_parse(raw: bytes) -> bool:
     """Root element ``nitf`` (with or without the NITF namespace)."""
-    try:
-        return xml_root_name(raw) == "nitf"
-    except Exception:  # a sniff must never raise
-        return False
+    return sniff_root(raw, "nitf")
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
-    root = parse_xml(raw)
-    if local_name(root) != "nitf":
-        raise ParseError(f"not NITF: root element is <{local_name(root)}>, expected <nitf>")
+    root = parse_root(raw, "nitf", "NITF")
     _strip_namespaces(root)
     item = _item(root)
     if not item.body and item.status != "canceled":

@@ -13,9 +13,14 @@ import re
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from parsers.base import ParsedItem, ParseError
+from parsers.base import ParsedItem
 from parsers.markup import html_fragment_paragraphs
-from parsers.xmlsafe import StringQuery, local_name, parse_xml, string_query, xml_root_name
+from parsers.xmlsafe import (
+    StringQuery,
+    parse_root,
+    sniff_root,
+    string_query,
+)
 
 FORMAT = "ntbinfo"
 SNIFF_ORDER = 35
@@ -44,18 +49,11 @@ _LOCAL_ZONE = _local_zone()
 
 def can_parse(raw: bytes) -> bool:
     """Root ``release`` with NTB info's ``publicationDate`` and ``leadtext`` children."""
-    try:
-        return xml_root_name(raw) == _ROOT and all(marker in raw for marker in _MARKERS)
-    except Exception:  # a sniff must never raise
-        return False
+    return sniff_root(raw, _ROOT) and all(marker in raw for marker in _MARKERS)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
-    root = parse_xml(raw)
-    if local_name(root) != _ROOT:
-        raise ParseError(
-            f"not NTB info XML: root element is <{local_name(root)}>, expected <release>"
-        )
+    root = parse_root(raw, _ROOT, "NTB info XML")
     field = {name: _text(xpath(root)) for name, xpath in _FIELD_XPATH.items()}
     body = html_fragment_paragraphs(field["body"])
     if not body:

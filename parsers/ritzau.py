@@ -13,10 +13,15 @@ import re
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from parsers.base import ParsedDateline, ParsedItem, ParseError
+from parsers.base import ParsedDateline, ParsedItem
 from parsers.dates import parse_datetime
 from parsers.markup import html_fragment_paragraphs
-from parsers.xmlsafe import StringQuery, local_name, parse_xml, string_query, xml_root_name
+from parsers.xmlsafe import (
+    StringQuery,
+    parse_root,
+    sniff_root,
+    string_query,
+)
 
 FORMAT = "ritzau"
 SNIFF_ORDER = 35
@@ -50,16 +55,11 @@ _LOCAL_ZONE = _local_zone()
 
 def can_parse(raw: bytes) -> bool:
     """Root ``RBNews`` with a ``NewsID`` child."""
-    try:
-        return xml_root_name(raw) == _ROOT and _MARKER in raw
-    except Exception:  # a sniff must never raise
-        return False
+    return sniff_root(raw, _ROOT, _MARKER)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
-    root = parse_xml(raw)
-    if local_name(root) != _ROOT:
-        raise ParseError(f"not Ritzau XML: root element is <{local_name(root)}>, expected <RBNews>")
+    root = parse_root(raw, _ROOT, "Ritzau XML")
     field = {name: _text(xpath(root)) for name, xpath in _FIELD_XPATH.items()}
     body = html_fragment_paragraphs(field["content"])
     canceled = _flag(field[_CANCEL_FLAG])

@@ -142,3 +142,21 @@ def _skip_prolog(head: bytes) -> bytes:
                 data = data[close + 1 :].lstrip() if close >= 0 else b""
         else:
             return data
+
+
+def sniff_root(raw: bytes, root: str, marker: bytes | None = None) -> bool:
+    """Cheap format sniff: the first element is ``root`` (and ``marker`` occurs); never raises."""
+    try:
+        return xml_root_name(raw) == root and (marker is None or marker in raw)
+    except Exception:  # a sniff must never raise
+        return False
+
+
+def parse_root(raw: bytes, root: str, format_label: str) -> etree._Element:
+    """``parse_xml`` plus the check that the document is the format it claims to be."""
+    element = parse_xml(raw)
+    if local_name(element) != root:
+        raise ParseError(
+            f"not {format_label}: root element is <{local_name(element)}>, expected <{root}>"
+        )
+    return element
