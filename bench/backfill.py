@@ -74,13 +74,33 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_once(archive: Path, workers: int, workdir: Path) -> dict[str, float]:
+def fresh_postgres_url(server_url: str, name: str) -> str:
+    """Drop and re-create database ``name`` on the server of ``server_url``; return its URL."""
+    from sqlalchemy import create_engine, make_url, text
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def run_once(
+    archive: Path, workers: int, workdir: Path, db_url: str | None = None
+) -> dict[str, float]:
+    """One backfill into a fresh store: a SQLite file in ``workdir``, or, with ``db_url`` (PostgreSQL),
+    a re-created database ``wiredesk_bench_<workers>`` on that server."""
     db = workdir / f"bench-{workers}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if db_url:
+        db_url = fresh_postgres_url(db_url, f"wiredesk_bench_{workers}")
     env = dict(
         os.environ,
-        WIREDESK_DB_URL=f"sqlite:///{db}",
+        WIREDESK_DB_URL=db_url or f"sqlite:///{db}",
         WIREDESK_BACKFILL_DIR=str(workdir / "checkpoints"),
     )
     command = [sys.executable, str(REPO / "scripts" / "backfill.py"), str(archive)]
@@ -122,6 +142,10 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated document counts")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     parser.add_argument("--keep", type=Path, help="directory to keep archives and stores in")
+    parser.add_argument(
+        "--db-url",
+        help="PostgreSQL server URL: each run gets a re-created database wiredesk_bench_<workers> there",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     worker_counts = [int(w) for w in args.workers.split(",")]
@@ -137,7 +161,7 @@ def main() -> int:
             if not archive.exists():
                 write_archive(archive, size)
             for workers in worker_counts:
-                row = run_once(archive, workers, workdir)
+                row = run_once(archive, workers, workdir, args.db_url)
                 print(
                     f"{size:>7} {workers:>7} {row['docs_per_s']:>8.0f} {row['per_worker']:>10.0f} "
                     f"{row['tree_mb']:>10.0f} MB {row['largest_mb']:>9.0f} MB "

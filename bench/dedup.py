@@ -25,12 +25,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from normalizers.fingerprint import content_hash
 from normalizers.minhash import NEAR_DUPLICATE_THRESHOLD, band_buckets, signature
 from normalizers.record import ArticleRecord
 from storage.dedup import article_bands
+from storage.search import FTS_TRIGGERS, fts_fill_sql, fts_trigger_sql
 from storage.store import Store, _article_values, articles
 
 SYLLABLES = [
@@ -140,10 +141,23 @@ def record(n: int, body: list[str], headline: str | None = None) -> ArticleRecor
     )
 
 
-def fill(store: Store, size: int, factory: TextFactory, batch: int = 2000) -> None:
-    """Bulk-insert ``size`` articles with their signatures and LSH bands (about 1% near duplicates)."""
+def fill(store: Store, size: int, factory: TextFactory, batch: int = 5000) -> None:
+    """Bulk-insert ``size`` articles with their signatures and LSH bands (about 1% near duplicates).
+
+    Bodies are drawn from a pool of pre-generated paragraphs plus one fresh sentence each (so filling a
+    million articles takes minutes, not hours); FTS triggers are off during the load and the index is
+    filled once at the end, as ``bench/search.py`` does.
+    """
+    pool = [
+        " ".join(factory.sentence() for _ in range(factory.rng.randint(2, 4)))
+        for _ in range(20_000)
+    ]
     now = datetime.now(UTC)
     recent: list[list[str]] = []
+    sqlite = store.engine.dialect.name == "sqlite"
+    with store.transaction() as conn:
+        for name in FTS_TRIGGERS if sqlite else ():
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
     next_id = 1
     for start in range(0, size, batch):
         rows, bands = [], []
@@ -151,19 +165,23 @@ def fill(store: Store, size: int, factory: TextFactory, batch: int = 2000) -> No
             if recent and factory.rng.random() < 0.01:
                 body = factory.near_duplicate(factory.rng.choice(recent))
             else:
-                body = factory.paragraphs()
+                body = [factory.sentence(), *factory.rng.sample(pool, factory.rng.randint(5, 11))]
                 recent = [*recent[-99:], body]
             sig = signature(body)
             values = _article_values(record(n, body), None)
             values.update(id=next_id, is_current=True, received_at=now, minhash=sig)
             rows.append(values)
-            bands.extend(
-                {"bucket": b, "article_id": next_id} for b in set(band_buckets(sig))
-            ) if sig else None
+            if sig:
+                bands.extend({"bucket": b, "article_id": next_id} for b in set(band_buckets(sig)))
             next_id += 1
         with store.transaction() as conn:
             conn.execute(insert(articles), rows)
             conn.execute(insert(article_bands), bands)
+    if sqlite:
+        with store.transaction() as conn:
+            conn.execute(text(fts_fill_sql()))
+            for statement in fts_trigger_sql():
+                conn.execute(text(statement))
 
 
 def measure(store: Store, factory: TextFactory, count: int, offset: int) -> list[float]:

@@ -37,6 +37,7 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     url: str
+    content_type: str = ""
 
     @property
     def not_modified(self) -> bool:
@@ -162,11 +163,14 @@ class HttpFetcher:
                     _etag(response),
                     _last_modified(response),
                     str(response.url),
+                    response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
                 )
         except httpx.TooManyRedirects:
             raise FetchError(f"more than {self.settings.max_redirects} redirects") from None
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise _Retryable(f"connection failed: {type(exc).__name__}") from None
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            raise _Retryable("connection reset while reading the response") from None
         except httpx.ReadTimeout:
             raise FetchError(
                 f"no data for {self.settings.read_timeout:g} s (read timeout)"

@@ -18,6 +18,7 @@ from config.settings import Settings
 from ingest.dropfolder import move_processed, ready_files
 from ingest.fetch import FetchError, HttpFetcher
 from ingest.pipeline import DocumentResult, ingest_document
+from parsers import ParseError, detect_format
 from storage.feeds import FeedHealth, load_state, save_state
 from storage.locks import feed_lock
 from storage.store import Store
@@ -53,6 +54,13 @@ class PollOutcome:
         if result.quarantined:
             self.quarantined += 1
             self.error = result.error
+
+
+def _is_html_page(content: bytes) -> bool:
+    try:
+        return detect_format(content) == "html"
+    except ParseError:
+        return False
 
 
 class FeedPoller:
@@ -138,6 +146,13 @@ class FeedPoller:
         if result.not_modified or result.content is None:
             outcome.status = "not_modified"
             return
+        if feed.format is None and _is_html_page(result.content):
+            # A feed URL answering a web page is an error page ("503 Service Unavailable" with status 200,
+            # a login wall), not an article: it must not reach the desk. Article-page feeds say format="html".
+            raise FetchError(
+                f"the server answered a web page ({result.content_type or 'no content type'}), not a feed; "
+                'set format = "html" if this feed delivers article pages'
+            )
         outcome.add(self._ingest(feed, result.content, result.url), len(result.content))
         # The document is kept (stored or quarantined): the same bytes need not be fetched again.
         state.etag, state.last_modified = result.etag, result.last_modified

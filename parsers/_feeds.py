@@ -175,8 +175,34 @@ def parse_feed(raw: bytes, kind: FeedKind) -> list[ParsedItem]:
     try:
         root = parse_xml(raw)
     except ParseError as strict_error:
+        _check_recoverable(raw, strict_error.reason)
         return parse_with_feedparser(raw, kind, strict_error.reason)
     return items_from_tree(root)
+
+
+# feedparser (the fallback for broken feeds) is pure Python: about 20-60 us per tag, so an unbounded
+# broken document costs minutes of CPU (fuzzing: 300k empty tags after an early '&' took 18 s). Real
+# feeds carry a few thousand tags; a broken one beyond this bound is refused with lxml's reason.
+MAX_RECOVERY_TAGS = 20_000
+_CLOSED_ROOT = re.compile(rb"</(?:[\w.-]+:)?(?:rss|RDF|feed)\s*>\s*(?:<!--.*?-->\s*)*$", re.DOTALL)
+
+
+def _check_recoverable(raw: bytes, strict_reason: str) -> None:
+    """Refuse the feedparser fallback where lxml stopped at a resource limit or the cost is unbounded."""
+    if "Excessive depth" in strict_reason or "huge" in strict_reason.lower():
+        raise ParseError(f"feed refused: {strict_reason}")
+    if not _CLOSED_ROOT.search(raw[-1024:]):
+        # A cut-off download (short Content-Length, dropped connection) would otherwise be "recovered"
+        # into entries whose text silently ends mid-sentence.
+        raise ParseError(
+            f"feed is truncated: it does not end with its closing root tag ({strict_reason})"
+        )
+    tags = raw.count(b"<")
+    if tags > MAX_RECOVERY_TAGS:
+        raise ParseError(
+            f"feed is not well-formed and too large to recover ({tags} tags, over "
+            f"{MAX_RECOVERY_TAGS}): {strict_reason}"
+        )
 
 
 def _refuse_unsafe(raw: bytes) -> None:
@@ -453,7 +479,15 @@ _ATOM_FIELDS: dict[str, Handler] = {
 
 def parse_with_feedparser(raw: bytes, kind: FeedKind, strict_reason: str = "") -> list[ParsedItem]:
     """Recover entries of a document lxml refuses; no entries from a broken document is an error."""
-    result = feedparser.parse(io.BytesIO(raw), sanitize_html=False, resolve_relative_uris=False)
+    try:
+        result = feedparser.parse(io.BytesIO(raw), sanitize_html=False, resolve_relative_uris=False)
+    except (ValueError, UnicodeError) as exc:
+        # feedparser's own bugs on hostile bytes (fuzzing): chr() of a reference beyond U+10FFFF, a lone
+        # surrogate reference re-encoded as UTF-8, undecodable bytes after its encoding guess.
+        raise ParseError(
+            f"feed is not well-formed and cannot be recovered: {type(exc).__name__}: {exc}"
+            + (f" (lxml: {strict_reason})" if strict_reason else "")
+        ) from exc
     entries = result.get("entries") or []
     if not entries and result.get("bozo"):
         raise ParseError(

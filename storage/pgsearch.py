@@ -20,7 +20,7 @@ TS_CONFIGS = {
     "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish", "tr": "turkish",
 }  # fmt: skip
 # Without a language filter a query is tried in the configurations a desk mostly holds, plus 'simple'.
-DEFAULT_QUERY_CONFIGS = ("simple", "german", "english", "french", "spanish", "italian")
+DEFAULT_QUERY_CONFIGS = ("simple", "german", "english", "french")
 
 _CASES = "\n".join(
     f"        WHEN '{code}' THEN '{config}'::regconfig" for code, config in TS_CONFIGS.items()

@@ -62,7 +62,12 @@ def _new_id(result: CursorResult[Any]) -> int:
 
 
 _RAW_BY_SHA = select(raw_documents.c.id).where(raw_documents.c.sha256 == bindparam("b_sha"))
-_INSERT_RAW = insert(raw_documents)
+_INSERT_RAW = {
+    name: dialect_insert(raw_documents)
+    .on_conflict_do_nothing(index_elements=["sha256"])
+    .returning(raw_documents.c.id)
+    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 _SAME_STORY = and_(
     articles.c.story_key == bindparam("b_key"), articles.c.guid == bindparam("b_guid")
 )
@@ -103,12 +108,7 @@ _INSERT_ARTICLE = {
 def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | None:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` on the item key: concurrent writers storing the
     same item store it once, without a savepoint or an aborted transaction (SQLite >= 3.35, PostgreSQL)."""
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        # Ids must become visible in id order for cursor readers (``after=<id>``): draw the id only while
-        # holding this lock, which is released at commit. SQLite has one writer at a time anyway.
-        conn.execute(_INSERT_LOCK, {"key": ARTICLE_INSERT_LOCK})
-    row = conn.execute(_INSERT_ARTICLE[dialect], values).first()
+    row = conn.execute(_INSERT_ARTICLE[conn.dialect.name], values).first()
     return int(row[0]) if row else None
 
 
@@ -241,7 +241,7 @@ class Store:
         existing = conn.execute(_RAW_BY_SHA, {"b_sha": digest}).scalar()
         if existing is not None:
             return int(existing)
-        values = {
+        values: dict[str, Any] = {
             "sha256": digest,
             "size": len(data),
             "data": zlib.compress(data, 6),
@@ -250,7 +250,11 @@ class Store:
             "source_format": source_format,
             "received_at": utcnow(),
         }
-        return _new_id(conn.execute(_INSERT_RAW, values))
+        # ON CONFLICT: another process may store the same bytes between the check and the insert.
+        row = conn.execute(_INSERT_RAW[conn.dialect.name], values).first()
+        if row is not None:
+            return int(row[0])
+        return int(conn.execute(_RAW_BY_SHA, {"b_sha": digest}).scalar_one())
 
     def raw_bytes(self, raw_document_id: int) -> bytes:
         with self.engine.connect() as conn:
@@ -320,6 +324,12 @@ class Store:
         of a save after the database itself.
         """
         signature = minhash_signature(record.body) if minhash == "auto" else minhash
+        if conn.dialect.name == "postgresql":
+            # One article writer at a time per database, until commit: the duplicate lookups below then see
+            # every earlier article (two writers cannot both become cluster roots), and ids are drawn and
+            # committed in order, so cursor readers (``after=<id>``) never skip one. SQLite has one writer
+            # at a time anyway.
+            conn.execute(_INSERT_LOCK, {"key": ARTICLE_INSERT_LOCK})
         key, guid, story = self._resolve_story(conn, record, signature)
         version = record.version
         existing = next((row for row in story if row.version == version), None)

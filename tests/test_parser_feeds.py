@@ -68,7 +68,7 @@ def test_corpus_feed(line: dict[str, Any]) -> None:
     folder = line["file"].split("/")[0]
     assert detect_format(raw) == SNIFFED_AS.get(line["file"], folder)
     if line["file"] in REFUSABLE:
-        with pytest.raises(ParseError, match="not well-formed"):
+        with pytest.raises(ParseError, match=r"truncated|not well-formed"):
             parse_document(raw)
         return
     items = parse_document(raw)

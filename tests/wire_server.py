@@ -134,3 +134,74 @@ def wire_server() -> Iterator[WireServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- misbehaviours for the reliability fault tests (tests/test_reliability_faults.py) -------------------
+
+
+def reset_mid_body(
+    declared: int = 10_000, sent: bytes = b"<rss><channel><item><title>cut"
+) -> Behaviour:
+    """Headers promise ``declared`` bytes; part of the body is sent, then the connection is reset (RST)."""
+
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        import socket
+        import struct
+
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", str(declared))
+        handler.end_headers()
+        handler.wfile.write(sent)
+        handler.wfile.flush()
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.connection.close()
+        handler.close_connection = True
+
+    return behaviour
+
+
+def drip(body: bytes, per_second: float = 1.0) -> Behaviour:
+    """The whole body, one byte at a time, ``per_second`` bytes a second (never trips a read timeout)."""
+
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        try:
+            for index in range(len(body)):
+                handler.wfile.write(body[index : index + 1])
+                handler.wfile.flush()
+                time.sleep(1.0 / per_second)
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    return behaviour
+
+
+def wrong_length(body: bytes, declared: int, headers: dict[str, str] | None = None) -> Behaviour:
+    """``Content-Length: declared`` whatever the body really is; the connection closes after the body."""
+
+    def behaviour(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.send_header("Content-Length", str(declared))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        try:
+            handler.wfile.write(body)
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        handler.close_connection = True
+
+    return behaviour
+
+
+def redirect_chain(wire: WireServer, prefix: str, hops: int, final: Behaviour) -> str:
+    """``hops`` redirects ``prefix0 -> prefix1 -> ...`` ending in ``final``; returns the first URL."""
+    for hop in range(hops):
+        wire.route(f"{prefix}{hop}", redirect(f"{wire.base_url}{prefix}{hop + 1}"))
+    wire.route(f"{prefix}{hops}", final)
+    return f"{wire.base_url}{prefix}0"
