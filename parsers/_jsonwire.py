@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import lxml.html
 from lxml import etree
 
-from parsers.base import ParsedDateline, ParseError
+from parsers.base import ParsedDateline, ParsedItem, ParseError
 from parsers.encoding import decode_bytes, strip_bom
 from parsers.limits import MAX_DOCUMENT_BYTES, MAX_ITEMS_PER_DOCUMENT
 
@@ -47,6 +48,19 @@ def load_json(raw: bytes, what: str) -> Any:
         ) from exc
     except (ValueError, RecursionError) as exc:  # e.g. absurdly deep nesting or huge integers
         raise ParseError(f"unreadable {what} JSON: {exc}") from exc
+
+
+def parse_json_items(
+    raw: bytes,
+    what: str,
+    records: Callable[[Any], list[dict[str, Any]]],
+    item: Callable[[dict[str, Any]], ParsedItem | None],
+) -> list[ParsedItem]:
+    """The shape both JSON formats share: load, find the records, bound their number, map each (records
+    without a text story map to None and are left out)."""
+    found = records(load_json(raw, what))
+    check_item_count(len(found), what)
+    return [parsed for parsed in map(item, found) if parsed is not None]
 
 
 def check_item_count(count: int, what: str) -> None:

@@ -17,14 +17,13 @@ from typing import Any
 from lxml import etree
 
 from parsers._jsonwire import (
-    check_item_count,
     class_xpath,
     dicts,
     drop_elements,
     html_root,
     integer,
     json_head,
-    load_json,
+    parse_json_items,
     select,
     split_dateline_text,
     strings,
@@ -70,15 +69,7 @@ def can_parse(raw: bytes) -> bool:
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
-    document = load_json(raw, "digitalwires")
-    entries = _entries(document)
-    check_item_count(len(entries), "digitalwires")
-    items = []
-    for entry in entries:
-        item = _item(entry)
-        if item is not None:
-            items.append(item)
-    return items
+    return parse_json_items(raw, "digitalwires", _entries, _item)
 
 
 def _entries(document: Any) -> list[dict[str, Any]]:

@@ -18,14 +18,13 @@ from typing import Any
 from lxml import etree
 
 from parsers._jsonwire import (
-    check_item_count,
     class_xpath,
     dicts,
     drop_elements,
     html_root,
     integer,
     json_head,
-    load_json,
+    parse_json_items,
     select,
     strings,
     text,
@@ -83,15 +82,7 @@ def can_parse(raw: bytes) -> bool:
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
-    document = load_json(raw, "ninjs")
-    records = _records(document)
-    check_item_count(len(records), "ninjs")
-    items = []
-    for record in records:
-        item = _item(record)
-        if item is not None:
-            items.append(item)
-    return items
+    return parse_json_items(raw, "ninjs", _records, _item)
 
 
 def _records(document: Any) -> list[dict[str, Any]]:
