@@ -2,8 +2,8 @@
 
 langdetect is the slowest step of the pipeline (PERFORMANCE.md), so:
 
-- only the first ``MAX_CHARS`` characters are read (500: on the corpus and 300 generated stories the answers
-  are the same as with 1,000, at 1.5x the speed -- see ``bench/language.py``);
+- only the first ``MAX_CHARS`` characters are read (300, about a lead paragraph: on the corpus and on 300
+  generated stories the answers are the same as with 1,000 -- see ``bench/language.py``);
 - the profile set is configurable (``WIREDESK_LANGUAGES``): by default the languages a European wire desk
   receives (``DESK_LANGUAGES``), ``all`` for langdetect's 55 -- fewer profiles, faster detection;
 - when the document declares a language, a short sample (``HINT_SAMPLE_CHARS``) is checked first and the
@@ -23,8 +23,8 @@ from pathlib import Path
 from langdetect import DetectorFactory, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
-MAX_CHARS = 500
-HINT_SAMPLE_CHARS = 200
+MAX_CHARS = 300
+HINT_SAMPLE_CHARS = 150
 MIN_LETTERS = 25
 MIN_PROBABILITY = 0.70
 HINT_AGREEMENT = 0.95
