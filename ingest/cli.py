@@ -25,7 +25,7 @@ from ingest.service import WireService
 from normalizers.record import ArticleRecord
 from parsers import ParseError, format_names
 from storage.feeds import all_states
-from storage.search import ArticleQuery, search
+from storage.search import STATUS_FILTERS, ArticleQuery, search
 from storage.store import Store
 
 if TYPE_CHECKING:  # the desk (FastAPI, uvicorn) is imported only by the commands that serve it
@@ -130,6 +130,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             since=args.since,
             limit=args.limit,
             include_all=args.all,
+            feed=args.feed,
+            urgency_max=args.urgency,
+            status=args.status,
+            duplicates=not args.no_duplicates,
         )
         records = search(store, query)
     finally:
@@ -340,6 +344,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", help="canonical agency name, e.g. dpa, AFP, Reuters")
     p.add_argument("--lang", help="ISO 639-1 language code, e.g. de")
     p.add_argument("--since", type=parse_since, help="2h, 30m, 3d or a date (received since)")
+    p.add_argument("--feed", help="configured feed name")
+    p.add_argument(
+        "--urgency",
+        type=int,
+        choices=range(1, 9),
+        metavar="N",
+        help="urgency N or higher (1 = flash)",
+    )
+    p.add_argument("--status", choices=STATUS_FILTERS, help="only copy in this state")
+    p.add_argument(
+        "--no-duplicates", action="store_true", help="hide duplicates of earlier articles"
+    )
     p.add_argument("--limit", type=int, default=50)
     p.add_argument(
         "--all", action="store_true", help="include embargoed, canceled and old versions"

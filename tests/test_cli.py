@@ -92,6 +92,11 @@ def test_ingest_twice_stores_once_then_search_and_show(files: Path, tmp_path: Pa
     assert records[0]["received_at"].endswith("Z")
 
     assert run("search", "--agency", "AFP", "--json", db=db, cwd=tmp_path).stdout == ""
+    assert (
+        run("search", "--urgency", "2", "--json", db=db, cwd=tmp_path).stdout == ""
+    )  # no urgency set
+    assert run("search", "--status", "canceled", "--json", db=db, cwd=tmp_path).stdout == ""
+    assert "Aufräumen" in run("search", "--no-duplicates", "Hafen", db=db, cwd=tmp_path).stdout
     assert "Aufräumen" in run("search", "--lang", "de", "--since", "1h", db=db, cwd=tmp_path).stdout
 
     shown = run("show", "1", db=db, cwd=tmp_path)
