@@ -35,6 +35,12 @@ def json_head(raw: bytes) -> bytes | None:
     return head if head[:1] in (b"{", b"[") else None
 
 
+def json_sniff(raw: bytes, keys: re.Pattern[bytes]) -> bool:
+    """JSON whose first few KB match ``keys`` (the format's distinctive field names)."""
+    head = json_head(raw)
+    return head is not None and keys.search(head) is not None
+
+
 def load_json(raw: bytes, what: str) -> Any:
     """Decode and parse a JSON document; errors say where (line/column) for a person to look."""
     if len(raw) > MAX_DOCUMENT_BYTES:

@@ -22,7 +22,7 @@ from parsers._jsonwire import (
     drop_elements,
     html_root,
     integer,
-    json_head,
+    json_sniff,
     parse_json_items,
     select,
     split_dateline_text,
@@ -64,8 +64,7 @@ _DATELINE_SPAN = etree.XPath(f"(//p)[1]//span[{class_xpath('dateline')}][1]")
 
 def can_parse(raw: bytes) -> bool:
     """JSON whose first 8 KB names the digitalwires format or its distinctive keys."""
-    head = json_head(raw)
-    return head is not None and _SNIFF.search(head) is not None
+    return json_sniff(raw, _SNIFF)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:

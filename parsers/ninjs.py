@@ -23,7 +23,7 @@ from parsers._jsonwire import (
     drop_elements,
     html_root,
     integer,
-    json_head,
+    json_sniff,
     parse_json_items,
     select,
     strings,
@@ -77,8 +77,7 @@ _SPACES = re.compile(r"\s+")
 
 def can_parse(raw: bytes) -> bool:
     """JSON whose first 8 KB holds ninjs keys (or the AP Media API envelope)."""
-    head = json_head(raw)
-    return head is not None and _SNIFF.search(head) is not None
+    return json_sniff(raw, _SNIFF)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
