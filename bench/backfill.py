@@ -6,7 +6,8 @@ German, English and French, about 3 KB of copy each: ``ingest/backfill_samples.p
 command ``scripts/backfill.py ARCHIVE --workers W --quiet --json`` into a fresh SQLite store and measures
 end-to-end documents/s (process start to exit, worker start-up included) and the peak RSS of the whole
 process tree (writer + workers + forkserver, PSS sampled from /proc every 0.25 s), next to the kernel's peak of
-the largest single process. Targets (issue 7): >= 400 documents/s per worker; peak RSS <= 300 MB at 100k.
+the largest single process, and CPU milliseconds per document spent in the writer (main process) and in
+the workers (and forkserver) -- where the time goes. Targets (issue 7): >= 400 documents/s per worker; peak RSS <= 300 MB at 100k.
 """
 
 from __future__ import annotations
@@ -51,8 +52,20 @@ def _memory_kb(pid: str) -> int:
     return 0
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Sum of PSS over ``root`` and its descendants (from /proc)."""
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: str) -> float:
+    """User + system CPU time of one process so far (from /proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _tree_rss_kb(root: int, cpu: dict[int, float] | None = None) -> int:
+    """Sum of PSS over ``root`` and its descendants (from /proc); ``cpu`` collects each one's CPU seconds."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -70,6 +83,8 @@ def _tree_rss_kb(root: int) -> int:
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        if cpu is not None:
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(str(pid)))
         stack.extend(children.get(pid, []))
     return total
 
@@ -108,12 +123,13 @@ def run_once(
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
     peak = 0
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
+            peak = max(peak, _tree_rss_kb(process.pid, cpu))
             done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -126,7 +142,13 @@ def run_once(
         raise SystemExit(f"backfill failed with status {process.returncode}")
     summary = json.loads(output.strip().splitlines()[-1])
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    writer_cpu = cpu.get(
+        process.pid, 0.0
+    )  # sampled every 0.25 s: the last quarter second is missed
+    helpers_cpu = sum(cpu.values()) - writer_cpu
     return {
+        "writer_cpu_ms": 1000 * writer_cpu / max(1, summary["documents"]),
+        "worker_cpu_ms": 1000 * helpers_cpu / max(1, summary["documents"]),
         "documents": summary["documents"],
         "stored": summary["new"] + summary["duplicates"],
         "docs_per_s": summary["documents"] / elapsed,
@@ -154,7 +176,7 @@ def main() -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         print(
             f"{'N':>7} {'workers':>7} {'docs/s':>8} {'per worker':>10} {'peak PSS tree':>13} "
-            f"{'largest proc':>12} {'seconds':>8} {'stored':>7}"
+            f"{'largest proc':>12} {'seconds':>8} {'stored':>7} {'CPU ms/doc writer+workers':>26}"
         )
         for size in sizes:
             archive = workdir / f"wire-{size}.tar.gz"
@@ -165,7 +187,8 @@ def main() -> int:
                 print(
                     f"{size:>7} {workers:>7} {row['docs_per_s']:>8.0f} {row['per_worker']:>10.0f} "
                     f"{row['tree_mb']:>10.0f} MB {row['largest_mb']:>9.0f} MB "
-                    f"{row['seconds']:>8.1f} {int(row['stored']):>7}",
+                    f"{row['seconds']:>8.1f} {int(row['stored']):>7} "
+                    f"{row['writer_cpu_ms']:>13.2f} + {row['worker_cpu_ms']:.2f}",
                     flush=True,
                 )
     return 0

@@ -45,11 +45,11 @@ from ingest import backfill_checkpoint as checkpoints
 from ingest.backfill_checkpoint import Checkpoint
 from ingest.backfill_progress import Counts, Reporter
 from ingest.backfill_sources import count_path_documents, iter_path_documents
+from ingest.backfill_worker import Parsed, Task, parse_chunk, worker_init
 from ingest.logsetup import configure_logging
-from ingest.pipeline import parse_records, store_parsed
-from normalizers.minhash import signature as minhash_signature
+from ingest.pipeline import store_parsed
 from normalizers.record import ArticleRecord
-from parsers import ParseError, detect_format, format_names
+from parsers import format_names
 from storage import replay
 from storage.replay import RawFilter
 from storage.store import Store
@@ -183,40 +183,6 @@ class Work:
     signatures: list[bytes | None] = field(default_factory=list)
     error: str | None = None
     format: str | None = None
-
-
-Task = tuple[str, bytes, str | None, str | None, str | None, str | None]
-Parsed = tuple[list[ArticleRecord], list[bytes | None], str | None, str | None]
-
-
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the main process, which drains and commits before it exits."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def parse_one(task: Task) -> Parsed:
-    """Parse, normalize and fingerprint one document (runs in a worker); never raises."""
-    origin, data, feed, format_name, agency, language = task
-    try:
-        detected = format_name or detect_format(data)
-    except ParseError:
-        detected = None
-    try:
-        records = parse_records(
-            data,
-            origin,
-            feed=feed,
-            format_name=format_name,
-            default_agency=agency,
-            language_hint=language,
-        )
-    except ParseError as exc:
-        return [], [], exc.reason, detected
-    return records, [minhash_signature(r.body) for r in records], None, detected
-
-
-def parse_chunk(tasks: list[Task]) -> list[Parsed]:
-    return [parse_one(task) for task in tasks]
 
 
 # -- sources --------------------------------------------------------------------------------------
@@ -443,8 +409,8 @@ def _executor(workers: int) -> Executor:
         return _Inline()
     # forkserver: workers never inherit the writer's open SQLite handles or the progress thread.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ingest.backfill"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+    context.set_forkserver_preload(["ingest.backfill_worker"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init)
 
 
 @dataclass(slots=True)

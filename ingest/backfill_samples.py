@@ -2,7 +2,8 @@
 
 Real agency copy cannot be shipped in the repository, and tests must not depend on ``../shared``; these
 templates imitate the shapes that matter for throughput (3 KB of body text in German, English or French,
-dateline + credit, one story per document) in four formats: a plain-text dump, RSS 2.0, NewsML 1.2 and NITF.
+dateline + credit, one story per document) in five formats: a plain-text dump, RSS 2.0, NewsML 1.2, NITF and
+NewsML-G2 (a full dpa/AFP-style newsItem: catalog, rights, subjects, located, XHTML body; about 4.5 KB).
 Document ``n`` is deterministic, so a test can compare the store against the list of documents it wrote.
 """
 
@@ -13,8 +14,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from xml.sax.saxutils import escape
 
-FORMATS = ("text", "rss", "newsml12", "nitf")
-EXTENSIONS = {"text": ".txt", "rss": ".xml", "newsml12": ".xml", "nitf": ".xml"}
+FORMATS = ("text", "rss", "newsml12", "nitf", "newsmlg2")
+EXTENSIONS = {"text": ".txt", "rss": ".xml", "newsml12": ".xml", "nitf": ".xml", "newsmlg2": ".xml"}
 BASE_DATE = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)
 
 
@@ -124,7 +125,76 @@ def _nitf(n: int) -> bytes:
 """.encode()
 
 
-_BUILDERS = {"text": _text, "rss": _rss, "newsml12": _newsml12, "nitf": _nitf}
+_SUBJECTS = (
+    ("medtop:11000000", "politics"),
+    ("medtop:04000000", "economy, business and finance"),
+    ("medtop:16000000", "conflict, war and peace"),
+    ("medtop:15000000", "sport"),
+)
+
+
+def _newsmlg2(n: int) -> bytes:
+    language, headline, place, body, published = _story(n)
+    agency = _AGENCY[language]
+    provider = {"dpa": "dpa", "Reuters": "reuters.com", "AFP": "afp.com"}[agency]
+    stamp = published.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    qcode, subject = _SUBJECTS[n % len(_SUBJECTS)]
+    paragraphs = "\n".join(
+        f"<p>{escape(p)}</p>" for p in [f"{place} ({agency}) - {body[0]}", *body[1:]]
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <header><sent>{stamp}</sent><sender>{provider}</sender><priority>4</priority></header>
+ <itemSet>
+  <newsItem guid="urn:newsml:{provider}:{published:%Y%m%d}:bench-{n}" version="1" standard="NewsML-G2"
+    standardversion="2.29" conformance="power" xml:lang="{language}">
+   <catalogRef href="http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_37.xml"/>
+   <rightsInfo><copyrightHolder literal="{agency}"/><copyrightNotice>Copyright {published:%Y} {agency}. All rights reserved.</copyrightNotice></rightsInfo>
+   <itemMeta>
+    <itemClass qcode="ninat:text"/>
+    <provider qcode="nprov:{provider}"/>
+    <versionCreated>{stamp}</versionCreated>
+    <firstCreated>{stamp}</firstCreated>
+    <pubStatus qcode="stat:usable"/>
+    <service qcode="svc:bench"><name>Wire service</name></service>
+    <edNote>Bench item {n}; not for publication outside tests.</edNote>
+   </itemMeta>
+   <contentMeta>
+    <urgency>{4 + n % 3}</urgency>
+    <contentCreated>{stamp}</contentCreated>
+    <located type="cptype:city" qcode="geo:{n % 97}"><name>{escape(place)}</name></located>
+    <creator literal="{agency}"><name>{agency} desk</name></creator>
+    <infoSource uri="http://www.example.org/{provider}" role="cinfosrc:origsource"/>
+    <subject type="cpnat:abstract" qcode="{qcode}"><name xml:lang="en">{subject}</name></subject>
+    <subject type="cpnat:geoArea" qcode="iso3166-1a2:{ {"de": "DE", "en": "GB", "fr": "FR"}[language] }"/>
+    <genre qcode="genre:Current"><name>current</name></genre>
+    <slugline>{escape(headline.split()[0])}-{n}</slugline>
+    <headline>{escape(headline)}</headline>
+    <description role="drol:summary">{escape(body[1][:200])}</description>
+    <language tag="{language}"/>
+   </contentMeta>
+   <contentSet>
+    <inlineXML contenttype="application/xhtml+xml" wordcount="{sum(len(p.split()) for p in body)}">
+     <html xmlns="http://www.w3.org/1999/xhtml"><head><title>{escape(headline)}</title></head>
+      <body>
+{paragraphs}
+      </body>
+     </html>
+    </inlineXML>
+   </contentSet>
+  </newsItem>
+ </itemSet>
+</newsMessage>
+""".encode()
+
+
+_BUILDERS = {
+    "text": _text,
+    "rss": _rss,
+    "newsml12": _newsml12,
+    "nitf": _nitf,
+    "newsmlg2": _newsmlg2,
+}
 
 
 def document(n: int) -> tuple[str, bytes]:

@@ -13,14 +13,21 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
+from ingest.parse_stage import format_of, parse_records
 from normalizers.minhash import signature as minhash_signature
-from normalizers.normalize import normalize
 from normalizers.record import ArticleRecord
-from parsers import ParseError, parse_document
-from parsers.registry import detect_format
+from parsers import ParseError
 from storage.store import SaveOutcome, Store
 
 log = logging.getLogger(__name__)
+__all__ = [
+    "DocumentResult",
+    "IngestSummary",
+    "format_of",
+    "ingest_document",
+    "parse_records",
+    "store_parsed",
+]
 
 
 @dataclass(slots=True)
@@ -67,45 +74,6 @@ class IngestSummary:
             f"{self.unchanged} unchanged, {self.quarantined} quarantined"
             + (f", {self.empty} without a text story" if self.empty else "")
         )
-
-
-def parse_records(
-    raw: bytes,
-    origin: str,
-    *,
-    feed: str | None = None,
-    format_name: str | None = None,
-    default_agency: str | None = None,
-    language_hint: str | None = None,
-) -> list[ArticleRecord]:
-    """Parse and normalize one document (no storage); raises ``ParseError`` only."""
-    try:
-        items = parse_document(raw, format_name)
-        return [
-            normalize(
-                item,
-                feed=feed,
-                default_agency=default_agency,
-                language_hint=language_hint,
-            )
-            for item in items
-        ]
-    except ParseError:
-        raise
-    except RecursionError as exc:
-        raise ParseError("document nests too deeply to read") from exc
-    except Exception as exc:  # a parser bug must cost one document, never the run
-        log.exception("parser failure", extra={"origin": origin})
-        raise ParseError(f"internal parser error: {type(exc).__name__}: {exc}") from exc
-
-
-def _format_of(raw: bytes, forced: str | None) -> str | None:
-    if forced:
-        return forced
-    try:
-        return detect_format(raw)
-    except ParseError:
-        return None
 
 
 def store_parsed(
@@ -161,7 +129,7 @@ def ingest_document(
     except ParseError as exc:
         result.error = exc.reason
     signatures = [minhash_signature(record.body) for record in records]  # CPU work, no lock held
-    fmt = records[0].source_format if records else _format_of(raw, format_name)
+    fmt = records[0].source_format if records else format_of(raw, format_name)
     with store.transaction() as conn:
         _raw_id, outcomes = store_parsed(
             store,

@@ -4,9 +4,15 @@ Why these numbers: 120 permutations in 20 bands of 6 rows puts the LSH "S-curve"
 republished story (new headline, a paragraph dropped, some words changed: Jaccard 0.6-0.9) is a candidate with
 probability > 0.9, while two different stories on one topic (shared quotes: Jaccard < 0.2) almost never are.
 Candidates are then verified with the estimated Jaccard from the full signatures (``NEAR_DUPLICATE_THRESHOLD``,
-tuned with ``bench/dedup.py``). The permutations are built once (seeded), so signatures are comparable across
-processes and restarts; hashing uses xxh32 with ``update_batch`` (PERFORMANCE.md: ~15x faster than per-shingle
-``update`` with sha1).
+tuned with ``bench/dedup.py``).
+
+How (scheme 2, numpy only): every word is hashed once (xxh3, 64 bit); a shingle's hash combines its three word
+hashes and is finalised with a bit mixer, so no shingle string is ever built; each of the ``NUM_PERM``
+permutations is a multiply-add-shift hash ``(a * x + b) mod 2**64 >> 32`` with seeded odd ``a``, computed for
+all shingles at once, and the signature keeps each permutation's minimum. The parameters are fixed by
+``SEED``, so signatures are comparable across processes and restarts (migration 0006 recomputed the
+signatures of scheme 1). Scheme 1 used datasketch, which imports scipy: 57 MB in every process for a few
+lines of arithmetic.
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ from functools import cache
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
 
 NUM_PERM = 120
 BANDS = 20
@@ -25,37 +30,58 @@ SHINGLE_WORDS = 3
 MIN_SHINGLES = 8  # shorter bodies (alerts, one-liners) are too small to call near-duplicates
 NEAR_DUPLICATE_THRESHOLD = 0.5
 SEED = 20161928
-SCHEME = "affine32"
+SCHEME = 2
 _WORD = re.compile(r"\w+", re.UNICODE)
+_U64 = np.uint64
 
 
 @cache
-def _permutations() -> object:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+def _parameters() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-position word multipliers and per-permutation ``a`` (odd), ``b``: drawn once from ``SEED``."""
+    rng = np.random.Generator(np.random.PCG64(SEED))
+    top = np.iinfo(np.uint64).max
+    positions = rng.integers(1, top, size=SHINGLE_WORDS, dtype=np.uint64, endpoint=True) | _U64(1)
+    a = rng.integers(1, top, size=NUM_PERM, dtype=np.uint64, endpoint=True) | _U64(1)
+    b = rng.integers(0, top, size=NUM_PERM, dtype=np.uint64, endpoint=True)
+    return positions, a, b
 
 
-def shingles(paragraphs: list[str]) -> set[bytes]:
-    """Word 3-shingles of the case-folded body (punctuation and layout ignored)."""
-    words = _WORD.findall(" ".join(paragraphs).casefold())
-    return {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode()
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+def words(paragraphs: list[str]) -> list[str]:
+    """The case-folded words of the body (punctuation and layout ignored)."""
+    return _WORD.findall(" ".join(paragraphs).casefold())
+
+
+def shingle_hashes(paragraphs: list[str]) -> np.ndarray:
+    """The distinct 64-bit hashes of the body's word 3-shingles (uint64, sorted)."""
+    tokens = words(paragraphs)
+    count = len(tokens) - SHINGLE_WORDS + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    digests = map(xxhash.xxh3_64_intdigest, map(str.encode, tokens))
+    hashed = np.fromiter(digests, dtype=np.uint64, count=len(tokens))
+    positions, _a, _b = _parameters()
+    with np.errstate(over="ignore"):
+        mixed = hashed[:count] * positions[0]
+        for offset in range(1, SHINGLE_WORDS):
+            mixed = mixed + hashed[offset : offset + count] * positions[offset]
+        # Bit finaliser (xor-shift-multiply): spreads every input bit over the whole word.
+        mixed ^= mixed >> _U64(33)
+        mixed *= _U64(0xFF51AFD7ED558CCD)
+        mixed ^= mixed >> _U64(33)
+    return np.unique(mixed)
 
 
 def signature(paragraphs: list[str]) -> bytes | None:
     """The MinHash signature as 4-byte little-endian values, or None for a body too short to compare."""
-    grams = shingles(paragraphs)
-    if len(grams) < MIN_SHINGLES:
+    hashes = shingle_hashes(paragraphs)
+    if len(hashes) < MIN_SHINGLES:
         return None
-    minhash = MinHash(
-        num_perm=NUM_PERM,
-        hashfunc=xxhash.xxh32_intdigest,
-        permutations=_permutations(),
-        scheme=SCHEME,
-    )
-    minhash.update_batch(list(grams))
-    return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+    _positions, a, b = _parameters()
+    with np.errstate(over="ignore"):
+        permuted = np.multiply.outer(hashes, a)
+        permuted += b
+    minimum: np.ndarray = permuted.min(axis=0) >> _U64(32)
+    return bytes(minimum.astype("<u4").data)
 
 
 def band_buckets(sig: bytes) -> list[int]:

@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 import ingest.backfill as backfill
+import ingest.backfill_worker as backfill_worker
 from config.feeds import FeedConfig
 from config.settings import Settings
 from ingest.backfill_checkpoint import Checkpoint, load, save, valid_run_id
@@ -314,7 +315,7 @@ def test_parser_change_reaches_stored_articles_and_fixes_duplicate_links(
                 record.content_hash = "changed"
         return records
 
-    monkeypatch.setattr(backfill, "parse_records", changed_parser)
+    monkeypatch.setattr(backfill_worker, "parse_records", changed_parser)
     summary = run("--from-store", "--workers", "0", capsys=capsys)
     assert summary["updated"] == 2 and summary["new"] == 0
     a, b = db.get(a_id), db.get(b_id)
@@ -332,21 +333,21 @@ def test_quarantined_documents_that_now_parse_leave_quarantine(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    expected = write_docs(tmp_path / "in", 0, 6)
+    expected = write_docs(tmp_path / "in", 0, 10)  # two RSS documents among them
 
     def broken_parser(raw: bytes, origin: str, **kwargs: object) -> list[ArticleRecord]:
         if "-rss" in origin:
             raise ParseError("simulated parser bug")
         return parse_records(raw, origin, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(backfill, "parse_records", broken_parser)
+    monkeypatch.setattr(backfill_worker, "parse_records", broken_parser)
     first = run(str(tmp_path / "in"), "--workers", "0", capsys=capsys)
     assert first["quarantined"] == 2 and len(db.quarantined()) == 2
     retry_broken = run("--quarantine", "--workers", "0", capsys=capsys)
     assert (retry_broken["quarantined"], retry_broken["resolved"]) == (2, 0)
     assert len(db.quarantined()) == 2  # the same entries, not new ones
 
-    monkeypatch.setattr(backfill, "parse_records", parse_records)  # the fix is deployed
+    monkeypatch.setattr(backfill_worker, "parse_records", parse_records)  # the fix is deployed
     fixed = run("--quarantine", "--workers", "0", capsys=capsys)
     assert (fixed["new"], fixed["resolved"], fixed["quarantined"]) == (2, 2, 0)
     assert db.quarantined() == []

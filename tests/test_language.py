@@ -61,3 +61,82 @@ def test_declared_language_accepted_only_when_the_body_agrees(
     assert detect_language(TEXTS["en"] * 4, hint="de") == "en"
     monkeypatch.setenv("WIREDESK_LANGUAGES", "de,en,fr")
     assert detect_language(TEXTS["fr"] * 4) == "fr"
+
+
+def _langdetect_ngrams(text: str) -> list[str]:
+    """The n-grams langdetect's own detector extracts (its internal steps, called in its order)."""
+    from normalizers.language import DESK_LANGUAGES, _factory
+
+    detector = _factory(DESK_LANGUAGES).create()
+    detector.append(text)
+    detector.cleaning_text()
+    return list(detector._extract_ngrams())
+
+
+NGRAM_SAMPLES = [
+    "Die Bundesregierung hat in BERLIN mitgeteilt, dass die NATO-Partner ÜBER den Haushalt beraten. USA",
+    "Москва (АФП) - Россия заявила о ПРОДОЛЖЕНИИ переговоров с США http://x.example a@b.example",
+    "L'AFP a annoncé: «Le gouvernement» 2024 -- McDonald's iPhone ABCdef aBC x",
+    "Ελλάδα και Τουρκία συμφώνησαν",
+    "北京 新华社 记者 报道",
+    "مرحبا بالعالم العربية اليوم",
+    "Hà Nội Việt Nam",
+    "a\u3000b\tc\u00a0d\nE",
+]
+
+
+@pytest.mark.parametrize("text", NGRAM_SAMPLES)
+def test_ngrams_are_langdetects(text: str) -> None:
+    from collections import Counter
+
+    from normalizers import language_profiles
+    from normalizers.language import DESK_LANGUAGES
+
+    rows = language_profiles.load(DESK_LANGUAGES).rows
+    ours = [g for g in language_profiles.ngrams(language_profiles.prepare(text + " ")) if g in rows]
+    assert ours, "sample yields no known n-grams"
+    assert Counter(ours) == Counter(_langdetect_ngrams(text + " "))
+
+
+def test_ngrams_are_langdetects_on_random_text() -> None:
+    import random
+    from collections import Counter
+
+    from normalizers import language_profiles
+    from normalizers.language import DESK_LANGUAGES
+
+    rows = language_profiles.load(DESK_LANGUAGES).rows
+    rng = random.Random(7)
+    alphabet = "abcXYZ ÄÖü éèçÑ ДжЯ 中文 αβΓ 12,.-' \u0301\t\n\u3000"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80))) + " "
+        ours = [g for g in language_profiles.ngrams(language_profiles.prepare(text)) if g in rows]
+        assert Counter(ours) == Counter(_langdetect_ngrams(text)), text
+
+
+def test_clear_texts_skip_langdetect_and_close_calls_use_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from normalizers import language
+
+    calls: list[str] = []
+    sampling = language._best
+
+    def counted(sample: str) -> tuple[str, float] | None:
+        calls.append(sample)
+        return sampling(sample)
+
+    monkeypatch.setattr(language, "_best", counted)
+    assert detect_language(TEXTS["de"]) == "de"
+    assert calls == []
+    # One short Spanish sentence leans Portuguese in a single scoring pass: a close call.
+    assert language._clear_winner("Primer párrafo del segundo texto.") is None
+    assert detect_language("Primer párrafo del segundo texto.") in {"es", None}
+    assert calls
+
+
+def test_unknown_profile_is_a_clear_error() -> None:
+    from normalizers import language_profiles
+
+    with pytest.raises(ValueError, match="klingon"):
+        language_profiles.load(("de", "klingon"))

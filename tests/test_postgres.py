@@ -93,10 +93,10 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(db_url: str) -> None:
 
 
 def test_step_by_step_downgrade_on_postgresql(pg_url: str) -> None:
-    """Every revision downgrades one step at a time (0005 .. 0001) and comes back."""
+    """Every revision downgrades one step at a time (0006 .. 0001) and comes back."""
     engine = make_engine(pg_url)
     try:
-        for revision in ("0004", "0003", "0002", "0001"):
+        for revision in ("0005", "0004", "0003", "0002", "0001"):
             downgrade(engine, revision)
             with engine.connect() as conn:
                 assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
@@ -104,7 +104,7 @@ def test_step_by_step_downgrade_on_postgresql(pg_url: str) -> None:
                 )
         migrate(engine)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
     finally:
         engine.dispose()
 
