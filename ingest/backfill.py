@@ -20,7 +20,6 @@ See ``ingest/backfill_checkpoint.py`` for what the checkpoint file holds and why
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import multiprocessing
@@ -50,7 +49,7 @@ from ingest.logsetup import configure_logging
 from ingest.pipeline import store_parsed
 from normalizers.record import ArticleRecord
 from parsers import format_names
-from storage import replay
+from storage import rawcodec, replay
 from storage.replay import RawFilter
 from storage.store import Store
 
@@ -183,6 +182,8 @@ class Work:
     signatures: list[bytes | None] = field(default_factory=list)
     error: str | None = None
     format: str | None = None
+    digest: str | None = None  # sha256 of ``data``, once computed
+    packed: bytes | None = None  # ``data`` compressed by the worker
 
 
 # -- sources --------------------------------------------------------------------------------------
@@ -380,6 +381,8 @@ class Writer:
                 source_format=work.format,
                 error=work.error,
                 raw_id=work.raw_id,
+                digest=work.digest,
+                packed=work.packed,
             )
             if work.error is not None:
                 delta.quarantined += 1
@@ -409,7 +412,7 @@ def _executor(workers: int) -> Executor:
         return _Inline()
     # forkserver: workers never inherit the writer's open SQLite handles or the progress thread.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ingest.backfill_worker"])
+    context.set_forkserver_preload(["ingest.backfill_preload"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init)
 
 
@@ -464,11 +467,13 @@ class Backfill:
         """Skip documents whose raw bytes are stored: committed by an earlier (or the killed) run."""
         if self.options.mode != "paths":
             return
-        digests = {id(w): hashlib.sha256(w.data).hexdigest() for w in chunk if w.data is not None}
-        with self.store.engine.connect() as conn:
-            known = replay.known_digests(conn, digests.values())
         for work in chunk:
-            if work.skip is None and digests.get(id(work)) in known:
+            if work.data is not None:
+                work.digest = rawcodec.digest(work.data)
+        with self.store.engine.connect() as conn:
+            known = replay.known_digests(conn, [w.digest for w in chunk if w.digest])
+        for work in chunk:
+            if work.skip is None and work.digest in known:
                 work.skip = "known"
 
     def _submit(self, executor: Executor, chunk: list[Work]) -> Future[list[Parsed]]:
@@ -480,7 +485,7 @@ class Backfill:
         results = iter(future.result())
         for work in chunk:
             if work.skip is None:
-                work.records, work.signatures, work.error, work.format = next(results)
+                work.records, work.signatures, work.error, work.format, work.packed = next(results)
             self.writer.accept(work)
 
     def run(self) -> RunResult:
@@ -513,7 +518,7 @@ class Backfill:
         """Keep a bounded window of chunks in flight; hand results to the writer in source order."""
         window: deque[tuple[list[Work], Future[list[Parsed]]]] = deque()
         # At least a batch more than the writer holds, so workers keep parsing while it commits.
-        limit = max(max(1, self.workers) * WINDOW_PER_WORKER, self.writer.batch // CHUNK + 2)
+        limit = max(max(1, self.workers) * WINDOW_PER_WORKER, 2 * self.writer.batch // CHUNK + 2)
         for chunk in _chunks(self.sources, CHUNK):
             window.append((chunk, self._submit(executor, chunk)))
             while len(window) >= limit:

@@ -88,11 +88,15 @@ def store_parsed(
     source_format: str | None,
     error: str | None,
     raw_id: int | None = None,
+    digest: str | None = None,
+    packed: bytes | None = None,
 ) -> tuple[int, list[SaveOutcome]]:
     """The store step of one parsed document, inside the caller's transaction: keep the raw bytes, then
     quarantine the failure or save every record. Shared by the live pipeline and backfill."""
     if raw_id is None:
-        raw_id = store.save_raw(conn, raw, origin, feed=feed, source_format=source_format)
+        raw_id = store.save_raw(
+            conn, raw, origin, feed=feed, source_format=source_format, digest=digest, packed=packed
+        )
     if error is not None:
         store.quarantine(conn, raw_id, origin, error, feed=feed)
         return raw_id, []

@@ -13,7 +13,8 @@ import unicodedata
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _C1 = re.compile(r"[\x80-\x9f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WHITESPACE = re.compile(r"\s+")
+# Anything the slow path changes besides whitespace and NFC: most text has none, and one scan proves it.
+_UNUSUAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff\u180e]")
 
 
 def _c1_as_cp1252(match: re.Match[str]) -> str:
@@ -27,12 +28,14 @@ def clean_text(value: str | None) -> str | None:
     """Cleaned single-line text, or ``None`` when nothing is left."""
     if value is None:
         return None
-    text = value.translate(_INVISIBLE)
-    if _C1.search(text):
-        text = _C1.sub(_c1_as_cp1252, text)
-    text = _CONTROL.sub(" ", text)
+    text = value
+    if _UNUSUAL.search(text):
+        text = text.translate(_INVISIBLE)
+        if _C1.search(text):
+            text = _C1.sub(_c1_as_cp1252, text)
+        text = _CONTROL.sub(" ", text)
     text = unicodedata.normalize("NFC", text)
-    text = _WHITESPACE.sub(" ", text).strip()
+    text = " ".join(text.split())  # str.split() and re's \s agree on what Unicode whitespace is
     return text or None
 
 

@@ -19,7 +19,9 @@ if sys.prefix == sys.base_prefix and VENV_PYTHON.exists():
     os.execv(VENV_PYTHON, [str(VENV_PYTHON), __file__, *sys.argv[1:]])
 sys.path.insert(0, str(ROOT))
 
-from ingest.backfill import main  # noqa: E402
-
 if __name__ == "__main__":
+    # Imported here, not at the top: parser processes re-import this file as ``__mp_main__`` and must not
+    # load the writer's SQLAlchemy and Alembic (about 35 MB per worker) for nothing.
+    from ingest.backfill import main
+
     sys.exit(main())

@@ -12,7 +12,7 @@ from typing import cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, not_, select
 
-from normalizers.minhash import NEAR_DUPLICATE_THRESHOLD, band_buckets, estimated_jaccard
+from normalizers.minhash import BANDS, NEAR_DUPLICATE_THRESHOLD, band_buckets, estimated_jaccard
 from storage.models import Article, ArticleBand
 
 articles = cast(Table, Article.__table__)
@@ -29,9 +29,11 @@ _EXACT = (
     .order_by(articles.c.id)
     .limit(1)
 )
+# One bind parameter per band (a fixed count): an "expanding" IN list would be re-rendered on every call.
+_BUCKET_PARAMS = [f"b_bucket{band}" for band in range(BANDS)]
 _CANDIDATE_IDS = (
     select(article_bands.c.article_id)
-    .where(article_bands.c.bucket.in_(bindparam("b_buckets", expanding=True)))
+    .where(article_bands.c.bucket.in_([bindparam(name) for name in _BUCKET_PARAMS]))
     .distinct()
     .limit(MAX_CANDIDATES)
     .scalar_subquery()
@@ -56,9 +58,9 @@ def near_duplicate_root(conn: Connection, minhash: bytes | None, key: str, guid:
     """Cluster root of the earliest verified near duplicate (estimated Jaccard >= threshold), if any."""
     if minhash is None:
         return None
-    rows = conn.execute(
-        _CANDIDATES, {"b_buckets": band_buckets(minhash), "b_key": key, "b_guid": guid}
-    ).all()
+    params: dict[str, object] = dict(zip(_BUCKET_PARAMS, band_buckets(minhash), strict=True))
+    params.update(b_key=key, b_guid=guid)
+    rows = conn.execute(_CANDIDATES, params).all()
     roots = [
         int(row.duplicate_of or row.id)
         for row in rows

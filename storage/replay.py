@@ -13,7 +13,6 @@ flat, a run next to the live service terminates, and the last id done is a resum
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, Select, and_, delete, func, or_, select, update
 
 from normalizers.record import ArticleRecord
+from storage import rawcodec
 from storage.dedup import article_bands, exact_duplicate_root, near_duplicate_root, save_bands
 from storage.store import (
     Store,
@@ -130,7 +130,7 @@ def _stored_raw(row: Any) -> StoredRaw:
         feed=row.feed,
         source_format=row.source_format,
         received_at=row.received_at,
-        data=zlib.decompress(row.data),
+        data=rawcodec.unpack(row.data),
     )
 
 
@@ -198,7 +198,7 @@ def iter_quarantined(
             feed=row.feed,
             source_format=row.source_format,
             received_at=row.received_at,
-            data=zlib.decompress(row.data),
+            data=rawcodec.unpack(row.data),
         )
         yield OpenQuarantine(id=int(row.id), raw=raw, error=row.error)
 

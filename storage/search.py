@@ -25,7 +25,6 @@ PostgreSQL full text is ``storage.pgsearch`` (tsvector per article language, sam
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,6 +51,7 @@ from sqlalchemy import (
 )
 
 from normalizers.record import ArticleRecord
+from storage import rawcodec
 from storage.pgsearch import query_configs, tsquery_text
 from storage.store import Store, articles, quarantine, raw_documents, row_to_record
 
@@ -480,7 +480,7 @@ def raw_document(store: Store, raw_id: int) -> tuple[RawDocumentInfo, bytes] | N
         ).first()
     if row is None:
         return None
-    return _raw_info(row), zlib.decompress(row.data)
+    return _raw_info(row), rawcodec.unpack(row.data)
 
 
 def _quarantine_rows(

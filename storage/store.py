@@ -7,9 +7,7 @@ current one; an exact duplicate body (same ``content_hash``) points at the first
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from normalizers.fingerprint import fallback_guid
 from normalizers.minhash import signature as minhash_signature
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
 from normalizers.versions import is_derived
+from storage import rawcodec
 from storage.db import make_engine, migrate
 from storage.dedup import exact_duplicate_root, near_duplicate_root, save_bands, similarity
 from storage.models import Article, Quarantine, RawDocument
@@ -235,33 +234,34 @@ class Store:
         *,
         feed: str | None = None,
         source_format: str | None = None,
+        digest: str | None = None,
+        packed: bytes | None = None,
     ) -> int:
-        """Keep the raw bytes (compressed) once per distinct content; return the row id."""
-        digest = hashlib.sha256(data).hexdigest()
-        existing = conn.execute(_RAW_BY_SHA, {"b_sha": digest}).scalar()
-        if existing is not None:
-            return int(existing)
+        """Keep the raw bytes (compressed) once per distinct content; return the row id.
+
+        ``digest`` and ``packed`` (``storage.rawcodec``) may come precomputed from a parser process."""
+        sha = digest or rawcodec.digest(data)
         values: dict[str, Any] = {
-            "sha256": digest,
+            "sha256": sha,
             "size": len(data),
-            "data": zlib.compress(data, 6),
+            "data": packed if packed is not None else rawcodec.pack(data),
             "origin": origin,
             "feed": feed,
             "source_format": source_format,
             "received_at": utcnow(),
         }
-        # ON CONFLICT: another process may store the same bytes between the check and the insert.
+        # ON CONFLICT: the same bytes are stored already (or by another process right now): reuse that row.
         row = conn.execute(_INSERT_RAW[conn.dialect.name], values).first()
         if row is not None:
             return int(row[0])
-        return int(conn.execute(_RAW_BY_SHA, {"b_sha": digest}).scalar_one())
+        return int(conn.execute(_RAW_BY_SHA, {"b_sha": sha}).scalar_one())
 
     def raw_bytes(self, raw_document_id: int) -> bytes:
         with self.engine.connect() as conn:
             data = conn.execute(
                 select(raw_documents.c.data).where(raw_documents.c.id == raw_document_id)
             ).scalar_one()
-        return zlib.decompress(data)
+        return rawcodec.unpack(data)
 
     def quarantine(
         self,

@@ -1,0 +1,8 @@
+"""Imported by backfill's forkserver only (``set_forkserver_preload``): the worker module, warmed up.
+
+The writer process never imports this, so it does not hold the language profiles it never uses.
+"""
+
+from ingest.backfill_worker import preload
+
+preload()
