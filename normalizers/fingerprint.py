@@ -11,12 +11,25 @@ import re
 
 import xxhash
 
-_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
+_last_words: tuple[tuple[str, ...], list[str]] = ((), [])
+
+
+def body_words(paragraphs: list[str]) -> list[str]:
+    """The body's case-folded words (letters and digits; punctuation, ``_`` and layout separate them).
+
+    The content hash and the MinHash signature of a record both read them, one right after the other: the
+    last answer is kept (compared by content, so a reused list never gets a stale answer)."""
+    global _last_words
+    key = tuple(paragraphs)
+    if key != _last_words[0]:
+        _last_words = (key, _WORD.findall(" ".join(paragraphs).casefold()))
+    return _last_words[1]
 
 
 def body_key(paragraphs: list[str]) -> str:
     """The body reduced to lower-case words separated by single spaces."""
-    return _NON_WORD.sub(" ", " ".join(paragraphs).casefold()).strip()
+    return " ".join(body_words(paragraphs))
 
 
 def content_hash(paragraphs: list[str]) -> str:

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -52,17 +53,18 @@ class Profiles:
 
     languages: tuple[str, ...]
     rows: dict[str, int]  # n-gram -> row of ``log_probabilities``
-    log_probabilities: (
-        np.ndarray
-    )  # (n-grams, languages) float32: log(SMOOTHING + P(n-gram | language))
+    # (n-grams + 1, languages) float32: log(SMOOTHING + P(n-gram | language)); the last row is all zeros and
+    # stands for every string no profile knows, so look-ups need no filtering.
+    log_probabilities: np.ndarray
 
     def scores(self, grams: list[str]) -> tuple[np.ndarray, int]:
         """Summed log-probabilities per language and the number of known n-grams that went into them."""
-        rows = self.rows
-        known = [row for row in map(rows.get, grams) if row is not None]
+        unknown = len(self.rows)
+        found = list(map(self.rows.get, grams, repeat(unknown)))
+        known = len(found) - found.count(unknown)
         if not known:
             return np.zeros(len(self.languages), dtype=np.float32), 0
-        return self.log_probabilities.take(known, axis=0).sum(axis=0), len(known)
+        return self.log_probabilities.take(found, axis=0).sum(axis=0), known
 
 
 @cache
@@ -85,11 +87,12 @@ def load(languages: tuple[str, ...] | None) -> Profiles:
             if 1 <= len(gram) <= 3:
                 row = rows.setdefault(gram, len(rows))
                 entries.append((row, column, count / totals[len(gram) - 1]))
-    probabilities = np.zeros((len(rows), len(languages)), dtype=np.float64)
+    probabilities = np.zeros((len(rows) + 1, len(languages)), dtype=np.float64)
     if entries:
         index = np.array([(r, c) for r, c, _p in entries], dtype=np.int64)
         probabilities[index[:, 0], index[:, 1]] = [p for _r, _c, p in entries]
     matrix = np.log(probabilities + SMOOTHING).astype(np.float32)
+    matrix[-1] = 0.0  # the row of unknown strings: no evidence either way
     return Profiles(languages, rows, matrix)
 
 
@@ -108,10 +111,12 @@ def prepare(text: str) -> str:
 
 
 def ngrams(prepared: str) -> list[str]:
-    """The 1- to 3-grams langdetect extracts from a prepared text (as a multiset; order differs).
+    """The 1- to 3-grams langdetect extracts from a prepared text (as a multiset; order differs), plus
+    strings it never extracts and no profile contains (a lone space, 3-grams across two words).
 
-    Each word is padded by one space on either side; 3-grams never straddle two words, and a word with two
-    capital letters in a row follows langdetect's capital-word rule.
+    Each word is padded by one space on either side, so every substring of the space-joined words is a
+    candidate: building them all runs in C, and ``Profiles.scores`` ignores the impossible ones. A word with
+    two capital letters in a row follows langdetect's capital-word rule.
     """
     words = [w for w in prepared.split(" ") if w]
     if _CAPITAL_PAIR.search(prepared):
@@ -122,10 +127,10 @@ def ngrams(prepared: str) -> list[str]:
     if not plain:
         return grams
     text = f" {' '.join(plain)} "
-    size = len(text)
-    grams.extend(text.replace(" ", ""))
-    grams.extend([text[i : i + 2] for i in range(size - 1)])
-    grams.extend([text[i : i + 3] for i in range(size - 2) if text[i + 1] != " "])
+    bigrams = list(map(str.__add__, text, text[1:]))
+    grams.extend(text)
+    grams.extend(bigrams)
+    grams.extend(map(str.__add__, bigrams, text[2:]))
     return grams
 
 

@@ -6,7 +6,7 @@ probability > 0.9, while two different stories on one topic (shared quotes: Jacc
 Candidates are then verified with the estimated Jaccard from the full signatures (``NEAR_DUPLICATE_THRESHOLD``,
 tuned with ``bench/dedup.py``).
 
-How (scheme 2, numpy only): every word is hashed once (xxh3, 64 bit); a shingle's hash combines its three word
+How (scheme 2, numpy only): every word (``fingerprint.body_words``, shared with the content hash) is hashed once (xxh3, 64 bit); a shingle's hash combines its three word
 hashes and is finalised with a bit mixer, so no shingle string is ever built; each of the ``NUM_PERM``
 permutations is a multiply-add-shift hash ``(a * x + b) mod 2**64 >> 32`` with seeded odd ``a``, computed for
 all shingles at once, and the signature keeps each permutation's minimum. The parameters are fixed by
@@ -17,11 +17,12 @@ lines of arithmetic.
 
 from __future__ import annotations
 
-import re
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import xxhash
+
+from normalizers.fingerprint import body_words
 
 NUM_PERM = 120
 BANDS = 20
@@ -31,7 +32,6 @@ MIN_SHINGLES = 8  # shorter bodies (alerts, one-liners) are too small to call ne
 NEAR_DUPLICATE_THRESHOLD = 0.5
 SEED = 20161928
 SCHEME = 2
-_WORD = re.compile(r"\w+", re.UNICODE)
 _U64 = np.uint64
 
 
@@ -46,14 +46,9 @@ def _parameters() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return positions, a, b
 
 
-def words(paragraphs: list[str]) -> list[str]:
-    """The case-folded words of the body (punctuation and layout ignored)."""
-    return _WORD.findall(" ".join(paragraphs).casefold())
-
-
 def shingle_hashes(paragraphs: list[str]) -> np.ndarray:
     """The distinct 64-bit hashes of the body's word 3-shingles (uint64, sorted)."""
-    tokens = words(paragraphs)
+    tokens = body_words(paragraphs)
     count = len(tokens) - SHINGLE_WORDS + 1
     if count <= 0:
         return np.empty(0, dtype=np.uint64)
@@ -84,14 +79,15 @@ def signature(paragraphs: list[str]) -> bytes | None:
     return bytes(minimum.astype("<u4").data)
 
 
-def band_buckets(sig: bytes) -> list[int]:
+@lru_cache(maxsize=64)  # a save looks the buckets up, then indexes them: computed once
+def band_buckets(sig: bytes) -> tuple[int, ...]:
     """One signed 64-bit bucket id per band (band number mixed in, so one index serves all bands)."""
     width = ROWS * 4
     buckets = []
     for band in range(BANDS):
         digest = xxhash.xxh3_64_intdigest(sig[band * width : (band + 1) * width], seed=band)
         buckets.append(digest - (1 << 64) if digest >= (1 << 63) else digest)
-    return buckets
+    return tuple(buckets)
 
 
 def estimated_jaccard(first: bytes, second: bytes) -> float:

@@ -140,3 +140,13 @@ def test_unknown_profile_is_a_clear_error() -> None:
 
     with pytest.raises(ValueError, match="klingon"):
         language_profiles.load(("de", "klingon"))
+
+
+def test_no_profile_holds_a_string_langdetect_never_extracts() -> None:
+    """``ngrams`` also yields a lone space and 3-grams across two words; scoring relies on no profile
+    knowing them."""
+    from normalizers import language_profiles
+
+    rows = language_profiles.load(None).rows
+    assert " " not in rows
+    assert not [g for g in rows if len(g) == 3 and g[1] == " "]

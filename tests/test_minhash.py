@@ -7,13 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from normalizers.fingerprint import body_words as words
 from normalizers.minhash import (
     MIN_SHINGLES,
     NUM_PERM,
     estimated_jaccard,
     shingle_hashes,
     signature,
-    words,
 )
 
 REPO = Path(__file__).resolve().parents[1]
