@@ -44,7 +44,13 @@ from ingest import backfill_checkpoint as checkpoints
 from ingest.backfill_checkpoint import Checkpoint
 from ingest.backfill_progress import Counts, Reporter
 from ingest.backfill_sources import count_path_documents, iter_path_documents
-from ingest.backfill_worker import Parsed, Task, parse_chunk, worker_init
+from ingest.backfill_worker import (
+    Parsed,
+    Task,
+    parse_chunk,
+    quiet_garbage_collector,
+    worker_init,
+)
 from ingest.logsetup import configure_logging
 from ingest.pipeline import store_parsed
 from normalizers.record import ArticleRecord
@@ -494,6 +500,7 @@ class Backfill:
         done = self.counts.documents
         with Reporter(total, quiet=self.quiet, done=done) as reporter, self._signals():
             self.reporter = reporter
+            quiet_garbage_collector()
             executor = _executor(self.workers)
             try:
                 self._pump(executor)
