@@ -29,6 +29,10 @@ BANDS = 20
 ROWS = NUM_PERM // BANDS
 SHINGLE_WORDS = 3
 MIN_SHINGLES = 8  # shorter bodies (alerts, one-liners) are too small to call near-duplicates
+# Bodies with at least this many shingles are not de-duplicated before hashing (a sort per body saved):
+# only a phrase repeated over and over could have fewer than MIN_SHINGLES distinct ones, and its signature
+# is then simply that of its few distinct shingles.
+_SURELY_ENOUGH = 64
 NEAR_DUPLICATE_THRESHOLD = 0.5
 SEED = 20161928
 SCHEME = 2
@@ -48,6 +52,11 @@ def _parameters() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def shingle_hashes(paragraphs: list[str]) -> np.ndarray:
     """The distinct 64-bit hashes of the body's word 3-shingles (uint64, sorted)."""
+    return np.unique(_shingle_hashes_in_order(paragraphs))
+
+
+def _shingle_hashes_in_order(paragraphs: list[str]) -> np.ndarray:
+    """One 64-bit hash per word 3-shingle, in text order, repeats included."""
     tokens = body_words(paragraphs)
     count = len(tokens) - SHINGLE_WORDS + 1
     if count <= 0:
@@ -63,14 +72,16 @@ def shingle_hashes(paragraphs: list[str]) -> np.ndarray:
         mixed ^= mixed >> _U64(33)
         mixed *= _U64(0xFF51AFD7ED558CCD)
         mixed ^= mixed >> _U64(33)
-    return np.unique(mixed)
+    return mixed
 
 
 def signature(paragraphs: list[str]) -> bytes | None:
     """The MinHash signature as 4-byte little-endian values, or None for a body too short to compare."""
-    hashes = shingle_hashes(paragraphs)
-    if len(hashes) < MIN_SHINGLES:
-        return None
+    hashes = _shingle_hashes_in_order(paragraphs)
+    if len(hashes) < _SURELY_ENOUGH:
+        hashes = np.unique(hashes)  # repeats never change a minimum; they only matter for counting
+        if len(hashes) < MIN_SHINGLES:
+            return None
     _positions, a, b = _parameters()
     with np.errstate(over="ignore"):
         permuted = np.multiply.outer(hashes, a)

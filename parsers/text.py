@@ -158,7 +158,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK = re.compile(r"\n[^\S\n]*\n")
 _SPACES = re.compile(r"[^\S\n]+")
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def can_parse(raw: bytes) -> bool:
@@ -169,7 +169,9 @@ def can_parse(raw: bytes) -> bool:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text or text[0] in "<{[":
         return False
-    letters = len(_LETTER.findall(text))
+    letters = sum(
+        map(len, _LETTERS.findall(text))
+    )  # runs of letters: one match per word, not per letter
     return letters >= max(8, len(text) // 5)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from lxml import etree
 
@@ -116,6 +117,7 @@ def local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+@lru_cache(maxsize=2)  # every XML format's can_parse asks about the same document in turn
 def xml_root_name(raw: bytes) -> str | None:
     """Cheap sniff: the local name of the first element, without building a tree."""
     match = re.search(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]", _skip_prolog(raw[:8192]))
