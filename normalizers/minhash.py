@@ -52,7 +52,8 @@ def _parameters() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def shingle_hashes(paragraphs: list[str]) -> np.ndarray:
     """The distinct 64-bit hashes of the body's word 3-shingles (uint64, sorted)."""
-    return np.unique(_shingle_hashes_in_order(paragraphs))
+    distinct: np.ndarray = np.unique(_shingle_hashes_in_order(paragraphs))
+    return distinct
 
 
 def _shingle_hashes_in_order(paragraphs: list[str]) -> np.ndarray:
