@@ -66,7 +66,7 @@ def _shingle_hashes_in_order(paragraphs: list[str]) -> np.ndarray:
     hashed = np.fromiter(digests, dtype=np.uint64, count=len(tokens))
     positions, _a, _b = _parameters()
     with np.errstate(over="ignore"):
-        mixed = hashed[:count] * positions[0]
+        mixed: np.ndarray = hashed[:count] * positions[0]
         for offset in range(1, SHINGLE_WORDS):
             mixed = mixed + hashed[offset : offset + count] * positions[offset]
         # Bit finaliser (xor-shift-multiply): spreads every input bit over the whole word.
