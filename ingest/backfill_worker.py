@@ -58,6 +58,10 @@ def quiet_garbage_collector() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
 
 
+def worker_ready() -> None:
+    """A no-op task: submitting one per worker makes the pool start its processes right away."""
+
+
 def parse_one(task: Task) -> Parsed:
     """Parse, normalize, fingerprint and pack one document: all the CPU work, none left to the writer;
     never raises."""
