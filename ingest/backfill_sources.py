@@ -99,6 +99,9 @@ def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
     """Members of a (compressed) tar, streamed: ``r|*`` never seeks, so nothing is held but one member."""
     with tarfile.open(path, mode="r|*") as archive:
         for member in archive:
+            # TarFile keeps every member it has read in ``members`` (about 0.7 KB each, unbounded over a
+            # million-member archive); a stream never goes back, so the list is dropped as we go.
+            archive.members = []
             origin = f"{path}!{member.name}"
             reason = unsafe_name(member.name)
             if member.isdir() or (reason is None and _hidden(member.name)):

@@ -139,6 +139,35 @@ def test_every_archive_kind_is_streamed_and_rerun_adds_nothing(
     assert_exactly(db, guids(range(30)))
 
 
+def test_tar_members_read_are_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A streamed tar must not remember every member it has read (memory stays flat on huge archives)."""
+    from ingest import backfill_sources
+
+    archive_path = tmp_path / "many.tar.gz"
+    with tarfile.open(archive_path, "w:gz") as archive:
+        for name, data in documents(300):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    opened: list[tarfile.TarFile] = []
+    real_open = tarfile.open
+
+    def tracking_open(*args: object, **kwargs: object) -> tarfile.TarFile:
+        archive = real_open(*args, **kwargs)  # type: ignore[call-overload]
+        opened.append(archive)
+        return archive
+
+    monkeypatch.setattr(backfill_sources.tarfile, "open", tracking_open)
+    largest = 0
+    count = 0
+    for doc in backfill_sources.iter_tar(archive_path, 1 << 20):
+        assert doc.data is not None
+        count += 1
+        largest = max(largest, len(opened[0].members))
+    assert count == 300
+    assert largest <= 1
+
+
 def test_unsafe_member_names_are_refused() -> None:
     assert unsafe_name("wire/2024/a.xml") is None
     for bad in ("/etc/passwd", "../x.xml", "a/../../x", "C:\\x.xml", "..\\x.xml", "a\x00b"):
