@@ -101,7 +101,7 @@ def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
         for member in archive:
             # TarFile keeps every member it has read in ``members`` (about 0.7 KB each, unbounded over a
             # million-member archive); a stream never goes back, so the list is dropped as we go.
-            archive.members = []
+            archive.members = []  # type: ignore[attr-defined]  # real attribute, not in typeshed
             origin = f"{path}!{member.name}"
             reason = unsafe_name(member.name)
             if member.isdir() or (reason is None and _hidden(member.name)):
