@@ -54,6 +54,12 @@ def html_rows() -> list[Row]:
     competitor = html_extract.trafilatura_extract()
     theirs = html_extract.rate(competitor, pages, 2.0) if competitor else None
     note = "" if competitor else "trafilatura not installed (pip install '.[bench]')"
+    our_agreement = html_extract.agreement(html_extract.wiredesk_paragraphs)
+    if our_agreement.pages:
+        note += f"body agreement, ours: {our_agreement.line()}"
+        their_paragraphs = html_extract.trafilatura_paragraphs()
+        if their_paragraphs is not None:
+            note += f"; trafilatura: {html_extract.agreement(their_paragraphs).line()}"
     return [
         Row("HTML article extraction (corpus pages)", ours, theirs, "docs/s", "trafilatura", note)
     ]
