@@ -1,13 +1,15 @@
 """Backfill throughput and memory: documents/s and peak RSS for ``--workers 1`` and ``--workers 2``.
 
-Run from the repository root: ``.venv/bin/python bench/backfill.py [--sizes 10000,100000] [--workers 1,2]``.
-For each size it writes one ``.tar.gz`` of synthetic documents (text dumps, RSS, NewsML 1.2 and NITF in
-German, English and French, about 3 KB of copy each: ``ingest/backfill_samples.py``), then runs the real
-command ``scripts/backfill.py ARCHIVE --workers W --quiet --json`` into a fresh SQLite store and measures
-end-to-end documents/s (process start to exit, worker start-up included) and the peak RSS of the whole
-process tree (writer + workers + forkserver, PSS sampled from /proc every 0.25 s), next to the kernel's peak of
-the largest single process, and CPU milliseconds per document spent in the writer (main process) and in
-the workers (and forkserver) -- where the time goes. Targets (issue 7): >= 400 documents/s per worker; peak RSS <= 300 MB at 100k.
+Run from the repository root: ``.venv/bin/python bench/backfill.py [--sizes 10000,100000] [--workers 1,2]
+[--repeat 3]``. For each size it writes one ``.tar.gz`` of synthetic documents (text dumps, RSS, NewsML 1.2,
+NITF and NewsML-G2 in German, English and French, about 3-4.5 KB each: ``ingest/backfill_samples.py``), then
+runs the real command ``scripts/backfill.py ARCHIVE --workers W --quiet --json`` into a fresh SQLite store
+and measures end-to-end documents/s (process start to exit, worker start-up included), the peak RSS of the
+whole process tree (writer + workers + forkserver, PSS sampled from /proc every 0.25 s), next to the
+kernel's peak of the largest single process, and CPU milliseconds per document spent in the writer (main
+process) and in the workers (and forkserver) -- where the time goes. This VM's speed varies by about +-10%
+from run to run: ``--repeat`` prints each run and the median one. Targets (issue 7): >= 400 documents/s per
+worker; peak RSS <= 300 MB at 100k.
 """
 
 from __future__ import annotations
