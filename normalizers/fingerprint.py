@@ -22,9 +22,12 @@ def body_words(paragraphs: list[str]) -> list[str]:
     last answer is kept (compared by content, so a reused list never gets a stale answer)."""
     global _last_words
     key = tuple(paragraphs)
-    if key != _last_words[0]:
-        _last_words = (key, _WORD.findall(" ".join(paragraphs).casefold()))
-    return _last_words[1]
+    last = _last_words  # one read: another thread may replace the pair meanwhile (service jobs run in threads)
+    if key == last[0]:
+        return last[1]
+    words = _WORD.findall(" ".join(paragraphs).casefold())
+    _last_words = (key, words)
+    return words
 
 
 def body_key(paragraphs: list[str]) -> str:

@@ -117,3 +117,18 @@ def test_migration_0006_recomputes_stored_signatures(tmp_path: Path) -> None:
         edited[10] = "neu"
         assert near_duplicate_root(conn, signature([" ".join(edited)]), "other", "x") == 7
     engine.dispose()
+
+
+def test_body_words_is_right_under_concurrent_threads() -> None:
+    """The one-entry memo of body words is shared by service threads: each caller gets its own body's."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [[f"Absatz {i} mit Wort{i} und noch {i * 7} weiteren"] for i in range(200)]
+
+    def check(body: list[str]) -> bool:
+        expected = re.findall(r"[^\W_]+", " ".join(body).casefold())
+        return all(words(body) == expected for _ in range(50))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(check, bodies * 3))
