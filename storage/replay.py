@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, Select, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from normalizers.record import ArticleRecord
 from storage import rawcodec
@@ -209,12 +220,14 @@ def known_digests(conn: Connection, digests: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        found.update(
-            conn.execute(
-                select(raw_documents.c.sha256).where(raw_documents.c.sha256.in_(chunk))
-            ).scalars()
-        )
+        found.update(conn.execute(_KNOWN_DIGESTS, {"b_digests": chunk}).scalars())
     return found
+
+
+# Built once: backfill asks this for every chunk of documents it reads.
+_KNOWN_DIGESTS = select(raw_documents.c.sha256).where(
+    raw_documents.c.sha256.in_(bindparam("b_digests", expanding=True))
+)
 
 
 def resolve_quarantine(conn: Connection, raw_document_id: int) -> int:
