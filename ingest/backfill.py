@@ -49,6 +49,7 @@ from ingest.backfill_worker import (
     Task,
     parse_chunk,
     quiet_garbage_collector,
+    restore_garbage_collector,
     worker_init,
     worker_ready,
 )
@@ -252,6 +253,7 @@ class Sources:
             forced or defaults.format,
             defaults.agency,
             defaults.language,
+            work.raw_id is None,  # documents already in the store keep their stored bytes
         )
 
 
@@ -424,8 +426,9 @@ def _executor(workers: int) -> Executor:
 
 
 def start_workers(workers: int) -> Executor:
-    """The executor of a run, its worker processes already starting: the forkserver and the workers load
-    their modules while this process opens and migrates the store (about 0.7 s of a run's start-up)."""
+    """The executor of a run, its worker processes already starting while this process opens and migrates
+    the store. Starting the first worker waits for the forkserver's preload, so the overlap is partial:
+    measured, a 50-document run with two workers went from 1.98 s to 1.39 s."""
     executor = _executor(workers)
     for _ in range(workers):
         executor.submit(worker_ready)
@@ -512,12 +515,13 @@ class Backfill:
         done = self.counts.documents
         with Reporter(total, quiet=self.quiet, done=done) as reporter, self._signals():
             self.reporter = reporter
-            quiet_garbage_collector()
+            collector = quiet_garbage_collector()
             executor = self.executor or _executor(self.workers)
             try:
                 self._pump(executor)
             finally:
                 executor.shutdown(wait=True, cancel_futures=True)
+                restore_garbage_collector(collector)
             self.writer.flush()
             self.checkpoint.state = "interrupted" if self.stopping else "done"
             self._committed()

@@ -20,9 +20,10 @@ from parsers import ParseError
 from storage import rawcodec
 
 # (origin, raw bytes, feed, forced format, default agency, language hint)
-Task = tuple[str, bytes, str | None, str | None, str | None, str | None]
-# (records, their MinHash signatures, error, detected format, raw bytes packed for the store)
-Parsed = tuple[list[ArticleRecord], list[bytes | None], str | None, str | None, bytes]
+# (origin, raw bytes, feed, forced format, default agency, language hint, pack the raw bytes?)
+Task = tuple[str, bytes, str | None, str | None, str | None, str | None, bool]
+# (records, their MinHash signatures, error, detected format, raw bytes packed for the store or None)
+Parsed = tuple[list[ArticleRecord], list[bytes | None], str | None, str | None, bytes | None]
 
 
 def preload() -> None:
@@ -50,12 +51,21 @@ def worker_init() -> None:
     quiet_garbage_collector()
 
 
-def quiet_garbage_collector() -> None:
+def quiet_garbage_collector() -> tuple[int, int, int]:
     """Long runs allocate millions of short-lived objects and few cycles: the modules and profiles loaded
     so far are moved out of the collector's sight (``gc.freeze``) and young collections run less often.
-    Measured: 3-6% of a worker's time went to collections that found almost nothing."""
+    Measured: 3-6% of a worker's time went to collections that found almost nothing. Returns the previous
+    thresholds, for ``restore_garbage_collector``."""
+    previous = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
+    return previous
+
+
+def restore_garbage_collector(previous: tuple[int, int, int]) -> None:
+    """Undo ``quiet_garbage_collector`` (a backfill run inside a longer-lived process: tests, the CLI)."""
+    gc.unfreeze()
+    gc.set_threshold(*previous)
 
 
 def worker_ready() -> None:
@@ -65,8 +75,8 @@ def worker_ready() -> None:
 def parse_one(task: Task) -> Parsed:
     """Parse, normalize, fingerprint and pack one document: all the CPU work, none left to the writer;
     never raises."""
-    origin, data, feed, format_name, agency, language = task
-    packed = rawcodec.pack(data)
+    origin, data, feed, format_name, agency, language, pack = task
+    packed = rawcodec.pack(data) if pack else None  # stored raw documents are packed already
     try:
         records = parse_records(
             data,

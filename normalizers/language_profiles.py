@@ -31,7 +31,8 @@ _NON_LATIN_SCRIPT = re.compile(
     "[\u0300-\u1dff\u1f00-\U0010ffff]"
 )  # >= U+0300 except Latin Ext. Additional
 # Two upper-case letters in a row (str.isupper, as langdetect tests them): langdetect's "capital word" rule.
-_UPPER = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
+# Cased letters exist only in the first two planes (BMP and SMP: Deseret, Adlam, math alphanumerics ...).
+_UPPER = "".join(c for c in map(chr, range(0x20000)) if c.isupper())
 _CAPITAL_PAIR = re.compile(f"[{re.escape(_UPPER)}]{{2}}")
 
 
@@ -116,21 +117,34 @@ def ngrams(prepared: str) -> list[str]:
 
     Each word is padded by one space on either side, so every substring of the space-joined words is a
     candidate: building them all runs in C, and ``Profiles.scores`` ignores the impossible ones. A word with
-    two capital letters in a row follows langdetect's capital-word rule.
+    two capital letters in a row follows langdetect's capital-word rule. Like langdetect, a text that stops
+    inside a word (a sample cut at N characters) gives that last word no word-end grams.
     """
     words = [w for w in prepared.split(" ") if w]
+    if not words:
+        return []
+    open_end = not prepared.endswith(" ")
     if _CAPITAL_PAIR.search(prepared):
         plain = [w for w in words if not _CAPITAL_PAIR.search(w)]
-        grams = [g for w in words if _CAPITAL_PAIR.search(w) for g in _capital_word_grams(f" {w} ")]
+        grams = [
+            g
+            for i, w in enumerate(words)
+            if _CAPITAL_PAIR.search(w)
+            for g in _capital_word_grams(f" {w}" if open_end and i == len(words) - 1 else f" {w} ")
+        ]
     else:
         plain, grams = words, []
     if not plain:
         return grams
     text = f" {' '.join(plain)} "
     bigrams = list(map(str.__add__, text, text[1:]))
+    trigrams = list(map(str.__add__, bigrams, text[2:]))
+    if open_end and plain[-1] is words[-1]:
+        bigrams.pop()  # "d " of a cut-off last word
+        trigrams.pop()  # "ld " (or " d " for a one-letter word)
     grams.extend(text)
     grams.extend(bigrams)
-    grams.extend(map(str.__add__, bigrams, text[2:]))
+    grams.extend(trigrams)
     return grams
 
 

@@ -33,6 +33,7 @@ MIN_SHINGLES = 8  # shorter bodies (alerts, one-liners) are too small to call ne
 # only a phrase repeated over and over could have fewer than MIN_SHINGLES distinct ones, and its signature
 # is then simply that of its few distinct shingles.
 _SURELY_ENOUGH = 64
+_BLOCK = 4096  # shingles per permutation block: 4 MB of intermediate values at most
 NEAR_DUPLICATE_THRESHOLD = 0.5
 SEED = 20161928
 SCHEME = 2
@@ -84,11 +85,15 @@ def signature(paragraphs: list[str]) -> bytes | None:
         if len(hashes) < MIN_SHINGLES:
             return None
     _positions, a, b = _parameters()
-    with np.errstate(over="ignore"):
-        permuted = np.multiply.outer(hashes, a)
-        permuted += b
-    minimum: np.ndarray = permuted.min(axis=0) >> _U64(32)
-    return bytes(minimum.astype("<u4").data)
+    minimum = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    # In blocks: a huge body (a document at the size limit) must not need shingles x 120 x 8 bytes at once.
+    for start in range(0, len(hashes), _BLOCK):
+        with np.errstate(over="ignore"):
+            permuted = np.multiply.outer(hashes[start : start + _BLOCK], a)
+            permuted += b
+        np.minimum(minimum, permuted.min(axis=0), out=minimum)
+    top: np.ndarray = minimum >> _U64(32)
+    return bytes(top.astype("<u4").data)
 
 
 @lru_cache(maxsize=64)  # a save looks the buckets up, then indexes them: computed once

@@ -132,3 +132,17 @@ def test_body_words_is_right_under_concurrent_threads() -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert all(pool.map(check, bodies * 3))
+
+
+def test_long_bodies_are_hashed_in_blocks_with_the_same_result() -> None:
+    from normalizers import minhash
+
+    body = _text(random.Random(4), 12_000)  # three blocks of shingles
+    whole = signature(body)
+    assert whole is not None
+    original = minhash._BLOCK
+    try:
+        minhash._BLOCK = 1 << 20  # one block
+        assert signature(body) == whole
+    finally:
+        minhash._BLOCK = original
