@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +31,20 @@ _NON_LATIN_SCRIPT = re.compile(
     "[\u0300-\u1dff\u1f00-\U0010ffff]"
 )  # >= U+0300 except Latin Ext. Additional
 # Two upper-case letters in a row (str.isupper, as langdetect tests them): langdetect's "capital word" rule.
-# Cased letters exist only in the first two planes (BMP and SMP: Deseret, Adlam, math alphanumerics ...).
-_UPPER = "".join(c for c in map(chr, range(0x20000)) if c.isupper())
-_CAPITAL_PAIR = re.compile(f"[{re.escape(_UPPER)}]{{2}}")
+_UPPER_BMP = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
+# A class of BMP characters compiles to a fast lookup table; one astral character in it would make the regex
+# engine test every character against a list (50x slower). Capitals beyond the BMP (Deseret, Adlam, math
+# alphanumerics) are rare, so texts that contain any astral character are checked pair by pair instead.
+_CAPITAL_PAIR_BMP = re.compile(f"[{re.escape(_UPPER_BMP)}]{{2}}")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _has_capital_pair(text: str) -> bool:
+    if _CAPITAL_PAIR_BMP.search(text):
+        return True
+    if not _ASTRAL.search(text):
+        return False
+    return any(a.isupper() and b.isupper() for a, b in pairwise(text))
 
 
 class _NormalisedChars(dict[int, str]):
@@ -124,12 +135,12 @@ def ngrams(prepared: str) -> list[str]:
     if not words:
         return []
     open_end = not prepared.endswith(" ")
-    if _CAPITAL_PAIR.search(prepared):
-        plain = [w for w in words if not _CAPITAL_PAIR.search(w)]
+    if _has_capital_pair(prepared):
+        plain = [w for w in words if not _has_capital_pair(w)]
         grams = [
             g
             for i, w in enumerate(words)
-            if _CAPITAL_PAIR.search(w)
+            if _has_capital_pair(w)
             for g in _capital_word_grams(f" {w}" if open_end and i == len(words) - 1 else f" {w} ")
         ]
     else:

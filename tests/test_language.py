@@ -83,6 +83,7 @@ NGRAM_SAMPLES = [
     "Hà Nội Việt Nam",
     "a\u3000b\tc\u00a0d\nE",
     "Der NATO-Gipfel in BRÜSSEL",  # ends inside a capital word
+    "ab \U00010400\U00010401bc de",  # Deseret capitals (beyond the BMP) start a capital word
     "x",
 ]
 
