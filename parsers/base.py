@@ -48,6 +48,16 @@ class ParsedItem:
     credits the *metadata* gives (provider, creditline); credits in the text are found by the normalizer.
     ``replaces`` lists item ids this item supersedes (G2 ``link``/replace references), so the store can file
     it as a new version of that story even when the agency gave it a new id.
+
+    ``authors`` holds author/creator/credit strings exactly as the source gives them (JSON-LD and meta
+    authors, RSS ``dc:creator``, Atom ``author``, byline boxes): the normalizer credits the agencies among
+    them through the agency table (``normalizers.agencies.split_author``) and keeps the persons as the
+    byline; job titles, the site's own organisation and places are never credited. A parser puts an author
+    string here instead of deciding itself whether it names an agency.
+
+    Datetimes may be naive: that means the source gave a local time *without* an offset. The normalizer
+    places it in the zone of the credited agency (agency table: STT Helsinki, dpa Berlin, ...), else UTC;
+    a parser never guesses a zone. Values with an offset are aware.
     """
 
     source_format: str
@@ -73,6 +83,7 @@ class ParsedItem:
     signals: list[str] = field(default_factory=list)
     url: str | None = None
     replaces: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
 
 
 class FormatModule(Protocol):
