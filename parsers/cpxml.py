@@ -9,12 +9,12 @@ ranking, not an urgency, and ``AuthorVersion`` counts saves, not releases, so ne
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from lxml import etree
 
 from parsers.base import ParsedDateline, ParsedItem, Status
-from parsers.dates import parse_datetime
+from parsers.dates import assume_zone, parse_datetime
 from parsers.markup import html_fragment_paragraphs
 from parsers.xmlsafe import (
     StringQuery,
@@ -69,10 +69,7 @@ def _first_text(values: list[str]) -> str:
 
 def _date(text: str) -> datetime | None:
     """Naive CP times are UTC (``CreatedDateTime`` equals ``UpdatedDateTime``'s -04:00 time in UTC)."""
-    try:
-        value = parse_datetime(text)
-    except OverflowError:  # year 1 or 9999 shifted out of range by its offset
-        return None
+    value = assume_zone(parse_datetime(text), UTC)
     return value if value is not None and value.year >= _NO_DATE_BEFORE_YEAR else None
 
 

@@ -1,14 +1,17 @@
-"""Date parsing for wire metadata: every result is an aware UTC datetime.
+"""Date parsing for wire metadata.
 
 Formats seen on the wire: ISO 8601 with ``Z``, ``+02:00`` or ``+0200``; the compact NewsML 1.2 / NITF form
-``20160909T000100+0100``; date-only values. A value without an offset is taken as UTC (the wire standards
-say so for NewsML; it is stated here so nobody guesses differently elsewhere).
+``20160909T000100+0100``; RFC 822 dates; date-only values. A value that states its offset comes back aware
+UTC. A value *without* an offset comes back **naive**: it is the source's local time, and which zone that is
+cannot be known here (STT sends Helsinki time, Belga Brussels time, dpa Berlin time, all without offsets).
+The normalizer places naive values in the credited agency's zone (``normalizers.agencies``), else UTC; a
+format whose specification fixes the zone states it itself (:func:`assume_zone`).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
 _COMPACT = re.compile(
@@ -29,14 +32,30 @@ def _offset(text: str) -> timezone:
 
 
 def to_utc(value: datetime) -> datetime:
-    """Make ``value`` aware UTC; naive values are taken as UTC."""
+    """Make ``value`` aware UTC; naive values are taken as UTC (only for formats whose spec says so).
+
+    Raises ``OverflowError`` when the offset shifts year 1 or 9999 out of range."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
 
 
+def assume_zone(value: datetime | None, zone: tzinfo) -> datetime | None:
+    """``value`` if it is aware (as UTC), else the naive local time read in ``zone`` and converted to UTC;
+    ``None`` when that falls outside the representable range."""
+    if value is None:
+        return None
+    try:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=zone).astimezone(UTC)
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def parse_datetime(text: str | None) -> datetime | None:
-    """Parse a wire timestamp; ``None`` for empty or unreadable values (metadata is never fatal)."""
+    """Parse a wire timestamp: aware UTC when ``text`` states an offset, naive (the source's local time)
+    when it does not; ``None`` for empty or unreadable values (metadata is never fatal)."""
     if text is None:
         return None
     value = text.strip()
@@ -53,7 +72,7 @@ def parse_datetime(text: str | None) -> datetime | None:
                 int(parts["H"] or 0),
                 int(parts["M"] or 0),
                 int(parts["S"] or 0),
-                tzinfo=_offset(parts["tz"]) if parts["tz"] else UTC,
+                tzinfo=_offset(parts["tz"]) if parts["tz"] else None,
             )
         except (ValueError, OverflowError):
             return None
@@ -71,8 +90,11 @@ def parse_datetime(text: str | None) -> datetime | None:
 
 
 def _safe_utc(value: datetime) -> datetime | None:
-    """UTC conversion of placeholder dates like ``0001-01-01T00:00+05:00`` overflows: no date, no crash."""
+    """Aware values as UTC, naive ones as they are. UTC conversion of placeholder dates like
+    ``0001-01-01T00:00+05:00`` overflows: no date, no crash."""
+    if value.tzinfo is None:
+        return value
     try:
-        return to_utc(value)
+        return value.astimezone(UTC)
     except OverflowError:
         return None
