@@ -9,70 +9,97 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True, slots=True)
 class Agency:
+    """One row: the canonical name records carry, the other names and full names it is credited under,
+    the IANA zone its local wire times are in (used only for times sent without an offset), and the web
+    domains that are the agency's own (a page there is the agency's copy)."""
+
     canonical: str
     aliases: tuple[str, ...] = ()
+    timezone: str | None = None
+    domains: tuple[str, ...] = ()
 
 
 AGENCIES: tuple[Agency, ...] = (
-    Agency("dpa", ("dpa", "Deutsche Presse-Agentur", "dpa-infocom", "dpa international")),
-    Agency("dpa-AFX", ("dpa-AFX", "dpa AFX", "AFX")),
-    Agency("AFP", ("AFP", "Agence France-Presse", "Agence France Presse", "أ ف ب", "ا ف ب")),
-    Agency("Reuters", ("Reuters", "Thomson Reuters")),
-    Agency("AP", ("AP", "Associated Press", "The Associated Press")),
-    Agency("KNA", ("KNA", "Katholische Nachrichten-Agentur")),
-    Agency("epd", ("epd", "Evangelischer Pressedienst")),
-    Agency("sid", ("sid", "Sport-Informations-Dienst")),
-    Agency("Kathpress", ("Kathpress", "KAP")),
-    Agency("APA", ("APA", "Austria Presse Agentur")),
-    Agency("ATS", ("ATS", "SDA-ATS", "SDA", "Keystone-ATS", "Keystone-SDA")),
-    Agency("ANSA", ("ANSA",)),
-    Agency("EFE", ("EFE", "Agencia EFE")),
-    Agency("Europa Press", ("Europa Press",)),
-    Agency("TASS", ("TASS", "ITAR-TASS")),
-    Agency("Kyodo", ("Kyodo", "Kyodo News")),
-    Agency("Belga", ("Belga",)),
-    Agency("ANP", ("ANP",)),
-    Agency("ANA-MPA", ("ANA-MPA", "ANA", "AMNA", "ΑΠΕ-ΜΠΕ", "ΑΠΕ")),
-    Agency("STT", ("STT", "STT-FNB")),
-    Agency("TT", ("TT", "TT Nyhetsbyrån")),
-    Agency("NTB", ("NTB", "Norsk Telegrambyrå")),
-    Agency("NTB info", ("NTB info", "NTB Kommunikasjon")),
-    Agency("Ritzau", ("Ritzau", "Ritzaus Bureau")),
-    Agency("PA", ("PA", "PA Media", "Press Association", "PA Sport")),
-    Agency("AAP", ("AAP", "Australian Associated Press")),
-    Agency("CP", ("CP", "Canadian Press", "The Canadian Press")),
-    Agency("TCA", ("TCA", "Tribune Content Agency", "Tribune News Service")),
-    Agency("Xinhua", ("Xinhua",)),
-    Agency("Yonhap", ("Yonhap",)),
-    Agency("Anadolu", ("Anadolu", "Anadolu Agency", "AA")),
-    Agency("UPI", ("UPI", "United Press International")),
-    Agency("Bloomberg", ("Bloomberg",)),
-    Agency("dts", ("dts", "dts Nachrichtenagentur")),
-    Agency("Lusa", ("Lusa",)),
-    Agency("PAP", ("PAP",)),
-    Agency("CTK", ("CTK", "ČTK")),
-    Agency("MTI", ("MTI",)),
-    Agency("BTA", ("BTA",)),
-    Agency("Notimex", ("Notimex",)),
-    Agency("BusinessDesk", ("BusinessDesk",)),
-    Agency("GlobeNewswire", ("GlobeNewswire", "Globe Newswire")),
+    Agency("dpa", ("dpa", "Deutsche Presse-Agentur", "Deutsche Presse Agentur", "dpa-infocom", "dpa international", "dpa-Nachrichtenagentur"), "Europe/Berlin", ("dpa.com", "dpa-international.com")),
+    Agency("dpa-AFX", ("dpa-AFX", "dpa AFX", "AFX", "dpa-AFX Wirtschaftsnachrichten"), "Europe/Berlin", ("dpa-afx.de",)),
+    Agency("AFP", ("AFP", "Agence France-Presse", "Agence France Presse", "AFP Factuel", "AFP Fact Check", "أ ف ب", "ا ف ب"), "Europe/Paris", ("afp.com",)),
+    Agency("Reuters", ("Reuters", "Thomson Reuters", "Reuters News", "Reuters News Agency"), None, ("reuters.com",)),
+    Agency("AP", ("AP", "Associated Press", "The Associated Press"), "America/New_York", ("apnews.com", "ap.org")),
+    Agency("KNA", ("KNA", "Katholische Nachrichten-Agentur"), "Europe/Berlin", ("kna.de",)),
+    Agency("epd", ("epd", "Evangelischer Pressedienst"), "Europe/Berlin", ("epd.de",)),
+    Agency("sid", ("sid", "Sport-Informations-Dienst"), "Europe/Berlin", ("sid.de",)),
+    Agency("Kathpress", ("Kathpress", "KAP"), "Europe/Vienna", ("kathpress.at",)),
+    Agency("APA", ("APA", "Austria Presse Agentur", "APA-Austria Presse Agentur"), "Europe/Vienna", ("apa.at",)),
+    Agency("ATS", ("ATS", "SDA-ATS", "SDA", "Keystone-ATS", "Keystone-SDA", "Schweizerische Depeschenagentur", "Agence Télégraphique Suisse"), "Europe/Zurich", ("keystone-sda.ch",)),
+    Agency("ANSA", ("ANSA", "Agenzia ANSA", "Agenzia Nazionale Stampa Associata"), "Europe/Rome", ("ansa.it",)),
+    Agency("AGI", ("AGI", "Agenzia Giornalistica Italia", "Agenzia Italia"), "Europe/Rome", ("agi.it",)),
+    Agency("Adnkronos", ("Adnkronos",), "Europe/Rome", ("adnkronos.com",)),
+    Agency("EFE", ("EFE", "Agencia EFE"), "Europe/Madrid", ("efe.com",)),
+    Agency("Europa Press", ("Europa Press",), "Europe/Madrid", ("europapress.es",)),
+    Agency("TASS", ("TASS", "ITAR-TASS", "Russian News Agency TASS"), "Europe/Moscow", ("tass.com", "tass.ru")),
+    Agency("Interfax", ("Interfax",), "Europe/Moscow", ("interfax.ru", "interfax.com")),
+    Agency("RIA Novosti", ("RIA Novosti",), "Europe/Moscow", ("ria.ru",)),
+    Agency("Ukrinform", ("Ukrinform",), "Europe/Kyiv", ("ukrinform.net", "ukrinform.ua")),
+    Agency("Kyodo", ("Kyodo", "Kyodo News"), "Asia/Tokyo", ("kyodonews.net",)),
+    Agency("Jiji", ("Jiji", "Jiji Press"), "Asia/Tokyo", ("jiji.com",)),
+    Agency("Belga", ("Belga", "Agence Belga"), "Europe/Brussels", ("belga.be", "belganewsagency.eu")),
+    Agency("ANP", ("ANP", "Algemeen Nederlands Persbureau"), "Europe/Amsterdam", ("anp.nl",)),
+    Agency("ANA-MPA", ("ANA-MPA", "ANA", "AMNA", "Athens-Macedonian News Agency", "ΑΠΕ-ΜΠΕ", "ΑΠΕ"), "Europe/Athens", ("amna.gr",)),
+    Agency("STT", ("STT", "STT-FNB", "Suomen Tietotoimisto"), "Europe/Helsinki", ("stt.fi",)),
+    Agency("TT", ("TT", "TT Nyhetsbyrån", "Tidningarnas Telegrambyrå"), "Europe/Stockholm", ("tt.se",)),
+    Agency("NTB", ("NTB", "Norsk Telegrambyrå"), "Europe/Oslo", ("ntb.no",)),
+    Agency("NTB info", ("NTB info", "NTB Kommunikasjon"), "Europe/Oslo"),
+    Agency("Ritzau", ("Ritzau", "Ritzaus Bureau"), "Europe/Copenhagen", ("ritzau.dk",)),
+    Agency("PA", ("PA", "PA Media", "Press Association", "PA Sport", "PA Wire"), "Europe/London", ("pa.media",)),
+    Agency("AAP", ("AAP", "Australian Associated Press"), "Australia/Sydney", ("aap.com.au",)),
+    Agency("CP", ("CP", "Canadian Press", "The Canadian Press", "La Presse Canadienne"), "America/Toronto", ("thecanadianpress.com",)),
+    Agency("TCA", ("TCA", "Tribune Content Agency", "Tribune News Service"), "America/Chicago"),
+    Agency("Xinhua", ("Xinhua", "Xinhua News Agency"), "Asia/Shanghai", ("xinhuanet.com", "news.cn")),
+    Agency("Yonhap", ("Yonhap", "Yonhap News Agency"), "Asia/Seoul", ("yna.co.kr",)),
+    Agency("Anadolu", ("Anadolu", "Anadolu Agency", "Anadolu Ajansı", "AA"), "Europe/Istanbul", ("aa.com.tr",)),
+    Agency("PTI", ("PTI", "Press Trust of India"), "Asia/Kolkata", ("ptinews.com",)),
+    Agency("Bernama", ("Bernama",), "Asia/Kuala_Lumpur", ("bernama.com",)),
+    Agency("Antara", ("Antara", "Antara News"), "Asia/Jakarta", ("antaranews.com",)),
+    Agency("UPI", ("UPI", "United Press International"), "America/New_York", ("upi.com",)),
+    Agency("Bloomberg", ("Bloomberg", "Bloomberg News"), None, ("bloomberg.com",)),
+    Agency("dts", ("dts", "dts Nachrichtenagentur"), "Europe/Berlin"),
+    Agency("Lusa", ("Lusa", "Agência Lusa"), "Europe/Lisbon", ("lusa.pt",)),
+    Agency("PAP", ("PAP", "Polska Agencja Prasowa"), "Europe/Warsaw", ("pap.pl",)),
+    Agency("CTK", ("CTK", "ČTK", "Česká tisková kancelář"), "Europe/Prague", ("ctk.cz",)),
+    Agency("TASR", ("TASR", "Tlačová agentúra Slovenskej republiky"), "Europe/Bratislava", ("tasr.sk",)),
+    Agency("MTI", ("MTI", "Magyar Távirati Iroda"), "Europe/Budapest", ("mti.hu",)),
+    Agency("BTA", ("BTA", "Bulgarian News Agency"), "Europe/Sofia", ("bta.bg",)),
+    Agency("HINA", ("HINA", "Hrvatska izvještajna novinska agencija"), "Europe/Zagreb", ("hina.hr",)),
+    Agency("STA", ("STA", "Slovenska tiskovna agencija", "Slovenian Press Agency"), "Europe/Ljubljana", ("sta.si",)),
+    Agency("Agerpres", ("Agerpres",), "Europe/Bucharest", ("agerpres.ro",)),
+    Agency("Notimex", ("Notimex",), "America/Mexico_City", ("notimex.gob.mx",)),
+    Agency("BusinessDesk", ("BusinessDesk",), "Pacific/Auckland", ("businessdesk.co.nz",)),
+    Agency("Business Wire", ("Business Wire", "BUSINESS WIRE"), "America/New_York", ("businesswire.com",)),
+    Agency("PR Newswire", ("PR Newswire", "PRNewswire"), "America/New_York", ("prnewswire.com",)),
+    Agency("GlobeNewswire", ("GlobeNewswire", "Globe Newswire"), "America/New_York", ("globenewswire.com",)),
     Agency("Opta", ("Opta", "Opta Sports", "Opta Sports Data")),
     Agency("Sports Network", ("Sports Network", "The Sports Network")),
-    Agency("360info", ("360info",)),
-    Agency("News Bites", ("News Bites",)),
-)
+    Agency("360info", ("360info",), None, ("360info.org",)),
+    Agency("News Bites", ("News Bites",), "Australia/Melbourne"),
+)  # fmt: skip
 
 # Words that surround agency names in credit lines without being content.
 _CREDIT_FILLER = frozenset(
-    ["mit", "material", "von", "der", "den", "des", "nachrichtenagentur", "nachrichtenagenturen", "agentur", "agenturen", "quelle", "quellen", "und", "sowie", "source", "sources", "with", "from", "and", "reporting", "by", "agency", "agencies", "news", "wire", "service", "copyright", "c", "text", "avec", "et", "de", "la", "des", "sources", "agence", "agences", "fuente", "con", "y", "all", "rights", "reserved", "alle", "rechte", "vorbehalten", "tous", "droits", "réservés", "contributed", "to", "this", "report", "additional", "was", "used"]
+    ["mit", "material", "von", "der", "den", "des", "nachrichtenagentur", "nachrichtenagenturen", "agentur", "agenturen", "quelle", "quellen", "und", "sowie", "source", "sources", "with", "from", "and", "reporting", "by", "agency", "agencies", "news", "wire", "service", "copyright", "c", "text", "avec", "et", "de", "la", "des", "sources", "agence", "agences", "fuente", "con", "y", "all", "rights", "reserved", "alle", "rechte", "vorbehalten", "tous", "droits", "réservés", "contributed", "to", "this", "report", "additional", "was", "used", "fonte", "fonti", "bron", "kilde", "källa", "lähde", "agenzia", "agenzie", "agencia", "agencias", "agência", "e", "i", "og", "och", "en", "avec", "según", "secondo", "selon", "laut", "nach", "angaben", "informationen", "informations", "information"]
 )  # fmt: skip
 _DPA_CODE = re.compile(r"\bdpa:\s*[\d-]+(?:/\d+)?", re.IGNORECASE)
-# Regional services and editors' initials after a credit: ``dpa/lnw``, ``AFP/jm``, ``dpa-AFX/ab/he``.
-_INITIALS = re.compile(r"/[a-z]{1,4}\b")
+# Regional services and editors' initials beside a credit: ``dpa/lnw``, ``AFP/jm``, ``dpa-AFX/ab/he``,
+# ``ino/dpa``, ``SDA/sep``.
+_INITIALS = re.compile(r"/[a-z]{1,4}\b|(?<![\w/-])[a-z]{1,4}/")
+# A web address named as the source (``Quelle: ntv.de, ino/dpa``).
+_DOMAIN = re.compile(
+    r"(?<![\w.-])(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?![\w.])", re.IGNORECASE
+)
 _PUNCT = re.compile(r"[©()\[\]/,;:.|=+*&'\"«»„“”‚‘’–—_-]")
 
 
@@ -87,14 +114,22 @@ def _alias_index() -> dict[str, str]:
 
 @cache
 def _alias_pattern() -> re.Pattern[str]:
-    """Aliases longest first; two-letter ones (``AP``, ``PA``, ``TT``) only in their own case, since
-    ``ap``/``pa``/``tt`` are ordinary letters in running text."""
+    """Aliases longest first. Two-letter ones (``AP``, ``PA``, ``TT``) match only in their own case, since
+    ``ap``/``pa``/``tt`` are ordinary letters in running text; short acronyms (``ANA``, ``STA``, ``AFP``)
+    in capitals or all lower case (``(ats afp)``), never capitalised like a word (``Ana``, ``Sta.``)."""
     names = sorted(
         {alias for row in AGENCIES for alias in (row.canonical, *row.aliases)},
         key=len,
         reverse=True,
     )
-    parts = [re.escape(n) if len(n) <= 2 else f"(?i:{re.escape(n)})" for n in names]
+    parts = []
+    for name in names:
+        if len(name) <= 2:
+            parts.append(re.escape(name))
+        elif len(name) <= 5 and name.isupper() and name.isalpha():
+            parts.append(f"{re.escape(name)}|{re.escape(name.lower())}")
+        else:
+            parts.append(f"(?i:{re.escape(name)})")
     return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])")
 
 
@@ -111,9 +146,11 @@ def find_agencies(text: str) -> list[str]:
     return list(found)
 
 
-def parse_credit_line(line: str) -> list[str] | None:
+def parse_credit_line(line: str, host: str | None = None) -> list[str] | None:
     """Agencies of a line that is *only* a credit (``AFP``, ``dpa/AFP``, ``(dpa)``, ``mit Material von dpa``,
-    ``© dpa-infocom, dpa:160928-99-...``, ``Quelle: sid/dpa``); ``None`` for a line that says more."""
+    ``© dpa-infocom, dpa:160928-99-...``, ``Quelle: sid/dpa``, ``Quelle: ntv.de, ino/dpa``); ``None`` for a
+    line that says more. ``host`` (the page's host name) lets the site name itself stand in the line
+    (``Le Figaro avec AFP`` on lefigaro.fr)."""
     text = line.strip()
     if not text or len(text) > 160:
         return None
@@ -121,15 +158,148 @@ def parse_credit_line(line: str) -> list[str] | None:
     if not agencies:
         return None
     residue = _DPA_CODE.sub(" ", text)
-    residue = _INITIALS.sub(" ", residue)
+    residue = _DOMAIN.sub(" ", residue)
     residue = _alias_pattern().sub(" ", residue)
+    residue = _INITIALS.sub(" ", residue)
     residue = _PUNCT.sub(" ", residue)
-    for word in residue.split():
+    words = residue.split()
+    if (
+        host
+        and words
+        and is_site_name(" ".join(w for w in words if w.casefold() not in _CREDIT_FILLER), host)
+    ):
+        return agencies
+    for word in words:
         lowered = word.casefold()
         if lowered in _CREDIT_FILLER or lowered.isdigit():
             continue
         return None
     return agencies
+
+
+_SQUASH = re.compile(r"[\W_]+")
+_HOST_LABEL_SKIP = frozenset(
+    {"www", "m", "amp", "mobile", "edition", "en", "de", "fr", "es", "it", "news"}
+)
+
+
+def _host_label(host: str) -> str:
+    """The name part of a host: ``www.lefigaro.fr`` -> ``lefigaro``, ``n-tv.de`` -> ``ntv``."""
+    labels = [label for label in host.casefold().split(".") if label]
+    if len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "gov", "ac"}:
+        labels = labels[:-2]  # bbc.co.uk, abc.net.au
+    elif len(labels) >= 2:
+        labels = labels[:-1]
+    named = [label for label in labels if label not in _HOST_LABEL_SKIP] or labels
+    return _SQUASH.sub("", named[-1]) if named else ""
+
+
+def is_site_name(name: str, host: str | None) -> bool:
+    """Whether ``name`` is the page's own publisher as its host spells it (``Le Figaro`` on lefigaro.fr,
+    ``n-tv NACHRICHTEN`` on n-tv.de, ``ZEIT ONLINE`` on zeit.de): the site's name, not a credit."""
+    if not host:
+        return False
+    label = _host_label(host)
+    squashed = _SQUASH.sub("", name.casefold())
+    if len(label) < 3 or not squashed:
+        return False
+    return squashed.startswith(label) or (len(squashed) >= 3 and label.startswith(squashed))
+
+
+def agency_for_host(host: str | None) -> str | None:
+    """The agency whose own site ``host`` is (``apnews.com`` -> ``AP``, ``factuel.afp.com`` -> ``AFP``)."""
+    if not host:
+        return None
+    name = host.casefold().rstrip(".")
+    for row in AGENCIES:
+        if any(name == domain or name.endswith("." + domain) for domain in row.domains):
+            return row.canonical
+    return None
+
+
+@cache
+def agency_timezone(canonical: str) -> ZoneInfo | None:
+    """The zone an agency's offset-less wire times are in (agency table), ``None`` when unknown."""
+    for row in AGENCIES:
+        if row.canonical == canonical and row.timezone:
+            return ZoneInfo(row.timezone)
+    return None
+
+
+# Author labels that open a byline; the short lower-case ones (``di``, ``da``) only in lower case, since
+# capitalised they start surnames (``Di Maria``, ``Da Silva``).
+_AUTHOR_LABEL = re.compile(
+    r"^(?:(?i:von|by|par|por|door|text|texte|testo|texto|autor(?:in)?|author|auteur|autore|reporting)"
+    r"\s*:?|(?:di|da|de|af|av)|(?i:text|autor(?:in)?|author|auteur)\s*:)\s+"
+)
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:[,;|&+]|\s/\s|/|\s(?:und|and|et|y|e|i|og|och|en|mit|with|avec|con|com)\s)\s*"
+)
+# Job titles and desk names are never a credit nor a person (stems, matched at the start of each part of a
+# hyphenated or spaced word: ``Online-Redakteurin``, ``Senior Correspondent``, ``rédactrice en chef``).
+_JOB_STEMS = (
+    "redakt", "redaktion", "korrespondent", "reporter", "editor", "correspondent", "writer", "journalist",
+    "rédact", "envoy", "corresponsal", "redactor", "redattor", "inviat", "giornalist", "periodist",
+    "chefredakt", "volontär", "producer", "contributor", "columnist", "kolumnist", "staff", "ressort",
+    "mitarbeiter", "autor", "author", "auteur", "newsroom", "desk", "team", "photograph", "fotograf",
+    "moderator", "analyst", "leiter", "chef", "head", "senior", "freie", "freier", "stringer",
+    "kommentator", "commentator", "chroniqueur", "éditorialiste", "editorialist", "bureau", "büro",
+)  # fmt: skip
+_PERSON_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "da", "di", "del", "della", "des", "du", "la", "le", "zu", "ter",
+     "ten", "bin", "ibn", "al", "el", "y", "dos", "das", "do", "st."}
+)  # fmt: skip
+
+
+def _is_job_title(part: str) -> bool:
+    pieces = [p for p in re.split(r"[\s-]+", part.casefold()) if p]
+    return any(piece.startswith(_JOB_STEMS) for piece in pieces)
+
+
+def _is_person(part: str) -> bool:
+    """Two to five name words, capitalised (particles like ``von``/``de`` aside), no digits, no address."""
+    if any(ch.isdigit() for ch in part) or "@" in part or "://" in part or _DOMAIN.fullmatch(part):
+        return False
+    words = part.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    named = [w for w in words if w.casefold() not in _PERSON_PARTICLES]
+    return bool(named) and all(w[0].isalpha() and not w[0].islower() for w in named)
+
+
+def split_author(text: str, host: str | None = None) -> tuple[list[str], list[str]]:
+    """Credits and persons of one author string: (agencies, persons).
+
+    ``"Felix Schröder und Jörg Soldwisch, dpa"`` -> (["dpa"], ["Felix Schröder", "Jörg Soldwisch"]);
+    ``"Associated Press"`` -> (["AP"], []); ``"Le Figaro et AFP"`` on lefigaro.fr -> (["AFP"], []);
+    ``"Von Anna Beispiel, Online-Redakteurin"`` -> ([], ["Anna Beispiel"]). Agencies come only from the
+    agency table; job titles, the site's own name (``host``), single words and anything with digits are
+    neither credit nor person."""
+    value = " ".join(text.split())
+    value = _AUTHOR_LABEL.sub("", value, count=1).strip()
+    if not value:
+        return [], []
+    whole = parse_credit_line(value, host)
+    if whole is not None:
+        return whole, []
+    agencies: list[str] = []
+    persons: list[str] = []
+    for raw in _AUTHOR_SPLIT.split(value):
+        part = raw.strip(" .:-–—()")
+        if not part:
+            continue
+        credit = parse_credit_line(part, host)
+        if credit is not None:
+            agencies.extend(a for a in credit if a not in agencies)
+        elif _is_job_title(part):
+            # ``Associated Press Writer``, ``AFP-Korrespondent``: the title names the employing agency.
+            employer = find_agencies(part)
+            agencies.extend(a for a in employer if a not in agencies)
+        elif is_site_name(part, host):
+            continue
+        elif _is_person(part) and part not in persons:
+            persons.append(part)
+    return agencies, persons
 
 
 _COMPANY = re.compile(

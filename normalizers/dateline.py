@@ -40,13 +40,30 @@ class DatelineMatch:
     rest: str
 
 
-def _plausible_place(place: str) -> bool:
-    """One to four capitalised words per comma segment, not starting with an article or pronoun."""
+# Articles that begin real place names (Los Angeles, La Paz, Le Havre, El Paso, The Hague, Den Haag, De Panne).
+_PLACE_ARTICLES = frozenset(
+    {"los", "las", "la", "le", "les", "el", "the", "den", "de", "da", "al", "il", "lo"}
+)
+_QUALIFIER = re.compile(r"^\([^\W\d_][^()]{0,30}\)$")
+
+
+def _plausible_place(place: str, *, credited: bool = False) -> bool:
+    """One to four capitalised words per comma segment, not starting with an article or pronoun.
+
+    With an agency credit after it (``LOS ANGELES (AP) —``, ``Den Haag (dpa) -``, ``Frankfurt (Oder) (dpa)
+    -``) the place is taken as written: article-like first words (LOS, Den, EL, LA, THE) and a bracketed
+    qualifier are allowed, since the credit already proves this is a dateline. Without a credit the grammar
+    stays strict, so prose is never cut."""
     if len(place) > 60:
         return False
     for segment in place.split(","):
         words = [w for w in re.split(r"[\s/]+", segment.strip()) if w]
-        if not words or len(words) > 4 or words[0].casefold() in _NOT_PLACE_WORDS:
+        if credited:
+            words = [w for w in words if not _QUALIFIER.match(w)] if len(words) > 1 else words
+        if not words or len(words) > 4:
+            return False
+        first = words[0].casefold()
+        if first in _NOT_PLACE_WORDS and not (credited and first in _PLACE_ARTICLES):
             return False
         for word in words:
             head = word[0]
@@ -124,7 +141,7 @@ def _split_head(text: str, agencies: list[str]) -> DatelineMatch | None:
     place, date = _split_place_date(head.rstrip(",").strip())
     if date is not None and len(date) > 25:
         return None
-    if place is not None and not _plausible_place(place):
+    if place is not None and not _plausible_place(place, credited=bool(agencies)):
         return None
     if place is None and (date is None or not agencies):
         return None
