@@ -15,6 +15,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from parsers._inline import clean_items
 from parsers.base import ParsedDateline, ParsedItem, ParseError
 from parsers.encoding import decode_bytes, strip_bom
 from parsers.limits import MAX_DOCUMENT_BYTES, MAX_ITEMS_PER_DOCUMENT
@@ -63,10 +64,10 @@ def parse_json_items(
     item: Callable[[dict[str, Any]], ParsedItem | None],
 ) -> list[ParsedItem]:
     """The shape both JSON formats share: load, find the records, bound their number, map each (records
-    without a text story map to None and are left out)."""
+    without a text story map to None and are left out); escaped inline markup converted in every field."""
     found = records(load_json(raw, what))
     check_item_count(len(found), what)
-    return [parsed for parsed in map(item, found) if parsed is not None]
+    return clean_items([parsed for parsed in map(item, found) if parsed is not None])
 
 
 def check_item_count(count: int, what: str) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
+from parsers._inline import clean_items
 from parsers.base import ParsedDateline, ParsedItem, Status
 from parsers.dates import assume_zone, parse_datetime
 from parsers.markup import html_fragment_paragraphs
@@ -57,6 +58,11 @@ def can_parse(raw: bytes) -> bool:
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
+    """Every story in the document; escaped inline markup converted in every field (``parsers._inline``)."""
+    return clean_items(_parse(raw))
+
+
+def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_root(raw, _ROOT, "CP Publish XML")
     published = _date(_first_text(_PUBLISH_TIME(root)))
     items = [_item(content, published) for content in _ITEMS(root)]

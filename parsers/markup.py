@@ -1,8 +1,10 @@
 """Paragraphs out of (X)HTML body markup: one function every format with an HTML-ish body shares.
 
 Block elements (``p``, headings, list items, NITF ``hl2``, table rows ...) become paragraphs; ``<br>``
-pairs split paragraphs; ``script``/``style``/figures are dropped. Whitespace is only roughly tidied here --
-the normalizer does the real cleanup.
+pairs split paragraphs; ``script``/``style``/figures are dropped. ``<pre>`` (agate, sports results, team
+lists) and table rows give one paragraph per line or row, since their line structure is the content. A
+text block holding hard-wrapped wire copy (``parsers._wiretext``) is split where the copy's own paragraphs
+start. Whitespace is only roughly tidied here -- the normalizer does the real cleanup.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from parsers._wiretext import preformatted_paragraphs
 from parsers.xmlsafe import local_name
 
 BLOCK_TAGS = frozenset(
@@ -32,6 +35,9 @@ SKIP_TAGS = frozenset(
     }
 )  # fmt: skip
 CELL_TAGS = frozenset({"td", "th"})
+# Text blocks that may hold a whole preformatted wire story (Reuters' single ``<p>``).
+_WIRE_CONTAINERS = frozenset({"p", "div", "blockquote", "block", "body.content", "body"})
+_MIN_WIRE_BREAKS = 3
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _SPACES = re.compile(r"\s+")
 
@@ -47,6 +53,11 @@ class _Collector:
 
     def soft_break(self) -> None:
         self.buffer.append("\n")
+
+    def lines(self, texts: list[str]) -> None:
+        """Paragraphs that are already final (pre lines, wire-text paragraphs)."""
+        self.flush()
+        self.paragraphs.extend(texts)
 
     def flush(self) -> None:
         if not self.buffer:
@@ -67,6 +78,14 @@ def _walk(element: etree._Element, out: _Collector, skip: frozenset[str]) -> Non
         out.soft_break()
         return
     block = name in BLOCK_TAGS
+    if name == "pre":
+        out.lines(_pre_lines(element, skip))
+        return
+    if name in _WIRE_CONTAINERS:
+        wire = _wire_text(element, skip)
+        if wire is not None:
+            out.lines(wire)
+            return
     if block:
         out.flush()
     if name == "tr":
@@ -84,6 +103,41 @@ def _walk(element: etree._Element, out: _Collector, skip: frozenset[str]) -> Non
         out.add(child.tail)
     if block:
         out.flush()
+
+
+def _pre_lines(element: etree._Element, skip: frozenset[str]) -> list[str]:
+    """One paragraph per non-blank line of a ``<pre>`` (inline markup inside it flattened)."""
+    text = "".join(_flat_text(element, skip))
+    return [line for line in (_SPACES.sub(" ", ln).strip() for ln in text.split("\n")) if line]
+
+
+def _flat_text(element: etree._Element, skip: frozenset[str]) -> list[str]:
+    """Text of ``element`` with line breaks kept, skipped children left out (their tails kept)."""
+    parts = [element.text or ""]
+    for child in element:
+        if local_name(child).lower() not in skip:
+            parts.extend(_flat_text(child, skip))
+        parts.append(child.tail or "")
+    return parts
+
+
+def _wire_text(element: etree._Element, skip: frozenset[str]) -> list[str] | None:
+    """Paragraphs when ``element`` holds hard-wrapped wire copy (text and inline markup only)."""
+    head = element.text or ""
+    if len(element) == 0:
+        if head.count("\n") < _MIN_WIRE_BREAKS:
+            return None
+        return preformatted_paragraphs(head)
+    for child in element.iter():
+        if child is element:
+            continue
+        child_name = local_name(child).lower()
+        if child_name in BLOCK_TAGS or child_name in skip or child_name == "br":
+            return None
+    text = "".join(str(t) for t in element.itertext())
+    if text.count("\n") < _MIN_WIRE_BREAKS:
+        return None
+    return preformatted_paragraphs(text)
 
 
 def element_paragraphs(element: etree._Element, *, skip: frozenset[str] = SKIP_TAGS) -> list[str]:

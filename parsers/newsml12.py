@@ -24,6 +24,7 @@ from typing import TypeVar
 
 from lxml import etree
 
+from parsers._inline import clean_items
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
@@ -190,6 +191,11 @@ def can_parse(raw: bytes) -> bool:
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
+    """Every story in the document; escaped inline markup converted in every field (``parsers._inline``)."""
+    return clean_items(_parse(raw))
+
+
+def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_root(raw, _ROOT, "NewsML 1.2")
     if b"xmlns" in raw:
         _strip_namespaces(root)

@@ -21,6 +21,8 @@ from datetime import datetime
 
 from lxml import etree
 
+from parsers._inline import clean_items
+from parsers._wiretext import lift_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
@@ -124,12 +126,6 @@ _TIME_PARTS = frozenset({"firstCreated", "contentCreated", "versionCreated", "co
 
 _DATELINE_WITH_CREDIT = re.compile(r"^(?P<place>[^()]*?)\s*\((?P<credit>[^()]+)\)\s*[-–—:]*\s*$")
 _DISCLAIMER = re.compile(r"^\*{3}.*\*{3}$", re.DOTALL)
-_CORRECTION_NOTE = re.compile(
-    r"^\((?=[^)]{0,80}\b(?:corrects?|correcting|adds?|updates?|refiles?|repeats?|fixes|removes?|changes?|"
-    r"recasts?|clarifies|inserts?|withdraws?|deletes?|rewrites?)\b)[^()]*(?:\([^()]*\)[^()]*)*\)$",
-    re.IGNORECASE,
-)
-_BODY_BYLINE = re.compile(r"^By\s+\w[\w.'’-]*(?:\s+\w[\w.'’-]*){0,4}$")
 _ESCAPED_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|quot|amp|apos|lt|gt|nbsp);")
 _DASH_RULE = re.compile(r"[-=_*]{4,}")
 _TAG = re.compile(r"<[^>]*>")
@@ -181,7 +177,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
         item = handler(element) if handler else None
         if item is not None:
             items.append(item)
-    return items
+    return clean_items(items)
 
 
 def _strip_namespaces(root: etree._Element) -> None:
@@ -570,21 +566,20 @@ def _from_content_set(root: etree._Element) -> list[ParsedItem]:
         )
     item = ParsedItem(source_format=FORMAT)
     _apply_content(item, content)
-    return [item]
+    return clean_items([item])
 
 
 # --- body clean-up -----------------------------------------------------------------------------------------
 
 
 def _tidy_body(out: _Content) -> None:
-    """Leading correction notes go to ednotes, an in-body byline to byline; double-escaped entities
+    """Leading advisories go to ednotes, an in-body byline to byline (``parsers._wiretext``); double-escaped entities
     (STT's ``&amp;#39;``) are decoded."""
     body = [_ESCAPED_ENTITY.sub(lambda m: html.unescape(m.group()), p) for p in out.body]
-    while len(body) > 1 and _CORRECTION_NOTE.match(body[0]):
-        out.ednotes.append(body.pop(0))
-    if len(body) > 1 and _BODY_BYLINE.match(body[0]):
-        out.byline = body.pop(0)
-    out.body = body
+    lead = lift_lead_notes(body)
+    out.ednotes.extend(lead.ednotes)
+    out.byline = lead.byline or out.byline
+    out.body = lead.body
 
 
 def _markup_to_text(text: str) -> str:

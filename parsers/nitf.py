@@ -14,6 +14,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from parsers._inline import clean_items
 from parsers.base import ParsedDateline, ParsedItem, Status
 from parsers.dates import parse_datetime
 from parsers.markup import element_paragraphs, element_text, remove_keeping_tail
@@ -86,6 +87,11 @@ def can_parse(raw: bytes) -> bool:
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
+    """Every story in the document; escaped inline markup converted in every field (``parsers._inline``)."""
+    return clean_items(_parse(raw))
+
+
+def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_root(raw, "nitf", "NITF")
     _strip_namespaces(root)
     item = _item(root)

@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from parsers._inline import clean_items
 from parsers.base import ParsedItem
 from parsers.markup import html_fragment_paragraphs
 from parsers.xmlsafe import (
@@ -53,6 +54,11 @@ def can_parse(raw: bytes) -> bool:
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
+    """Every story in the document; escaped inline markup converted in every field (``parsers._inline``)."""
+    return clean_items(_parse(raw))
+
+
+def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_root(raw, _ROOT, "NTB info XML")
     field = {name: _text(xpath(root)) for name, xpath in _FIELD_XPATH.items()}
     body = html_fragment_paragraphs(field["body"])

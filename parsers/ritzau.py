@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from parsers._inline import clean_items
 from parsers.base import ParsedDateline, ParsedItem
 from parsers.dates import parse_datetime
 from parsers.markup import html_fragment_paragraphs
@@ -59,6 +60,11 @@ def can_parse(raw: bytes) -> bool:
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
+    """Every story in the document; escaped inline markup converted in every field (``parsers._inline``)."""
+    return clean_items(_parse(raw))
+
+
+def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_root(raw, _ROOT, "Ritzau XML")
     field = {name: _text(xpath(root)) for name, xpath in _FIELD_XPATH.items()}
     body = html_fragment_paragraphs(field["content"])

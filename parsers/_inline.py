@@ -1,0 +1,117 @@
+"""Agency inline markup that arrived escaped, as text: converted or dropped, in every text field.
+
+Some agencies send their own inline markup escaped inside an XML text node (STT's
+``800&lt;endash&gt;-&lt;/endash&gt;1 000``, Belga's ``&lt;b&gt;``, escaped ``&lt;br/&gt;`` in captions), so
+after XML parsing the text holds literal tags. Markup is never text: a character element (``endash``,
+``emdash`` ...) becomes its character, block tags (``p``, ``br``, ``div``, ``li``) break paragraphs (a space
+in one-line fields), and any other tag is dropped with its content kept. Only things shaped like tags are
+touched (``<`` letter ... ``>``), so ``x < y`` or ``<< 5`` stay as sent.
+
+Every XML and JSON format calls :func:`clean_item` once on its finished items, so no format can forget a
+field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from parsers.base import ParsedItem
+
+# Agency character elements (STT ``<endash>``, SGML-style ``<mdash>``): the element stands for the character,
+# its content is only a plain-text fallback for it.
+_CHARACTERS: dict[str, str] = {
+    "endash": "\u2013",
+    "ndash": "\u2013",
+    "emdash": "\u2014",
+    "mdash": "\u2014",
+    "hellip": "\u2026",
+    "nbsp": "\u00a0",
+    "thinsp": "\u2009",
+    "minus": "\u2212",
+    "bullet": "\u2022",
+}
+_NAME = r"[A-Za-z][\w.:-]{0,40}"
+_ATTRIBUTES = r"""(?:\s+[\w.:-]+(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>]+))?)*"""
+_TAG = re.compile(rf"<(/?)({_NAME}){_ATTRIBUTES}\s*/?>")
+_CHARACTER_ELEMENT = re.compile(
+    rf"<({'|'.join(_CHARACTERS)}){_ATTRIBUTES}\s*(?:/>|>[^<]{{0,8}}</\1\s*>)", re.IGNORECASE
+)
+_BLOCK = frozenset({"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr"})
+_BREAK = "\n\n"
+_BREAKS = re.compile(r"\s*\n\n\s*")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def has_markup(text: str) -> bool:
+    """``text`` holds something shaped like a tag."""
+    return "<" in text and _TAG.search(text) is not None
+
+
+def _replace_tag(match: re.Match[str]) -> str:
+    return _BREAK if match.group(2).lower() in _BLOCK else ""
+
+
+def _convert(text: str) -> str:
+    text = _CHARACTER_ELEMENT.sub(lambda m: _CHARACTERS[m.group(1).lower()], text)
+    return _TAG.sub(_replace_tag, text)
+
+
+def clean_line(text: str) -> str:
+    """One-line field (headline, byline, caption, note): markup converted, block breaks as spaces."""
+    if not has_markup(text):
+        return text
+    return _SPACES.sub(" ", _BREAKS.sub(" ", _convert(text))).strip()
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Body paragraphs: markup converted; escaped block tags split a paragraph in several."""
+    if not any("<" in p for p in paragraphs):
+        return paragraphs
+    result: list[str] = []
+    for paragraph in paragraphs:
+        if not has_markup(paragraph):
+            result.append(paragraph)
+            continue
+        for part in _BREAKS.split(_convert(paragraph)):
+            text = _SPACES.sub(" ", part).strip()
+            if text:
+                result.append(text)
+    return result
+
+
+def _optional(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return clean_line(text) or None
+
+
+def _lines(values: list[str], clean: Callable[[str], str] = clean_line) -> list[str]:
+    return [v for v in map(clean, values) if v]
+
+
+def clean_item(item: ParsedItem) -> ParsedItem:
+    """Convert escaped inline markup in every text field of ``item`` (in place; returned for chaining)."""
+    item.kicker = _optional(item.kicker)
+    item.headline = _optional(item.headline)
+    item.caption = _optional(item.caption)
+    item.byline = _optional(item.byline)
+    item.body = clean_paragraphs(item.body)
+    item.ednotes = _lines(item.ednotes)
+    item.keywords = _lines(item.keywords)
+    item.subjects = _lines(item.subjects)
+    item.authors = _lines(item.authors)
+    if item.dateline is not None:
+        item.dateline.place = _optional(item.dateline.place)
+        item.dateline.date = _optional(item.dateline.date)
+    for related in item.related:
+        related.title = clean_line(related.title)
+        related.teaser = _optional(related.teaser)
+    return item
+
+
+def clean_items(items: list[ParsedItem]) -> list[ParsedItem]:
+    """:func:`clean_item` for every item of a document."""
+    for item in items:
+        clean_item(item)
+    return items
