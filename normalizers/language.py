@@ -15,7 +15,10 @@
   no answer.
 
 langdetect's answers depend on a random seed, so it is fixed. A text with too few letters is not judged at
-all ("Kommentare" alone is not Danish); the declared language, if any, stands for it.
+all ("Kommentare" alone is not Danish); the declared language, if any, stands for it. Text in capitals
+(flashes, urgents) is judged case-folded: the profiles are learnt from mixed-case text, where upper-case
+n-grams are rare and mislead (langdetect issue #74). Only prose is judged (:func:`prose_text`): team lists,
+agate and result tables are names and numbers, not a language.
 """
 
 from __future__ import annotations
@@ -117,6 +120,44 @@ def _clear_winner(sample: str) -> str | None:
     return profiles.languages[int(best)]
 
 
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
+_CAPITALS_SHARE = 0.6
+# A paragraph is prose when at least this share of its words starts in lower case (German prose, with its
+# capitalised nouns, sits near 0.5; a team list or a row of names near 0).
+_PROSE_LOWER_SHARE = 0.25
+_PROSE_MIN_WORDS = 4
+
+
+def _fold_capitals(sample: str) -> str:
+    """``sample`` in lower case when most of its cased letters are capitals, else unchanged."""
+    upper = sum(1 for ch in sample if ch.isupper())
+    lower = sum(1 for ch in sample if ch.islower())
+    return sample.lower() if upper + lower and upper / (upper + lower) > _CAPITALS_SHARE else sample
+
+
+def is_prose(paragraph: str) -> bool:
+    """Whether ``paragraph`` reads as running text: enough words, a fair share of them starting in lower case
+    (judged case-folded when the paragraph is in capitals), and more letters than digits and separators.
+    Table rows (``Baltimore;23;13;.639``), agate, score lines and lists of names are not prose."""
+    words = _WORD.findall(paragraph)
+    if len(words) < _PROSE_MIN_WORDS:
+        return False
+    letters = sum(len(w) for w in words)
+    if letters < 0.6 * len(paragraph.replace(" ", "")):
+        return False
+    cased = [w for w in words if w[0].upper() != w[0].lower()]
+    if not cased:
+        return True  # scripts without case (Arabic, CJK ...)
+    if sum(1 for w in cased if w.isupper() and len(w) > 1) > _CAPITALS_SHARE * len(cased):
+        return True  # all-capitals copy: case says nothing here
+    return sum(1 for w in cased if w[0].islower()) >= _PROSE_LOWER_SHARE * len(cased)
+
+
+def prose_text(paragraphs: list[str]) -> str:
+    """The prose paragraphs of a body joined by newlines: what language detection should read."""
+    return "\n".join(p for p in paragraphs if is_prose(p))
+
+
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """ISO 639-1 code of ``text`` (the body), or ``hint`` when the text is too short to judge.
 
@@ -124,7 +165,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     (ANSA tags English copy ``it``).
     """
     declared = _normalise_code(hint)
-    sample = text[:MAX_CHARS]
+    sample = _fold_capitals(text[:MAX_CHARS])
     if _letters(sample) < MIN_LETTERS:
         return declared
     if declared and len(sample) > HINT_SCORED_CHARS:

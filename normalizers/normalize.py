@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from normalizers.agencies import canonical_list, parse_credit_line
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from normalizers.agencies import (
+    agency_for_host,
+    agency_timezone,
+    canonical_list,
+    parse_credit_line,
+    split_author,
+)
 from normalizers.dateline import find_credited_dateline, split_dateline
 from normalizers.fingerprint import content_hash, fallback_guid
-from normalizers.language import detect_language
+from normalizers.language import detect_language, prose_text
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
-from normalizers.text import clean_list, clean_paragraphs, clean_text
+from normalizers.text import clean_field, clean_list, clean_paragraphs, clean_text
 from normalizers.versions import derived_identity
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
 
 
-def strip_credit_lines(body: list[str]) -> tuple[list[str], list[str]]:
-    """Remove trailing credit-only paragraphs (``AFP``, ``(dpa)``, ``mit Material von dpa``); return the
-    body and the credited agencies in reading order."""
+def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[str], list[str]]:
+    """Remove trailing credit-only paragraphs (``AFP``, ``(dpa)``, ``mit Material von dpa``, ``Quelle:
+    ntv.de, ino/dpa`` with the page's ``host``); return the body and the credited agencies in reading
+    order."""
     agencies: list[str] = []
     end = len(body)
     while end > 0:
-        credit = parse_credit_line(body[end - 1])
+        credit = parse_credit_line(body[end - 1], host)
         if credit is None:
             break
         agencies = credit + [a for a in agencies if a not in credit]
@@ -47,8 +57,8 @@ def strip_dateline(body: list[str]) -> tuple[list[str], Dateline | None]:
 def _metadata_dateline(parsed: ParsedDateline | None) -> Dateline | None:
     if parsed is None:
         return None
-    place = clean_text(parsed.place)
-    date = clean_text(parsed.date)
+    place = clean_field(parsed.place)
+    date = clean_field(parsed.date)
     agencies = canonical_list(parsed.agencies)
     if not (place or date or agencies):
         return None
@@ -67,10 +77,10 @@ def _merge_datelines(text: Dateline | None, metadata: Dateline | None) -> Dateli
 def _related(items: list[ParsedRelated]) -> list[RelatedItem]:
     result = []
     for item in items:
-        title = clean_text(item.title)
+        title = clean_field(item.title)
         if not title:
             continue
-        teaser = clean_text(item.teaser)
+        teaser = clean_field(item.teaser)
         dateline = None
         if teaser:
             found = split_dateline(teaser)
@@ -82,6 +92,65 @@ def _related(items: list[ParsedRelated]) -> list[RelatedItem]:
 
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+def _author_credits(
+    authors: list[str], byline: str | None, host: str | None
+) -> tuple[list[str], str | None]:
+    """Agencies named by the author fields (through the agency table) and the byline: the format's own
+    byline, else the persons among the authors. A byline that is only a credit (``Reuters``) credits."""
+    agencies: list[str] = []
+    persons: list[str] = []
+    for author in authors:
+        cleaned = clean_field(author)
+        if not cleaned:
+            continue
+        found, named = split_author(cleaned, host)
+        agencies.extend(a for a in found if a not in agencies)
+        persons.extend(p for p in named if p not in persons)
+    if byline:
+        credit = parse_credit_line(byline, host)
+        if credit is not None:
+            agencies.extend(a for a in credit if a not in agencies)
+            byline = None
+    return agencies, byline or (", ".join(persons) or None)
+
+
+def _fold(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def drop_repeated_title(body: list[str], headline: str | None, kicker: str | None) -> list[str]:
+    """Drop a first paragraph that only repeats the displayed headline (alone, or with the kicker before
+    it: ``Kicker – Headline``, ``Kicker: Headline``); pages and text dumps often carry it in the body."""
+    if not body or not headline:
+        return body
+    first = _fold(body[0])
+    titles = {_fold(headline)}
+    if kicker:
+        titles |= {_fold(kicker) + _fold(headline), _fold(headline) + _fold(kicker)}
+    return body[1:] if first and first in titles and len(body) > 1 else body
+
+
+def localise(value: datetime | None, agencies: list[str]) -> datetime | None:
+    """Aware UTC for a parsed time: an aware value as it is; a naive one (the source gave no offset) read
+    in the zone of the first credited agency that has one in the agency table, else as UTC."""
+    if value is None or value.tzinfo is not None:
+        return value.astimezone(UTC) if value is not None else None
+    zone = next((z for z in map(agency_timezone, agencies) if z is not None), None)
+    try:
+        return value.replace(tzinfo=zone or UTC).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def normalize(
@@ -96,14 +165,23 @@ def normalize(
     else the first agency, else the format -- never a file path, so a copied file is the same item);
     ``default_agency`` and ``language_hint`` come from the feed configuration and are used only when the
     document itself says nothing."""
-    body = clean_paragraphs(item.body)
-    body, credited = strip_credit_lines(body)
+    host = _host(item.url)
+    headline = clean_field(item.headline)
+    kicker = clean_field(item.kicker)
+    body = drop_repeated_title(clean_paragraphs(item.body), headline, kicker)
+    body, credited = strip_credit_lines(body, host)
     body, text_dateline = strip_dateline(body)
     dateline = _merge_datelines(text_dateline, _metadata_dateline(item.dateline))
-    in_text = _unique((text_dateline.agencies if text_dateline else []) + credited)
-    agencies = in_text or canonical_list(item.agencies) or canonical_list([default_agency or ""])
-    headline = clean_text(item.headline)
-    language = detect_language("\n".join(body), item.language or language_hint)
+    from_authors, byline = _author_credits(item.authors, clean_field(item.byline), host)
+    in_text = _unique((text_dateline.agencies if text_dateline else []) + credited + from_authors)
+    own_site = agency_for_host(host)
+    agencies = (
+        in_text
+        or canonical_list(item.agencies)
+        or ([own_site] if own_site else [])
+        or canonical_list([default_agency or ""])
+    )
+    language = detect_language(prose_text(body), item.language or language_hint)
     derived = derived_identity(item, agencies)
     guid = (
         clean_text(item.guid)
@@ -120,19 +198,19 @@ def normalize(
         source_format=item.source_format,
         feed=feed,
         agencies=agencies,
-        kicker=clean_text(item.kicker),
+        kicker=kicker,
         headline=headline,
-        caption=clean_text(item.caption),
+        caption=clean_field(item.caption),
         dateline=dateline,
-        byline=clean_text(item.byline),
+        byline=byline,
         body=body,
         related=_related(item.related),
         language=language,
         urgency=item.urgency if item.urgency is not None and 1 <= item.urgency <= 8 else None,
         status=item.status,
-        embargo_until=item.embargo_until,
-        published_at=item.published_at,
-        updated_at=item.updated_at,
+        embargo_until=localise(item.embargo_until, agencies),
+        published_at=localise(item.published_at, agencies),
+        updated_at=localise(item.updated_at, agencies),
         subjects=clean_list(item.subjects),
         keywords=clean_list(item.keywords),
         content_hash=content_hash(body),
