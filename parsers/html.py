@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import logging
 import re
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -23,12 +24,16 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from parsers._html_body import GenericBody, extract_body
 from parsers._html_profiles import PROFILES, SiteProfile
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import decode_bytes, strip_bom
+from parsers.furniture import is_furniture
 from parsers.markup import BLOCK_TAGS, SKIP_TAGS, element_paragraphs, html_fragment_paragraphs
 from parsers.xmlsafe import xml_root_name
+
+log = logging.getLogger(__name__)
 
 FORMAT = "html"
 SNIFF_ORDER = 50
@@ -64,10 +69,11 @@ _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…|\[\.\.\.\])\s*$")
-_BOILERPLATE = re.compile(
-    r"^(?:anzeige|werbung|advertisement|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant"
-    r"|das könnte sie auch interessieren|zur startseite|weiterlesen|jetzt teilen|teilen:)\b",
-    re.IGNORECASE,
+# A markup body with less than this share of the words of ``articleBody`` is a truncation.
+_TRUNCATED_SHARE = 0.6
+_MIN_LD_WORDS = 40
+_WORD = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 )
 _DOCTYPE_HTML = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
@@ -80,14 +86,6 @@ _KICKER_CLASS = (
 )
 _KICKER_IN_H1 = etree.XPath(f"(.//*[{_KICKER_CLASS}])[1]")
 _KICKER_IN_HEADER = etree.XPath(f"(.//header//*[{_KICKER_CLASS}])[1]")
-# Page furniture whose paragraphs are never body. (Ancestor tests are done in Python with a memo: an
-# XPath ``ancestor::`` predicate per paragraph costs more than the whole parse on a big page.)
-_FURNITURE_TAGS = frozenset(
-    {"nav", "header", "footer", "aside", "form", "figure", "noscript", "template", "button"}
-)
-_IN_ARTICLE = etree.XPath("boolean(ancestor-or-self::article or ancestor-or-self::main)")
-_GENERIC_BLOCKS = etree.XPath(".//p | .//h2 | .//h3 | .//blockquote | .//li")
-_WRAPS_PARAGRAPHS = frozenset({"blockquote", "li"})
 # A text credit at the end of the article (``Quelle: sid/dpa``), searched in the body's article/main.
 _ARTICLE_SCOPE = etree.XPath("ancestor-or-self::*[self::article or self::main][1]")
 _GENERIC_CREDIT = etree.XPath(
@@ -95,17 +93,6 @@ _GENERIC_CREDIT = etree.XPath(
 )
 # Descendants that need the full paragraph walker; a block without them is one paragraph of plain text.
 _SLOW_TAGS = BLOCK_TAGS | SKIP_TAGS | {"br"}
-# Wrappers that are never body (teaser boxes, captions, share bars, ad slots) and standfirst wrappers.
-_NOISE_CLASS = re.compile(
-    r"teaser|related|recommend|topicbox|newsletter|social|share|caption|legend|paywall|infobox|promo"
-    r"|advert|banner|comment|breadcrumb|byline|author|metadata|gallery|embed|consent|bild|image|img"
-    r"|photo|picture|media|video|player|audio|widget|poll|survey|(?:^|[\s_-])ads?(?=$|[\s_-])",
-    re.IGNORECASE,
-)
-_LEAD_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:[Ii]ntro|[Ll]ead|[Ss]ummary|[Ee]xcerpt|[Ss]tandfirst|[Aa]bstract)(?=$|[\s_A-Z-])"
-)
-
 _XPATH_FIELDS = tuple(
     f.name
     for f in fields(SiteProfile)
@@ -631,11 +618,12 @@ def _block_paragraphs(elements: list[etree._Element]) -> list[str]:
 
 
 def _clean_body(paragraphs: list[str]) -> list[str]:
-    """Drop empty and boilerplate lines (``Anzeige``, ``Lesen Sie auch ...``) and exact repeats."""
+    """Drop empty lines, page furniture (``parsers.furniture``: ``Anzeige``, ``À lire aussi ...``) and
+    exact repeats."""
     kept: list[str] = []
     for paragraph in paragraphs:
         text = paragraph.strip()
-        if not text.strip(_INVISIBLE_CHARS) or (len(text) <= 120 and _BOILERPLATE.match(text)):
+        if not text.strip(_INVISIBLE_CHARS) or is_furniture(text):
             continue
         if kept and kept[-1] == text:
             continue
@@ -658,99 +646,6 @@ def _profile_body(page: _Page, profile: SiteProfile) -> tuple[list[str], list[st
     if profile.loose_text:
         return element_paragraphs(container), lead
     return _block_paragraphs(_elements(_XP[profile.blocks](container))), lead
-
-
-def _text_sizes(element: etree._Element) -> tuple[int, int]:
-    """Length of an element's text and of the part of it inside links."""
-    text = len(_plain_text(element).strip())
-    links = sum(len(_plain_text(a).strip()) for a in element.iter("a")) if text else 0
-    return text, links
-
-
-def _in_furniture(element: etree._Element, memo: dict[etree._Element, bool]) -> bool:
-    """Whether ``element`` is or sits inside navigation, header, footer, aside, form or figure."""
-    path: list[etree._Element] = []
-    node: etree._Element | None = element
-    found = False
-    while node is not None:
-        known = memo.get(node)
-        if known is not None:
-            found = known
-            break
-        path.append(node)
-        if node.tag in _FURNITURE_TAGS:
-            found = True
-            break
-        node = node.getparent()
-    for visited in path:
-        memo[visited] = found
-    return found
-
-
-def _generic_container(root: etree._Element) -> etree._Element | None:
-    """The parent of the largest cluster of ``<p>``, preferring ``<article>``/``<main>``; widened to its
-    own parent when that holds body paragraphs too (a first paragraph outside a paywall wrapper)."""
-    scores: dict[etree._Element, float] = {}
-    furniture: dict[etree._Element, bool] = {}
-    for paragraph in root.iter("p"):
-        parent = paragraph.getparent()
-        if parent is None or _in_furniture(parent, furniture):
-            continue
-        text, links = _text_sizes(paragraph)
-        if text < 20 or links > 0.5 * text:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + text
-    if not scores:
-        return None
-    best = max(scores, key=lambda e: scores[e] * (1.5 if _IN_ARTICLE(e) is True else 1.0))
-    for _ in range(2):
-        parent = best.getparent()
-        if parent is None or parent not in scores:
-            break
-        best = parent
-    return best
-
-
-def _class_flags(block: etree._Element, container: etree._Element) -> tuple[bool, bool]:
-    """(noise, lead): whether the block or a wrapper below the container is a teaser box, caption,
-    share bar ... or a standfirst."""
-    noise = lead = False
-    element: etree._Element | None = block
-    while element is not None and element is not container:
-        classes = element.get("class") or ""
-        if classes:
-            noise = noise or bool(_NOISE_CLASS.search(classes))
-            lead = lead or bool(_LEAD_CLASS.search(classes))
-        element = element.getparent()
-    return noise, lead
-
-
-def _generic_body(container: etree._Element | None) -> tuple[list[str], list[str]]:
-    """Body and standfirst paragraphs of a page no profile knows."""
-    if container is None:
-        return [], []
-    paragraphs: list[str] = []
-    lead: list[str] = []
-    furniture: dict[etree._Element, bool] = {container: False}
-    for block in _elements(_GENERIC_BLOCKS(container)):
-        if _in_furniture(block, furniture):
-            continue
-        if block.tag in _WRAPS_PARAGRAPHS and block.find(".//p") is not None:
-            continue  # its paragraphs come on their own
-        raw = _plain_text(block)
-        text = len(raw.strip())
-        links = sum(len(_plain_text(a).strip()) for a in block.iter("a")) if text else 0
-        if not text or links > 0.7 * text:
-            continue
-        noise, is_lead = _class_flags(block, container)
-        if noise:
-            continue
-        texts = _block_texts(block, raw)
-        if is_lead and not paragraphs:
-            lead.extend(texts)
-        else:
-            paragraphs.extend(texts)
-    return paragraphs, lead
 
 
 def _generic_credit(container: etree._Element | None) -> str | None:
@@ -786,35 +681,62 @@ def _trim_to_article_body(paragraphs: list[str], ld_text: str, page: _Page) -> l
     return paragraphs
 
 
-def _body(page: _Page, profile: SiteProfile | None) -> list[str]:
+def _words(paragraphs: list[str]) -> int:
+    """Words as a reader counts them; each ideograph/kana counts as one (scripts without spaces)."""
+    return sum(len(_WORD.findall(p)) for p in paragraphs)
+
+
+def _generic_paragraphs(page: _Page, found: GenericBody, ld_text: str) -> list[str]:
+    generic = _trim_to_article_body(found.paragraphs, ld_text, page)
+    if found.lead and _starts_with(ld_text, found.lead):
+        generic = found.lead + generic
+    credit = _generic_credit(found.container)
+    if generic and credit and credit not in generic:
+        generic.append(credit)
+    return generic
+
+
+def _profile_agrees(paragraphs: list[str], generic: list[str], ld_words: int) -> bool:
+    """A profile's body is trusted unless it is empty or much shorter than the generic body or the
+    page's own ``articleBody`` (the site changed its layout: a selector now finds one block)."""
+    words = _words(paragraphs)
+    if not words:
+        return False
+    return words >= _TRUNCATED_SHARE * max(_words(generic), ld_words)
+
+
+def _body(
+    page: _Page, profile: SiteProfile | None, headline: str | None, kicker: str | None
+) -> list[str]:
+    """Body paragraphs: the site profile's when it agrees with the generic extraction, else the generic
+    body, else (markup body missing or much shorter) the page's JSON-LD ``articleBody``."""
     ld_body = _article_body(page.ld.get("articleBody"))
     ld_text = " ".join(ld_body)  # its lines are squashed already
-    paragraphs: list[str] = []
-    lead: list[str] = []
+    ld_words = _words(ld_body)
+    found = extract_body(
+        page.root, headline=headline, kicker=kicker
+    )  # before a profile edits the tree
+    generic = _generic_paragraphs(page, found, ld_text)
+    path = "generic"
+    paragraphs = generic
     if profile:
-        paragraphs, lead = _profile_body(page, profile)
-        first = _squash(paragraphs[0]) if paragraphs else ""
+        marked_up, lead = _profile_body(page, profile)
+        first = _squash(marked_up[0]) if marked_up else ""
         if lead and _starts_with(ld_text, lead) and not _starts_with(first, lead):
-            paragraphs = lead + paragraphs
-    if not paragraphs and len(ld_body) > 1:
-        paragraphs = ld_body
-    if not paragraphs:
-        container = _generic_container(page.root)
-        generic, lead = _generic_body(container)
-        generic = _trim_to_article_body(generic, ld_text, page)
-        if lead and _starts_with(ld_text, lead):
-            generic = lead + generic
-        if sum(len(p) for p in generic) >= min(200, len(ld_text) // 2 or 200) or not ld_body:
-            paragraphs = generic
+            marked_up = lead + marked_up
+        if _profile_agrees(marked_up, generic, ld_words):
+            paragraphs, path = marked_up, f"profile {profile.name}"
         else:
-            paragraphs = ld_body
-        credit = _generic_credit(container)
-        if paragraphs and credit and credit not in paragraphs:
-            paragraphs.append(credit)
+            path = f"generic (profile {profile.name} found {_words(marked_up)} words)"
+    if ld_words >= _MIN_LD_WORDS and _words(paragraphs) < _TRUNCATED_SHARE * ld_words:
+        # The markup body is a truncation of the page's own text (or missing): take articleBody.
+        path = f"articleBody ({path} found {_words(paragraphs)} of {ld_words} words)"
+        paragraphs = list(ld_body)
     if profile and profile.credit:
         credit = _profile_value(page, profile.credit)
         if credit and (not paragraphs or _squash(paragraphs[-1]) != credit):
             paragraphs.append(credit)
+    log.debug("html body: %s", path, extra={"url": page.url})
     return _clean_body(paragraphs)
 
 
@@ -963,7 +885,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
         ednotes=ednotes,
         url=page.url,
     )
-    item.body = _body(page, profile)  # last: it removes dropped elements from the tree
-    if not item.headline and not item.body:
-        return []
+    item.body = _body(page, profile, headline, kicker)  # last: a profile removes dropped elements
+    if not item.body:
+        raise ParseError("no article text found on the page")
     return [item]

@@ -1,0 +1,182 @@
+"""Text blocks of a rendered page: one walk over the tree, each run of text with the element it sits in.
+
+The generic body extractor (``parsers._html_body``) judges elements by the text they hold, not by their
+tag name, so it needs the text first: every paragraph-like run of text (a ``<p>``, a heading, a list item,
+loose text between ``<br><br>`` in a ``<div>``) becomes one ``Block`` with its owner element, its length
+and the part of it inside links, both counted on text (non-space characters), never on markup or
+indentation. Elements a reader never sees as text (scripts, forms controls, figures, hidden elements) and
+reader comment sections are skipped whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+# Never article text: code, media, controls, navigation. (``aside``/``section``/``header``/``form`` are
+# judged by their content: some sites wrap the whole article in them.)
+SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "option",
+        "textarea", "input", "label", "nav", "figure", "figcaption", "picture", "video", "audio",
+        "canvas", "object", "embed", "head", "title", "meta", "link", "math", "dialog", "menu",
+    }
+)  # fmt: skip
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "pre",
+        "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td",
+        "th", "tbody", "thead", "tfoot", "body", "html", "form", "address", "hr", "center",
+        "details", "summary", "fieldset", "hgroup", "caption",
+    }
+)  # fmt: skip
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KINDS = {"p": "p", "li": "li", "dd": "li", "blockquote": "quote", "pre": "pre", "td": "cell"}
+# Reader comment sections (class/id tokens; schema.org Comment items). Never the body.
+_COMMENTS = re.compile(
+    r"(?:^|[\s_-])(?:(?:comments?|kommentare?|commentaires?|comentarios?|commenti|leserkommentare?"
+    r"|replies|user-?reactions?)(?:[_-]?(?:list|section|area|thread|container|wrapper|box|block"
+    r"|module|widget|stream|root))?(?=$|\s)|disqus\w*|discussion(?:s|[_-]?thread)?(?=$|\s))",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BREAK = "\x00"
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph-like run of text. ``chars``/``links`` count non-space characters."""
+
+    element: etree._Element  # the nearest block element around the text
+    text: str
+    chars: int
+    links: int
+    kind: str  # "p", "h1".."h6", "li", "quote", "pre", "cell" or "text" (loose text in a wrapper)
+
+    @property
+    def link_density(self) -> float:
+        return self.links / self.chars if self.chars else 1.0
+
+    @property
+    def heading(self) -> bool:
+        return self.kind[0] == "h" and self.kind[1:].isdigit()
+
+
+def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element]) -> bool:
+    if tag in SKIP_TAGS:
+        return True
+    attrib = element.attrib
+    if not attrib:
+        return False
+    # (The ``hidden`` attribute is not a skip: streaming renderers park the article in a hidden
+    # ``<div>`` that a script moves into place.)
+    if attrib.get("aria-hidden") == "true":
+        return True
+    style = attrib.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    itemtype = attrib.get("itemtype")
+    if itemtype and itemtype.endswith("/Comment"):
+        return True
+    if tag in ("body", "html", "main", "article") or element in keep:
+        return False
+    marks = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    return len(marks) > 1 and _COMMENTS.search(marks) is not None
+
+
+def _nonspace(text: str) -> int:
+    return len(text) - sum(text.count(c) for c in " \n\t\r\xa0")
+
+
+class _Buffer:
+    """Text pieces of the current block; ``_BREAK`` marks a ``<br>``."""
+
+    __slots__ = ("out", "pieces")
+
+    def __init__(self, out: list[Block]) -> None:
+        self.pieces: list[tuple[str, bool]] = []
+        self.out = out
+
+    def add(self, text: str | None, link: bool) -> None:
+        if text:
+            self.pieces.append((text, link))
+
+    def flush(self, owner: etree._Element) -> None:
+        if not self.pieces:
+            return
+        pieces, self.pieces = self.pieces, []
+        paragraph: list[str] = []
+        links = 0
+        pending_break = False
+        for text, link in pieces:
+            if text == _BREAK:
+                if pending_break:
+                    self._emit(owner, paragraph, links)
+                    paragraph, links, pending_break = [], 0, False
+                else:
+                    pending_break = True
+                    paragraph.append(" ")
+                continue
+            if pending_break and text.strip():
+                pending_break = False
+            paragraph.append(text)
+            if link:
+                links += _nonspace(text)
+        self._emit(owner, paragraph, links)
+
+    def _emit(self, owner: etree._Element, paragraph: list[str], links: int) -> None:
+        text = " ".join("".join(paragraph).split())
+        if not text:
+            return
+        tag = owner.tag if isinstance(owner.tag, str) else ""
+        kind = tag if tag in HEADING_TAGS else _KINDS.get(tag, "text")
+        chars = _nonspace(text)
+        self.out.append(Block(owner, text, chars, min(links, chars), kind))
+
+
+def page_blocks(
+    root: etree._Element, keep: frozenset[etree._Element] = frozenset()
+) -> list[Block]:
+    """Every visible run of text under ``root`` (normally ``<body>``), in document order. ``keep``:
+    elements never skipped as a comment section (the headline's ancestors: a class like
+    ``comments-enabled`` on the article's wrapper names a feature, not the comments)."""
+    blocks: list[Block] = []
+    buffer = _Buffer(blocks)
+    owners: list[etree._Element] = [root]
+    link_depth = 0
+    skipping: etree._Element | None = None
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag
+        if not isinstance(tag, str):  # comments and processing instructions
+            if event == "end" and element is not root:
+                buffer.add(element.tail, link_depth > 0)
+            continue
+        if event == "start":
+            if element is not root and _skipped(element, tag, keep):
+                skipping = element
+                walker.skip_subtree()
+                continue
+            if tag == "br":
+                buffer.add(_BREAK, False)
+            elif tag in BLOCK_TAGS:
+                buffer.flush(owners[-1])
+                owners.append(element)
+            elif tag == "a":
+                link_depth += 1
+            buffer.add(element.text, link_depth > 0)
+            continue
+        if element is skipping:
+            skipping = None
+            if tag in BLOCK_TAGS and element.tail and element.tail.strip():
+                buffer.flush(owners[-1])  # a skipped block separates the text around it
+        elif tag in BLOCK_TAGS:
+            buffer.flush(owners.pop())
+        elif tag == "a":
+            link_depth -= 1
+        if element is not root:
+            buffer.add(element.tail, link_depth > 0)
+    buffer.flush(owners[-1] if owners else root)
+    return blocks

@@ -1,0 +1,253 @@
+"""The article body of a news page that no site profile describes.
+
+Rules (general, measured on text rather than markup; see ``parsers._html_blocks`` for the blocks):
+
+1. Every block is scored over the whole page: a *good* block is paragraph text (long enough, few of its
+   characters inside links); link text and short non-paragraph lines count against every element they
+   sit in. The container is the element with the most good text net of that junk, so paragraphs spread
+   over sibling wrappers (one ``<div>`` per paragraph, a first paragraph outside a paywall wrapper) are
+   followed to their common ancestor, while teaser lists, navigation and footers are not worth taking.
+2. Inside the container the body runs in document order: paragraphs, subheads followed by text, quotes
+   and low-link list items. Teaser/share/caption wrappers (by class) are dropped unless they hold most of
+   the article's text (content decides, not the name), as are link lists and page furniture
+   (``parsers.furniture``).
+3. The article starts at its headline (text above the ``h1`` is furniture when it is short) and ends
+   where the next one begins: another ``h1``, or another ``<article>`` with a body of its own, after the
+   body has started. An ``<article>`` with little text inside the body is a teaser card.
+4. The displayed headline (or kicker + headline) repeated as the first paragraph is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from parsers._html_blocks import Block, page_blocks
+from parsers.furniture import is_furniture
+
+# A good paragraph: at least this many non-space characters (ideographic scripts pack more per char).
+MIN_PARAGRAPH = 60
+MIN_PARAGRAPH_DENSE = 25
+MAX_LINK_DENSITY = 0.3
+# A block whose text is mostly link text is navigation or a teaser, never body.
+DROP_LINK_DENSITY = 0.5
+# Good text that makes a story of its own (less is a teaser card or a disclaimer).
+MIN_STORY = 400
+MAX_SUBHEAD = 250
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_SENTENCE_END = re.compile(r"[.!?…:;»«“”\"')\]。！？]\s*$")
+_NOISE_CLASS = re.compile(
+    r"teaser|related|recommend|topicbox|newsletter|social|share|sharing|caption|legend|"
+    r"infobox|promo|advert|banner|breadcrumb|byline|author|metadata|gallery|embed|consent|"
+    r"widget|poll|survey|tags?list|read-?more|more-?stories|outbrain|taboola|sponsor|"
+    r"(?:^|[\s_-])ads?(?=$|[\s_-])|(?:^|[\s_-])(?:photo|image|img|media|video|player|audio)"
+    r"(?=$|[\s_-])",
+    re.IGNORECASE,
+)
+_LEAD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:[Ii]ntro|[Ll]ead|[Ss]ummary|[Ee]xcerpt|[Ss]tandfirst|[Aa]bstract|[Tt]easer-?text"
+    r"|[Dd]escription|[Ss]ubtitle|[Dd]eck)(?=$|[\s_A-Z-])"
+)
+
+
+@dataclass(slots=True)
+class GenericBody:
+    """The body found on a page: paragraphs, the standfirst before them, and where they were found."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+    container: etree._Element | None = None
+    good_chars: int = 0
+
+
+def _dense(text: str) -> bool:
+    return len(_DENSE_SCRIPT.findall(text[:40])) >= 10
+
+
+def is_good(block: Block) -> bool:
+    """Paragraph text: long enough and not mostly inside links."""
+    if block.heading or block.link_density > MAX_LINK_DENSITY:
+        return False
+    if block.chars >= MIN_PARAGRAPH:
+        return True
+    return block.chars >= MIN_PARAGRAPH_DENSE and _dense(block.text)
+
+
+def _junk(block: Block) -> int:
+    """What a block costs the elements around it: link text, and short lines that are not headings."""
+    cost = block.links
+    if not block.heading and block.chars < MIN_PARAGRAPH and block.kind != "p":
+        cost += block.chars - block.links
+    return cost
+
+
+def _choose_container(blocks: list[Block], good: list[bool]) -> tuple[etree._Element | None, int]:
+    """The element holding the most good text net of junk; the deepest one of equal score."""
+    score: dict[etree._Element, int] = {}
+    for block, is_ok in zip(blocks, good, strict=True):
+        value = (block.chars - block.links) if is_ok else -_junk(block)
+        if value == 0:
+            continue
+        element: etree._Element | None = block.element
+        while element is not None:
+            score[element] = score.get(element, 0) + value
+            element = element.getparent()
+    if not score:
+        return None, 0
+    best = max(score, key=lambda e: (score[e], _depth(e)))
+    return best, score[best]
+
+
+def _depth(element: etree._Element) -> int:
+    return sum(1 for _ in element.iterancestors())
+
+
+def _inside(element: etree._Element, container: etree._Element) -> list[etree._Element]:
+    """The chain from ``element`` up to (not including) ``container``; empty when not inside it."""
+    chain: list[etree._Element] = []
+    node: etree._Element | None = element
+    while node is not None and node is not container:
+        chain.append(node)
+        node = node.getparent()
+    return chain if node is container else []
+
+
+def _class_of(element: etree._Element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def _headline_forms(headline: str | None, kicker: str | None) -> set[str]:
+    forms = set()
+    for text in (headline, f"{kicker} {headline}" if kicker and headline else None, kicker):
+        if text:
+            forms.add(_key(text))
+    return forms
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def extract_body(
+    root: etree._Element, *, headline: str | None = None, kicker: str | None = None
+) -> GenericBody:
+    """Body paragraphs of a page (``root`` = the document element), with the standfirst apart."""
+    body = root.find("body")
+    h1 = next((body if body is not None else root).iter("h1"), None)
+    keep = frozenset(h1.iterancestors()) if h1 is not None else frozenset()
+    blocks = page_blocks(body if body is not None else root, keep)
+    good = [is_good(b) for b in blocks]
+    container, _score = _choose_container(blocks, good)
+    result = GenericBody(container=container)
+    if container is None:
+        return result
+    inside: list[tuple[Block, bool, list[etree._Element]]] = []
+    for block, is_ok in zip(blocks, good, strict=True):
+        chain = _inside(block.element, container) if block.element is not container else []
+        if block.element is container or chain:
+            inside.append((block, is_ok, chain))
+    total_good = sum(b.chars for b, ok, _ in inside if ok) or 1
+    noisy = _noisy_wrappers(inside, total_good)
+    headline_forms = _headline_forms(headline, kicker)
+    article_good = _good_per_article(inside)
+    current: etree._Element | None = None
+    good_kept = 0
+    kept: list[Block] = []
+    lead: list[str] = []
+    started = False
+    for index, (block, is_ok, chain) in enumerate(inside):
+        if block.kind == "h1":
+            if _key(block.text) in headline_forms or good_kept < MIN_STORY:
+                kept, lead, started, good_kept = [], [], False, 0  # the article starts at its headline
+                continue
+            break  # another headline after a body: the next story
+        story = next((e for e in reversed(chain) if e.tag == "article"), None)
+        if story is not None and story is not block.element:
+            if article_good.get(story, 0) < MIN_STORY:
+                continue  # a teaser card embedded in the text
+            if current is None:
+                current = story
+            elif story is not current and started and good_kept >= MIN_STORY:
+                break  # another article with a body of its own: the next story
+        if any(element in noisy for element in chain):
+            continue
+        if block.link_density > DROP_LINK_DENSITY or is_furniture(block.text):
+            continue
+        if not started and headline_forms and _key(block.text) in headline_forms:
+            continue
+        if block.heading:
+            if block.chars > MAX_SUBHEAD:
+                continue
+            if not _text_follows(inside, index):
+                continue
+        elif not is_ok and not _short_text_kept(block, started):
+            continue
+        if not started and is_ok and not kept and _is_lead(chain):
+            lead.append(block.text)
+            continue
+        started = started or is_ok
+        good_kept += block.chars if is_ok else 0
+        kept.append(block)
+    while kept and kept[-1].heading:
+        kept.pop()
+    result.paragraphs = [b.text for b in kept]
+    result.lead = lead
+    result.good_chars = sum(b.chars for b in kept if is_good(b))
+    return result
+
+
+def _noisy_wrappers(
+    inside: list[tuple[Block, bool, list[etree._Element]]], total_good: int
+) -> set[etree._Element]:
+    """Wrappers inside the container whose class says teaser/share/caption ... and whose text is not
+    most of the article (a class like ``media-article-body`` on the real text keeps it)."""
+    good_in: dict[etree._Element, int] = {}
+    candidates: set[etree._Element] = set()
+    checked: set[etree._Element] = set()
+    for block, is_ok, chain in inside:
+        for element in chain:
+            if element not in checked:
+                checked.add(element)
+                if _NOISE_CLASS.search(_class_of(element)):
+                    candidates.add(element)
+            if is_ok and element in candidates:
+                good_in[element] = good_in.get(element, 0) + block.chars
+    return {e for e in candidates if good_in.get(e, 0) < 0.5 * total_good}
+
+
+def _good_per_article(
+    inside: list[tuple[Block, bool, list[etree._Element]]],
+) -> dict[etree._Element, int]:
+    """Good text per ``<article>`` element inside the container (a story, or a teaser card)."""
+    found: dict[etree._Element, int] = {}
+    for block, is_ok, chain in inside:
+        for element in chain:
+            if element.tag == "article":
+                found[element] = found.get(element, 0) + (block.chars if is_ok else 0)
+    return found
+
+
+def _text_follows(inside: list[tuple[Block, bool, list[etree._Element]]], index: int) -> bool:
+    """Whether a good paragraph follows a heading before the next heading (a subhead, not a box title)."""
+    for block, is_ok, _chain in inside[index + 1 : index + 8]:
+        if block.heading:
+            return False
+        if is_ok:
+            return True
+    return False
+
+
+def _short_text_kept(block: Block, started: bool) -> bool:
+    """Short lines: kept inside the running body when they are paragraphs or list items of text (a short
+    quote, a credit line), never before the body starts (bylines, dates, labels)."""
+    if not started:
+        return False
+    if block.kind in ("p", "li", "quote", "pre"):
+        return True
+    return bool(_SENTENCE_END.search(block.text)) and block.chars >= 20
+
+
+def _is_lead(chain: list[etree._Element]) -> bool:
+    return any(_LEAD_CLASS.search(_class_of(e)) for e in chain[:3])

@@ -1,0 +1,139 @@
+"""Page furniture as data: lines a news site prints around and inside an article that are never its text.
+
+Rendered pages (HTML, text dumps of rendered pages) carry cross-links ("À lire aussi ..."), advertising
+labels, newsletter and reading-time boxes, share and feedback prompts. They are the same few phrases on
+every site of a language, so they are kept here as data, per language, and matched as whole lines (a
+``LINES`` phrase) or as the start of a short line (a ``LEAD_INS`` phrase followed by a linked title).
+Phrases are general to the language (as a reader sees them on many sites), never copied from one page.
+
+A ``LEAD_INS`` phrase may be followed by any text (it never starts a sentence of an article); a
+``LINES`` phrase only by a separator, since words like "Related" or "Anzeige" can start real text.
+Matching is case-insensitive, ignores whitespace differences (``Fehler gefunden?Jetzt melden.`` as
+rendered without a space) and trailing punctuation. ``#`` in a phrase stands for a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A phrase that starts a short line and announces a link to another story or a box.
+LEAD_INS: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Lesen Sie auch", "Lesen Sie mehr", "Lesen Sie hier", "Lies auch", "Auch interessant",
+        "Mehr zum Thema", "Das könnte Sie auch interessieren", "Weitere Artikel zum Thema",
+        "Siehe auch", "Passend zum Thema", "Empfohlener Artikel", "Hören Sie auch", "Lesetipp",
+    ),
+    "en": (
+        "Read more", "Read also", "Also read", "Read next", "See also", "Related stories",
+        "Related articles", "Related coverage", "More on this story", "You may also like",
+        "You might also like", "Recommended reading", "Continue reading",
+    ),
+    "fr": (
+        "À lire aussi", "A lire aussi", "Lire aussi", "À lire également", "Lire également",
+        "À voir aussi", "Voir aussi", "Sur le même sujet", "Lire la suite", "À découvrir aussi",
+    ),
+    "es": (
+        "Lea también", "Lee también", "Leer también", "Ver también", "Te puede interesar",
+        "Le puede interesar", "También te puede interesar", "Noticias relacionadas",
+        "Sigue leyendo", "Puede interesarte",
+    ),
+    "it": (
+        "Leggi anche", "Leggi pure", "Potrebbe interessarti", "Ti potrebbe interessare",
+        "Vedi anche", "Articoli correlati", "Continua a leggere",
+    ),
+}  # fmt: skip
+
+# A whole line that is furniture (feedback prompts, share bars, newsletter and reading-time boxes,
+# labels); also a short line where such a label is followed by a separator (``Anzeige: ...``).
+LINES: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Fehler gefunden? Jetzt melden", "Fehler gefunden", "Jetzt teilen", "Teilen",
+        "Artikel teilen", "Zur Startseite", "Link kopiert", "Link kopieren", "Kommentare",
+        "Newsletter abonnieren", "Jetzt abonnieren", "Zum Newsletter", "Mehr anzeigen",
+        "Lesezeit: # Minuten", "Lesezeit: # Min", "Lesezeit # Min", "# Min. Lesezeit",
+        "# Minuten Lesezeit", "Artikel anhören", "Artikel merken", "Drucken", "Zurück nach oben",
+        "Mehr lesen", "Hier klicken", "Bild vergrößern", "Anzeige", "Werbung", "Mehr dazu",
+        "Zum Thema", "Weiterlesen", "Weitere Artikel",
+    ),
+    "en": (
+        "Share", "Share this article", "Share this story", "Copy link", "Link copied", "Comments",
+        "Print", "Back to top", "Sign up to our newsletter", "Sign up for our newsletter",
+        "Subscribe to our newsletter", "# min read", "# minute read", "# minutes read",
+        "Reading time: # minutes", "Reading time: # min", "Listen to this article",
+        "Save article", "Show more", "Load more", "Found an error? Let us know",
+        "Report an error", "Follow us", "Enlarge image", "Expand", "Close", "Advertisement",
+        "Sponsored", "Related", "Recommended", "More from", "Watch", "Listen", "Read more",
+    ),
+    "fr": (
+        "Partager", "Partager cet article", "Copier le lien", "Lien copié", "Commentaires",
+        "Imprimer", "Inscrivez-vous à notre newsletter", "Abonnez-vous à notre newsletter",
+        "Temps de lecture: # min", "Temps de lecture: # minutes", "Lecture: # min",
+        "# min de lecture", "Écouter cet article", "Signaler une erreur", "Retour en haut",
+        "Publicité", "En savoir plus", "Pour aller plus loin", "Notre article", "À découvrir",
+    ),
+    "es": (
+        "Compartir", "Compartir este artículo", "Copiar enlace", "Enlace copiado", "Comentarios",
+        "Imprimir", "Suscríbete a nuestro boletín", "Suscríbete a la newsletter",
+        "Tiempo de lectura: # min", "Tiempo de lectura: # minutos", "Lectura: # min",
+        "# min de lectura", "# minutos de lectura", "Escuchar este artículo", "Volver arriba",
+        "Publicidad", "Más información", "Relacionado", "Lee más", "Leer más",
+    ),
+    "it": (
+        "Condividi", "Condividi questo articolo", "Copia link", "Link copiato", "Commenti",
+        "Stampa", "Iscriviti alla newsletter", "Iscriviti alla nostra newsletter",
+        "Tempo di lettura: # min", "Tempo di lettura: # minuti", "Lettura: # min",
+        "# min di lettura", "# minuti di lettura", "Ascolta l'articolo", "Torna su",
+        "Pubblicità", "Correlati", "Approfondisci", "Da non perdere", "Leggi di più",
+    ),
+}  # fmt: skip
+
+# Lead-in lines are short: the phrase plus one linked title.
+LEAD_IN_MAX_CHARS = 200
+_TRAILING = " \t.:!?…·|>»›→-–—"
+
+
+def _pattern(phrase: str) -> str:
+    """A phrase as a regex fragment: whitespace optional, ``#`` a number, apostrophes of either kind."""
+    parts = []
+    for char in phrase:
+        if char.isspace():
+            parts.append(r"\s*")
+        elif char == "#":
+            parts.append(r"\d+(?:[.,]\d+)?")
+        elif char in "'’":
+            parts.append("['’]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts).replace(r"\s*\s*", r"\s*")
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    unique = sorted(
+        {p.strip(_TRAILING) for p in phrases if p.strip(_TRAILING)}, key=len, reverse=True
+    )
+    return "|".join(_pattern(p) for p in unique)
+
+
+_LEAD_IN = re.compile(
+    rf"^(?:{_alternation(p for ps in LEAD_INS.values() for p in ps)})(?=$|[\s:>»›→|\-–—.…(\[])",
+    re.IGNORECASE,
+)
+_LINE = re.compile(
+    rf"^(?:{_alternation(p for ps in LINES.values() for p in ps)})(?:$|\s*[:|>»›→])",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(line: str) -> bool:
+    """Whether one displayed line (a paragraph) is page furniture rather than article text.
+
+    True for a line of at most ``LEAD_IN_MAX_CHARS`` characters that is a ``LINES`` phrase (alone or
+    followed by ``:``/``|``/an arrow) or starts with a ``LEAD_INS`` phrase. Case, whitespace and trailing punctuation do not matter.
+    """
+    text = " ".join(line.split()).strip(_TRAILING)
+    if not text:
+        return False
+    if len(text) > LEAD_IN_MAX_CHARS:
+        return False
+    return _LINE.match(text) is not None or _LEAD_IN.match(text) is not None
