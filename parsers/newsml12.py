@@ -25,15 +25,17 @@ from typing import TypeVar
 from lxml import etree
 
 from parsers._inline import clean_items
+from parsers._wiretext import lift_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, html_fragment_paragraphs
 from parsers.xmlsafe import (
+    canonical_tags,
     element_query,
-    local_name,
     parse_root,
     sniff_root,
+    spelling_table,
     string_query,
 )
 
@@ -41,6 +43,30 @@ FORMAT = "newsml12"
 SNIFF_ORDER = 20
 
 _ROOT = "NewsML"
+# NewsML 1.2 element names as the DTD spells them; case variants agencies send (Belga ``Headline``,
+# ``Byline``, ``Dateline``) are read as these. Markup inside ``DataContent`` (XHTML, NITF) is left alone.
+_SPELLINGS = spelling_table(
+    (
+        "NewsML", "Catalog", "Resource", "Urn", "Url", "TopicSet", "TopicSetRef", "Topic", "TopicType",
+        "FormalName", "Description", "Property", "NewsEnvelope", "TransmissionId", "SentFrom", "SentTo",
+        "DateAndTime", "NewsService", "NewsProduct", "Priority", "NewsItem", "Identification",
+        "NewsIdentifier", "ProviderId", "DateId", "NewsItemId", "RevisionId", "PublicIdentifier",
+        "NameLabel", "DateLabel", "Label", "LabelType", "LabelText", "NewsManagement", "NewsItemType",
+        "FirstCreated", "ThisRevisionCreated", "Status", "StatusWillChange", "FutureStatus", "Urgency",
+        "RevisionHistory", "DerivedFrom", "AssociatedWith", "Instruction", "NewsItemRef", "NewsComponent",
+        "Role", "BasisForChoice", "NewsLines", "HeadLine", "SubHeadLine", "ByLine", "ByLineTitle",
+        "DateLine", "CreditLine", "CopyrightLine", "RightsLine", "SeriesLine", "SlugLine", "KeywordLine",
+        "NewsLine", "NewsLineType", "NewsLineText", "AdministrativeMetadata", "FileName",
+        "SystemIdentifier", "Provider", "Creator", "Source", "Contributor", "Party", "RightsMetadata",
+        "Copyright", "CopyrightHolder", "CopyrightDate", "UsageRights", "UsageType", "Geography",
+        "RightsHolder", "Limitations", "StartDate", "EndDate", "DescriptiveMetadata", "Language", "Genre",
+        "SubjectCode", "Subject", "SubjectMatter", "SubjectDetail", "SubjectQualifier", "OfInterestTo",
+        "TargetAudience", "TopicOccurrence", "Location", "ContentItem", "MediaType", "Format", "MimeType",
+        "Notation", "Characteristics", "SizeInBytes", "DataContent", "Encoding", "Comment", "Metadata",
+        "MetadataType", "Update", "Delete", "Insert", "Replace",
+    )
+)  # fmt: skip
+_OPAQUE = frozenset({"DataContent"})
 _T = TypeVar("_T")
 
 
@@ -86,12 +112,18 @@ _NITF_KEYWORDS = string_query(".//docdata/key-list/keyword/@key")
 _BODY_SKIP = SKIP_TAGS | frozenset(
     {"body.head", "body.end", "hedline", "abstract", "byline", "dateline", "note"}
 )
-# Component roles that are parts beside the story (Belga Title/Lead) or a photo and its renditions.
+# Component roles that are parts beside the story (Belga Title/Lead; Business Wire StyleSheet, HeadLine,
+# Logo, Contact, TweetText) or a photo and its renditions. The story itself is the Main/Body component.
 _NOT_STORY_ROLES = frozenset(
     {"caption", "title", "lead", "abstract", "summary", "teaser", "highdef", "quicklook", "thumbnail",
-     "preview", "photo", "picture", "image", "graphic", "video", "audio"}
+     "preview", "photo", "picture", "image", "graphic", "video", "audio", "stylesheet", "style", "css",
+     "logo", "contact", "contacts", "tweettext", "tweet", "headline", "subheadline", "byline", "dateline",
+     "keywords", "disclaimer", "boilerplate", "multimedia", "attachment"}
 )  # fmt: skip
+_STORY_ROLES = frozenset({"main", "body", "maintext", "text", "story", "article", "bodytext"})
 _TEXT_MEDIA = frozenset({"text", "complexdata"})
+# Content that is never story text whatever its role says: style sheets and scripts.
+_NOT_TEXT_TYPES = frozenset({"text/css", "css", "text/javascript", "application/javascript"})
 _STATUS: dict[str, Status] = {
     "usable": "usable",
     "embargoed": "usable",
@@ -197,8 +229,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
 
 def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_root(raw, _ROOT, "NewsML 1.2")
-    if b"xmlns" in raw:
-        _strip_namespaces(root)
+    canonical_tags(root, _SPELLINGS, _OPAQUE)
     news_items = _NEWS_ITEMS(root)
     if len(news_items) > MAX_ITEMS_PER_DOCUMENT:
         raise ParseError(
@@ -206,13 +237,6 @@ def _parse(raw: bytes) -> list[ParsedItem]:
         )
     items = [_item(news_item) for news_item in news_items]
     return [item for item in items if item is not None]
-
-
-def _strip_namespaces(root: etree._Element) -> None:
-    """Plain names keep the XPaths simple (NITF inside DataContent may carry the IPTC namespace)."""
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.startswith("{"):
-            element.tag = local_name(element)
 
 
 # --- one NewsItem -----------------------------------------------------------------------------------
@@ -250,6 +274,8 @@ def _item(news_item: etree._Element) -> ParsedItem | None:
         ]
     )
     body, body_notes = _clean_body(story.paragraphs, profile)
+    lead = lift_lead_notes(body)
+    body = lead.body
     headline = _headline(chain, story.content)
     advisories = _advisories(chain)
     return ParsedItem(
@@ -259,7 +285,7 @@ def _item(news_item: etree._Element) -> ParsedItem | None:
         kicker=_kicker(chain, [*keywords, headline or ""], body),
         headline=headline,
         caption=_caption(news_item),
-        byline=_byline(chain, story.content, profile),
+        byline=_byline(chain, story.content, profile) or lead.byline,
         dateline=_dateline(chain),
         body=body,
         agencies=_agencies(chain),
@@ -271,16 +297,17 @@ def _item(news_item: etree._Element) -> ParsedItem | None:
         updated_at=parse_datetime(_child_text(management, "ThisRevisionCreated")),
         subjects=_unique(_all(chain, _SUBJECTS)),
         keywords=keywords,
-        ednotes=_unique([*advisories, *_editorial_properties(chain), *body_notes]),
+        ednotes=_unique([*advisories, *_editorial_properties(chain), *body_notes, *lead.ednotes]),
         signals=_signals(management, chain, advisories, version),
     )
 
 
 def _find_story(news_item: etree._Element) -> _Story | None:
-    """The first ContentItem holding text that is the story itself (not a caption, title or photo)."""
-    for content in _CONTENT_ITEMS(news_item):
-        if not _is_story_content(content):
-            continue
+    """The ContentItem holding the story: the first text content of a Main/Body-role component, else the
+    first text content whose role is not a part beside the story (caption, title, style sheet, logo ...)."""
+    candidates = [c for c in _CONTENT_ITEMS(news_item) if _is_story_content(c)]
+    candidates.sort(key=lambda content: _role(content) not in _STORY_ROLES)
+    for content in candidates:
         data = _child(content, "DataContent")
         paragraphs = _data_paragraphs(data) if data is not None else []
         if paragraphs:
@@ -292,9 +319,18 @@ def _is_story_content(content: etree._Element) -> bool:
     media = _formal_name(_child(content, "MediaType"))
     if media and media.lower() not in _TEXT_MEDIA:
         return False
+    for kind in ("MimeType", "Format"):
+        value = _formal_name(_child(content, kind))
+        if value and value.strip().lower() in _NOT_TEXT_TYPES:
+            return False
+    return _role(content) not in _NOT_STORY_ROLES
+
+
+def _role(content: etree._Element) -> str:
+    """The lower-cased Role of the component holding ``content`` ('' when it has none)."""
     parent = content.getparent()
     role = _formal_name(_child(parent, "Role")) if parent is not None else None
-    return not role or role.lower() not in _NOT_STORY_ROLES
+    return (role or "").strip().lower()
 
 
 def _component_chain(content: etree._Element, news_item: etree._Element) -> list[etree._Element]:

@@ -27,7 +27,7 @@ from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError, 
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, remove_keeping_tail
-from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+from parsers.xmlsafe import canonical_tags, parse_xml, spelling_table, xml_root_name
 
 FORMAT = "newsmlg2"
 SNIFF_ORDER = 20
@@ -37,6 +37,25 @@ _ROOTS = _ITEM_ROOTS | {"newsMessage", "contentSet"}
 _G2_MARKERS = (b"iptc.org/std/nar/", b"newsml-g2")
 _CONTENT_MARKERS = (b"<inlinexml", b"<inlinedata", b"<remotecontent")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# G2 element names as the specification spells them (camelCase); case variants (``<Headline>``,
+# ``<ContentMeta>``, ``<inlineXml>``) are read as these. Markup inside inline content keeps its names.
+_SPELLINGS = spelling_table(
+    (
+        "newsMessage", "header", "sent", "sender", "transmitId", "priority", "origin", "timestamp",
+        "itemSet", "newsItem", "packageItem", "conceptItem", "knowledgeItem", "planningItem", "catalogRef",
+        "rightsInfo", "copyrightHolder", "copyrightNotice", "usageTerms", "itemMeta", "itemClass",
+        "provider", "versionCreated", "firstCreated", "embargoed", "pubStatus", "role", "fileName",
+        "generator", "profile", "service", "title", "edNote", "memberOf", "instanceOf", "signal",
+        "altRep", "deliverableOf", "hash", "expires", "link", "contentMeta", "icon", "urgency",
+        "contentCreated", "contentModified", "located", "infoSource", "creator", "contributor",
+        "audience", "exclAudience", "altId", "originalTransmissionRef", "rating", "userInteraction",
+        "language", "genre", "keyword", "subject", "slugline", "headline", "dateline", "by", "creditline",
+        "description", "name", "definition", "note", "facet", "related", "broader", "narrower",
+        "contentSet", "inlineXML", "inlineData", "remoteContent", "groupSet", "group", "itemRef",
+        "partMeta", "assert", "inlineRef",
+    )
+)  # fmt: skip
+_OPAQUE = frozenset({"inlineXML", "inlineData"})
 
 # itemClass codes (the part after the scheme) that carry no text story.
 _NON_TEXT_CLASSES = frozenset(
@@ -157,7 +176,7 @@ def can_parse(raw: bytes) -> bool:
 def parse(raw: bytes) -> list[ParsedItem]:
     """Every text story in the document, in document order."""
     root = parse_xml(raw)
-    _strip_namespaces(root)
+    canonical_tags(root, _SPELLINGS, _OPAQUE)
     name = root.tag
     if name == "contentSet":
         return _from_content_set(root)
@@ -178,13 +197,6 @@ def parse(raw: bytes) -> list[ParsedItem]:
         if item is not None:
             items.append(item)
     return clean_items(items)
-
-
-def _strip_namespaces(root: etree._Element) -> None:
-    """One pass that turns ``{ns}tag`` into ``tag`` so every later lookup is a plain compiled XPath."""
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.startswith("{"):
-            element.tag = local_name(element)
 
 
 def _message_items(root: etree._Element) -> Iterator[etree._Element]:

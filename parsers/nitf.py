@@ -15,13 +15,14 @@ from datetime import datetime
 from lxml import etree
 
 from parsers._inline import clean_items
-from parsers.base import ParsedDateline, ParsedItem, Status
+from parsers._wiretext import lift_lead_notes
+from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.markup import element_paragraphs, element_text, remove_keeping_tail
 from parsers.xmlsafe import (
     element_query,
     local_name,
-    parse_root,
+    parse_xml,
     sniff_root,
     string_query,
 )
@@ -92,21 +93,24 @@ def parse(raw: bytes) -> list[ParsedItem]:
 
 
 def _parse(raw: bytes) -> list[ParsedItem]:
-    root = parse_root(raw, "nitf", "NITF")
-    _strip_namespaces(root)
+    root = parse_xml(raw)
+    if local_name(root).lower() != "nitf":
+        raise ParseError(f"not NITF: root element is <{local_name(root)}>, expected <nitf>")
+    _canonical_tags(root)
     item = _item(root)
     if not item.body and item.status != "canceled":
         return []  # no text story (photo or metadata-only NITF); a kill notice is kept even when empty
     return [item]
 
 
-def _strip_namespaces(root: etree._Element) -> None:
-    """NITF 3.5+ may sit in the IPTC namespace; plain names keep the XPaths simple."""
-    if not root.tag.startswith("{"):
-        return
+def _canonical_tags(root: etree._Element) -> None:
+    """Plain lower-case names: NITF 3.5+ may sit in the IPTC namespace, and every NITF element name is
+    lower case in the DTD, so ``<HL1>`` or ``<Body.Content>`` from a hand-rolled exporter is read as the
+    element it means."""
     for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.startswith("{"):
-            element.tag = local_name(element)
+        tag = element.tag
+        if isinstance(tag, str) and (tag.startswith("{") or not tag.islower()):
+            element.tag = local_name(element).lower()
 
 
 def _item(root: etree._Element) -> ParsedItem:
@@ -120,15 +124,16 @@ def _item(root: etree._Element) -> ParsedItem:
         ednotes += _take_notes(_HEAD_NOTES(body_head))
     if content is not None:
         ednotes += _take_notes(_EDITORIAL_NOTES(content))
+    lead = lift_lead_notes(_body(root, content))
     return ParsedItem(
         source_format=FORMAT,
         guid=guid,
         version=version,
         headline=_headline(root),
         caption=element_text(_first(_MEDIA_CAPTION(content))) if content is not None else None,
-        byline=_byline(body_head),
+        byline=_byline(body_head) or lead.byline,
         dateline=_dateline(body_head),
-        body=_body(root, content),
+        body=lead.body,
         agencies=_agencies(root, body_head),
         language=_language(root.get("baselang")),
         urgency=_urgency(_URGENCY(root)),
@@ -137,7 +142,7 @@ def _item(root: etree._Element) -> ParsedItem:
         published_at=_first_date(_ISSUE(root)) or _first_date(_PUBLICATION(root)),
         subjects=_unique(_SUBJECTS(root)),
         keywords=_unique(_KEYWORDS(root)),
-        ednotes=ednotes,
+        ednotes=ednotes + lead.ednotes,
         signals=_signals(docdata, version),
     )
 

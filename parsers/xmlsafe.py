@@ -7,7 +7,7 @@ entity bomb or an XXE file becomes a ``ParseError`` for that document instead of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from lxml import etree
@@ -162,3 +162,35 @@ def parse_root(raw: bytes, root: str, format_label: str) -> etree._Element:
             f"not {format_label}: root element is <{local_name(element)}>, expected <{root}>"
         )
     return element
+
+
+def spelling_table(names: Iterable[str]) -> dict[str, str]:
+    """Lower-cased element name -> the spelling a specification uses (for :func:`canonical_tags`)."""
+    return {name.lower(): name for name in names}
+
+
+def canonical_tags(
+    root: etree._Element, spellings: Mapping[str, str], opaque: frozenset[str] = frozenset()
+) -> None:
+    """Drop namespaces and give every element its specified spelling, in one pass over the tree.
+
+    Agencies send case variants of element names (Belga ``<Headline>`` for NewsML 1.2 ``<HeadLine>``,
+    ``<DateLine>`` in NITF): a tag whose lower-cased name is in ``spellings`` is renamed to the specified
+    spelling. Elements inside an ``opaque`` element (embedded XHTML or NITF in ``DataContent`` or
+    ``inlineXML``) belong to another vocabulary and keep their names, apart from the namespace.
+    """
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag.startswith("{"):
+            tag = tag.rsplit("}", 1)[-1]
+            element.tag = tag
+        wanted = spellings.get(tag.lower())
+        if wanted is None or wanted == tag:
+            continue
+        if opaque and any(
+            isinstance(a.tag, str) and local_name(a) in opaque for a in element.iterancestors()
+        ):
+            continue
+        element.tag = wanted
