@@ -7,6 +7,7 @@ Aliases match case-insensitively as whole words; the canonical name is what reco
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -194,13 +195,20 @@ def _host_label(host: str) -> str:
     return _SQUASH.sub("", named[-1]) if named else ""
 
 
+def _fold_accents(text: str) -> str:
+    """``lanación`` -> ``lanacion``: host names are written without accents."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+
+
 def is_site_name(name: str, host: str | None) -> bool:
     """Whether ``name`` is the page's own publisher as its host spells it (``Le Figaro`` on lefigaro.fr,
     ``n-tv NACHRICHTEN`` on n-tv.de, ``ZEIT ONLINE`` on zeit.de): the site's name, not a credit."""
     if not host:
         return False
-    label = _host_label(host)
-    squashed = _SQUASH.sub("", name.casefold())
+    label = _fold_accents(_host_label(host))
+    squashed = _fold_accents(_SQUASH.sub("", name.casefold()))
     if len(label) < 3 or not squashed:
         return False
     return squashed.startswith(label) or (len(squashed) >= 3 and label.startswith(squashed))
@@ -233,7 +241,7 @@ _AUTHOR_LABEL = re.compile(
     r"\s*:?|(?:di|da|de|af|av)|(?i:text|autor(?:in)?|author|auteur)\s*:)\s+"
 )
 _AUTHOR_SPLIT = re.compile(
-    r"\s*(?:[,;|&+]|\s/\s|/|\s(?:und|and|et|y|e|i|og|och|en|mit|with|avec|con|com)\s)\s*"
+    r"\s*(?:[,;|&+()]|\s/\s|/|\s(?:und|and|et|y|e|i|og|och|en|mit|with|avec|con|com)\s)\s*"
 )
 # Job titles and desk names are never a credit nor a person (stems, matched at the start of each part of a
 # hyphenated or spaced word: ``Online-Redakteurin``, ``Senior Correspondent``, ``rédactrice en chef``).

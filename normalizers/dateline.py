@@ -40,9 +40,27 @@ class DatelineMatch:
     rest: str
 
 
-# Articles that begin real place names (Los Angeles, La Paz, Le Havre, El Paso, The Hague, Den Haag, De Panne).
+# Articles that begin real place names (Los Angeles, La Paz, Le Havre, El Paso, The Hague, Den Haag, Des
+# Moines, Dos Hermanas).
 _PLACE_ARTICLES = frozenset(
-    {"los", "las", "la", "le", "les", "el", "the", "den", "de", "da", "al", "il", "lo"}
+    {
+        "los",
+        "las",
+        "la",
+        "le",
+        "les",
+        "el",
+        "the",
+        "den",
+        "de",
+        "des",
+        "del",
+        "dos",
+        "da",
+        "al",
+        "il",
+        "lo",
+    }
 )
 _QUALIFIER = re.compile(r"^\([^\W\d_][^()]{0,30}\)$")
 

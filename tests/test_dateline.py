@@ -49,6 +49,18 @@ DATELINES = [
     ("Paris (ats afp) Les violences", "Paris", None, ["ATS", "AFP"], "Les violences"),
     ("(Sports Network) - With the Phillies", None, None, ["Sports Network"], "With the"),
     ("القدس, 25-11-2023 (أ ف ب) - وصل", "القدس", "25-11-2023", ["AFP"], "وصل"),
+    # K3: with a credit, a place starting with an article-like word or with a bracketed qualifier is taken
+    # as written.
+    ("LOS ANGELES (AP) — In the course", "LOS ANGELES", None, ["AP"], "In the course"),
+    ("Den Haag (dpa) - Der Strafgerichtshof", "Den Haag", None, ["dpa"], "Der Straf"),
+    ("EL PASO, Texas (AP) — A gunman", "EL PASO, Texas", None, ["AP"], "A gunman"),
+    ("LA PAZ, 3 jun (EFE).- El Gobierno", "LA PAZ", "3 jun", ["EFE"], "El Gobierno"),
+    ("THE HAGUE, Nov 21 (Reuters) - Judges", "THE HAGUE", "Nov 21", ["Reuters"], "Judges"),
+    ("Le Havre (AFP) - Un cargo", "Le Havre", None, ["AFP"], "Un cargo"),
+    ("Las Vegas (dpa) - Die Show", "Las Vegas", None, ["dpa"], "Die Show"),
+    ("Frankfurt (Oder) (dpa) - Die Stadt", "Frankfurt (Oder)", None, ["dpa"], "Die Stadt"),
+    ("Halle (Saale) (epd) - Die Kirche", "Halle (Saale)", None, ["epd"], "Die Kirche"),
+    ("DES MOINES, Iowa (AP) — The governor", "DES MOINES, Iowa", None, ["AP"], "The governor"),
 ]
 
 
@@ -77,6 +89,11 @@ PROSE = [
     "The company - which was founded in 1990 - said.",
     "Landquart (GR) - Ein Taureau",
     "Die Partei (SPD) Die Mitglieder stimmten ab.",  # unknown bracket content is no agency credit
+    # Without a credit the grammar stays strict (K3).
+    "Den Haag - Der Strafgerichtshof entschied.",
+    "Frankfurt (Oder) - Die Stadt feiert.",
+    "Die Polizei (dpa) - sagt, sie ermittle.",
+    "In Berlin (dpa) - so hieß es - wird gebaut.",
     "",
 ]
 

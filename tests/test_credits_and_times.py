@@ -1,0 +1,274 @@
+"""Kinds the normalizer fixes for every format: credits from author fields through the agency table,
+offset-less times in the agency's zone, placeholders, a repeated headline, invisible marks, capitals and
+tables in language detection (issues 14 and 15: K2, F09, F13, K4b, K9, F06/F10, text cleanup)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from normalizers.agencies import (
+    AGENCIES,
+    Agency,
+    agency_for_host,
+    agency_timezone,
+    parse_credit_line,
+    split_author,
+)
+from normalizers.language import detect_language, is_prose
+from normalizers.normalize import localise, normalize
+from normalizers.text import clean_field, clean_list, clean_text
+from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
+
+PROSE_EN = [
+    "The city council approved the new budget on Tuesday after a long debate about school funding.",
+    "Opposition members said the plan would leave several districts without enough teachers next year.",
+]
+
+
+@pytest.mark.parametrize("row", AGENCIES, ids=[row.canonical for row in AGENCIES])
+def test_every_row_zone_and_domains_are_usable(row: Agency) -> None:
+    zone = agency_timezone(row.canonical)
+    if row.timezone is None:
+        assert zone is None
+    else:
+        assert zone is not None and str(zone) == row.timezone
+        assert datetime(2024, 6, 1, 12, tzinfo=zone).utcoffset() is not None
+    for domain in row.domains:
+        assert agency_for_host(domain) == row.canonical
+        assert agency_for_host("www." + domain) == row.canonical
+        assert agency_for_host("not" + domain) is None
+
+
+@pytest.mark.parametrize(
+    ("author", "host", "agencies", "persons"),
+    [
+        ("Associated Press", None, ["AP"], []),
+        ("THE ASSOCIATED PRESS", None, ["AP"], []),
+        ("Deutsche Presse-Agentur", None, ["dpa"], []),
+        ("Agencia EFE", None, ["EFE"], []),
+        ("Agenzia Nazionale Stampa Associata", None, ["ANSA"], []),
+        ("Le Figaro et AFP", "www.lefigaro.fr", ["AFP"], []),
+        ("La Nación con AFP", "www.lanacion.com.ar", ["AFP"], []),
+        ("Felix Muster und Jana Beispiel, dpa", None, ["dpa"], ["Felix Muster", "Jana Beispiel"]),
+        ("By Maria Example, Associated Press Writer", None, ["AP"], ["Maria Example"]),
+        ("Von Anna Beispiel, Online-Redakteurin", "www.example-zeitung.de", [], ["Anna Beispiel"]),
+        ("Redakteur", None, [], []),
+        ("Chefredakteurin", None, [], []),
+        ("Senior Correspondent", None, [], []),
+        ("n-tv NACHRICHTEN", "www.n-tv.de", [], []),
+        ("ZEIT ONLINE", "www.zeit.de", [], []),
+        ("di Mario Rossi", None, [], ["Mario Rossi"]),
+        ("Di Maria Verdi", None, [], ["Di Maria Verdi"]),
+        ("Paris", None, [], []),  # a place is neither credit nor person
+        ("Reuters", None, ["Reuters"], []),
+        ("Sam Ple (Reuters)", None, ["Reuters"], ["Sam Ple"]),
+    ],
+)
+def test_split_author(
+    author: str, host: str | None, agencies: list[str], persons: list[str]
+) -> None:
+    assert split_author(author, host) == (agencies, persons)
+
+
+@pytest.mark.parametrize(
+    ("line", "host", "agencies"),
+    [
+        ("Quelle: ntv.de, ino/dpa", None, ["dpa"]),
+        ("Quelle: tagesschau.de, mit Material von AFP", None, ["AFP"]),
+        ("SDA/sep", None, ["ATS"]),
+        ("ZEIT ONLINE, dpa, AFP", "www.zeit.de", ["dpa", "AFP"]),
+        ("Fonte: ANSA", None, ["ANSA"]),
+        ("Fuente: Agencia EFE", None, ["EFE"]),
+    ],
+)
+def test_credit_lines_with_site_and_initials(
+    line: str, host: str | None, agencies: list[str]
+) -> None:
+    assert parse_credit_line(line, host) == agencies
+
+
+def test_site_name_credit_needs_the_host() -> None:
+    assert parse_credit_line("ZEIT ONLINE, dpa") is None
+
+
+@pytest.mark.parametrize("word", ["Ana", "Sta.", "Agi", "Pti"])
+def test_short_acronyms_are_not_capitalised_words(word: str) -> None:
+    assert parse_credit_line(word) is None
+
+
+def _page(**fields: object) -> ParsedItem:
+    values: dict[str, object] = {
+        "source_format": "html",
+        "headline": "Budget",
+        "body": list(PROSE_EN),
+    }
+    values.update(fields)
+    return ParsedItem(**values)  # type: ignore[arg-type]
+
+
+def test_authors_credit_agencies_and_persons_are_the_byline() -> None:
+    record = normalize(_page(authors=["Jana Beispiel", "Associated Press"]))
+    assert record.agencies == ["AP"]
+    assert record.byline == "Jana Beispiel"
+
+
+def test_job_title_and_site_name_are_never_credited() -> None:
+    record = normalize(
+        _page(
+            authors=["Von Anna Beispiel, Online-Redakteurin", "Beispiel Zeitung"],
+            url="https://www.beispiel-zeitung.de/politik/a1",
+        )
+    )
+    assert record.agencies == []
+    assert record.byline == "Anna Beispiel"
+
+
+def test_credit_only_byline_moves_to_agencies() -> None:
+    record = normalize(_page(byline="Reuters"))
+    assert record.agencies == ["Reuters"] and record.byline is None
+
+
+def test_agency_site_credits_its_agency_when_nothing_else_does() -> None:
+    record = normalize(_page(url="https://apnews.com/article/x"))
+    assert record.agencies == ["AP"]
+    assert normalize(_page(url="https://factuel.afp.com/doc.afp.com.X")).agencies == ["AFP"]
+    assert normalize(_page(url="https://www.example.org/a")).agencies == []
+
+
+def test_credit_line_with_site_name_leaves_the_body() -> None:
+    record = normalize(
+        _page(body=[*PROSE_EN, "Quelle: example.de, ab/AFP"], url="https://www.example.de/a")
+    )
+    assert record.body == PROSE_EN
+    assert record.agencies == ["AFP"]
+
+
+@pytest.mark.parametrize(
+    ("agency", "local", "utc"),
+    [
+        ("STT", datetime(2022, 5, 10, 0, 30), datetime(2022, 5, 9, 21, 30, tzinfo=UTC)),
+        ("Belga", datetime(2021, 6, 1, 12, 45), datetime(2021, 6, 1, 10, 45, tzinfo=UTC)),
+        ("dpa", datetime(2024, 1, 15, 9, 0), datetime(2024, 1, 15, 8, 0, tzinfo=UTC)),
+        ("AP", datetime(2023, 1, 24, 22, 2), datetime(2023, 1, 25, 3, 2, tzinfo=UTC)),
+        ("Reuters", datetime(2023, 1, 24, 22, 2), datetime(2023, 1, 24, 22, 2, tzinfo=UTC)),
+    ],
+)
+def test_offsetless_times_are_read_in_the_agency_zone(
+    agency: str, local: datetime, utc: datetime
+) -> None:
+    assert localise(local, [agency]) == utc
+    record = normalize(_page(agencies=[agency], published_at=local, updated_at=local))
+    assert record.published_at == utc and record.updated_at == utc
+
+
+def test_aware_times_are_never_moved() -> None:
+    aware = datetime(2022, 5, 10, 0, 30, tzinfo=UTC)
+    assert localise(aware, ["STT"]) == aware
+    assert localise(datetime(2022, 5, 10, 0, 30), []) == aware
+
+
+@pytest.mark.parametrize("value", ["No-Data-Available", "N/A", "none", "-", "unknown", " n/a "])
+def test_placeholders_never_become_values(value: str) -> None:
+    assert clean_field(value) is None
+    record = normalize(
+        _page(
+            kicker=value,
+            caption=value,
+            byline=value,
+            dateline=ParsedDateline(place=value, date="MARCH 04, 2013"),
+            keywords=[value, "Budget"],
+            related=[ParsedRelated(title=value)],
+        )
+    )
+    assert record.kicker is None and record.caption is None and record.byline is None
+    assert record.dateline is not None and record.dateline.place is None
+    assert record.dateline.date == "MARCH 04, 2013"
+    assert record.keywords == ["Budget"] and record.related == []
+
+
+def test_placeholder_words_inside_text_stay() -> None:
+    assert clean_field("None of the above") == "None of the above"
+    assert clean_list(["Unknown Pleasures"]) == ["Unknown Pleasures"]
+
+
+@pytest.mark.parametrize(
+    ("kicker", "first"),
+    [
+        (None, "Budget approved"),
+        ("City hall", "City hall – Budget approved"),
+        ("City hall", "City hall: Budget approved"),
+    ],
+)
+def test_displayed_headline_repeated_in_body_is_dropped(kicker: str | None, first: str) -> None:
+    record = normalize(_page(headline="Budget approved", kicker=kicker, body=[first, *PROSE_EN]))
+    assert record.body == PROSE_EN
+
+
+def test_headline_as_the_only_paragraph_stays() -> None:
+    assert normalize(_page(headline="Budget approved", body=["Budget approved"])).body == [
+        "Budget approved"
+    ]
+
+
+@pytest.mark.parametrize(
+    "mark", ["\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\u061c"]
+)
+def test_invisible_and_bidi_marks_leave_every_field(mark: str) -> None:
+    assert clean_text(f"Ber{mark}lin") == "Berlin"
+    record = normalize(
+        _page(
+            caption=f"Foto{mark}",
+            ednotes=[f"Note{mark}"],
+            keywords=[f"Wahl{mark}"],
+            related=[ParsedRelated(title=f"Titel{mark}", teaser=f"Text{mark}")],
+        )
+    )
+    assert record.caption == "Foto" and record.ednotes == ["Note"] and record.keywords == ["Wahl"]
+    assert record.related[0].title == "Titel" and record.related[0].teaser == "Text"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("LE PRÉSIDENT DE LA RÉPUBLIQUE A ANNONCÉ CE SOIR SA DÉMISSION, SELON UN COMMUNIQUÉ", "fr"),
+        (
+            "DER BUNDESTAG HAT AM ABEND DAS NEUE GESETZ ZUR GRUNDSICHERUNG MIT KNAPPER MEHRHEIT BESCHLOSSEN",
+            "de",
+        ),
+        ("IL GOVERNO HA APPROVATO STASERA IL DECRETO SULLE PENSIONI DOPO UNA LUNGA RIUNIONE", "it"),
+        (
+            "EL GOBIERNO HA APROBADO ESTA NOCHE LA REFORMA DE LAS PENSIONES TRAS UNA LARGA REUNIÓN",
+            "es",
+        ),
+    ],
+)
+def test_capitals_are_judged_case_folded(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Baltimore;23;13;.639;_;_;8-2;L-1;16-6;7-7",
+        "Bayern München 12 9 2 1 31:10 29",
+        "Mexico: Ochoa, Herrera, Jimenez, Moreno, Salcedo, Guardado, Lozano, Vela",
+        "Arsenal v Chelsea",
+        "1. Hamilton (GBR) Mercedes 1:32:03.897",
+    ],
+)
+def test_tables_and_name_lists_are_not_prose(paragraph: str) -> None:
+    assert not is_prose(paragraph)
+
+
+def test_tabular_copy_takes_the_declared_language_or_none() -> None:
+    rows = [
+        "Bayern München 12 9 2 1 31:10 29",
+        "Borussia Dortmund 12 8 2 2 27:14 26",
+        "RB Leipzig 12 7 3 2 25:12 24",
+        "Mexico: Ochoa, Herrera, Jimenez, Moreno, Salcedo, Guardado, Lozano, Vela",
+    ]
+    assert normalize(_page(body=rows, headline="Tabelle")).language is None
+    assert normalize(_page(body=rows, headline="Tabelle", language="de")).language == "de"
+    assert normalize(_page(body=rows), language_hint="en").language == "en"
