@@ -1,10 +1,16 @@
 """ANPA 1312 wire text (AP) and Kyodo's ANPA-like text.
 
 A message is SYN SYN SOH, a service line, a header line (``r a BC-US--Ethanol 1stLd-Writethru 11-13 1693``:
-priority letter, category, selector/slug, take, date, word count), STX, the keyword line
-(``^BC-US--Ethanol-Losing Grassland, 1st Ld-Writethru,1140<``), ``^``-prefixed heading lines (headline,
-``Eds:`` notes, photo refs, an abstract, the ``=``-terminated byline), indented paragraphs, ETX and a
-trailer. The priority is a letter, so urgency stays None (CONVENTIONS.md) and the letter goes to
+priority letter, category, selector/slug, take, date and an optional word count -- AP omits it on agate
+and some sports copy), STX, the keyword line (``^BC-US--Ethanol-Losing Grassland, 1st Ld-Writethru,1140<``),
+``^``-prefixed heading lines (headline, ``Eds:`` notes, photo refs, an abstract, the ``=``-terminated
+byline), indented paragraphs, ETX and a trailer.
+
+Tabular copy (agate: standings, results) is laid out with format codes, never text: ``^...=`` is a centred
+heading line (only ``^By ...=`` and the title lines after it are the byline), a line starting with BS
+(0x08) is a table row, DLE/RS/US inside rows are tab and space codes, and a line ending in ``<`` or ``=``
+is ended by a quad code. Each heading and row is one paragraph, without its markers; the first centred
+heading of a story without a ``<`` headline line is its headline. The priority is a letter, so urgency stays None (CONVENTIONS.md) and the letter goes to
 ``signals``; take labels become signals too, never a version. AP and Kyodo differ only in the data of
 their ``_Source`` row.
 """
@@ -35,11 +41,11 @@ SNIFF_ORDER = 65
 
 _SNIFF = re.compile(
     rb"\A[\x00\x16\x7f\s]*\x01[^\r\n\x02]{1,40}\r?\n[a-z] [a-z][\x11-\x14]{0,2} +\S.*?"
-    rb"\d{2}-\d{2} +\d{3,5}"
+    rb"\d{2}-\d{2}(?: +\d{3,5})? *\r?\n"
 )
 _HEADER = re.compile(
     r"^(?P<priority>[a-z]) (?P<category>[a-z])\s+(?P<selector>\S+)(?:\s+(?P<take>\S+))?"
-    r"\s+(?P<date>\d{2}-\d{2})\s+(?P<words>\d{3,5})\s*$"
+    r"\s+(?P<date>\d{2}-\d{2})(?:\s+(?P<words>\d{3,5}))?\s*$"
 )
 _BODY_LINE = re.compile(r"^(?:\t[ ]*|[ ]{3,})\S")
 _EDNOTE = re.compile(
@@ -47,6 +53,15 @@ _EDNOTE = re.compile(
     r"|AP Photos? [A-Z]{2,}\d)"
 )
 _END = re.compile(r"^\^?END<?\s*$")
+_BYLINE_START = re.compile(r"^By\s+\S")
+# Title lines that continue a byline (``^By JANE DOE=`` ``^AP Sports Writer=``).
+_BYLINE_TITLE = re.compile(
+    r"\b(?:Writer|Press|Correspondent|Editor|Reporter|Columnist|Critic|Analyst|Bureau|Chief|Staff)\b"
+)
+_TABLE_ROW = "\x08"
+# Tab and space codes inside agate rows (DLE, RS, US) separate cells; other controls are framing.
+_CELL_CODES = re.compile(r"[\x10\x1e\x1f]")
+_LINE_MARKERS = re.compile(r"^\^+|[\s<=]+$")
 _SEPARATOR = re.compile(r"^_{3,}$")
 _AP_TRAILER = re.compile(
     r"(?P<month>\d{2})-(?P<day>\d{2})-(?P<year>\d{2})\s+(?P<hour>\d{2})(?P<minute>\d{2})GMT"
@@ -84,6 +99,11 @@ _SOURCES: tuple[_Source, ...] = (
 )
 
 
+def _is_table_row(raw_line: str) -> bool:
+    """An agate table row starts with BS (after the line's framing noise)."""
+    return raw_line.lstrip("\x16\x00 ").startswith(_TABLE_ROW)
+
+
 def can_parse(raw: bytes) -> bool:
     """SOH, a service line, then the ANPA header line with its priority/category letters."""
     return bool(_SNIFF.match(raw[:1024]))
@@ -117,7 +137,8 @@ def parse(raw: bytes) -> list[ParsedItem]:
 class _Message:
     source: _Source
     header: re.Match[str]
-    lines: list[str]
+    lines: list[str]  # controls removed
+    raw_lines: list[str]  # as sent: format codes (BS rows, cell codes) still in place
     trailer: str
     headline: str | None = None
     byline_parts: list[str] = field(default_factory=list)
@@ -125,6 +146,7 @@ class _Message:
     signals: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     digest: list[str] = field(default_factory=list)
+    tabular: bool = False
 
     @classmethod
     def read(cls, chunk: str) -> _Message | None:
@@ -141,15 +163,17 @@ class _Message:
         source = next(s for s in _SOURCES if s.service_line.search(pre[filled[0]]))
         # Without STX (stripped in transit) the text simply follows the header line.
         text_part = after if has_stx else "\n".join(pre[filled[1] + 1 :])
-        lines = strip_controls(text_part).split("\n")
-        return cls(source, header, lines, strip_controls(trailer))
+        raw_lines = text_part.split("\n")
+        lines = [strip_controls(line) for line in raw_lines]
+        return cls(source, header, lines, raw_lines, strip_controls(trailer))
 
     def item(self) -> ParsedItem | None:
         self.signals.append(f"priority:{self.header.group('priority')}")
         self._take_signals(self.header.group("take") or "")
         body_start = self._read_heading()
-        body = [self._fix(p) for p in paragraphs(self._body_lines(body_start))]
-        body = [p for p in self.digest + body if not _SEPARATOR.match(p)]
+        body = [self._fix(p) for p in self.digest + self._body(body_start)]
+        if not self.tabular:  # in prose a rule only decorates; in agate it separates two tables
+            body = [p for p in body if not _SEPARATOR.match(p)]
         if not body and self.headline is None:
             return None
         return ParsedItem(
@@ -188,24 +212,35 @@ class _Message:
                 self._take_signals(part)
 
     def _read_heading(self) -> int:
-        """Read the lines between the keyword line and the first indented paragraph; return where the
-        body starts."""
+        """Read the lines between the keyword line and the first indented paragraph or table row; return
+        where the body starts."""
         index = next((i for i, ln in enumerate(self.lines) if ln.strip()), len(self.lines))
         if index < len(self.lines):
             self._read_keyword_line(self.lines[index])
             index += 1
-        while index < len(self.lines) and not _BODY_LINE.match(self.lines[index]):
+        in_byline = False
+        while index < len(self.lines):
             line = self.lines[index]
+            if _BODY_LINE.match(line) or _is_table_row(self.raw_lines[index]):
+                break
             index += 1
             if is_blank(line) or _END.match(line.strip()):
                 continue
-            self._heading_line(collapse(line).removeprefix("^").strip())
+            in_byline = self._heading_line(collapse(line).removeprefix("^").strip(), in_byline)
         return index
 
-    def _heading_line(self, value: str) -> None:
+    def _heading_line(self, value: str, in_byline: bool) -> bool:
+        """File one heading line; return whether a byline is being read (its title lines follow it)."""
         end = self.source.headline_end
         if value.endswith("="):
-            self.byline_parts.append(value.rstrip("= "))
+            text = value.rstrip("= ")
+            if _BYLINE_START.match(text) or (in_byline and _BYLINE_TITLE.search(text)):
+                self.byline_parts.append(text)
+                return True
+            if self.headline is None and not self.byline_parts and not self.digest:
+                self.headline = self._fix(text)  # agate: the first centred line is the title
+            elif text:
+                self.digest.append(self._fix(text))  # a centred section heading: body
         elif _EDNOTE.match(value):
             self.ednotes.append(self._fix(value.rstrip("< ")))
         elif value.endswith(end) and self.headline is None:
@@ -214,15 +249,29 @@ class _Message:
             pass  # a summary/abstract line repeating the lead: not body
         else:
             self.digest.append(self._fix(value))  # headline digests list items as bare ^ lines
+        return False
 
-    def _body_lines(self, start: int) -> list[str]:
-        lines: list[str] = []
-        for line in self.lines[start:]:
+    def _body(self, start: int) -> list[str]:
+        """Paragraphs from ``start``: indented lines open paragraphs, wrapped lines continue them, and
+        every table row and centred heading is a paragraph of its own."""
+        result: list[str] = []
+        pending: list[str] = []
+        for raw, line in zip(self.raw_lines[start:], self.lines[start:], strict=True):
             value = line.strip()
             if _END.match(value) or self.source.sign_off.match(value):
                 break
-            lines.append(line.rstrip().removesuffix("<"))
-        return lines
+            row = _is_table_row(raw)
+            self.tabular = self.tabular or row
+            if row or (value.startswith("^") and value.endswith(("=", "<"))):
+                result.extend(paragraphs(pending))
+                pending = []
+                text = collapse(_LINE_MARKERS.sub("", strip_controls(_CELL_CODES.sub(" ", raw))))
+                if text:
+                    result.append(text)
+                continue
+            pending.append(_LINE_MARKERS.sub("", line.rstrip()) if line.strip() else line)
+        result.extend(paragraphs(pending))
+        return result
 
     def _published(self) -> datetime | None:
         pattern = self.source.trailer_gmt

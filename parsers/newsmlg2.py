@@ -109,7 +109,13 @@ _HIDDEN_TAGS = frozenset({"head", "header"})
 _NOTE_TAGS = frozenset({"p", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 # contentSet renditions that are not the story text (dpa's IPTC 7901 headline/teaser/notepad renditions).
-_SKIPPED_RENDITION_SUFFIXES = ("headline", "teaser", "public", "nonpublic", "notepad")
+_SKIPPED_RENDITION_SUFFIXES = (
+    "headline", "teaser", "public", "nonpublic", "notepad", "stylesheet", "style", "logo", "contact",
+    "contacts", "tweettext", "tweet", "caption", "abstract", "summary",
+)  # fmt: skip
+# Renditions that name the story text itself: picked before any other part of the content set.
+_STORY_RENDITIONS = frozenset({"main", "body", "text", "story", "article", "fulltext", "bodytext"})
+_NOT_TEXT_TYPES = ("text/css", "text/javascript", "application/javascript")
 _PLAIN_TYPES = ("text/plain", "text/html", "text/xhtml", "application/xhtml")
 
 _ISO639_2 = {
@@ -431,7 +437,9 @@ def _content(content_set: etree._Element, headlines: frozenset[str]) -> _Content
     """The story text: the first inline XML that yields paragraphs, else the first usable plain text."""
     result = _Content()
     plain: list[etree._Element] = []
-    for part in content_set:
+    parts = [part for part in content_set if _is_text_part(part)]
+    parts.sort(key=lambda part: _code(part.get("rendition") or "").lower() not in _STORY_RENDITIONS)
+    for part in parts:
         if part.tag == "inlineXML":
             _inline_xml(part, headlines, result)
             if result.body:
@@ -442,6 +450,15 @@ def _content(content_set: etree._Element, headlines: frozenset[str]) -> _Content
         result.body = _plain_text_paragraphs(_markup_to_text(plain[0].text or ""))
     _tidy_body(result)
     return result
+
+
+def _is_text_part(part: etree._Element) -> bool:
+    """Not a style sheet or script, and not a rendition that sits beside the story (logo, contact ...)."""
+    kind = (part.get("contenttype") or "").strip().lower()
+    rendition = _code(part.get("rendition") or "").lower()
+    return not kind.startswith(_NOT_TEXT_TYPES) and not (
+        rendition and rendition.endswith(_SKIPPED_RENDITION_SUFFIXES)
+    )
 
 
 def _is_story_rendition(part: etree._Element) -> bool:
