@@ -54,10 +54,12 @@ _NOTEBOOK = re.compile(r"^#\s+\S")
 _SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
 _NOT_FOR_PUBLICATION = re.compile(r"^\s*\*\s\*\s\*")
 _NOTE_ITEM = re.compile(r"^-\s+(?P<text>.+)$")
-# ``dpa wsz jln npr`` (agency + desk initials) and ``(SDA\/sj)``: sign-offs, not text.
+# ``dpa wsz jln npr``, ``dpa kre/su yysw a3 lön mda`` (agency + desk and authors' initials, several
+# authors joined by ``/``, initials may hold any lower-case letter) and ``(SDA\/sj)``: sign-offs, not text.
+_INITIALS = r"[^\W_A-Z]{1,5}"
 _SIGN_OFF = re.compile(
-    r"^(?:dpa(?:-[a-z]+)?(?:\s+[a-z0-9]{1,5})+|\((?:[A-Za-z]{2,8})\s*\\?/\s*[a-z]{1,4}"
-    r"(?:\s*\\?/\s*[a-z]{1,4})*\))$"
+    rf"^(?:dpa(?:-[a-z]+)?(?:\s+{_INITIALS}(?:/{_INITIALS})*)+"
+    r"|\((?:[A-Za-z]{2,8})\s*\\?/\s*[a-z]{1,4}(?:\s*\\?/\s*[a-z]{1,4})*\))$"
 )
 _WRAP_MIN = 50  # a heading line this long that precedes the headline's last line is its first half
 _MAX_HEADING_LINES = 12
@@ -77,19 +79,29 @@ _SECTION_ROLES: dict[str, str] = {
     "wiederholung": "refile",
 }
 
-# AAP ZCZC header markers.
+# ZCZC header fields: every line after ``ZCZC`` that starts with a marker character directly followed by
+# text is header, up to the first line that does not. AAP's BOB copy: ``%`` priority, ``#`` slug, ``$``
+# headline, ``:`` take key (``:(BRISBANE)``), ``&`` sender/operator, ``*`` IPTC subject code, ``@`` state,
+# ``~`` service; the older ZCZC profile writes ``^`` headline, ``$`` category letter, ``=`` take key,
+# ``+`` subject code and ``*X``/``*T`` text or tabular format.
 _AAP_START = re.compile(r"^\s*ZCZC\b")
 _AAP_END = re.compile(r"^\s*NNNN\s*$")
-_AAP_FIELD = re.compile(r"^(?P<marker>[%#$:*~@])(?P<value>\S.*)$")
+_AAP_FIELD = re.compile(r"^(?P<marker>[%#$:*~@&+=^])(?P<value>\S.*)$")
 _AAP_ROLES: dict[str, str] = {
     "%": "priority",
     "#": "slug",
     "$": "headline",
+    "^": "headline",
     ":": "take",
+    "=": "take",
     "*": "subject",
+    "+": "subject",
     "~": "service",
     "@": "region",
+    "&": "sender",
 }
+_SUBJECT_CODE = re.compile(r"^\d{8}$")
+_CATEGORY_CODE = re.compile(r"^[A-Za-z]$")
 
 
 def can_parse(raw: bytes) -> bool:
@@ -239,10 +251,7 @@ def _read_heading(lines: list[str]) -> _Heading:
         return heading
     lines = [*lines[:-1], _HEADLINE_END.sub("", lines[-1])]
     content: list[tuple[int, str]] = []
-    for index, line in enumerate(lines):
-        value = collapse(line)
-        if not value:
-            continue
+    for index, value in _joined_notes(lines):
         if _read_label_line(value, heading):
             continue
         content.append((index, value))
@@ -264,6 +273,25 @@ def _read_heading(lines: list[str]) -> _Heading:
         heading.kicker = before.pop().rstrip(":").strip() or None
         heading.keywords.extend(before)
     return heading
+
+
+def _joined_notes(lines: list[str]) -> list[tuple[int, str]]:
+    """Non-blank heading lines as (index, text), a parenthesis opened on one line and closed on a later
+    one joined into one line: an editor's note wrapped over several header lines is one note."""
+    joined: list[tuple[int, str]] = []
+    open_note: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        value = collapse(line)
+        if not value:
+            continue
+        open_note.append((index, value))
+        text = " ".join(part for _, part in open_note)
+        if text.count("(") > text.count(")") and len(open_note) < _MAX_HEADING_LINES:
+            continue
+        joined.append((open_note[0][0], text))
+        open_note = []
+    joined.extend(open_note)  # a parenthesis never closed: the lines stay as they were
+    return joined
 
 
 def _read_label_line(value: str, heading: _Heading) -> bool:
@@ -355,6 +383,12 @@ def _trailer_time(line: str | None) -> datetime | None:
 # --- AAP ZCZC ---------------------------------------------------------------------------------------
 
 
+def _aap_sign_off(agency: str) -> re.Pattern[str]:
+    """The closing line: the sender's name and a desk or operator code (``AAP RTV``, ``AAP ms/jm``)."""
+    name = re.escape(agency) if agency else "AAP"
+    return re.compile(rf"^{name}(?:\s+(?:[A-Z]{{2,5}}|[a-z]{{1,3}}(?:/[a-z]{{1,3}})*)){{1,3}}$")
+
+
 def _parse_aap(block: list[str]) -> ParsedItem | None:
     lines = [strip_controls(ln) for ln in block]
     agency = lines[0].strip()[4:].strip()
@@ -366,6 +400,8 @@ def _parse_aap(block: list[str]) -> ParsedItem | None:
             break
         role = _AAP_ROLES[match.group("marker")]
         fields.setdefault(role, []).append(collapse(match.group("value")))
+        if match.group("marker") == "^":  # the older profile: ``$`` is then a category letter
+            fields["headline"].insert(0, fields["headline"].pop())
         index += 1
     body_lines = []
     for line in lines[index:]:
@@ -373,7 +409,10 @@ def _parse_aap(block: list[str]) -> ParsedItem | None:
             break
         body_lines.append(line)
     body = paragraphs(body_lines)
-    headline = fields.get("headline", [None])[0]
+    sign_off = _aap_sign_off(agency)
+    while body and sign_off.match(body[-1]):
+        body.pop()
+    headline = next((h for h in fields.get("headline", []) if not _CATEGORY_CODE.match(h)), None)
     if not body and headline is None:
         return None
     return ParsedItem(
@@ -382,6 +421,6 @@ def _parse_aap(block: list[str]) -> ParsedItem | None:
         body=body,
         agencies=[agency] if agency else [],
         keywords=fields.get("slug", []) + fields.get("region", []),
-        subjects=fields.get("subject", []),
+        subjects=[code for code in fields.get("subject", []) if _SUBJECT_CODE.match(code)],
         signals=[f"priority:{p}" for p in fields.get("priority", [])],
     )
