@@ -8,7 +8,7 @@ in one-line fields), and any other tag is dropped with its content kept. Only th
 touched (``<`` letter ... ``>``), so ``x < y`` or ``<< 5`` stay as sent.
 
 Every XML and JSON format calls :func:`clean_item` once on its finished items, so no format can forget a
-field.
+field; the same pass drops placeholder values (``No-Data-Available``) from one-line and list fields.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from parsers._placeholders import is_placeholder, real
 from parsers.base import ParsedItem
 
 # Agency character elements (STT ``<endash>``, SGML-style ``<mdash>``): the element stands for the character,
@@ -83,15 +84,16 @@ def clean_paragraphs(paragraphs: list[str]) -> list[str]:
 def _optional(text: str | None) -> str | None:
     if text is None:
         return None
-    return clean_line(text) or None
+    return real(clean_line(text) or None)
 
 
 def _lines(values: list[str], clean: Callable[[str], str] = clean_line) -> list[str]:
-    return [v for v in map(clean, values) if v]
+    return [v for v in map(clean, values) if not is_placeholder(v)]
 
 
 def clean_item(item: ParsedItem) -> ParsedItem:
-    """Convert escaped inline markup in every text field of ``item`` (in place; returned for chaining)."""
+    """Convert escaped inline markup in every text field of ``item`` and drop placeholder values
+    (``parsers._placeholders``) from its one-line and list fields (in place; returned for chaining)."""
     item.kicker = _optional(item.kicker)
     item.headline = _optional(item.headline)
     item.caption = _optional(item.caption)
@@ -101,6 +103,7 @@ def clean_item(item: ParsedItem) -> ParsedItem:
     item.keywords = _lines(item.keywords)
     item.subjects = _lines(item.subjects)
     item.authors = _lines(item.authors)
+    item.agencies = _lines(item.agencies)
     if item.dateline is not None:
         item.dateline.place = _optional(item.dateline.place)
         item.dateline.date = _optional(item.dateline.date)

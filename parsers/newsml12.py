@@ -25,6 +25,7 @@ from typing import TypeVar
 from lxml import etree
 
 from parsers._inline import clean_items
+from parsers._placeholders import is_placeholder, real
 from parsers._wiretext import lift_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
@@ -452,11 +453,13 @@ def _dateline(chain: list[etree._Element]) -> ParsedDateline | None:
     place: str | None = None
     date: str | None = None
     agencies: list[str] = []
-    text = _first_text(_all(chain, _DATELINE))
+    text = real(_first_text(_all(chain, _DATELINE)))
     if text:
         place, date, agencies = _split_dateline(text)
+    place = real(place)
     if place is None:
-        place = next((c for c in (_collapse(v) for v in _all(chain, _ORIGIN_CITY)) if c), None)
+        cities = (_collapse(v) for v in _all(chain, _ORIGIN_CITY))
+        place = next((c for c in cities if not is_placeholder(c)), None)
     if place is None and date is None and not agencies:
         return None
     return ParsedDateline(place=place, date=date, agencies=agencies)

@@ -22,6 +22,7 @@ from datetime import datetime
 from lxml import etree
 
 from parsers._inline import clean_items
+from parsers._placeholders import is_placeholder, real
 from parsers._wiretext import lift_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError, Status
 from parsers.dates import parse_datetime
@@ -380,7 +381,7 @@ def _ednotes(element: etree._Element) -> list[str]:
 
 def _metadata_dateline(element: etree._Element) -> ParsedDateline | None:
     """``<dateline>`` when it names a place (``Rom (dpa) -``, ``FORT WASHINGTON, Pa.``), else ``located``."""
-    place, agencies = _split_dateline_text(element_text(_first(_nodes(_X_DATELINE, element))))
+    place, agencies = _split_dateline_text(real(element_text(_first(_nodes(_X_DATELINE, element)))))
     if place is None:
         located = [_name_or_literal(loc) for loc in _nodes(_X_LOCATED, element)]
         place = "/".join(name for name in located if name) or None
@@ -662,7 +663,11 @@ def _joined_text(element: etree._Element | None) -> str | None:
 
 
 def _name_or_literal(element: etree._Element) -> str | None:
-    return element_text(element.find("name")) or (element.get("literal") or "").strip() or None
+    """A concept's name, else its literal; a placeholder (``No-Data-Available``) is no name."""
+    name = element_text(element.find("name"))
+    if is_placeholder(name):
+        name = (element.get("literal") or "").strip()
+    return real(name)
 
 
 def _nodes(xpath: etree.XPath, element: etree._Element) -> list[etree._Element]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from lxml import etree
 
 from parsers._inline import clean_items
+from parsers._placeholders import is_placeholder, real
 from parsers._wiretext import lift_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
@@ -237,7 +238,7 @@ def _dateline(body_head: etree._Element | None) -> ParsedDateline | None:
         return None
     location = _first(_LOCATION(dateline))
     story_date = _first(_STORY_DATE(dateline))
-    place = _place(location) if location is not None else _plain_place(dateline)
+    place = real(_place(location) if location is not None else _plain_place(dateline))
     date = (element_text(story_date) or story_date.get("norm")) if story_date is not None else None
     if not place and not date:
         return None
@@ -247,7 +248,7 @@ def _dateline(body_head: etree._Element | None) -> ParsedDateline | None:
 def _place(location: etree._Element) -> str | None:
     """Join the parts (city, state, country ...) with commas, whatever the markup put between them."""
     parts = [_PLACE_PUNCT.sub("", _collapse(text)) for text in _TEXTS(location)]
-    return ", ".join(part for part in parts if part) or None
+    return ", ".join(part for part in parts if not is_placeholder(part)) or None
 
 
 def _plain_place(dateline: etree._Element) -> str | None:
