@@ -35,6 +35,10 @@ MAX_LINK_DENSITY = 0.3
 DROP_LINK_DENSITY = 0.5
 # Good text that makes a story of its own (less is a teaser card or a disclaimer).
 MIN_STORY = 400
+# Junk characters (link text, short lines) that end a run of paragraphs.
+RUN_GAP = 250
+# The first run below the headline is the article when it has this share of the longest run's text.
+ANCHOR_SHARE = 0.25
 MAX_SUBHEAD = 250
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"[.!?…:;»«“”\"')\]。！？]\s*$")
@@ -83,21 +87,118 @@ def _junk(block: Block) -> int:
     return cost
 
 
-def _choose_container(blocks: list[Block], good: list[bool]) -> tuple[etree._Element | None, int]:
-    """The element holding the most good text net of junk; the deepest one of equal score."""
-    score: dict[etree._Element, int] = {}
+def _choose_container(
+    blocks: list[Block], good: list[bool], headline_at: int | None = None
+) -> tuple[etree._Element | None, list[_Run]]:
+    """Where the article is: the common ancestor of its runs of good blocks (``_article_runs``),
+    widened upwards while a wider element adds more good text than twice the junk it adds (paragraphs
+    in sibling wrappers), and the runs."""
+    gains: dict[etree._Element, int] = {}
+    costs: dict[etree._Element, int] = {}
     for block, is_ok in zip(blocks, good, strict=True):
-        value = (block.chars - block.links) if is_ok else -_junk(block)
+        target = gains if is_ok else costs
+        value = (block.chars - block.links) if is_ok else _junk(block)
         if value == 0:
             continue
         element: etree._Element | None = block.element
         while element is not None:
-            score[element] = score.get(element, 0) + value
+            target[element] = target.get(element, 0) + value
             element = element.getparent()
-    if not score:
-        return None, 0
-    best = max(score, key=lambda e: (score[e], _depth(e)))
-    return best, score[best]
+    chosen = _article_runs(_runs(blocks, good), headline_at)
+    if not chosen:
+        return None, []
+    container = _common_ancestor([b.element for run in chosen for b in run.blocks])
+    while True:
+        parent = container.getparent()
+        if parent is None:
+            break
+        added = gains.get(parent, 0) - gains.get(container, 0)
+        added_cost = costs.get(parent, 0) - costs.get(container, 0)
+        if added <= 2 * added_cost:
+            break
+        container = parent
+    return container, chosen
+
+
+@dataclass(slots=True)
+class _Run:
+    """Good blocks in a row (``first``..``last`` are block indexes), not interrupted by much junk."""
+
+    first: int
+    last: int
+    blocks: list[Block]
+    chars: int = 0
+
+    def signature(self) -> tuple[str, str]:
+        """The look (kind, class) of most of the run's text: paragraphs of one article share it."""
+        weight: dict[tuple[str, str], int] = {}
+        for block in self.blocks:
+            key = (block.kind, block.element.get("class") or "")
+            weight[key] = weight.get(key, 0) + block.chars
+        return max(weight, key=weight.__getitem__)
+
+    def share(self, signature: tuple[str, str]) -> float:
+        same = sum(
+            b.chars
+            for b in self.blocks
+            if (b.kind, b.element.get("class") or "") == signature
+        )
+        return same / self.chars if self.chars else 0.0
+
+
+def _runs(blocks: list[Block], good: list[bool]) -> list[_Run]:
+    """Runs of good blocks, split where more than ``RUN_GAP`` characters of junk or a headline
+    separate two good blocks."""
+    runs: list[_Run] = []
+    gap = 0
+    for index, (block, is_ok) in enumerate(zip(blocks, good, strict=True)):
+        if not is_ok:
+            gap += RUN_GAP + 1 if block.kind == "h1" else _junk(block)
+            continue
+        if gap > RUN_GAP or not runs:
+            runs.append(_Run(index, index, []))
+        gap = 0
+        run = runs[-1]
+        run.blocks.append(block)
+        run.last = index
+        run.chars += block.chars
+    return runs
+
+
+def _article_runs(runs: list[_Run], headline_at: int | None) -> list[_Run]:
+    """The article's runs: the longest run -- or the first below the page's headline when it holds a
+    good share of that (consent texts and footers can be longer than the article) -- and the other
+    runs below the headline that look like it (paragraphs of one kind and class: the article goes on
+    after a teaser strip or a paywall box)."""
+    if not runs:
+        return []
+    anchor = max(runs, key=lambda r: r.chars)
+    if headline_at is not None:
+        anchor = next(
+            (r for r in runs if r.first > headline_at and r.chars >= ANCHOR_SHARE * anchor.chars),
+            anchor,
+        )
+    signature = anchor.signature()
+    start = headline_at if headline_at is not None and headline_at < anchor.first else -1
+    return [
+        run
+        for run in runs
+        if run is anchor or (run.first > start and run.share(signature) >= 0.5)
+    ]
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element:
+    common = elements[0]
+    lineage = {id(e): e for e in (common, *common.iterancestors())}
+    for element in elements[1:]:
+        node: etree._Element | None = element
+        while node is not None and id(node) not in lineage:
+            node = node.getparent()
+        if node is not None and node is not common:
+            # ``node`` is on the lineage: climb ``common`` up to it
+            common = node
+            lineage = {id(e): e for e in (common, *common.iterancestors())}
+    return common
 
 
 def _depth(element: etree._Element) -> int:
@@ -139,12 +240,17 @@ def extract_body(
     keep = frozenset(h1.iterancestors()) if h1 is not None else frozenset()
     blocks = page_blocks(body if body is not None else root, keep)
     good = [is_good(b) for b in blocks]
-    container, _score = _choose_container(blocks, good)
+    headline_at = next((i for i, b in enumerate(blocks) if b.kind == "h1"), None)
+    container, chosen = _choose_container(blocks, good, headline_at)
     result = GenericBody(container=container)
     if container is None:
         return result
+    # Good text of other runs (a promo box, an author bio, teasers below) is not the article's.
+    foreign = {id(b) for run in _runs(blocks, good) if run not in chosen for b in run.blocks}
     inside: list[tuple[Block, bool, list[etree._Element]]] = []
     for block, is_ok in zip(blocks, good, strict=True):
+        if id(block) in foreign:
+            continue
         chain = _inside(block.element, container) if block.element is not container else []
         if block.element is container or chain:
             inside.append((block, is_ok, chain))
@@ -158,7 +264,7 @@ def extract_body(
     lead: list[str] = []
     started = False
     for index, (block, is_ok, chain) in enumerate(inside):
-        if block.kind == "h1":
+        if block.kind == "h1" and block.chars <= MAX_SUBHEAD:
             if _key(block.text) in headline_forms or good_kept < MIN_STORY:
                 kept, lead, started, good_kept = [], [], False, 0  # the article starts at its headline
                 continue
@@ -184,7 +290,7 @@ def extract_body(
                 continue
         elif not is_ok and not _short_text_kept(block, started):
             continue
-        if not started and is_ok and not kept and _is_lead(chain):
+        if not started and is_ok and not kept and len(lead) < 2 and _is_lead(chain):
             lead.append(block.text)
             continue
         started = started or is_ok
@@ -192,8 +298,8 @@ def extract_body(
         kept.append(block)
     while kept and kept[-1].heading:
         kept.pop()
-    result.paragraphs = [b.text for b in kept]
-    result.lead = lead
+    result.paragraphs = [b.text for b in kept] or lead
+    result.lead = lead if kept else []
     result.good_chars = sum(b.chars for b in kept if is_good(b))
     return result
 
@@ -250,4 +356,5 @@ def _short_text_kept(block: Block, started: bool) -> bool:
 
 
 def _is_lead(chain: list[etree._Element]) -> bool:
-    return any(_LEAD_CLASS.search(_class_of(e)) for e in chain[:3])
+    """A standfirst: the block or its wrapper is classed as one."""
+    return any(_LEAD_CLASS.search(_class_of(e)) for e in chain[:2])

@@ -88,6 +88,15 @@ LINES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# A short line containing one of these is a rights notice, not text.
+RIGHTS: dict[str, tuple[str, ...]] = {
+    "de": ("Alle Rechte vorbehalten",),
+    "en": ("All rights reserved",),
+    "fr": ("Tous droits réservés",),
+    "es": ("Todos los derechos reservados",),
+    "it": ("Tutti i diritti riservati",),
+}
+
 # Lead-in lines are short: the phrase plus one linked title.
 LEAD_IN_MAX_CHARS = 200
 _TRAILING = " \t.:!?…·|>»›→-–—"
@@ -125,15 +134,22 @@ _LINE = re.compile(
 )
 
 
+_RIGHTS = re.compile(_alternation(p for ps in RIGHTS.values() for p in ps), re.IGNORECASE)
+
+
 def is_furniture(line: str) -> bool:
     """Whether one displayed line (a paragraph) is page furniture rather than article text.
 
     True for a line of at most ``LEAD_IN_MAX_CHARS`` characters that is a ``LINES`` phrase (alone or
-    followed by ``:``/``|``/an arrow) or starts with a ``LEAD_INS`` phrase. Case, whitespace and trailing punctuation do not matter.
+    followed by ``:``/``|``/an arrow), starts with a ``LEAD_INS`` phrase or contains a ``RIGHTS`` one. Case, whitespace and trailing punctuation do not matter.
     """
     text = " ".join(line.split()).strip(_TRAILING)
     if not text:
         return False
     if len(text) > LEAD_IN_MAX_CHARS:
         return False
-    return _LINE.match(text) is not None or _LEAD_IN.match(text) is not None
+    return (
+        _LINE.match(text) is not None
+        or _LEAD_IN.match(text) is not None
+        or _RIGHTS.search(text) is not None
+    )
