@@ -362,22 +362,27 @@ def _agencies(rest: str) -> list[str]:
 
 
 def _trailer_time(line: str | None) -> datetime | None:
-    """``131137 GMT Nov 13`` -> 2013-11-13 11:37 UTC; a trailer without ``GMT`` has no zone: None."""
+    """``131137 GMT Nov 13`` -> 2013-11-13 11:37 UTC. A trailer without ``GMT`` (dpa's ``241205 Sep 24``)
+    is the sender's local time: it comes back naive, and the normalizer places it in the credited agency's
+    zone (``parsers.base.ParsedItem``); no zone is guessed here."""
     if not line:
         return None
     match = _TRAILER.match(line.strip().split("\n")[0])
-    if not match or not match.group("gmt"):
+    if not match:
         return None
     month = MONTHS.get(match.group("month").lower())
     if month is None:
         return None
-    return utc_datetime(
+    value = utc_datetime(
         int(match.group("year")),
         month,
         int(match.group("day")),
         int(match.group("hour")),
         int(match.group("minute")),
     )
+    if value is None or match.group("gmt"):
+        return value
+    return value.replace(tzinfo=None)
 
 
 # --- AAP ZCZC ---------------------------------------------------------------------------------------
