@@ -39,6 +39,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
+from config.redact import short_error
 from config.settings import Settings
 from ingest import backfill_checkpoint as checkpoints
 from ingest.backfill_checkpoint import Checkpoint
@@ -54,10 +55,11 @@ from ingest.backfill_worker import (
     worker_ready,
 )
 from ingest.logsetup import configure_logging
-from ingest.pipeline import store_parsed
+from ingest.pipeline import safe_origin, store_parsed
 from normalizers.record import ArticleRecord
 from parsers import format_names
 from storage import rawcodec, replay
+from storage.errors import is_outage
 from storage.replay import RawFilter
 from storage.store import Store
 
@@ -240,7 +242,8 @@ class Sources:
             limit = self.settings.max_document_bytes
             for doc in iter_path_documents([Path(p) for p in self.options.paths], limit):
                 skip = "refused" if doc.data is None else None
-                yield Work(doc.origin, doc.data, feed=self.options.feed, date=doc.date, skip=skip)
+                origin = safe_origin(doc.origin)
+                yield Work(origin, doc.data, feed=self.options.feed, date=doc.date, skip=skip)
 
     def task(self, work: Work) -> Task:
         assert work.data is not None
@@ -332,6 +335,37 @@ class Writer:
         )
 
     def _commit_with_retry(self, batch: list[Work]) -> Counts:
+        """Commit ``batch``; when it fails for a reason other than the store itself, write its documents one
+        by one instead, quarantining the ones that fail alone: one bad row never costs the others."""
+        try:
+            return self._commit_locked(batch)
+        except Exception as exc:
+            if is_outage(exc):
+                raise
+            log.warning(
+                "batch failed; writing its documents one by one",
+                extra={"documents": len(batch), "error": short_error(exc)},
+            )
+        delta = Counts()
+        for work in batch:
+            try:
+                part = self._commit_locked([work])
+            except Exception as exc:
+                if is_outage(exc):
+                    raise
+                work.error = f"could not be stored: {short_error(exc)}"
+                work.records, work.signatures = [], []
+                log.warning(
+                    "document quarantined: save failed",
+                    extra={"origin": work.origin, "error": work.error},
+                )
+                part = self._commit_locked([work])
+            for name, value in part.to_dict().items():
+                setattr(delta, name, getattr(delta, name) + value)
+        return delta
+
+    def _commit_locked(self, batch: list[Work]) -> Counts:
+        """``_write`` with retries while another writer holds the SQLite lock."""
         for attempt in range(LOCK_RETRIES):
             try:
                 return self._write(batch)

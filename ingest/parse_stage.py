@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 
+from config.redact import short_error
 from normalizers.normalize import normalize
 from normalizers.record import ArticleRecord
+from normalizers.validate import RecordError, clean_item, validate_record
 from parsers import ParseError, parse_document
 from parsers.registry import detect_format
 
@@ -25,25 +27,33 @@ def parse_records(
     default_agency: str | None = None,
     language_hint: str | None = None,
 ) -> list[ArticleRecord]:
-    """Parse and normalize one document (no storage); raises ``ParseError`` only."""
+    """Parse, normalize and validate one document (no storage); raises ``ParseError`` only.
+
+    Every item is made valid Unicode before normalizing and every record is checked at the record
+    boundary (``normalizers.validate``) after, so what reaches the store always fits it."""
     try:
         items = parse_document(raw, format_name)
         return [
-            normalize(
-                item,
-                feed=feed,
-                default_agency=default_agency,
-                language_hint=language_hint,
+            validate_record(
+                normalize(
+                    clean_item(item),
+                    feed=feed,
+                    default_agency=default_agency,
+                    language_hint=language_hint,
+                ),
+                origin,
             )
             for item in items
         ]
     except ParseError:
         raise
+    except RecordError as exc:
+        raise ParseError(f"record refused: {exc.reason}") from exc
     except RecursionError as exc:
         raise ParseError("document nests too deeply to read") from exc
     except Exception as exc:  # a parser bug must cost one document, never the run
         log.exception("parser failure", extra={"origin": origin})
-        raise ParseError(f"internal parser error: {type(exc).__name__}: {exc}") from exc
+        raise ParseError(f"internal parser error: {short_error(exc)}") from exc
 
 
 def format_of(raw: bytes, forced: str | None) -> str | None:

@@ -2,7 +2,9 @@
 
 Parsing and normalizing (the CPU work) happen outside the write transaction; the transaction that keeps the
 raw bytes and the articles is short and all-or-nothing, so a crash never leaves half a document stored.
-A document that cannot be parsed is quarantined with its raw bytes and the run goes on.
+A document that fails anywhere after fetching (parse, normalize, validate, fingerprint, save) is quarantined
+with its raw bytes and one short reason, and the run goes on; only a store outage (``storage.errors``)
+stops it, because then no document is at fault.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
+from config.redact import redact, short_error
 from ingest.parse_stage import format_of, parse_records
 from normalizers.minhash import signature as minhash_signature
 from normalizers.record import ArticleRecord
+from normalizers.validate import valid_text
 from parsers import ParseError
+from storage.errors import is_outage
 from storage.store import SaveOutcome, Store
 
 log = logging.getLogger(__name__)
@@ -26,8 +31,15 @@ __all__ = [
     "format_of",
     "ingest_document",
     "parse_records",
+    "safe_origin",
     "store_parsed",
 ]
+
+
+def safe_origin(origin: str) -> str:
+    """An origin fit for the store, logs and pages: credentials redacted, valid Unicode (a file name that is
+    not UTF-8 arrives with surrogate escapes)."""
+    return redact(valid_text(origin))
 
 
 @dataclass(slots=True)
@@ -119,6 +131,7 @@ def ingest_document(
 ) -> DocumentResult:
     """Parse, normalize and store one document; failures are quarantined, never raised."""
     started = time.perf_counter()
+    origin = safe_origin(origin)
     result = DocumentResult(origin=origin)
     records: list[ArticleRecord] = []
     try:
@@ -132,20 +145,31 @@ def ingest_document(
         )
     except ParseError as exc:
         result.error = exc.reason
-    signatures = [minhash_signature(record.body) for record in records]  # CPU work, no lock held
     fmt = records[0].source_format if records else format_of(raw, format_name)
-    with store.transaction() as conn:
-        _raw_id, outcomes = store_parsed(
-            store,
-            conn,
-            raw,
-            origin,
-            records,
-            signatures,
-            feed=feed,
-            source_format=fmt,
-            error=result.error,
-        )
+    try:
+        signatures = [minhash_signature(record.body) for record in records]  # CPU work, no lock
+        with store.transaction() as conn:
+            _raw_id, outcomes = store_parsed(
+                store,
+                conn,
+                raw,
+                origin,
+                records,
+                signatures,
+                feed=feed,
+                source_format=fmt,
+                error=result.error,
+            )
+    except Exception as exc:
+        if is_outage(exc):
+            raise
+        # The save failed and was rolled back: keep the bytes and the reason, as for a parse failure.
+        result.error = f"could not be stored: {short_error(exc)}"
+        records, outcomes = [], []
+        with store.transaction() as conn:
+            store_parsed(
+                store, conn, raw, origin, [], [], feed=feed, source_format=fmt, error=result.error
+            )
     for outcome in outcomes:
         result.article_ids.append(outcome.article_id)
         if outcome.result == "stored":

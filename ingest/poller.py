@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from config.feeds import FeedConfig
+from config.redact import SHORT_ERROR_CHARS, redact, short_error
 from config.settings import Settings
 from ingest.dropfolder import move_processed, ready_files
 from ingest.fetch import FetchError, HttpFetcher
@@ -100,7 +101,7 @@ class FeedPoller:
             elif feed.path is not None:
                 self._poll_file(feed, state, outcome)
         except FetchError as exc:
-            outcome.status, outcome.error = "error", str(exc)
+            outcome.status, outcome.error = "error", redact(str(exc))
         except OSError as exc:
             outcome.status, outcome.error = (
                 "error",
@@ -108,7 +109,7 @@ class FeedPoller:
             )
         except Exception as exc:  # one broken feed must never stop the others
             log.exception("poll failed", extra={"feed": feed.name})
-            outcome.status, outcome.error = "error", f"internal error: {type(exc).__name__}: {exc}"
+            outcome.status, outcome.error = "error", f"internal error: {short_error(exc)}"
         if outcome.status == "ok" and outcome.quarantined:
             outcome.status = "quarantined"
         outcome.ms = round((time.perf_counter() - started) * 1000, 1)
@@ -172,7 +173,16 @@ class FeedPoller:
         for path in ready_files(feed.path, self.settings.settle_seconds):
             if self.stop.is_set():
                 break  # shutting down: the current document was finished and committed
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except (
+                OSError
+            ) as exc:  # vanished or unreadable: it must not hold back the files after it
+                log.warning(
+                    "drop-folder file unreadable",
+                    extra={"feed": feed.name, "path": str(path), "error": exc.strerror},
+                )
+                continue
             result = self._ingest(feed, data, str(path))
             outcome.add(result, len(data))
             move_processed(path, failed=result.quarantined)
@@ -184,7 +194,9 @@ class FeedPoller:
         state.last_duration_ms = int(outcome.ms)
         if outcome.failed:
             state.consecutive_failures += 1
-            state.last_error = outcome.error
+            error = redact(outcome.error or "")
+            # One short line: the health table shows it, and a reason must never carry a document's fields.
+            state.last_error = error.splitlines()[0][:SHORT_ERROR_CHARS] if error else None
         else:
             state.consecutive_failures = 0
             state.last_success = now
