@@ -33,6 +33,9 @@ MIN_PARAGRAPH_DENSE = 25
 MAX_LINK_DENSITY = 0.3
 # A block whose text is mostly link text is navigation or a teaser, never body.
 DROP_LINK_DENSITY = 0.5
+# Short lines kept below the last paragraph (a credit line), and their length.
+TAIL_BLOCKS = 2
+MAX_TAIL = 80
 # Good text that makes a story of its own (less is a teaser card or a disclaimer).
 MIN_STORY = 400
 # Junk characters (link text, short lines) that end a run of paragraphs.
@@ -129,21 +132,24 @@ class _Run:
     blocks: list[Block]
     chars: int = 0
 
-    def signature(self) -> tuple[str, str]:
-        """The look (kind, class) of most of the run's text: paragraphs of one article share it."""
-        weight: dict[tuple[str, str], int] = {}
+    def signature(self) -> tuple[str, str, str]:
+        """The look (kind, class, wrapper class) of most of the run's text: paragraphs of one article
+        share it."""
+        weight: dict[tuple[str, str, str], int] = {}
         for block in self.blocks:
-            key = (block.kind, block.element.get("class") or "")
+            key = _look(block)
             weight[key] = weight.get(key, 0) + block.chars
         return max(weight, key=weight.__getitem__)
 
-    def share(self, signature: tuple[str, str]) -> float:
-        same = sum(
-            b.chars
-            for b in self.blocks
-            if (b.kind, b.element.get("class") or "") == signature
-        )
+    def share(self, signature: tuple[str, str, str]) -> float:
+        same = sum(b.chars for b in self.blocks if _look(b) == signature)
         return same / self.chars if self.chars else 0.0
+
+
+def _look(block: Block) -> tuple[str, str, str]:
+    parent = block.element.getparent()
+    wrapper = f"{parent.tag}.{parent.get('class') or ''}" if parent is not None else ""
+    return block.kind, block.element.get("class") or "", wrapper
 
 
 def _runs(blocks: list[Block], good: list[bool]) -> list[_Run]:
@@ -247,9 +253,13 @@ def extract_body(
         return result
     # Good text of other runs (a promo box, an author bio, teasers below) is not the article's.
     foreign = {id(b) for run in _runs(blocks, good) if run not in chosen for b in run.blocks}
+    # After the last paragraph only a credit line directly below it ("(dpa)", "Quelle: ...") is text.
+    end = max(run.last for run in chosen)
     inside: list[tuple[Block, bool, list[etree._Element]]] = []
-    for block, is_ok in zip(blocks, good, strict=True):
+    for index, (block, is_ok) in enumerate(zip(blocks, good, strict=True)):
         if id(block) in foreign:
+            continue
+        if index > end and (index > end + TAIL_BLOCKS or block.chars > MAX_TAIL or block.heading):
             continue
         chain = _inside(block.element, container) if block.element is not container else []
         if block.element is container or chain:
