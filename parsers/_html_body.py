@@ -138,7 +138,8 @@ class _Run:
         weight: dict[tuple[str, str, str], int] = {}
         for block in self.blocks:
             key = _look(block)
-            weight[key] = weight.get(key, 0) + block.chars
+            # Article text is mostly <p>: a box of list items in the same run is less likely it.
+            weight[key] = weight.get(key, 0) + block.chars * (2 if block.kind == "p" else 1)
         return max(weight, key=weight.__getitem__)
 
     def share(self, signature: tuple[str, str, str]) -> float:
@@ -178,18 +179,20 @@ def _article_runs(runs: list[_Run], headline_at: int | None) -> list[_Run]:
     after a teaser strip or a paywall box)."""
     if not runs:
         return []
-    anchor = max(runs, key=lambda r: r.chars)
+    longest = anchor = max(runs, key=lambda r: r.chars)
     if headline_at is not None:
         anchor = next(
-            (r for r in runs if r.first > headline_at and r.chars >= ANCHOR_SHARE * anchor.chars),
-            anchor,
+            (r for r in runs if r.first > headline_at and r.chars >= ANCHOR_SHARE * longest.chars),
+            longest,
         )
-    signature = anchor.signature()
     start = headline_at if headline_at is not None and headline_at < anchor.first else -1
+    looks = {anchor.signature()}
+    if longest.first > start:
+        looks.add(longest.signature())
     return [
         run
         for run in runs
-        if run is anchor or (run.first > start and run.share(signature) >= 0.5)
+        if run is anchor or (run.first > start and max(run.share(x) for x in looks) >= 0.5)
     ]
 
 

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from parsers._html_body import GenericBody, extract_body
+from parsers._html_body import DROP_LINK_DENSITY, GenericBody, extract_body
 from parsers._html_profiles import PROFILES, SiteProfile
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError
 from parsers.dates import parse_datetime
@@ -610,10 +610,22 @@ def _block_texts(block: etree._Element, raw: str | None = None) -> list[str]:
     return [text] if text else []
 
 
+def _mostly_links(element: etree._Element) -> bool:
+    """A block whose text is mostly link text (a teaser list item), counted on text, not markup."""
+    links = [a for a in element.iter("a")]
+    if not links:
+        return False
+    text = len("".join(_plain_text(element).split()))
+    linked = sum(len("".join(_plain_text(a).split())) for a in links)
+    return linked > DROP_LINK_DENSITY * text
+
+
 def _block_paragraphs(elements: list[etree._Element]) -> list[str]:
+    """Paragraphs of a profile's block elements; link lists among them are teasers, not text."""
     paragraphs: list[str] = []
     for element in elements:
-        paragraphs.extend(_block_texts(element))
+        if not _mostly_links(element):
+            paragraphs.extend(_block_texts(element))
     return paragraphs
 
 
