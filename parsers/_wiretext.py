@@ -18,11 +18,16 @@ from dataclasses import dataclass, field
 _SPACES = re.compile(r"\s+")
 _MIN_LINES = 3  # content lines after the first: fewer is a wrapped paragraph, not a laid-out story
 
-# Advisories that open wire copy (Reuters/AP/AFP English service; the verb says what the take does).
+# Advisories that open wire copy: the verb says what the take does (English ``Adds``/``Corrects``, French
+# ``Ajoute``/``Corrige``, Spanish ``Añade``/``Actualiza``, German ``Ergänzt``/``Berichtigt``, Italian
+# ``Aggiunge``/``Corregge`` ...).
 ADVISORY = re.compile(
     r"^\((?=[^)]{0,80}\b(?:corrects?|correcting|adds?|updates?|refiles?|repeats?|fixes|removes?|changes?|"
-    r"recasts?|clarifies|inserts?|withdraws?|deletes?|rewrites?|rectifies|rectifica|corrige|"
-    r"berichtigt|aktualisiert|ergänzt)\b)[^()]*(?:\([^()]*\)[^()]*)*\)$",
+    r"recasts?|clarifies|inserts?|withdraws?|deletes?|rewrites?|rectifies|"
+    r"ajoute|corrige|actualise|rectifie|remplace|précise|"
+    r"añade|agrega|actualiza|rectifica|sustituye|amplía|"
+    r"ergänzt|berichtigt|korrigiert|aktualisiert|ersetzt|präzisiert|"
+    r"aggiunge|corregge|aggiorna|sostituisce|rettifica)\b)[^()]*(?:\([^()]*\)[^()]*)*\)$",
     re.IGNORECASE,
 )
 # A paragraph that is only an author line: ``By Jane Doe``, ``Von Max Muster``, ``Par Jean Dupont``, ``Por ...``.

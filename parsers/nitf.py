@@ -24,8 +24,8 @@ from parsers.xmlsafe import (
     element_query,
     local_name,
     parse_xml,
-    sniff_root,
     string_query,
+    xml_root_name,
 )
 
 FORMAT = "nitf"
@@ -84,8 +84,12 @@ _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
 
 
 def can_parse(raw: bytes) -> bool:
-    """Root element ``nitf`` (with or without the NITF namespace)."""
-    return sniff_root(raw, "nitf")
+    """Root element ``nitf`` in any letter case (with or without the NITF namespace)."""
+    try:
+        name = xml_root_name(raw)
+    except Exception:  # a sniff must never raise
+        return False
+    return name is not None and name.lower() == "nitf"
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
