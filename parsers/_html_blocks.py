@@ -136,9 +136,7 @@ class _Buffer:
         self.out.append(Block(owner, text, chars, min(links, chars), kind))
 
 
-def page_blocks(
-    root: etree._Element, keep: frozenset[etree._Element] = frozenset()
-) -> list[Block]:
+def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozenset()) -> list[Block]:
     """Every visible run of text under ``root`` (normally ``<body>``), in document order. ``keep``:
     elements never skipped as a comment section (the headline's ancestors: a class like
     ``comments-enabled`` on the article's wrapper names a feature, not the comments)."""
@@ -168,9 +166,10 @@ def page_blocks(
                 link_depth += 1
             buffer.add(element.text, link_depth > 0)
             continue
+        tail = element.tail
         if element is skipping:
             skipping = None
-            if tag in BLOCK_TAGS and element.tail and element.tail.strip():
+            if tag in BLOCK_TAGS and tail and tail.strip():
                 buffer.flush(owners[-1])  # a skipped block separates the text around it
         elif tag in BLOCK_TAGS:
             buffer.flush(owners.pop())

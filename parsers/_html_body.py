@@ -30,6 +30,10 @@ from parsers.furniture import is_furniture
 # A good paragraph: at least this many non-space characters (ideographic scripts pack more per char).
 MIN_PARAGRAPH = 60
 MIN_PARAGRAPH_DENSE = 25
+# A page with less good text than this is a short story told in short paragraphs: judged again with
+# the lower minimum.
+MIN_PAGE_TEXT = 300
+MIN_PARAGRAPH_SHORT = 20
 MAX_LINK_DENSITY = 0.3
 # A block whose text is mostly link text is navigation or a teaser, never body.
 DROP_LINK_DENSITY = 0.5
@@ -73,11 +77,11 @@ def _dense(text: str) -> bool:
     return len(_DENSE_SCRIPT.findall(text[:40])) >= 10
 
 
-def is_good(block: Block) -> bool:
+def is_good(block: Block, minimum: int = MIN_PARAGRAPH) -> bool:
     """Paragraph text: long enough and not mostly inside links."""
     if block.heading or block.link_density > MAX_LINK_DENSITY:
         return False
-    if block.chars >= MIN_PARAGRAPH:
+    if block.chars >= minimum:
         return True
     return block.chars >= MIN_PARAGRAPH_DENSE and _dense(block.text)
 
@@ -155,21 +159,31 @@ def _look(block: Block) -> tuple[str, str, str]:
 
 def _runs(blocks: list[Block], good: list[bool]) -> list[_Run]:
     """Runs of good blocks, split where more than ``RUN_GAP`` characters of junk or a headline
-    separate two good blocks."""
+    separate two good blocks, or where the text leaves an ``<article>``."""
     runs: list[_Run] = []
     gap = 0
+    story: etree._Element | None = None
     for index, (block, is_ok) in enumerate(zip(blocks, good, strict=True)):
         if not is_ok:
             gap += RUN_GAP + 1 if block.kind == "h1" else _junk(block)
             continue
-        if gap > RUN_GAP or not runs:
+        article = _article_of(block.element)
+        if gap > RUN_GAP or not runs or article is not story:
             runs.append(_Run(index, index, []))
+            story = article
         gap = 0
         run = runs[-1]
         run.blocks.append(block)
         run.last = index
         run.chars += block.chars
     return runs
+
+
+def _article_of(element: etree._Element) -> etree._Element | None:
+    node: etree._Element | None = element
+    while node is not None and node.tag != "article":
+        node = node.getparent()
+    return node
 
 
 def _article_runs(runs: list[_Run], headline_at: int | None) -> list[_Run]:
@@ -249,6 +263,8 @@ def extract_body(
     keep = frozenset(h1.iterancestors()) if h1 is not None else frozenset()
     blocks = page_blocks(body if body is not None else root, keep)
     good = [is_good(b) for b in blocks]
+    if sum(b.chars for b, ok in zip(blocks, good, strict=True) if ok) < MIN_PAGE_TEXT:
+        good = [is_good(b, MIN_PARAGRAPH_SHORT) for b in blocks]  # a short story of short sentences
     headline_at = next((i for i, b in enumerate(blocks) if b.kind == "h1"), None)
     container, chosen = _choose_container(blocks, good, headline_at)
     result = GenericBody(container=container)
@@ -279,7 +295,12 @@ def extract_body(
     for index, (block, is_ok, chain) in enumerate(inside):
         if block.kind == "h1" and block.chars <= MAX_SUBHEAD:
             if _key(block.text) in headline_forms or good_kept < MIN_STORY:
-                kept, lead, started, good_kept = [], [], False, 0  # the article starts at its headline
+                kept, lead, started, good_kept = (
+                    [],
+                    [],
+                    False,
+                    0,
+                )  # the article starts at its headline
                 continue
             break  # another headline after a body: the next story
         story = next((e for e in reversed(chain) if e.tag == "article"), None)

@@ -48,17 +48,6 @@ GENERIC_ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "TechArticle", "Rep
 # Pages whose only structured data is a fact check still name headline, author and date there.
 SECONDARY_TYPES = frozenset({"ClaimReview", "WebPage"})
 
-# Author names that are never agencies even though they are one word.
-_NOT_AGENCIES = frozenset(
-    {
-        "redaktion", "red", "online-redaktion", "onlineredaktion", "newsroom", "editorial", "staff",
-        "admin", "administrator", "team", "gast", "autor", "autorin", "author", "editor", "desk",
-        "nachrichten", "news",
-    }
-)  # fmt: skip
-_AGENCY_TOKEN = re.compile(r"^[^\W\d_][\w-]{1,19}$")
-_NAME_SPLIT = re.compile(r"\s*(?:/|,|&|\bund\b|\band\b)\s*")
-_BYLINE_LABEL = re.compile(r"^(?:von|by|text|autor(?:in)?|author)\s*:?\s+", re.IGNORECASE)
 _KICKER_SEPARATOR = re.compile(r"^\s*(?::|\||-|–|—)\s+")
 _TITLE_SUFFIX = re.compile(
     r"^(?P<title>.*\S)\s+(?:\||-|–|—)\s+(?P<site>[^|]{2,60})$"
@@ -538,59 +527,23 @@ def _headline(page: _Page, profile: SiteProfile | None, kicker: str | None) -> s
 # ---------------------------------------------------------------------------------------------- credits
 
 
-def _agency_like(name: str, publishers: set[str], *, organization: bool) -> bool:
-    """One-word credits (``dpa``, ``AFP``, ``dpa/AFP``, ``Reuters``) or a non-publisher organization."""
-    text = _squash(name)
-    folded = text.casefold()
-    if not text or folded in publishers or "@" in text or "://" in text:
-        return False
-    if re.search(r"\.[a-z]{2,}$", folded):  # a domain like sportschau.de
-        return False
-    parts = [p for p in _NAME_SPLIT.split(text) if p]
-    if parts and all(_AGENCY_TOKEN.match(p) and p.casefold() not in _NOT_AGENCIES for p in parts):
-        return True
-    return organization and len(text) <= 60 and folded not in _NOT_AGENCIES
-
-
-def _split_author(
-    name: str, publishers: set[str], organization: bool
-) -> tuple[list[str], str | None]:
-    """``Felix Schröder und Jörg Soldwisch, dpa`` -> (["dpa"], "Felix Schröder und Jörg Soldwisch")."""
-    text = _BYLINE_LABEL.sub("", _squash(name))
-    if not text or _squash(text).casefold() in publishers:
-        return [], None
-    if _agency_like(text, publishers, organization=organization):
-        return [text], None
-    parts = [p.strip() for p in text.split(",")]
-    agencies: list[str] = []
-    while len(parts) > 1 and _agency_like(parts[-1], publishers, organization=False):
-        agencies.insert(0, parts.pop())
-    if organization and not agencies:
-        return [], None
-    return agencies, ", ".join(parts) or None
-
-
-def _credits(page: _Page, profile: SiteProfile | None) -> tuple[list[str], str | None]:
-    """Agency candidates (as written) and the byline, from JSON-LD authors, then meta authors."""
-    agencies: list[str] = list(profile.agencies) if profile else []
-    persons: list[str] = []
-    sources = _ld_names(page.ld.get("author"))
-    if not sources:
+def _authors(page: _Page, profile: SiteProfile | None) -> list[str]:
+    """Author/creator strings exactly as the page gives them (JSON-LD authors incl. organisations,
+    else meta authors, then the profile's byline box). Whether one names an agency or a person is the
+    normalizer's call, through the one agency table (``normalizers.agencies``)."""
+    authors = [name for name, _kind in _ld_names(page.ld.get("author"))]
+    if not authors:
         for key in ("article:author", "author", "cxenseparse:author", "dc.creator"):
-            sources.extend((plain, None) for plain in map(_plain, page.meta.get(key, ())) if plain)
-    for name, kind in sources:
-        found, person = _split_author(name, page.publishers, kind == "Organization")
-        agencies.extend(a for a in found if a not in agencies)
-        if person and person not in persons:
-            persons.append(person)
-    byline = ", ".join(persons) or None
+            authors.extend(plain for plain in map(_plain, page.meta.get(key, ())) if plain)
     if profile and profile.byline:
         marked_up = _profile_value(page, profile.byline)
         if marked_up:
-            found, person = _split_author(marked_up, page.publishers, False)
-            agencies.extend(a for a in found if a not in agencies)
-            byline = byline or person
-    return agencies, byline
+            authors.append(marked_up)
+    unique: list[str] = []
+    for name in authors:
+        if name not in unique and "://" not in name:
+            unique.append(name)
+    return unique
 
 
 # ---------------------------------------------------------------------------------------------- body
@@ -862,17 +815,16 @@ def parse(raw: bytes) -> list[ParsedItem]:
     profile = _choose_profile(page)
     kicker = _kicker(page, profile)
     headline = _headline(page, profile, kicker)
-    agencies, byline = _credits(page, profile)
     ednotes = _profile_all(page, profile.ednotes) if profile else []
     item = ParsedItem(
         source_format=FORMAT,
         kicker=kicker if kicker != headline else None,
         headline=headline,
         caption=_caption(page, profile),
-        byline=byline,
         dateline=_dateline(page, profile),
         related=_related(page, profile),
-        agencies=agencies,
+        agencies=list(profile.agencies) if profile else [],
+        authors=_authors(page, profile),
         language=_page_language(page),
         published_at=_best_date(
             [
