@@ -97,34 +97,12 @@ def _junk(block: Block) -> int:
 def _choose_container(
     blocks: list[Block], good: list[bool], headline_at: int | None = None
 ) -> tuple[etree._Element | None, list[_Run]]:
-    """Where the article is: the common ancestor of its runs of good blocks (``_article_runs``),
-    widened upwards while a wider element adds more good text than twice the junk it adds (paragraphs
-    in sibling wrappers), and the runs."""
-    gains: dict[etree._Element, int] = {}
-    costs: dict[etree._Element, int] = {}
-    for block, is_ok in zip(blocks, good, strict=True):
-        target = gains if is_ok else costs
-        value = (block.chars - block.links) if is_ok else _junk(block)
-        if value == 0:
-            continue
-        element: etree._Element | None = block.element
-        while element is not None:
-            target[element] = target.get(element, 0) + value
-            element = element.getparent()
+    """Where the article is: the common ancestor of its runs of good blocks (``_article_runs``), so
+    paragraphs spread over sibling wrappers are followed to the element that holds them all."""
     chosen = _article_runs(_runs(blocks, good), headline_at)
     if not chosen:
         return None, []
-    container = _common_ancestor([b.element for run in chosen for b in run.blocks])
-    while True:
-        parent = container.getparent()
-        if parent is None:
-            break
-        added = gains.get(parent, 0) - gains.get(container, 0)
-        added_cost = costs.get(parent, 0) - costs.get(container, 0)
-        if added <= 2 * added_cost:
-            break
-        container = parent
-    return container, chosen
+    return _common_ancestor([b.element for run in chosen for b in run.blocks]), chosen
 
 
 @dataclass(slots=True)
