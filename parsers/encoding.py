@@ -2,14 +2,23 @@
 
 Agency files lie about their encoding (declared ISO-8859-1 but UTF-8; no declaration but Latin-1; a single
 Latin-1 byte in ASCII text). Valid UTF-8 is almost never accidental, so it wins; otherwise the declared
-charset is used when it decodes, and windows-1252 (a superset of Latin-1 for printable text) is the last
-resort, which never fails.
+charset is used when it is a non-Latin one that decodes; then a document whose valid multi-byte UTF-8
+sequences outnumber its invalid bytes is UTF-8 with damage (a truncated transfer, one spliced Latin-1 byte)
+and is decoded as UTF-8 with U+FFFD for the damage -- reading it as cp1252 would turn every umlaut into
+mojibake (``AuÃŸenminister``) and make the story unsearchable. Legacy 8-bit text has single high bytes and
+(almost) no valid multi-byte sequence, so windows-1252 (a superset of Latin-1 for printable text) stays the
+last resort for it, which never fails.
 """
 
 from __future__ import annotations
 
 import codecs
+import logging
 import re
+
+log = logging.getLogger(__name__)
+# Declarations that say "some 8-bit Western charset": in practice windows-1252, or UTF-8 mislabelled.
+_LATIN_DECLARATIONS = frozenset({"utf-8", "iso8859-1", "latin-1", "ascii", "cp1252"})
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -43,8 +52,28 @@ def declared_encoding(raw: bytes) -> str | None:
         return None
 
 
+def damaged_utf8(body: bytes) -> str | None:
+    """``body`` decoded as UTF-8 with replacement when it is UTF-8 with a few invalid bytes, else None.
+
+    The test: at least one valid multi-byte sequence, and no more invalid bytes than valid multi-byte
+    sequences. Legacy 8-bit text (``Außenminister`` as ``Au\xdfenminister``) has no valid sequence, since a
+    high byte would need one to three continuation bytes (0x80-0xBF) after it."""
+    text = body.decode("utf-8", errors="replace")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    invalid = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    valid = non_ascii - invalid - body.count(b"\xef\xbf\xbd")
+    if valid >= 1 and invalid <= valid:
+        log.warning(
+            "damaged UTF-8 decoded with replacement characters",
+            extra={"invalid_bytes": invalid, "valid_sequences": valid},
+        )
+        return text
+    return None
+
+
 def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """Decode ``raw``; return the text and the encoding actually used."""
+    """Decode ``raw``; return the text and the encoding actually used (``utf-8`` also for damaged UTF-8,
+    whose invalid bytes become U+FFFD)."""
     body, bom_encoding = strip_bom(raw)
     if bom_encoding and bom_encoding != "utf-8":
         return body.decode(bom_encoding, errors="replace"), bom_encoding
@@ -53,10 +82,13 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     declared = declared_encoding(body)
-    if declared and declared not in {"utf-8", "iso8859-1", "latin-1", "ascii"}:
+    if declared and declared not in _LATIN_DECLARATIONS:
         try:
             return body.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass
+    damaged = damaged_utf8(body)
+    if damaged is not None:
+        return damaged, "utf-8"
     # Latin-1 declarations in the wild are windows-1252 in practice (smart quotes at 0x80-0x9F).
     return body.decode("cp1252", errors="replace"), "cp1252"
