@@ -64,6 +64,10 @@ _MIN_LD_WORDS = 40
 _WORD = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 )
+_MEDIA_TAGS = ("img", "picture", "video", "source", "iframe", "svg")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADINGS_SCANNED = 20
+_MAX_KICKER = 120
 _DOCTYPE_HTML = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _HTML_ROOTS = frozenset({"html", "head", "body"})
@@ -503,6 +507,31 @@ def _kicker(page: _Page, profile: SiteProfile | None) -> str | None:
     return kicker.rstrip(" :").strip() or None
 
 
+def _displayed_kicker(page: _Page, headline: str | None) -> str | None:
+    """The kicker shown with the headline when no markup names it: a paragraph before the ``h1`` in an
+    ``<hgroup>`` (HTML's heading group), else the text a displayed heading puts before the headline
+    (``Kicker – Headline`` in one ``h1``/``h2``)."""
+    h1 = page.marks.h1
+    parent = h1.getparent() if h1 is not None else None
+    if h1 is not None and parent is not None and parent.tag == "hgroup":
+        for sibling in h1.itersiblings(preceding=True):
+            text = _text(sibling)
+            if text and sibling.tag not in _HEADINGS:
+                return text.rstrip(" :").strip() or None
+    if not headline:
+        return None
+    wanted = _squash(headline)
+    for index, heading in enumerate(page.root.iter("h1", "h2")):
+        if index >= _HEADINGS_SCANNED:
+            break
+        text = _text(heading) or ""
+        if text.endswith(wanted) and len(text) > len(wanted):
+            kicker = text[: -len(wanted)].strip(" :|-–—")
+            if kicker and len(kicker) <= _MAX_KICKER:
+                return kicker
+    return None
+
+
 def _headline(page: _Page, profile: SiteProfile | None, kicker: str | None) -> str | None:
     structured = [
         _plain(page.ld.get("headline")) or _plain(page.ld.get("name")),
@@ -574,11 +603,22 @@ def _mostly_links(element: etree._Element) -> bool:
 
 
 def _block_paragraphs(elements: list[etree._Element]) -> list[str]:
-    """Paragraphs of a profile's block elements; link lists among them are teasers, not text."""
-    paragraphs: list[str] = []
+    """Paragraphs of a profile's block elements. Link lists among them are teasers, not text, and a
+    heading followed by no text before the next heading is a teaser box title, not a subhead."""
+    kept: list[tuple[bool, list[str]]] = []  # (is a heading, paragraphs)
     for element in elements:
-        if not _mostly_links(element):
-            paragraphs.extend(_block_texts(element))
+        if _mostly_links(element):
+            if kept and kept[-1][0]:
+                kept.pop()  # the title of this link box
+            continue
+        texts = _block_texts(element)
+        if texts:
+            kept.append((element.tag in _HEADINGS, texts))
+    while kept and kept[-1][0]:
+        kept.pop()
+    paragraphs: list[str] = []
+    for _is_heading, texts in kept:
+        paragraphs.extend(texts)
     return paragraphs
 
 
@@ -725,8 +765,20 @@ def _subjects(page: _Page) -> list[str]:
     return [s for s in (_plain(v) for v in values) if s]
 
 
+def _photo_caption(page: _Page, expression: str) -> str | None:
+    """A profile's caption, unless the element is an author/date box (``<address>``, ``<time>``) in a
+    figure without a picture: layouts put bylines in ``<figcaption>`` too."""
+    element = _first(_XP[expression](page.root))
+    if isinstance(element, etree._Element):
+        figure = next((a for a in element.iterancestors("figure")), None)
+        has_media = figure is not None and next(figure.iter(*_MEDIA_TAGS), None) is not None
+        if not has_media and next(element.iter("address", "time"), None) is not None:
+            return None
+    return _value_text(element)
+
+
 def _caption(page: _Page, profile: SiteProfile | None) -> str | None:
-    caption = _profile_value(page, profile.caption) if profile else None
+    caption = _photo_caption(page, profile.caption) if profile and profile.caption else None
     if caption:
         return caption
     images = page.ld.get("image")
@@ -815,6 +867,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
     profile = _choose_profile(page)
     kicker = _kicker(page, profile)
     headline = _headline(page, profile, kicker)
+    kicker = kicker or _displayed_kicker(page, headline)
     ednotes = _profile_all(page, profile.ednotes) if profile else []
     item = ParsedItem(
         source_format=FORMAT,
@@ -834,6 +887,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
                 page.meta_first("article:published_time", "og:published_time"),
                 _profile_value(page, profile.published) if profile else None,
                 page.meta_first("date", "dc.date.issued", "pubdate", "publishdate"),
+                page.meta_first("datepublished", "datecreated"),  # schema.org microdata
             ]
         ),
         updated_at=_best_date(
