@@ -13,9 +13,12 @@ declaring entities are refused before either reader runs.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import calendar
 import html
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,12 +29,15 @@ import feedparser
 from feedparser.datetimes import _parse_date as feedparser_date
 from lxml import etree
 
+from parsers._inline import clean_paragraphs, has_markup
 from parsers.base import ParsedItem, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import strip_bom
 from parsers.limits import MAX_DOCUMENT_BYTES, MAX_ITEMS_PER_DOCUMENT
-from parsers.markup import element_paragraphs, element_text, html_fragment_paragraphs
+from parsers.markup import SKIP_TAGS, element_paragraphs, html_fragment_paragraphs
 from parsers.xmlsafe import local_name, parse_xml, xml_root_name
+
+logger = logging.getLogger(__name__)
 
 FeedKind = Literal["rss", "atom"]
 # guess: RSS titles, HTML only if they look like it; xhtml: an element holding real XHTML.
@@ -46,6 +52,15 @@ DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 FEEDBURNER = "http://rssnamespace.org/feedburner/ext/1.0"
+# RSS 2.0 in the Userland namespace (the RSS 2.0 draft told feeds to declare it; Simon Fell's test feeds).
+USERLAND = ("http://backend.userland.com/rss2", "http://backend.userland.com/rss")
+# iTunes podcast namespace: Apple's documents and feeds spell it in several cases, and namespace URIs
+# compare case-sensitively.
+ITUNES = (
+    "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "http://www.itunes.com/DTDs/PodCast-1.0.dtd",
+    "http://www.itunes.com/DTDs/Podcast-1.0.dtd",
+)
 MEDIA = ("http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss")
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -60,11 +75,6 @@ _SPACES = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _LOOKS_LIKE_HTML = re.compile(r"</?[A-Za-z][^<>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]+\d*);")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
-_EMAIL_THEN_NAME = re.compile(r"^(?:mailto:)?\S+@\S+\s*\((?P<name>[^()]+)\)$")
-_NAME_THEN_EMAIL = re.compile(r"^(?P<name>[^()<]+?)\s*[(<](?:mailto:)?\S+@\S+[)>]$")
-_BARE_EMAIL = re.compile(r"^(?:mailto:)?\S+@\S+$")
-# Agency feeds (APA) put the editors' sign-off initials in <author>: "wh", "tb/beg". Not a byline.
-_SIGN_OFF = re.compile(r"^[a-z]{2,4}(?:/[a-z]{2,4})*$")
 _VOID_TAGS = frozenset(
     {
         "area",
@@ -83,6 +93,15 @@ _VOID_TAGS = frozenset(
     }
 )
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Markup whose *content* is what a reader sees: libxml2 nests the text after an unclosed <embed>/<object>/
+# <iframe> inside it, and the text inside <object> is its fallback content (feedparser keeps both too).
+# Script, style and the other skipped elements never give text.
+FEED_SKIP_TAGS = SKIP_TAGS - {"embed", "object", "iframe"}
+_BASE64_WHITESPACE = re.compile(rb"\s+")
+# Text a decoded base64 payload may hold; anything else (images, archives) is no text at all.
+_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+# A date string that states its zone (offset, Z, or a zone name); without one the value stays naive.
+_STATED_ZONE = re.compile(r"(?:\d[Zz]|[+-]\d{2}:?\d{2}|\b(?!AM\b|PM\b)[A-Z]{1,5})\)?\s*$")
 _ATOM_TEXT_KINDS: dict[str, TextKind] = {
     "text": "text", "text/plain": "text",
     "html": "html", "text/html": "html", "xhtml": "xhtml", "application/xhtml+xml": "xhtml",
@@ -127,6 +146,7 @@ class Text:
 
     value: str | etree._Element
     kind: TextKind
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -140,6 +160,10 @@ class RawEntry:
     title: Text | None = None
     content: Text | None = None
     summary: Text | None = None
+    # Other vocabularies' title/summary (dc:title, media:title, dc:description, itunes:summary ...): used
+    # only when the feed's own element is missing or empty.
+    fallback_title: Text | None = None
+    fallback_summary: Text | None = None
     published: str | None = None
     updated: str | None = None
     created: str | None = None
@@ -238,7 +262,10 @@ def _rss_items(root: etree._Element) -> list[ParsedItem]:
     channels = _elements(_RSS_CHANNEL, root)
     channel = channels[0] if channels else None
     feed_language = _first_language(
-        [_child_text(channel, "language"), _child_text(channel, f"{{{DC}}}language")]
+        [
+            _child_text(channel, f"{{{ns}}}language" if ns else "language")
+            for ns in (*_RSS_NAMESPACES, DC)
+        ]
         if channel is not None
         else []
     )
@@ -310,9 +337,10 @@ def _xml_lang(element: etree._Element | None) -> str | None:
 
 def _markup(element: etree._Element, kind: TextKind) -> Text:
     """Escaped or CDATA HTML arrives as text; unescaped tags arrive as child elements among that text."""
+    language = _xml_lang(element)
     if kind == "text":
-        return Text("".join(_itertext(element)), kind)
-    return Text(_html_source(element) if len(element) else element.text or "", kind)
+        return Text("".join(_itertext(element)), kind, language)
+    return Text(_html_source(element) if len(element) else element.text or "", kind, language)
 
 
 def _html_source(element: etree._Element) -> str:
@@ -341,13 +369,43 @@ def _attribute_name(clark: str) -> str:
     return clark.rsplit("}", 1)[-1]
 
 
-def _atom_text(element: etree._Element) -> Text:
+def _atom_text(element: etree._Element) -> Text | None:
+    """An Atom text construct or content; ``None`` for base64 content that is not text."""
     declared = (element.get("type") or "text").strip().lower()
+    if _is_base64(element, declared):
+        return _base64_text(element, declared)
     kind = _ATOM_TEXT_KINDS.get(declared, "html")
     if kind == "xhtml":
         div = element.find(f"{{{XHTML}}}div")
-        return Text(div if div is not None else element, kind)
+        return Text(div if div is not None else element, kind, _xml_lang(element))
     return _markup(element, kind)
+
+
+def _is_base64(element: etree._Element, declared: str) -> bool:
+    """Atom 0.3 says so with ``mode="base64"``; Atom 1.0 content of a MIME type that is neither text nor
+    XML is base64 (RFC 4287 4.1.3.3). Titles and summaries of such a type are read the same way."""
+    if etree.QName(element).namespace == ATOM03:
+        return (element.get("mode") or "").strip().lower() == "base64"
+    if declared in _ATOM_TEXT_KINDS or "/" not in declared:
+        return False
+    return not (declared.startswith("text/") or declared.endswith(("+xml", "/xml")) or len(element))
+
+
+def _base64_text(element: etree._Element, declared: str) -> Text | None:
+    """The decoded payload as HTML or text by its declared type; ``None`` when it is not UTF-8 text."""
+    try:
+        payload = base64.b64decode(
+            _BASE64_WHITESPACE.sub(b"", "".join(_itertext(element)).encode("ascii")), validate=True
+        )
+        decoded = payload.decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        logger.info("feed: base64 %s content is not UTF-8 text; dropped", declared)
+        return None
+    if _BINARY.search(decoded):
+        logger.info("feed: base64 %s content is binary; dropped", declared)
+        return None
+    kind = _ATOM_TEXT_KINDS.get(declared, "guess")
+    return Text(decoded, "html" if kind == "xhtml" else kind, _xml_lang(element))
 
 
 def _set_first(name: str) -> Handler:
@@ -379,6 +437,31 @@ def _atom_content(entry: RawEntry, element: etree._Element) -> None:
         entry.content = _atom_text(element)
 
 
+def _xhtml_body(entry: RawEntry, element: etree._Element) -> None:
+    """``xhtml:body`` in an RSS item: real XHTML elements, read as a tree."""
+    if entry.content is None:
+        entry.content = Text(element, "xhtml", _xml_lang(element))
+
+
+def _media_group(entry: RawEntry, element: etree._Element) -> None:
+    """``media:group`` wraps the Media RSS elements of one item: read them as if they were its own."""
+    for child in element:
+        handler = _MEDIA_FIELDS.get(child.tag) if isinstance(child.tag, str) else None
+        if handler is not None:
+            handler(entry, child)
+
+
+def _media_text(name: str) -> Handler:
+    """``media:title``/``media:description``: ``type="html"`` or plain (the Media RSS default)."""
+
+    def handler(entry: RawEntry, element: etree._Element) -> None:
+        if getattr(entry, name) is None:
+            kind: TextKind = "html" if (element.get("type") or "").strip() == "html" else "text"
+            setattr(entry, name, _markup(element, kind))
+
+    return handler
+
+
 def _rss_guid(entry: RawEntry, element: etree._Element) -> None:
     if entry.guid is None:
         entry.guid = _text_of(element) or None
@@ -401,6 +484,12 @@ def _add_atom_author(entry: RawEntry, element: etree._Element) -> None:
     entry.authors.append(_text_of(name) if name is not None else "")
 
 
+def _add_itunes_author(entry: RawEntry, element: etree._Element) -> None:
+    """``itunes:author`` names the item's author only where the feed's own author fields are absent."""
+    if not entry.authors:
+        entry.authors.append(_text_of(element))
+
+
 def _add_tag(entry: RawEntry, element: etree._Element) -> None:
     entry.tags.append(_text_of(element))
 
@@ -421,9 +510,22 @@ def _namespaced(namespaces: Iterable[str | None], fields: dict[str, Handler]) ->
     }
 
 
+# Media RSS, directly in an item or inside its media:group.
+_MEDIA_FIELDS: dict[str, Handler] = _namespaced(
+    MEDIA,
+    {
+        "keywords": _add_keywords,
+        "category": _add_tag,
+        "title": _media_text("fallback_title"),
+        "description": _media_text("fallback_summary"),
+    },
+)
 # Extensions both kinds of feed use, by Clark name.
 _EXTENSION_FIELDS: dict[str, Handler] = {
     f"{{{CONTENT}}}encoded": _rss_text("content", "html"),
+    f"{{{XHTML}}}body": _xhtml_body,
+    f"{{{DC}}}title": _rss_text("fallback_title", "guess"),
+    f"{{{DC}}}description": _rss_text("fallback_summary", "html"),
     f"{{{DC}}}creator": _add_author,
     f"{{{DC}}}author": _add_author,
     f"{{{DC}}}date": _set_first("updated"),
@@ -433,12 +535,18 @@ _EXTENSION_FIELDS: dict[str, Handler] = {
     f"{{{DCTERMS}}}modified": _set_first("updated"),
     f"{{{DCTERMS}}}created": _set_first("created"),
     f"{{{FEEDBURNER}}}origLink": _set_first("original_link"),
-    **_namespaced(MEDIA, {"keywords": _add_keywords, "category": _add_tag}),
+    **_MEDIA_FIELDS,
+    **_namespaced(MEDIA, {"group": _media_group}),
+    **_namespaced(
+        ITUNES, {"summary": _rss_text("fallback_summary", "text"), "author": _add_itunes_author}
+    ),
 }
-# RSS 0.9x/2.0 elements are un-namespaced; RSS 1.0 and the Netscape 0.90 RDF put them in a namespace.
+# RSS 0.9x/2.0 elements are un-namespaced; RSS 1.0 and the Netscape 0.90 RDF put them in a namespace, and
+# so do RSS 2.0 feeds written for the Userland namespace.
+_RSS_NAMESPACES = (None, RSS10, RSS090, *USERLAND)
 _RSS_FIELDS: dict[str, Handler] = {
     **_namespaced(
-        (None, RSS10, RSS090),
+        _RSS_NAMESPACES,
         {
             "title": _rss_text("title", "guess"),
             "link": _set_first("link"),
@@ -447,6 +555,10 @@ _RSS_FIELDS: dict[str, Handler] = {
             "pubDate": _set_first("published"),
             "author": _add_author,
             "category": _add_tag,
+            # Full-text item bodies of the RSS 0.9x era: <body> (XHTML without its namespace) and
+            # <fullitem> (escaped HTML), read as content like content:encoded.
+            "body": _rss_text("content", "html"),
+            "fullitem": _rss_text("content", "html"),
         },
     ),
     **_EXTENSION_FIELDS,
@@ -522,6 +634,16 @@ def _fp_text(detail: Any, kind: FeedKind, rss_kind: TextKind) -> Text | None:
     return Text(value, "text" if declared == "text/plain" else "html")
 
 
+def _fp_authors(e: Any, kind: FeedKind) -> list[str]:
+    """Author strings as given where feedparser keeps them: its ``author`` is the raw RSS string (the
+    last one), ``authors`` the parsed names; an Atom author is its name."""
+    details = dict.get(e, "authors") or []
+    raw = dict.get(e, "author")
+    if kind == "rss" and len(details) == 1 and raw:
+        return [str(raw)]
+    return [str(a.get("name") or "") for a in details]
+
+
 def _entry_from_feedparser(e: Any, kind: FeedKind) -> RawEntry:
     """``dict.get``, not ``e.get``: FeedParserDict answers ``updated`` with ``published`` when absent."""
     get = dict.get
@@ -541,7 +663,7 @@ def _entry_from_feedparser(e: Any, kind: FeedKind) -> RawEntry:
         published=get(e, "published") or None,
         updated=get(e, "updated") or None,
         created=get(e, "created") or None,
-        authors=[str(a.get("name") or "") for a in get(e, "authors") or []],
+        authors=_fp_authors(e, kind),
         tags=[str(t.get("term") or t.get("label") or "") for t in get(e, "tags") or []],
         language=_first_language([d.get("language") for d in details if d]),
     )
@@ -551,18 +673,23 @@ def _entry_from_feedparser(e: Any, kind: FeedKind) -> RawEntry:
 
 
 def map_entry(entry: RawEntry, kind: FeedKind, feed_language: str | None) -> ParsedItem:
-    """One ``ParsedItem`` from one entry, whichever reader found it."""
+    """One ``ParsedItem`` from one entry, whichever reader found it.
+
+    Author strings go to ``authors`` exactly as given (the normalizer credits agencies among them); the
+    body's own ``xml:lang`` is the best language hint, then the entry's, then the feed's."""
     permalink = entry.guid if entry.guid_is_link and _is_web_url(entry.guid) else None
     link = entry.link or permalink
     published = _date(entry.published) or _date(entry.created)
     updated = _date(entry.updated)
+    headline = _headline(entry.title) or _headline(entry.fallback_title)
+    body, body_language = _body(entry)
     return ParsedItem(
         source_format=kind,
         guid=entry.guid or link,
-        headline=_headline(entry.title),
-        byline=_byline(entry.authors),
-        body=_body(entry),
-        language=entry.language or feed_language,
+        headline=headline,
+        authors=_unique(_clean_line(author) for author in entry.authors),
+        body=body,
+        language=_first_language([body_language]) or entry.language or feed_language,
         published_at=published or updated,
         updated_at=updated,
         keywords=_unique(_clean_line(tag) for tag in entry.tags),
@@ -571,39 +698,42 @@ def map_entry(entry: RawEntry, kind: FeedKind, feed_language: str | None) -> Par
 
 
 def _headline(title: Text | None) -> str | None:
+    """One line of visible text: markup (inline XHTML, HTML, or tags sent as text) never shows."""
     if title is None:
         return None
-    if isinstance(title.value, etree._Element):
-        text = element_text(title.value) or ""
-    elif title.kind == "html" or (title.kind == "guess" and _LOOKS_LIKE_HTML.search(title.value)):
-        text = " ".join(_html_paragraphs(title.value))
-    else:
-        text = title.value
-    return _clean_line(text) or None
+    return _clean_line(" ".join(_paragraphs(title))) or None
 
 
-def _body(entry: RawEntry) -> list[str]:
-    """Full content beats the summary; an entry whose text is only an image has no body."""
-    for text in (entry.content, entry.summary):
+def _body(entry: RawEntry) -> tuple[list[str], str | None]:
+    """Full content beats the summary, the feed's own summary beats other vocabularies'; an entry whose
+    text is only an image has no body. Returns the paragraphs and the ``xml:lang`` of their element."""
+    for text in (entry.content, entry.summary, entry.fallback_summary):
         paragraphs = _paragraphs(text) if text is not None else []
-        if paragraphs:
-            return paragraphs
-    return []
+        if text is not None and paragraphs:
+            return paragraphs, text.language
+    return [], None
 
 
 def _paragraphs(text: Text) -> list[str]:
+    """Visible paragraphs of a text construct. Tags that are still in the text after reading it (escaped
+    twice, or markup in a plain-text field) are read as HTML once more, so neither tags nor script/style
+    text ever reach a headline or body; anything left tag-shaped after that is dropped, content kept."""
     if isinstance(text.value, etree._Element):
-        found = element_paragraphs(text.value)  # Atom xhtml: real elements, real text
-    elif text.kind == "text":
+        found = element_paragraphs(text.value, skip=FEED_SKIP_TAGS)  # inline XHTML: real elements
+    elif text.kind == "text" or (text.kind == "guess" and not _LOOKS_LIKE_HTML.search(text.value)):
         found = _plain_paragraphs(text.value)
     else:
         found = _html_paragraphs(text.value)
+    if any(has_markup(p) for p in found):
+        found = clean_paragraphs(
+            [q for p in found for q in (_html_paragraphs(p) if has_markup(p) else [p])]
+        )
     return [p for p in (_clean_line(p) for p in found) if p]
 
 
 def _html_paragraphs(markup: str) -> list[str]:
     if "<" in markup:
-        return html_fragment_paragraphs(markup)
+        return html_fragment_paragraphs(markup, skip=FEED_SKIP_TAGS)
     return _plain_paragraphs(html.unescape(markup))
 
 
@@ -625,21 +755,6 @@ def _repair(text: str) -> str:
         except UnicodeError:
             return text
     return text
-
-
-def _byline(authors: list[str]) -> str | None:
-    names = _unique(_author_name(_clean_line(author)) for author in authors)
-    return ", ".join(names) or None
-
-
-def _author_name(author: str) -> str:
-    for pattern in (_EMAIL_THEN_NAME, _NAME_THEN_EMAIL):
-        match = pattern.match(author)
-        if match:
-            return match.group("name").strip()
-    if _BARE_EMAIL.match(author) or _SIGN_OFF.match(author):
-        return ""
-    return author
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -666,8 +781,13 @@ def _date(text: str | None) -> datetime | None:
     if parsed is not None:
         return parsed
     struct = feedparser_date(text)
+    if not struct:
+        return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(struct), UTC) if struct else None
+        if not _STATED_ZONE.search(text.strip()):
+            # feedparser reads an offset-less value as UTC; it is the source's local time (naive).
+            return datetime(*struct[:6])
+        return datetime.fromtimestamp(calendar.timegm(struct), UTC)
     except (OverflowError, ValueError, OSError):
         return None  # placeholder years (0000, 99999) are no date, not a crash
 
