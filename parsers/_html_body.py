@@ -99,7 +99,7 @@ def _choose_container(
 ) -> tuple[etree._Element | None, list[_Run]]:
     """Where the article is: the common ancestor of its runs of good blocks (``_article_runs``), so
     paragraphs spread over sibling wrappers are followed to the element that holds them all."""
-    chosen = _article_runs(_runs(blocks, good), headline_at)
+    chosen = _article_runs(_runs(blocks, good), blocks, headline_at)
     if not chosen:
         return None, []
     return _common_ancestor([b.element for run in chosen for b in run.blocks]), chosen
@@ -164,13 +164,14 @@ def _article_of(element: etree._Element) -> etree._Element | None:
     return node
 
 
-def _article_runs(runs: list[_Run], headline_at: int | None) -> list[_Run]:
+def _article_runs(runs: list[_Run], blocks: list[Block], headline_at: int | None) -> list[_Run]:
     """The article's runs: the longest run -- or the first below the page's headline when it holds a
     good share of that (consent texts and footers can be longer than the article) -- and the other
     runs below the headline that look like it (paragraphs of one kind and class: the article goes on
     after a teaser strip or a paywall box)."""
     if not runs:
         return []
+    headlines = [i for i, b in enumerate(blocks) if b.kind == "h1" and b.chars <= MAX_SUBHEAD]
     longest = anchor = max(runs, key=lambda r: r.chars)
     if headline_at is not None:
         anchor = next(
@@ -178,13 +179,22 @@ def _article_runs(runs: list[_Run], headline_at: int | None) -> list[_Run]:
             longest,
         )
     start = headline_at if headline_at is not None and headline_at < anchor.first else -1
+    stop = next(
+        (i for i in headlines if i > anchor.first), len(blocks)
+    )  # the next story's headline
+    story = _article_of(anchor.blocks[0].element)
     looks = {anchor.signature()}
-    if longest.first > start:
+    if start < longest.first < stop:
         looks.add(longest.signature())
     return [
         run
         for run in runs
-        if run is anchor or (run.first > start and max(run.share(x) for x in looks) >= 0.5)
+        if run is anchor
+        or (
+            start < run.first < stop
+            and (story is None or _article_of(run.blocks[0].element) in (story, None))
+            and max(run.share(x) for x in looks) >= 0.5
+        )
     ]
 
 
