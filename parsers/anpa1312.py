@@ -61,7 +61,7 @@ _BYLINE_TITLE = re.compile(
 _TABLE_ROW = "\x08"
 # Tab and space codes inside agate rows (DLE, RS, US) separate cells; other controls are framing.
 _CELL_CODES = re.compile(r"[\x10\x1e\x1f]")
-_LINE_MARKERS = re.compile(r"^\^+|[\s<=]+$")
+_LINE_END_MARKS = " \t<="
 _SEPARATOR = re.compile(r"^_{3,}$")
 _AP_TRAILER = re.compile(
     r"(?P<month>\d{2})-(?P<day>\d{2})-(?P<year>\d{2})\s+(?P<hour>\d{2})(?P<minute>\d{2})GMT"
@@ -164,7 +164,7 @@ class _Message:
         # Without STX (stripped in transit) the text simply follows the header line.
         text_part = after if has_stx else "\n".join(pre[filled[1] + 1 :])
         raw_lines = text_part.split("\n")
-        lines = [strip_controls(line) for line in raw_lines]
+        lines = strip_controls(text_part).split("\n")  # controls never include the newline
         return cls(source, header, lines, raw_lines, strip_controls(trailer))
 
     def item(self) -> ParsedItem | None:
@@ -265,11 +265,12 @@ class _Message:
             if row or (value.startswith("^") and value.endswith(("=", "<"))):
                 result.extend(paragraphs(pending))
                 pending = []
-                text = collapse(_LINE_MARKERS.sub("", strip_controls(_CELL_CODES.sub(" ", raw))))
+                cells = strip_controls(_CELL_CODES.sub(" ", raw)) if row else line
+                text = collapse(cells.strip().lstrip("^").rstrip(_LINE_END_MARKS))
                 if text:
                     result.append(text)
                 continue
-            pending.append(_LINE_MARKERS.sub("", line.rstrip()) if line.strip() else line)
+            pending.append(line.rstrip(_LINE_END_MARKS) if value else line)
         result.extend(paragraphs(pending))
         return result
 

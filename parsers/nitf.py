@@ -80,6 +80,7 @@ _SIGN_OFFS = (
 _INITIALS_BYLINE = re.compile(r"^[a-z]{1,4}(?:/[a-z]{1,4})+$")
 _PLACE_PUNCT = re.compile(r"^[\s,;/-]+|[\s,;/-]+$")
 _SMALL_INT = re.compile(r"[0-9]{1,6}")
+_CAPITAL_TAG = re.compile(rb"</?[a-z0-9.:-]*[A-Z]")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
 
 
@@ -101,7 +102,8 @@ def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_xml(raw)
     if local_name(root).lower() != "nitf":
         raise ParseError(f"not NITF: root element is <{local_name(root)}>, expected <nitf>")
-    _canonical_tags(root)
+    if b"xmlns" in raw or _CAPITAL_TAG.search(raw):
+        _canonical_tags(root)
     item = _item(root)
     if not item.body and item.status != "canceled":
         return []  # no text story (photo or metadata-only NITF); a kill notice is kept even when empty
@@ -109,7 +111,7 @@ def _parse(raw: bytes) -> list[ParsedItem]:
 
 
 def _canonical_tags(root: etree._Element) -> None:
-    """Plain lower-case names: NITF 3.5+ may sit in the IPTC namespace, and every NITF element name is
+    """(Run only when the bytes hold a namespace or a tag with a capital.) Plain lower-case names: NITF 3.5+ may sit in the IPTC namespace, and every NITF element name is
     lower case in the DTD, so ``<HL1>`` or ``<Body.Content>`` from a hand-rolled exporter is read as the
     element it means."""
     for element in root.iter():

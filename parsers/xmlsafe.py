@@ -7,7 +7,8 @@ entity bomb or an XXE file becomes a ``ParseError`` for that document instead of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
@@ -164,30 +165,43 @@ def parse_root(raw: bytes, root: str, format_label: str) -> etree._Element:
     return element
 
 
-def spelling_table(names: Iterable[str]) -> dict[str, str]:
-    """Lower-cased element name -> the spelling a specification uses (for :func:`canonical_tags`)."""
-    return {name.lower(): name for name in names}
+@dataclass(frozen=True, slots=True)
+class Spellings:
+    """Element names as a specification spells them, and the same keyed by their lower-cased form."""
+
+    names: frozenset[str]
+    by_lower: dict[str, str]
+
+
+def spelling_table(names: Iterable[str]) -> Spellings:
+    """The :class:`Spellings` of ``names`` (for :func:`canonical_tags`)."""
+    listed = tuple(names)
+    return Spellings(frozenset(listed), {name.lower(): name for name in listed})
 
 
 def canonical_tags(
-    root: etree._Element, spellings: Mapping[str, str], opaque: frozenset[str] = frozenset()
+    root: etree._Element, spellings: Spellings, opaque: frozenset[str] = frozenset()
 ) -> None:
     """Drop namespaces and give every element its specified spelling, in one pass over the tree.
 
     Agencies send case variants of element names (Belga ``<Headline>`` for NewsML 1.2 ``<HeadLine>``,
-    ``<DateLine>`` in NITF): a tag whose lower-cased name is in ``spellings`` is renamed to the specified
+    ``<ContentMeta>`` in G2): a tag whose lower-cased name is a specified name is renamed to the specified
     spelling. Elements inside an ``opaque`` element (embedded XHTML or NITF in ``DataContent`` or
     ``inlineXML``) belong to another vocabulary and keep their names, apart from the namespace.
     """
+    names = spellings.names
+    by_lower = spellings.by_lower
     for element in root.iter():
         tag = element.tag
-        if not isinstance(tag, str):
+        if tag in names or not isinstance(tag, str):
             continue
         if tag.startswith("{"):
             tag = tag.rsplit("}", 1)[-1]
             element.tag = tag
-        wanted = spellings.get(tag.lower())
-        if wanted is None or wanted == tag:
+            if tag in names:
+                continue
+        wanted = by_lower.get(tag.lower())
+        if wanted is None:
             continue
         if opaque and any(
             isinstance(a.tag, str) and local_name(a) in opaque for a in element.iterancestors()
