@@ -1,7 +1,9 @@
 """The feed list (``config/feeds.toml``): one ``[[feed]]`` table per source.
 
 Secrets never live in this file: authentication names *environment variables* (``token_env``,
-``username_env``/``password_env``). A mistake gives one ``ConfigError`` naming the file, line and key.
+``username_env``/``password_env``, ``value_env``). A URL carrying credentials (``user:password@``, or a
+query parameter named like a secret: ``apikey=``, ``token=`` ...) is refused with a pointer to ``auth``. A
+mistake gives one ``ConfigError`` naming the file, line and key, and never echoes a secret.
 
 ```toml
 [[feed]]
@@ -14,6 +16,9 @@ language = "de"                          # hint, used only when the text is too 
 enabled = true
 idle_alert = "2h"                        # warn when no new item arrived for this long
 auth = { type = "bearer", token_env = "AFP_TOKEN" }
+# or { type = "basic", username_env = "U", password_env = "P" }
+# or { type = "header", name = "X-Api-Key", value_env = "AP_KEY" }
+# or { type = "query", name = "apikey", value_env = "REUTERS_KEY" }
 ```
 """
 
@@ -24,7 +29,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
+
+from config.redact import is_secret_param, redact_url
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -43,7 +50,11 @@ FEED_KEYS = frozenset(
         "auth",
     }
 )
-AUTH_KEYS = frozenset({"type", "token_env", "username_env", "password_env"})
+AUTH_KEYS = frozenset({"type", "token_env", "username_env", "password_env", "name", "value_env"})
+AUTH_TYPES = ("bearer", "basic", "header", "query")
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")  # an RFC 9110 token
+_PARAM_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
+_RESERVED_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 MIN_INTERVAL = 1.0
 
 
@@ -59,10 +70,23 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class AuthConfig:
-    type: Literal["bearer", "basic"]
+    """How a feed authenticates; every secret is the name of an environment variable.
+
+    ``header``: the value of ``value_env`` is sent in header ``name`` (``X-Api-Key``); ``query``: it is
+    added as query parameter ``name`` at request time (never stored in the feed URL or shown)."""
+
+    type: Literal["bearer", "basic", "header", "query"]
     token_env: str | None = None
     username_env: str | None = None
     password_env: str | None = None
+    name: str | None = None
+    value_env: str | None = None
+
+    @property
+    def secret_envs(self) -> tuple[str, ...]:
+        """The environment variables holding this feed's secrets."""
+        names = (self.token_env, self.username_env, self.password_env, self.value_env)
+        return tuple(n for n in names if n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +104,8 @@ class FeedConfig:
 
     @property
     def source(self) -> str:
-        """Where the feed's bytes come from, for logs (never contains credentials)."""
-        return self.url or str(self.path)
+        """Where the feed's bytes come from, for logs and pages (credentials redacted)."""
+        return redact_url(self.url) if self.url else str(self.path)
 
 
 def parse_duration(value: Any) -> float:
@@ -140,7 +164,43 @@ def _auth(raw: Any, fail: Any) -> AuthConfig | None:
         return AuthConfig(
             "basic", username_env=raw["username_env"], password_env=raw["password_env"]
         )
-    fail("auth", f"type must be 'bearer' or 'basic', not {kind!r}")
+    if kind in ("header", "query"):
+        name, value_env = raw.get("name"), raw.get("value_env")
+        pattern = _HEADER_NAME if kind == "header" else _PARAM_NAME
+        if not isinstance(name, str) or not pattern.match(name):
+            fail(
+                "auth",
+                f'{kind} auth needs name = "{"X-Api-Key" if kind == "header" else "apikey"}"',
+            )
+        if kind == "header" and str(name).lower() in _RESERVED_HEADERS:
+            fail("auth", f"header {name!r} cannot carry a credential")
+        if not isinstance(value_env, str):
+            fail("auth", f'{kind} auth needs value_env = "NAME_OF_ENVIRONMENT_VARIABLE"')
+        return AuthConfig(kind, name=str(name), value_env=str(value_env))
+    fail("auth", f"type must be one of {', '.join(AUTH_TYPES)}, not {str(kind)[:20]!r}")
+    return None
+
+
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a feed URL (credentials in it, wrong scheme), without echoing secrets."""
+    try:
+        parts = urlsplit(url)
+        has_credentials = parts.username is not None or parts.password is not None
+    except ValueError:
+        return f"not a valid URL: {redact_url(url)!r}"
+    if has_credentials:
+        return (
+            "credentials in the URL are not allowed; use auth with environment variables "
+            '(auth = { type = "basic", username_env = "...", password_env = "..." })'
+        )
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return f"want an http:// or https:// URL, not {redact_url(url)!r}"
+    for name, _value in parse_qsl(parts.query, keep_blank_values=True):
+        if is_secret_param(name):
+            return (
+                f"query parameter {name!r} looks like a credential; keep it out of the URL and use "
+                f'auth = {{ type = "query", name = "{name}", value_env = "NAME_OF_VARIABLE" }}'
+            )
     return None
 
 
@@ -166,13 +226,9 @@ def _feed(
     if (url is None) == (path is None):
         fail("url", "give exactly one of url (http/https) or path (a drop folder or file)")
     if url is not None:
-        parts = urlsplit(str(url))
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
-            fail("url", f"want an http:// or https:// URL, not {url!r}")
-        if parts.username or parts.password:
-            fail(
-                "url", "credentials in the URL are not allowed; use auth with environment variables"
-            )
+        problem = _url_problem(str(url))
+        if problem:
+            fail("url", problem)
     fmt = raw.get("format", "auto")
     if fmt != "auto" and fmt not in formats:
         fail("format", f"unknown format {fmt!r} (known: auto, {', '.join(formats)})")

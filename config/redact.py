@@ -69,6 +69,11 @@ def register_secret(value: str | None) -> None:
                 _secrets.add(candidate)
 
 
+def is_secret_param(name: str) -> bool:
+    """Whether a query parameter name says it carries a credential (``apikey``, ``access_token`` ...)."""
+    return _is_secret_param(name)
+
+
 def _is_secret_param(name: str) -> bool:
     lowered = name.lower()
     return lowered in SECRET_PARAMS or lowered.endswith(("token", "secret", "apikey", "api_key"))

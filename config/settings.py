@@ -24,8 +24,10 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from config.feeds import ConfigError
+from config.redact import register_secret
 
 DEFAULT_DB_URL = "sqlite:///var/wiredesk.db"
 DEFAULT_CONFIG = Path("config/wiredesk.toml")
@@ -63,7 +65,10 @@ class Settings:
         }
         if env.get("WIREDESK_FEEDS"):
             overrides["feeds_file"] = env["WIREDESK_FEEDS"]
-        return settings._merge(overrides, "environment")
+        merged = settings._merge(overrides, "environment")
+        register_secret(merged.api_token)  # never logged or shown, wherever it turns up
+        register_secret(make_url_password(merged.db_url))
+        return merged
 
     def _merge(self, values: dict[str, Any], origin: str) -> Settings:
         known = {f.name: f for f in fields(self)}
@@ -95,3 +100,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, None, None, f"cannot read: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, None, f"not valid TOML: {exc}") from exc
+
+
+def make_url_password(url: str) -> str | None:
+    """The password in a store URL (``postgresql+psycopg://user:PASSWORD@host/db``), if it has one."""
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from desk.app import context_of
 from desk.diff import compare
@@ -20,7 +20,7 @@ from storage.search import (
     get_hit,
     quarantine_item,
     quarantine_items,
-    raw_document,
+    raw_document_stream,
     search_page,
     versions,
 )
@@ -87,14 +87,14 @@ def story(request: Request, article_id: int) -> HTMLResponse:
 @router.get("/raw/{raw_id}")
 def raw(request: Request, raw_id: int) -> Response:
     """The kept raw bytes, always as a download: they are untrusted and never rendered by the browser."""
-    found = raw_document(context_of(request).store, raw_id)
+    found = raw_document_stream(context_of(request).store, raw_id)
     if found is None:
         raise HTTPException(status_code=404, detail="no such raw document")
-    info, data = found
+    info, pieces = found
     extension = {"newsml12": "xml", "newsmlg2": "xml", "nitf": "xml", "rss": "xml", "atom": "xml"}
     suffix = extension.get(info.source_format or "", "bin")
-    return Response(
-        data,
+    return StreamingResponse(
+        pieces,
         media_type="application/octet-stream",
         headers={
             "Content-Disposition": f'attachment; filename="wiredesk-raw-{info.id}.{suffix}"',

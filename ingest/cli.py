@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
+from config.redact import redact_url
 from config.settings import Settings
 from ingest.backfill import add_arguments as add_backfill_arguments
 from ingest.backfill import run_backfill
 from ingest.demo import DEMO_DOCUMENTS, DEMO_INBOX, DemoSeeder
-from ingest.files import iter_files
+from ingest.files import Oversized, iter_files, read_capped
 from ingest.health import feeds_table
 from ingest.logsetup import configure_logging
-from ingest.pipeline import IngestSummary, ingest_document, parse_records
+from ingest.pipeline import IngestSummary, ingest_document, parse_records, quarantine_oversized
 from ingest.poller import FeedPoller
 from ingest.service import WireService
 from normalizers.record import ArticleRecord
@@ -76,13 +77,21 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return status
 
 
-def ingest_paths(store: Store, paths: list[Path], format_name: str | None = None) -> IngestSummary:
+def ingest_paths(
+    store: Store, paths: list[Path], format_name: str | None = None, limit: int | None = None
+) -> IngestSummary:
+    """Ingest files and folders; a file over ``limit`` bytes (default: the settings' document cap) is
+    quarantined from its first bytes without being read whole."""
+    cap = Settings.from_env().max_document_bytes if limit is None else limit
     summary = IngestSummary()
     for path in iter_files(paths):
         try:
-            raw = path.read_bytes()
+            raw = read_capped(path, cap)
         except OSError as exc:
             log.error("cannot read file", extra={"path": str(path), "error": exc.strerror})
+            continue
+        if isinstance(raw, Oversized):
+            summary.add(quarantine_oversized(store, raw.prefix, raw.size, raw.reason, str(path)))
             continue
         summary.add(ingest_document(store, raw, str(path), format_name=format_name))
     return summary
@@ -209,7 +218,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "wiredesk service running",
         extra={
             "feeds": len(service.feeds),
-            "store": settings.db_url,
+            "store": redact_url(settings.db_url),
             "feeds_file": str(settings.feeds_file),
         },
     )

@@ -14,12 +14,13 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
 
 from config.feeds import AuthConfig, FeedConfig
+from config.redact import redact, redact_url, register_secret
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,23 +45,47 @@ class FetchResult:
         return self.status == 304
 
 
-def auth_headers(auth: AuthConfig | None, environ: dict[str, str] | None = None) -> dict[str, str]:
-    """Authorization header from the environment variables the config names."""
+def _secret(env: Mapping[str, str], name: str | None, what: str) -> str:
+    """The secret in environment variable ``name``: surrounding whitespace (a trailing newline from a
+    secrets file) removed, registered for redaction, and checked to be printable ASCII -- an HTTP header
+    cannot carry anything else, and the error must name the variable, never a character of the value."""
+    value = env.get(name or "")
+    if value is None or not value.strip():
+        raise FetchError(f"{what} variable {name} is not set")
+    register_secret(value)
+    value = value.strip()
+    if not value.isascii() or not value.isprintable():
+        raise FetchError(f"{what} variable {name} holds characters other than printable ASCII")
+    return value
+
+
+def auth_request(
+    auth: AuthConfig | None, environ: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(headers, query parameters) that authenticate a request, from the variables the config names.
+
+    Raises ``FetchError`` (naming the variable only) when a variable is unset or unusable."""
     if auth is None:
-        return {}
+        return {}, {}
     env = os.environ if environ is None else environ
     if auth.type == "bearer":
-        token = env.get(auth.token_env or "")
-        if not token:
-            raise FetchError(f"bearer token variable {auth.token_env} is not set")
-        return {"Authorization": f"Bearer {token}"}
-    user, password = env.get(auth.username_env or ""), env.get(auth.password_env or "")
-    if user is None or password is None:
-        raise FetchError(
-            f"basic auth variables {auth.username_env}/{auth.password_env} are not set"
-        )
+        return {"Authorization": f"Bearer {_secret(env, auth.token_env, 'bearer token')}"}, {}
+    if auth.type == "header":
+        return {str(auth.name): _secret(env, auth.value_env, f"header {auth.name}")}, {}
+    if auth.type == "query":
+        return {}, {str(auth.name): _secret(env, auth.value_env, f"query parameter {auth.name}")}
+    user = _secret(env, auth.username_env, "basic auth user")
+    password = _secret(env, auth.password_env, "basic auth password")
     credentials = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    return {"Authorization": f"Basic {credentials}"}
+    register_secret(credentials)
+    return {"Authorization": f"Basic {credentials}"}, {}
+
+
+def auth_headers(
+    auth: AuthConfig | None, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The authentication headers alone (``auth_request`` without query parameters)."""
+    return auth_request(auth, environ)[0]
 
 
 class HttpFetcher:
@@ -97,7 +122,7 @@ class HttpFetcher:
         """GET the feed, retrying transient failures; raises ``FetchError`` with a safe message."""
         if feed.url is None:
             raise FetchError(f"feed {feed.name} has no url")
-        headers = auth_headers(feed.auth)
+        headers, params = auth_request(feed.auth)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -105,10 +130,10 @@ class HttpFetcher:
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                result = self._get_once(feed.url, headers)
+                result = self._get_once(feed.url, headers, params)
             except _Retryable as exc:
                 if attempt == attempts:
-                    raise FetchError(f"{exc} (after {attempts} attempts)") from None
+                    raise FetchError(redact(f"{exc} (after {attempts} attempts)")) from None
                 delay = min(self.settings.backoff_cap, 2 ** (attempt - 1)) * (
                     0.5 + self.rng.random()
                 )
@@ -117,7 +142,7 @@ class HttpFetcher:
                     extra={
                         "feed": feed.name,
                         "attempt": attempt,
-                        "error": str(exc),
+                        "error": redact(str(exc)),
                         "retry_in": round(delay, 2),
                     },
                 )
@@ -126,16 +151,24 @@ class HttpFetcher:
             return result
         raise AssertionError("unreachable")
 
-    def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+    def _get_once(
+        self, url: str, headers: dict[str, str], params: dict[str, str] | None = None
+    ) -> FetchResult:
         cap = self.settings.max_document_bytes
         deadline = time.monotonic() + self.settings.total_timeout
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            # Merged into the URL's own query (httpx's ``params=`` would replace it).
+            target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)
+            with self.client.stream("GET", target, headers=headers) as response:
                 if response.status_code in RETRY_STATUSES:
                     raise _Retryable(f"server error HTTP {response.status_code}")
                 if response.status_code == 304:
                     return FetchResult(
-                        304, None, _etag(response), _last_modified(response), str(response.url)
+                        304,
+                        None,
+                        _etag(response),
+                        _last_modified(response),
+                        redact_url(str(response.url)),
                     )
                 if response.status_code >= 400:
                     raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}")
@@ -162,7 +195,7 @@ class HttpFetcher:
                     b"".join(chunks),
                     _etag(response),
                     _last_modified(response),
-                    str(response.url),
+                    redact_url(str(response.url)),  # the origin: never with a query credential
                     response.headers.get("Content-Type", "").split(";")[0].strip().lower(),
                 )
         except httpx.TooManyRedirects:

@@ -1,9 +1,15 @@
-"""Logging with structured context: ``extra={...}`` fields are appended as ``key=value``."""
+"""Logging with structured context: ``extra={...}`` fields are appended as ``key=value``.
+
+Every formatted line -- message, context fields and traceback alike, from our code or a library's -- passes
+``config.redact.redact`` last, so a password in a store URL, a credential in a query string or a registered
+token never reaches the log, at any level."""
 
 from __future__ import annotations
 
 import logging
 import sys
+
+from config.redact import redact
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "message",
@@ -20,7 +26,7 @@ class KeyValueFormatter(logging.Formatter):
         context = {k: v for k, v in record.__dict__.items() if k not in _STANDARD and v is not None}
         if context:
             line += " " + " ".join(f"{k}={_quote(v)}" for k, v in context.items())
-        return line
+        return redact(line)
 
 
 def _quote(value: object) -> str:

@@ -22,7 +22,7 @@ from normalizers.record import ArticleRecord
 from normalizers.validate import valid_text
 from parsers import ParseError
 from storage.errors import is_outage
-from storage.store import SaveOutcome, Store
+from storage.store import TRUNCATED_FORMAT, SaveOutcome, Store
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "format_of",
     "ingest_document",
     "parse_records",
+    "quarantine_oversized",
     "safe_origin",
     "store_parsed",
 ]
@@ -194,3 +195,28 @@ def ingest_document(
         },
     )
     return result
+
+
+def quarantine_oversized(
+    store: Store, prefix: bytes, size: int, reason: str, origin: str, *, feed: str | None = None
+) -> DocumentResult:
+    """Quarantine a document over the size cap without reading it: only ``prefix`` (its first bytes) is
+    kept, marked ``truncated`` so that no re-run or replay parses it as if it were the whole document."""
+    origin = safe_origin(origin)
+    with store.transaction() as conn:
+        store_parsed(
+            store,
+            conn,
+            prefix,
+            origin,
+            [],
+            [],
+            feed=feed,
+            source_format=TRUNCATED_FORMAT,
+            error=reason,
+        )
+    log.warning(
+        "document quarantined: over the size cap",
+        extra={"origin": origin, "feed": feed, "bytes": size},
+    )
+    return DocumentResult(origin=origin, error=reason)

@@ -18,7 +18,8 @@ from config.redact import SHORT_ERROR_CHARS, redact, short_error
 from config.settings import Settings
 from ingest.dropfolder import move_processed, ready_files
 from ingest.fetch import FetchError, HttpFetcher
-from ingest.pipeline import DocumentResult, ingest_document
+from ingest.files import Oversized, read_capped
+from ingest.pipeline import DocumentResult, ingest_document, quarantine_oversized
 from parsers import ParseError, detect_format
 from storage.feeds import FeedHealth, load_state, save_state
 from storage.locks import feed_lock
@@ -142,6 +143,11 @@ class FeedPoller:
             language_hint=feed.language,
         )
 
+    def _oversized(self, feed: FeedConfig, data: Oversized, path: object) -> DocumentResult:
+        return quarantine_oversized(
+            self.store, data.prefix, data.size, data.reason, str(path), feed=feed.name
+        )
+
     def _poll_http(self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome) -> None:
         result = self.fetcher.fetch(feed, state.etag, state.last_modified)
         if result.not_modified or result.content is None:
@@ -160,7 +166,15 @@ class FeedPoller:
 
     def _poll_file(self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome) -> None:
         assert feed.path is not None
-        data = feed.path.read_bytes()
+        data = read_capped(feed.path, self.settings.max_document_bytes)
+        if isinstance(data, Oversized):
+            digest = f"oversized:{data.size}:{hashlib.sha256(data.prefix).hexdigest()}"[:64]
+            if digest != state.content_sha256:
+                outcome.add(self._oversized(feed, data, feed.path), len(data.prefix))
+                state.content_sha256 = digest
+            else:
+                outcome.status = "not_modified"
+            return
         digest = hashlib.sha256(data).hexdigest()
         if digest == state.content_sha256:
             outcome.status = "not_modified"
@@ -174,17 +188,20 @@ class FeedPoller:
             if self.stop.is_set():
                 break  # shutting down: the current document was finished and committed
             try:
-                data = path.read_bytes()
-            except (
-                OSError
-            ) as exc:  # vanished or unreadable: it must not hold back the files after it
+                data = read_capped(path, self.settings.max_document_bytes)
+            except OSError as exc:
+                # Vanished or unreadable: it must not hold back the files after it.
                 log.warning(
                     "drop-folder file unreadable",
                     extra={"feed": feed.name, "path": str(path), "error": exc.strerror},
                 )
                 continue
-            result = self._ingest(feed, data, str(path))
-            outcome.add(result, len(data))
+            if isinstance(data, Oversized):
+                result = self._oversized(feed, data, path)
+                outcome.add(result, data.size)
+            else:
+                result = self._ingest(feed, data, str(path))
+                outcome.add(result, len(data))
             move_processed(path, failed=result.quarantined)
 
     def _record_health(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Iterator
 
 LEVEL = 6
 # An 8 KB window and memLevel 6: wire documents are mostly a few KB, and zlib's default state (256 KB,
@@ -24,6 +25,23 @@ def pack(data: bytes) -> bytes:
 
 def unpack(stored: bytes) -> bytes:
     return zlib.decompress(stored)
+
+
+def iter_unpack(stored: bytes, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """The raw bytes in pieces of at most ``chunk`` bytes: a download never holds the whole document
+    decompressed (a highly compressible document can be hundreds of times its stored size)."""
+    unpacker = zlib.decompressobj()
+    pending = stored
+    while pending:
+        piece = unpacker.decompress(pending, chunk)
+        pending = unpacker.unconsumed_tail
+        if piece:
+            yield piece
+        elif not pending:
+            break
+    rest = unpacker.flush()
+    if rest:
+        yield rest
 
 
 def digest(data: bytes) -> str:

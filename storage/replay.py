@@ -35,6 +35,7 @@ from normalizers.record import ArticleRecord
 from storage import rawcodec
 from storage.dedup import article_bands, exact_duplicate_root, near_duplicate_root, save_bands
 from storage.store import (
+    TRUNCATED_FORMAT,
     Store,
     _article_values,  # the one mapping record -> columns, shared with save_article
     articles,
@@ -111,7 +112,9 @@ class RawFilter:
 
 
 def _raw_conditions(flt: RawFilter) -> list[Any]:
-    conditions: list[Any] = []
+    # A truncated prefix of an oversized document is kept for people to look at, never re-parsed: it
+    # could parse as a shorter, wrong story.
+    conditions: list[Any] = [raw_documents.c.source_format.is_distinct_from(TRUNCATED_FORMAT)]
     if flt.feed is not None:
         conditions.append(raw_documents.c.feed == flt.feed)
     if flt.source_format is not None:
@@ -165,7 +168,11 @@ def iter_raw(engine: Engine, flt: RawFilter, after_id: int, upto_id: int) -> Ite
 
 
 def _open_quarantine_query(flt: RawFilter, upto_id: int) -> Select[Any]:
-    conditions = [quarantine.c.resolved_at.is_(None), quarantine.c.id <= upto_id]
+    conditions = [
+        quarantine.c.resolved_at.is_(None),
+        quarantine.c.id <= upto_id,
+        raw_documents.c.source_format.is_distinct_from(TRUNCATED_FORMAT),
+    ]
     if flt.feed is not None:
         conditions.append(quarantine.c.feed == flt.feed)
     if flt.source_format is not None:

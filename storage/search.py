@@ -25,7 +25,7 @@ PostgreSQL full text is ``storage.pgsearch`` (tsvector per article language, sam
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -470,6 +470,19 @@ def _raw_info(row: Any) -> RawDocumentInfo:
     return RawDocumentInfo(
         row.id, row.origin, row.feed, row.source_format, row.size, row.received_at
     )
+
+
+def raw_document_stream(
+    store: Store, raw_id: int
+) -> tuple[RawDocumentInfo, Iterator[bytes]] | None:
+    """A kept raw document and its bytes as decompressed pieces (for downloads: bounded memory)."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(*_RAW_INFO, raw_documents.c.data).where(raw_documents.c.id == raw_id)
+        ).first()
+    if row is None:
+        return None
+    return _raw_info(row), rawcodec.iter_unpack(row.data)
 
 
 def raw_document(store: Store, raw_id: int) -> tuple[RawDocumentInfo, bytes] | None:

@@ -48,6 +48,9 @@ ARTICLE_INSERT_LOCK = (
     0x57697265_4465736B  # "WireDesk": the advisory lock serialising article inserts
 )
 
+# ``source_format`` of a raw document that holds only the first bytes of a document over the size cap.
+TRUNCATED_FORMAT = "truncated"
+
 articles = cast(Table, Article.__table__)
 raw_documents = cast(Table, RawDocument.__table__)
 quarantine = cast(Table, Quarantine.__table__)
