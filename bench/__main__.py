@@ -47,22 +47,28 @@ class Row:
 
 
 def html_rows() -> list[Row]:
-    pages = [raw for _name, raw in html_extract.load_corpus(html_extract.DEFAULT_CORPUS)] or [
-        html_extract.synthetic_page()
-    ]
-    ours = html_extract.rate(parse_html, pages, 2.0)
-    competitor = html_extract.trafilatura_extract()
-    theirs = html_extract.rate(competitor, pages, 2.0) if competitor else None
-    note = "" if competitor else "trafilatura not installed (pip install '.[bench]')"
-    our_agreement = html_extract.agreement(html_extract.wiredesk_paragraphs)
-    if our_agreement.pages:
-        note += f"body agreement, ours: {our_agreement.line()}"
-        their_paragraphs = html_extract.trafilatura_paragraphs()
-        if their_paragraphs is not None:
-            note += f"; trafilatura: {html_extract.agreement(their_paragraphs).line()}"
-    return [
-        Row("HTML article extraction (corpus pages)", ours, theirs, "docs/s", "trafilatura", note)
-    ]
+    """All hand-checked pages of ../shared/webpages: docs/s and mean body F1, wiredesk and trafilatura
+    in the same run (the synthetic page when the pages are absent)."""
+    result = html_extract.measure_pages()
+    if result is None:
+        pages = [html_extract.synthetic_page()]
+        ours = html_extract.rate(parse_html, pages, 2.0)
+        competitor = html_extract.trafilatura_extract()
+        theirs = html_extract.rate(competitor, pages, 2.0) if competitor else None
+        note = "synthetic page (no ../shared/webpages)"
+        if competitor is None:
+            note += f"; PEER MISSING: {html_extract.peer_error()} -- pip install '.[bench]'"
+        return [Row("HTML article extraction", ours, theirs, "docs/s", "trafilatura", note)]
+    if result.peer_error is not None:
+        print(f"  HTML row: PEER MISSING: trafilatura: {result.peer_error}", flush=True)
+    note = f"mean body F1 wiredesk {result.ours_f1:.3f}"
+    note += (
+        f", trafilatura {result.peer_f1:.3f}"
+        if result.peer_f1 is not None
+        else f"; trafilatura NOT MEASURED ({result.peer_error}; pip install '.[bench]')"
+    )
+    label = f"HTML article extraction ({result.pages} webpages)"
+    return [Row(label, result.ours_rate, result.peer_rate, "docs/s", "trafilatura", note)]
 
 
 def feed_rows() -> list[Row]:
