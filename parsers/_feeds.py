@@ -97,6 +97,9 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # <iframe> inside it, and the text inside <object> is its fallback content (feedparser keeps both too).
 # Script, style and the other skipped elements never give text.
 FEED_SKIP_TAGS = SKIP_TAGS - {"embed", "object", "iframe"}
+# Rounds of reading text that still holds tags as HTML (escaped twice is common, three times seen).
+_MAX_MARKUP_PASSES = 3
+_BINARY_MEDIA = ("image/", "audio/", "video/", "font/", "model/")
 _BASE64_WHITESPACE = re.compile(rb"\s+")
 # Text a decoded base64 payload may hold; anything else (images, archives) is no text at all.
 _BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
@@ -631,6 +634,8 @@ def _fp_text(detail: Any, kind: FeedKind, rss_kind: TextKind) -> Text | None:
     if kind == "rss":
         return Text(value, rss_kind)
     declared = str(detail.get("type") or "text/plain").lower()
+    if declared.startswith(_BINARY_MEDIA):
+        return None  # feedparser leaves image/audio/video payloads base64-encoded: never text
     return Text(value, "text" if declared == "text/plain" else "html")
 
 
@@ -716,18 +721,21 @@ def _body(entry: RawEntry) -> tuple[list[str], str | None]:
 
 def _paragraphs(text: Text) -> list[str]:
     """Visible paragraphs of a text construct. Tags that are still in the text after reading it (escaped
-    twice, or markup in a plain-text field) are read as HTML once more, so neither tags nor script/style
-    text ever reach a headline or body; anything left tag-shaped after that is dropped, content kept."""
+    twice, markup in a plain-text field, or the raw text libxml2 keeps after an unclosed ``<iframe>``)
+    are read as HTML again, so neither tags nor script/style text reach a headline or body; whatever is
+    still tag-shaped after a few passes is dropped, content kept (``parsers._inline``)."""
     if isinstance(text.value, etree._Element):
         found = element_paragraphs(text.value, skip=FEED_SKIP_TAGS)  # inline XHTML: real elements
     elif text.kind == "text" or (text.kind == "guess" and not _LOOKS_LIKE_HTML.search(text.value)):
         found = _plain_paragraphs(text.value)
     else:
         found = _html_paragraphs(text.value)
-    if any(has_markup(p) for p in found):
-        found = clean_paragraphs(
-            [q for p in found for q in (_html_paragraphs(p) if has_markup(p) else [p])]
-        )
+    for _ in range(_MAX_MARKUP_PASSES):
+        if not any(has_markup(p) for p in found):
+            break
+        found = [q for p in found for q in (_html_paragraphs(p) if has_markup(p) else [p])]
+    else:
+        found = clean_paragraphs(found)
     return [p for p in (_clean_line(p) for p in found) if p]
 
 
