@@ -90,6 +90,20 @@ def _mtime(seconds: float) -> datetime | None:
         return None
 
 
+def _zip_time(origin: str, date_time: tuple[int, ...]) -> datetime | None:
+    """A zip member's DOS timestamp as aware UTC, or None when it is no real date (``1980-00-00`` from a
+    broken archiver): it is only the fallback document date, so the member is still read, and logged."""
+    try:
+        year, month, day, hour, minute, second = date_time[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        log.warning(
+            "archive member date unusable; the document's own date is used",
+            extra={"origin": origin, "date_time": "-".join(str(part) for part in date_time)},
+        )
+        return None
+
+
 def _refused(origin: str, reason: str) -> SourceDoc:
     log.warning("archive member refused", extra={"origin": origin, "reason": reason})
     return SourceDoc(origin=origin, data=None, refused=reason)
@@ -108,7 +122,7 @@ def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
                 continue
             if reason is None and not member.isfile():
                 reason = "link or special file in archive"
-            if reason is None and member.size > limit:
+            if reason is None and not 0 <= member.size <= limit:
                 reason = f"member of {member.size} bytes is over the {limit}-byte limit"
             if reason is not None:
                 yield _refused(origin, reason)
@@ -116,33 +130,46 @@ def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
             stream = archive.extractfile(member)
             if stream is None:
                 continue
-            yield SourceDoc(origin, stream.read(), _mtime(member.mtime))
+            yield SourceDoc(origin, stream.read(), _mtime(float(member.mtime)))
 
 
 def iter_zip(path: Path, limit: int) -> Iterator[SourceDoc]:
-    """Members of a zip, one at a time; sizes are checked while reading, not trusted from the header."""
+    """Members of a zip, one at a time; sizes are checked while reading, not trusted from the header.
+
+    Archive metadata is untrusted input: whatever is wrong with one member (name, date, size, method,
+    compressed data) costs that member, logged and counted as refused, never the rest of the archive."""
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             origin = f"{path}!{info.filename}"
-            reason = unsafe_name(info.filename)
-            if info.is_dir() or (reason is None and _hidden(info.filename)):
-                continue
-            mode = (info.external_attr >> 16) & 0o170000
-            if reason is None and mode == 0o120000:
-                reason = "link or special file in archive"
-            if reason is not None:
-                yield _refused(origin, reason)
-                continue
             try:
-                with archive.open(info) as stream:
-                    data = _read_limited(stream, limit)
-            except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
-                yield _refused(origin, f"unreadable member: {exc}")
-                continue
-            if data is None:
-                yield _refused(origin, f"member expands beyond the {limit}-byte limit")
-                continue
-            yield SourceDoc(origin, data, _mtime(datetime(*info.date_time, tzinfo=UTC).timestamp()))
+                doc = _zip_member(archive, info, origin, limit)
+            except Exception as exc:  # a member's metadata must not stop the archive
+                doc = _refused(origin, f"unreadable member: {type(exc).__name__}")
+            if doc is not None:
+                yield doc
+
+
+def _zip_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str, limit: int
+) -> SourceDoc | None:
+    reason = unsafe_name(info.filename)
+    if info.is_dir() or (reason is None and _hidden(info.filename)):
+        return None
+    mode = (info.external_attr >> 16) & 0o170000
+    if reason is None and mode == 0o120000:
+        reason = "link or special file in archive"
+    if reason is None and info.file_size > limit:
+        reason = f"member of {info.file_size} bytes is over the {limit}-byte limit"
+    if reason is not None:
+        return _refused(origin, reason)
+    try:
+        with archive.open(info) as stream:
+            data = _read_limited(stream, limit)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
+        return _refused(origin, f"unreadable member: {exc}")
+    if data is None:
+        return _refused(origin, f"member expands beyond the {limit}-byte limit")
+    return SourceDoc(origin, data, _zip_time(origin, info.date_time))
 
 
 def iter_gzip(path: Path, limit: int) -> Iterator[SourceDoc]:
