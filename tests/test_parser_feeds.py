@@ -10,6 +10,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from normalizers.normalize import normalize
 from parsers import ParseError, _feeds, atom, detect_format, parse_document, rss
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 from parsers.xmlsafe import parse_xml
@@ -284,3 +286,47 @@ def test_garbage_only_ever_raises_parse_error(raw: bytes) -> None:
         for document in (raw, b"<rss version='2.0'><channel><item><title>" + raw):
             with contextlib.suppress(ParseError):
                 module.parse(document)
+
+
+# --------------------------------------------------------------------------- feed kinds (issue 15)
+
+
+def test_offset_less_dates_stay_naive_on_both_paths() -> None:
+    """A value without an offset is the source's local time: neither reader attaches a zone."""
+    assert _feeds._date("2024-05-07T14:30:00") == datetime(2024, 5, 7, 14, 30)
+    # feedparser-only form (asctime without a zone): feedparser assumes UTC, we do not.
+    assert _feeds._date("Tue May  7 14:30:00 2024") == datetime(2024, 5, 7, 14, 30)
+    stated = _feeds._date("Tue, 07 May 2024 14:30:00 +0200")
+    assert stated is not None and stated.utcoffset() is not None and stated.hour == 12
+
+
+def test_agency_in_author_fields_is_credited_not_bylined() -> None:
+    """Parser: author strings as given; normalizer: agencies credited through the table, persons kept."""
+    raw = (
+        "<rss version='2.0' xmlns:dc='http://purl.org/dc/elements/1.1/'><channel>"
+        "<item><title>Sturm über Norddeutschland</title><description>Hamburg - Ein Sturm.</description>"
+        "<dc:creator>Deutsche Presse-Agentur</dc:creator><dc:creator>Jana Beispiel</dc:creator></item>"
+        "</channel></rss>"
+    ).encode()
+    item = parse_document(raw)[0]
+    assert item.authors == ["Deutsche Presse-Agentur", "Jana Beispiel"] and item.byline is None
+    record = normalize(item)
+    assert record.agencies == ["dpa"] and record.byline == "Jana Beispiel"
+
+
+@pytest.mark.parametrize(
+    ("content", "body"),
+    [
+        # Atom 1.0 content of a non-text, non-XML type is base64 (RFC 4287 4.1.3.3).
+        ("<content type='application/octet-stream'>PHA+SGFsbG88L3A+</content>", ["Hallo"]),
+        # Not UTF-8 text (a PNG signature): nothing, and the summary serves.
+        ("<content type='image/png'>iVBORw0KGgo=</content><summary>Bild</summary>", ["Bild"]),
+        # Not base64 at all: dropped, not shown as text.
+        ("<content type='application/pdf'>%%% not base64 %%%</content>", []),
+    ],
+)
+def test_atom_base64_content(content: str, body: list[str]) -> None:
+    raw = (
+        f"<feed xmlns='http://www.w3.org/2005/Atom'><entry><title>t</title>{content}</entry></feed>"
+    )
+    assert parse_document(raw.encode())[0].body == body
