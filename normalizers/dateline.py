@@ -171,9 +171,10 @@ def find_credited_dateline(
 ) -> tuple[int, DatelineMatch] | None:
     """A dateline *with* an agency credit in one of the first paragraphs (press releases open with notes and
     bullet points before ``TORONTO, 26 mai 2020 (GLOBE NEWSWIRE) --``). Only credited datelines count here:
-    a bare ``Place -`` deep in the text is too likely to be prose."""
+    a bare ``Place -`` deep in the text is too likely to be prose. Reuters' ``Jan 30 (Reuters) -`` (date, no
+    place) after bullet points counts too."""
     for index, paragraph in enumerate(paragraphs[:limit]):
         found = split_dateline(paragraph)
-        if found and found.dateline.agencies and found.dateline.place:
+        if found and found.dateline.agencies and (found.dateline.place or found.dateline.date):
             return index, found
     return None

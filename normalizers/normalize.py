@@ -107,7 +107,7 @@ def _author_credits(
     authors: list[str], byline: str | None, host: str | None
 ) -> tuple[list[str], str | None]:
     """Agencies named by the author fields (through the agency table) and the byline: the format's own
-    byline, else the persons among the authors. A byline that is only a credit (``Reuters``) credits."""
+    byline, else the persons among the authors. A byline naming an agency credits it too."""
     agencies: list[str] = []
     persons: list[str] = []
     for author in authors:
@@ -118,10 +118,9 @@ def _author_credits(
         agencies.extend(a for a in found if a not in agencies)
         persons.extend(p for p in named if p not in persons)
     if byline:
+        # ``By The Associated Press`` (AP agate, roundups) credits AP and stays the byline as written.
         credit = parse_credit_line(byline, host)
-        if credit is not None:
-            agencies.extend(a for a in credit if a not in agencies)
-            byline = None
+        agencies.extend(a for a in credit or [] if a not in agencies)
     return agencies, byline or (", ".join(persons) or None)
 
 

@@ -125,9 +125,9 @@ def test_job_title_and_site_name_are_never_credited() -> None:
     assert record.byline == "Anna Beispiel"
 
 
-def test_credit_only_byline_moves_to_agencies() -> None:
-    record = normalize(_page(byline="Reuters"))
-    assert record.agencies == ["Reuters"] and record.byline is None
+def test_byline_naming_an_agency_credits_it_and_stays() -> None:
+    record = normalize(_page(byline="By The Associated Press"))
+    assert record.agencies == ["AP"] and record.byline == "By The Associated Press"
 
 
 def test_agency_site_credits_its_agency_when_nothing_else_does() -> None:
@@ -272,3 +272,26 @@ def test_tabular_copy_takes_the_declared_language_or_none() -> None:
     assert normalize(_page(body=rows, headline="Tabelle")).language is None
     assert normalize(_page(body=rows, headline="Tabelle", language="de")).language == "de"
     assert normalize(_page(body=rows), language_hint="en").language == "en"
+
+
+@pytest.mark.parametrize(
+    ("opening", "date", "agency"),
+    [
+        ("Jan 30 (Reuters) - Gold rose on Tuesday", "Jan 30", "Reuters"),
+        ("3 févr (AFP) - L'or a progressé mardi", "3 févr", "AFP"),
+    ],
+)
+def test_credited_dateline_without_place_after_bullets(
+    opening: str, date: str, agency: str
+) -> None:
+    body = [
+        "* Spot prices may edge up",
+        "* Investors eye the central bank",
+        f"{opening} on demand.",
+        *PROSE_EN,
+    ]
+    record = normalize(_page(body=body))
+    assert record.dateline is not None
+    assert (record.dateline.place, record.dateline.date) == (None, date)
+    assert record.agencies == [agency]
+    assert record.body[2] == opening.split(" - ", 1)[1] + " on demand."
