@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from desk.app import context_of
 from desk.diff import compare
-from desk.params import Filters
+from desk.params import MAX_ID, Filters, StoreId
 from desk.render import snippet_html
 from storage.feeds import all_states
 from storage.search import Hit, get_hit, ping, search_page, versions
@@ -157,7 +157,9 @@ def list_articles(
         bool | None, Query(description="include unpublishable; default off, on with after")
     ] = None,
     sort: Annotated[str | None, Query(description="newest (default) or relevance")] = None,
-    after: Annotated[int | None, Query(ge=0, description="cursor: ids above it, ascending")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_ID, description="cursor: ids above it, ascending")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Newest first, or with ``after`` in ascending id order from the cursor (see module docstring)."""
@@ -190,7 +192,7 @@ def list_articles(
 
 
 @api.get("/articles/{article_id}", response_model=ArticleOut, summary="One stored article")
-def one_article(request: Request, article_id: int) -> dict[str, Any]:
+def one_article(request: Request, article_id: StoreId) -> dict[str, Any]:
     hit = get_hit(context_of(request).store, article_id)
     if hit is None:
         raise HTTPException(status_code=404, detail=f"no article with id {article_id}")
@@ -198,7 +200,7 @@ def one_article(request: Request, article_id: int) -> dict[str, Any]:
 
 
 @api.get("/articles/{article_id}/versions", response_model=VersionList, summary="Every version")
-def article_versions(request: Request, article_id: int) -> dict[str, Any]:
+def article_versions(request: Request, article_id: StoreId) -> dict[str, Any]:
     """All stored versions of the article's story, oldest first, each with the fields it changed."""
     hits = versions(context_of(request).store, article_id)
     if not hits:

@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from config.feeds import FeedConfig
@@ -82,6 +84,16 @@ def create_app(
                 continue
             response.headers.setdefault(name, value)
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        """A parameter outside what the store holds is the client's mistake: 400 with what was wrong
+        (the message only, never the value echoed back), for pages and API alike."""
+        problems = [
+            f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', 'invalid')}"
+            for error in exc.errors()
+        ]
+        return JSONResponse({"detail": problems}, status_code=400)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)

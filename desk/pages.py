@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from desk.app import context_of
 from desk.diff import compare
-from desk.params import AGENCIES, LANGUAGES, URGENCIES, WINDOWS, Filters
+from desk.params import AGENCIES, LANGUAGES, URGENCIES, WINDOWS, Filters, StoreId
 from desk.render import make_templates
 from storage.feeds import FeedHealth, all_states
 from storage.search import (
@@ -60,7 +60,7 @@ def incoming(request: Request) -> HTMLResponse:
 
 
 @router.get("/story/{article_id}", response_class=HTMLResponse)
-def story(request: Request, article_id: int) -> HTMLResponse:
+def story(request: Request, article_id: StoreId) -> HTMLResponse:
     """One article with every field, its versions (and what changed) and its duplicate cluster."""
     store = context_of(request).store
     hit = get_hit(store, article_id)
@@ -85,7 +85,7 @@ def story(request: Request, article_id: int) -> HTMLResponse:
 
 
 @router.get("/raw/{raw_id}")
-def raw(request: Request, raw_id: int) -> Response:
+def raw(request: Request, raw_id: StoreId) -> Response:
     """The kept raw bytes, always as a download: they are untrusted and never rendered by the browser."""
     found = raw_document_stream(context_of(request).store, raw_id)
     if found is None:
@@ -159,7 +159,7 @@ def _same_origin(request: Request) -> bool:
 
 
 @router.post("/quarantine/{entry_id}/rerun")
-def rerun(request: Request, entry_id: int) -> Response:
+def rerun(request: Request, entry_id: StoreId) -> Response:
     """The desk's one write: re-ingest a quarantined document's raw bytes (via the injected action)."""
     context = context_of(request)
     if context.rerun is None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Annotated, Any, cast
 from urllib.parse import urlencode
+
+from fastapi import Path
 
 from storage.search import STATUS_FILTERS, ArticleQuery, Order, StatusFilter
 
@@ -21,6 +23,11 @@ URGENCIES = {1: "flash", 2: "flash + urgent", 3: "up to 3", 4: "up to 4"}
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pt", "pl", "ar", "ru", "tr")
 AGENCIES = ("dpa", "AFP", "Reuters", "AP", "KNA", "epd", "sid", "dpa-AFX")
 TRUE = frozenset({"1", "true", "yes", "on", "show"})
+# Store ids are 64-bit signed integers (BIGINT on PostgreSQL, INTEGER on SQLite): a larger number in a URL
+# is refused by validation (400) instead of overflowing the database driver (500).
+MAX_ID = 2**63 - 1
+StoreId = Annotated[int, Path(ge=0, le=MAX_ID, description="a store id")]
+_URGENCY = re.compile(r"^[1-8]$")
 
 
 def parse_when(value: str, now: datetime) -> datetime:
@@ -29,6 +36,7 @@ def parse_when(value: str, now: datetime) -> datetime:
     if match:
         return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    # Raises OverflowError when the instant is outside datetime's range in UTC (0001-01-01T00:00+01:00).
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -71,7 +79,7 @@ class Filters:
         self.errors.clear()
         urgency: int | None = None
         if self.urgency:
-            if self.urgency.isdigit() and 1 <= int(self.urgency) <= 8:
+            if _URGENCY.match(self.urgency):  # ASCII digits only: "²".isdigit() is True
                 urgency = int(self.urgency)
             else:
                 self.errors.append("urgency wants a number from 1 (flash) to 8")
@@ -110,7 +118,7 @@ class Filters:
             return None
         try:
             return parse_when(value, now)
-        except ValueError:
+        except (ValueError, OverflowError):  # year 1 with +01:00 has no UTC instant
             self.errors.append(f"{name} wants 15m, 2h, 3d or a date like 2026-11-27")
             return None
 
