@@ -6,6 +6,8 @@
 | feeds_file | WIREDESK_FEEDS | config/feeds.toml |
 | desk_host / desk_port | WIREDESK_DESK_HOST / WIREDESK_DESK_PORT | 127.0.0.1 / 8080 |
 | api_token | WIREDESK_API_TOKEN | empty: the API is open (bearer token when set; never logged) |
+| desk_token | WIREDESK_DESK_TOKEN | empty: pages open; set: pages need it (and /api, without api_token) |
+| allowed_hosts | WIREDESK_ALLOWED_HOSTS | empty: the bound address, localhost, 127.0.0.1 (DNS rebinding) |
 | max_document_bytes | WIREDESK_MAX_DOCUMENT_BYTES | 32 MiB |
 | connect_timeout / read_timeout / total_timeout | WIREDESK_CONNECT_TIMEOUT ... | 10 / 30 / 120 s |
 | max_redirects | WIREDESK_MAX_REDIRECTS | 5 |
@@ -40,6 +42,8 @@ class Settings:
     desk_host: str = "127.0.0.1"
     desk_port: int = 8080
     api_token: str = field(default="", repr=False)
+    desk_token: str = field(default="", repr=False)
+    allowed_hosts: str = ""  # comma list; empty: the bound address, localhost and 127.0.0.1
     max_document_bytes: int = 32 * 1024 * 1024
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
@@ -67,6 +71,7 @@ class Settings:
             overrides["feeds_file"] = env["WIREDESK_FEEDS"]
         merged = settings._merge(overrides, "environment")
         register_secret(merged.api_token)  # never logged or shown, wherever it turns up
+        register_secret(merged.desk_token)
         register_secret(make_url_password(merged.db_url))
         return merged
 
@@ -108,3 +113,13 @@ def make_url_password(url: str) -> str | None:
         return urlsplit(url).password
     except ValueError:
         return None
+
+
+def desk_hosts(settings: Settings, bound: str) -> list[str]:
+    """Host header values the desk answers: ``allowed_hosts``, else the bound address, localhost and
+    127.0.0.1 (``*`` allows any, for a desk behind a proxy that checks the name itself)."""
+    configured = [h.strip() for h in settings.allowed_hosts.split(",") if h.strip()]
+    if configured:
+        return configured
+    hosts = [bound, "localhost", "127.0.0.1", "::1", "[::1]"]
+    return [h for h in dict.fromkeys(hosts) if h and h not in ("0.0.0.0", "::")]

@@ -6,13 +6,16 @@ tests and the service build it the same way and the desk imports nothing from ``
 
 from __future__ import annotations
 
+import base64
+import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from config.feeds import FeedConfig
 from storage.store import Store
@@ -51,15 +54,37 @@ SECURITY_HEADERS = {
 }
 
 
+def _desk_token_ok(header: str, expected: str) -> bool:
+    """``Authorization: Bearer TOKEN`` or HTTP Basic with the token as password (any user name: what a
+    browser's login prompt sends), compared in constant time."""
+    scheme, _, value = header.partition(" ")
+    given = ""
+    if scheme.lower() == "bearer":
+        given = value.strip()
+    elif scheme.lower() == "basic":
+        try:
+            given = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            given = ""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
 def create_app(
     store: Store,
     *,
     feeds: list[FeedConfig] | None = None,
     api_token: str | None = None,
     rerun: Rerun | None = None,
+    allowed_hosts: list[str] | None = None,
+    desk_token: str | None = None,
 ) -> FastAPI:
     """The desk + API over ``store``. ``api_token`` (if set) guards ``/api``; ``rerun`` enables the
-    quarantine page's re-run button."""
+    quarantine page's re-run button.
+
+    ``allowed_hosts``: Host header values served (others get 400), the defence against DNS rebinding, in
+    which a foreign page reaches the desk under its own name; None serves any (for embedding in tests).
+    ``desk_token``: when set, every page but ``/healthz`` needs it (bearer or HTTP Basic password), and it
+    also guards ``/api`` when no ``api_token`` is given."""
     from desk import api, pages
     from desk.render import STATIC
 
@@ -71,7 +96,22 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
     )
-    app.state.desk = DeskContext(store, list(feeds or []), api_token or None, rerun)
+    app.state.desk = DeskContext(store, list(feeds or []), api_token or desk_token or None, rerun)
+    if desk_token:
+
+        @app.middleware("http")
+        async def require_desk_token(
+            request: Request, call_next: Callable[[Request], Awaitable[Response]]
+        ) -> Response:
+            if request.url.path == "/healthz" or request.url.path.startswith("/api/"):
+                return await call_next(request)  # /api has its own bearer check (same token)
+            if _desk_token_ok(request.headers.get("authorization", ""), desk_token):
+                return await call_next(request)
+            return PlainTextResponse(
+                "desk token required",
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="wiredesk", charset="UTF-8"'},
+            )
 
     @app.middleware("http")
     async def security_headers(
@@ -95,6 +135,9 @@ def create_app(
         ]
         return JSONResponse({"detail": problems}, status_code=400)
 
+    if allowed_hosts is not None:
+        # Added last, so it runs first: nothing is served under a name the desk was not given.
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

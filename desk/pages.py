@@ -148,14 +148,33 @@ def quarantine_page(request: Request) -> HTMLResponse:
     )
 
 
+def _origin_of(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of a URL, default ports made explicit; None when it is not a web origin."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname.lower(), port
+
+
 def _same_origin(request: Request) -> bool:
-    """Reject cross-site form posts (the desk has no login, so this is its CSRF guard)."""
+    """Reject cross-site form posts (the desk has no login, so this is its CSRF guard): the Origin -- or,
+    without one, the Referer -- must match this request's scheme, host and port exactly."""
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return False
+    own = _origin_of(f"{request.url.scheme}://{request.headers.get('host', '')}/")
     origin = request.headers.get("origin")
-    if origin and origin != "null":
-        return urlsplit(origin).netloc == request.headers.get("host", "")
-    return origin != "null"
+    if origin == "null":
+        return False
+    if origin:
+        return own is not None and _origin_of(origin) == own
+    referer = request.headers.get("referer")
+    if referer:
+        return own is not None and _origin_of(referer) == own
+    return True
 
 
 @router.post("/quarantine/{entry_id}/rerun")

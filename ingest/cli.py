@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
 from config.redact import redact_url
-from config.settings import Settings
+from config.settings import Settings, desk_hosts
 from ingest.backfill import add_arguments as add_backfill_arguments
 from ingest.backfill import run_backfill
 from ingest.demo import DEMO_DOCUMENTS, DEMO_INBOX, DemoSeeder
@@ -233,7 +233,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _desk_app(settings: Settings, store: Store, feeds: list[FeedConfig]) -> FastAPI:
+def _desk_app(
+    settings: Settings, store: Store, feeds: list[FeedConfig], host: str | None = None
+) -> FastAPI:
     """The desk with its one write action: re-ingest a quarantined document through the pipeline."""
     from desk.app import RerunResult, create_app
     from storage.replay import resolve_quarantine
@@ -264,7 +266,14 @@ def _desk_app(settings: Settings, store: Store, feeds: list[FeedConfig]) -> Fast
         log.info("quarantine entry re-run", extra={"entry": entry_id, "stored": result.stored})
         return RerunResult(resolved=True, stored=result.stored)
 
-    return create_app(store, feeds=feeds, api_token=settings.api_token or None, rerun=rerun)
+    return create_app(
+        store,
+        feeds=feeds,
+        api_token=settings.api_token or None,
+        rerun=rerun,
+        allowed_hosts=desk_hosts(settings, host or settings.desk_host),
+        desk_token=settings.desk_token or None,
+    )
 
 
 def _start_desk(settings: Settings, store: Store, feeds: list[FeedConfig]) -> DeskThread | None:
@@ -285,7 +294,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host or settings.desk_host, args.port or settings.desk_port
     log.warning("wiredesk desk serving", extra={"url": f"http://{host}:{port}/"})
     try:
-        return serve(_desk_app(settings, store, feeds), host, port)
+        return serve(_desk_app(settings, store, feeds, host), host, port)
     finally:
         store.close()
 

@@ -351,7 +351,7 @@ def test_quarantine_rerun_resolves_a_document_that_now_parses(store: Store) -> N
     (entry,) = quarantine_items(store)
     settings = Settings.from_env({})
     app = _desk_app(settings, store, [FeedConfig(name="inbox", path=None, url="https://x/y")])
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8080") as client:  # a host the desk serves
         page = client.get("/quarantine").text
         assert f'action="/quarantine/{entry.id}/rerun"' in page
         refused = client.post(
