@@ -48,6 +48,7 @@ RUN_GAP = 250
 ANCHOR_SHARE = 0.25
 MAX_SUBHEAD = 250
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?…:;»«“”\"')\]。！？]\s*$")
 _NOISE_CLASS = re.compile(
     r"teaser|related|recommend|topicbox|newsletter|social|share|sharing|caption|legend|"
@@ -130,9 +131,11 @@ class _Run:
 
 
 def _look(block: Block) -> tuple[str, str, str]:
+    """Kind, class and wrapper class of a block; numbers in class names (``p_12``, ``para-3``)
+    count paragraphs, not looks, and are left out."""
     parent = block.element.getparent()
     wrapper = f"{parent.tag}.{parent.get('class') or ''}" if parent is not None else ""
-    return block.kind, block.element.get("class") or "", wrapper
+    return block.kind, _DIGITS.sub("", block.element.get("class") or ""), _DIGITS.sub("", wrapper)
 
 
 def _runs(blocks: list[Block], good: list[bool]) -> list[_Run]:
