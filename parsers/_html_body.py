@@ -30,6 +30,7 @@ from parsers.furniture import is_furniture
 # A good paragraph: at least this many non-space characters (ideographic scripts pack more per char).
 MIN_PARAGRAPH = 60
 MIN_PARAGRAPH_DENSE = 25
+DENSE_WEIGHT = 3
 # A page with less good text than this is a short story told in short paragraphs: judged again with
 # the lower minimum.
 MIN_PAGE_TEXT = 300
@@ -75,7 +76,9 @@ class GenericBody:
 
 
 def _dense(text: str) -> bool:
-    return len(_DENSE_SCRIPT.findall(text[:40])) >= 10
+    """Text in a script without spaces between words (or with syllable blocks): Chinese, Japanese,
+    Korean."""
+    return len(_DENSE_SCRIPT.findall(text[:40])) >= min(10, len(text) // 2)
 
 
 def is_good(block: Block, minimum: int = MIN_PARAGRAPH) -> bool:
@@ -92,7 +95,8 @@ def _junk(block: Block) -> int:
     cost = block.links
     if not block.heading and block.chars < MIN_PARAGRAPH and block.kind != "p":
         cost += block.chars - block.links
-    return cost
+    # An ideograph or syllable block carries about a word: weigh such text as Latin words of letters.
+    return cost * DENSE_WEIGHT if cost and _dense(block.text) else cost
 
 
 def _choose_container(
