@@ -1,0 +1,33 @@
+"""Delivery transports: one module per way an agency delivers copy (see ``base`` for the interface)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from config.settings import Settings
+from ingest.transports.base import Transport, TransportError, TransportSpec
+
+__all__ = ["TRANSPORTS", "open_transport"]
+
+
+def _wireq(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.wireq import WireQTransport
+
+    return WireQTransport(spec, settings)
+
+
+#: ``transport = "..."`` in feeds.toml -> factory. ``http`` and ``folder`` stay in ``ingest.poller``.
+TRANSPORTS: dict[str, Callable[[TransportSpec, Settings], Transport]] = {
+    "dpa-wireq": _wireq,
+}
+
+
+def open_transport(spec: TransportSpec, settings: Settings) -> Transport:
+    """The transport named by ``spec.transport``; raises ``TransportError`` for an unknown name."""
+    factory = TRANSPORTS.get(spec.transport)
+    if factory is None:
+        raise TransportError(
+            f"feed {spec.name}: unknown transport {spec.transport!r} "
+            f"(known: http, folder, {', '.join(sorted(TRANSPORTS))})"
+        )
+    return factory(spec, settings)
