@@ -171,11 +171,18 @@ def _article_of(element: etree._Element) -> etree._Element | None:
     return node
 
 
+def _in_page_footer(element: etree._Element) -> bool:
+    """Inside the page's ``<footer>`` (imprint, rights, complaints), not an article's own footer."""
+    footer = next(element.iterancestors("footer"), None)
+    return footer is not None and next(footer.iterancestors("article", "main"), None) is None
+
+
 def _article_runs(runs: list[_Run], blocks: list[Block], headline_at: int | None) -> list[_Run]:
     """The article's runs: the longest run -- or the first below the page's headline when it holds a
     good share of that (consent texts and footers can be longer than the article) -- and the other
     runs below the headline that look like it (paragraphs of one kind and class: the article goes on
-    after a teaser strip or a paywall box)."""
+    after a teaser strip or a paywall box) -- up to the next headline, within the same ``<article>``,
+    never in the page footer."""
     if not runs:
         return []
     headlines = [i for i, b in enumerate(blocks) if b.kind == "h1" and b.chars <= MAX_SUBHEAD]
@@ -200,6 +207,7 @@ def _article_runs(runs: list[_Run], blocks: list[Block], headline_at: int | None
         or (
             start < run.first < stop
             and (story is None or _article_of(run.blocks[0].element) in (story, None))
+            and not _in_page_footer(run.blocks[0].element)
             and max(run.share(x) for x in looks) >= 0.5
         )
     ]
