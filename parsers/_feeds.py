@@ -706,6 +706,12 @@ def _headline(title: Text | None) -> str | None:
     """One line of visible text: markup (inline XHTML, HTML, or tags sent as text) never shows."""
     if title is None:
         return None
+    value = title.value
+    plain = isinstance(value, str) and (
+        title.kind == "text" or (title.kind == "guess" and not _LOOKS_LIKE_HTML.search(value))
+    )
+    if plain and isinstance(value, str) and not has_markup(value):
+        return _clean_line(value) or None  # the common case: plain text, one regex pass
     return _clean_line(" ".join(_paragraphs(title))) or None
 
 
