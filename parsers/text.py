@@ -11,16 +11,19 @@ accepts any readable text and is asked last.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from functools import cache
+from datetime import datetime
 from itertools import pairwise
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from parsers import furniture
+from parsers._textsniff import kind_of_non_dump
+from parsers._timelines import TimeLine, looks_like_time_line, parse_time_line, zone_named
 from parsers.base import ParsedItem, ParsedRelated, ParseError
-from parsers.dates import to_utc
 from parsers.encoding import decode_bytes
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "text"
 SNIFF_ORDER = 100
@@ -48,26 +51,27 @@ class TextDumpLayout:
         "More on this story", "More stories", "More news", "You may also like", "Recommended",
         "Top stories", "Lire aussi", "À lire aussi", "A lire aussi", "Lire également", "Voir aussi",
         "Les plus lus", "Sur le même sujet", "Sur le même thème", "Articles liés", "Dans la même rubrique",
-        "Nos articles", "Lee también", "Leggi anche",
+        "Nos articles", "Lee también", "Leggi anche", "Noticias relacionadas", "Te puede interesar",
+        "Lo más leído", "Más leídas", "Lo más visto", "Articoli correlati", "I più letti", "Più letti",
+        "Potrebbe interessarti", "Ti potrebbe interessare",
     )  # fmt: skip
-    # ``Lesen Sie auch: Titel`` inside the body is a link to another story, not a paragraph.
+    # ``Lesen Sie auch: Titel`` inside the body is a link to another story, not a paragraph. The lead-in
+    # phrases of ``parsers.furniture`` (shared with the HTML parser) count too.
     inline_related_prefixes: frozenset[str] = _words(
-        "Lesen Sie auch", "Lies auch", "Mehr zum Thema", "Auch interessant", "Read more", "Read also",
-        "See also", "Related", "Lire aussi", "À lire aussi", "A lire aussi", "Voir aussi", "Lee también",
-        "Leggi anche",
-    )  # fmt: skip
+        *(phrase for phrases in furniture.LEAD_INS.values() for phrase in phrases), "Related"
+    )
     # Everything after these is not part of the story (comments, sharing, site footer).
     terminal_headings: frozenset[str] = _words(
         "Kommentare", "Leserkommentare", "Kommentar schreiben", "Kommentieren", "Diskussion", "Comments",
         "Comment", "Leave a comment", "Join the conversation", "Commentaires", "Commentaire", "Réagir",
         "Réactions", "Commenti", "Comentarios", "Newsletter", "Artikel teilen", "Teilen", "Share",
         "Share this article", "Partager", "Partager cet article", "Impressum", "Datenschutz", "Privacy",
-        "Mentions légales",
+        "Mentions légales", "Deja tu comentario", "Lascia un commento",
     )  # fmt: skip
+    # Chrome lines beyond the shared furniture phrases (``parsers.furniture``: advertising labels, share
+    # and print links, newsletter and reading-time boxes, rights notices), which are noise as well.
     noise_lines: frozenset[str] = _words(
-        "Anzeige", "Werbung", "Advertisement", "Advertising", "Publicité", "Sponsored", "Artikel anhören",
-        "Merken", "Drucken", "Print", "Mehr lesen", "Weiterlesen", "Mehr", "Zurück", "Continue reading",
-        "Lire la suite", "Lire plus", "Fermer", "Schließen", "Close",
+        "Advertising", "Merken", "Mehr", "Zurück", "Lire plus", "Fermer", "Schließen", "Cerrar", "Chiudi",
     )  # fmt: skip
     # Page chrome that reads as text: reading time, share counts.
     noise_pattern: re.Pattern[str] = re.compile(
@@ -82,8 +86,9 @@ class TextDumpLayout:
     byline: re.Pattern[str] = re.compile(
         r"^(?:Von|By|Par|Por|Di|Door|Av)\s+[^\W\d_][^.!?…;:]{0,78}[^\W_.]$"
     )
-    # Where a date line without an explicit zone was written (the site's local time).
-    local_timezone: str = "Europe/Berlin"
+    # The site's zone (IANA name) for time lines without one; ``None``: unknown, such times stay naive
+    # and the normalizer reads them in the credited agency's zone (``parsers.base``).
+    local_timezone: str | None = None
     max_heading_chars: int = 160
     max_heading_words: int = 24
     max_byline_words: int = 10
@@ -96,57 +101,6 @@ class TextDumpLayout:
 
 DEFAULT_LAYOUT = TextDumpLayout()
 
-_MONTHS: dict[str, int] = {
-    name: number
-    for number, names in enumerate(
-        (
-            "januar jan january janvier janv jänner",
-            "februar feb february février févr fevrier",
-            "märz mär maerz march mar mars",
-            "april apr avril avr",
-            "mai may",
-            "juni jun june juin",
-            "juli jul july juillet juil",
-            "august aug août aout",
-            "september sep sept septembre",
-            "oktober okt october oct octobre",
-            "november nov novembre",
-            "dezember dez december dec décembre",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_ZONES: dict[str, tzinfo] = {
-    "utc": UTC,
-    "gmt": UTC,
-    "z": UTC,
-    "mez": timezone(timedelta(hours=1)),
-    "cet": timezone(timedelta(hours=1)),
-    "mesz": timezone(timedelta(hours=2)),
-    "cest": timezone(timedelta(hours=2)),
-}
-_UPDATED_LABELS = frozenset(
-    {"aktualisiert", "stand", "updated", "last updated", "mis à jour", "modifié"}
-)
-_LABEL = (
-    r"(?:(?P<label>aktualisiert|stand|veröffentlicht|erstellt|updated|last updated|published|posted|"
-    r"publié|mis à jour|modifié)(?:\s+(?:am|on|le))?\s*:?\s*)?"
-)
-_WEEKDAY = r"(?:[^\W\d_]{2,12}\.?,?\s+)?"
-_TIME = (
-    r"(?:\s*(?:,|-|–|um|at|à|\|)?\s*(?P<H>\d{1,2})(?:[:.]|\s?h\s?)(?P<M>\d{2})"
-    r"(?:\s*(?P<ampm>[ap]\.?m\.?))?(?:\s*(?:Uhr|h))?(?:\s*(?P<zone>UTC|GMT|Z|MEZ|MESZ|CET|CEST))?)?"
-)
-_DATE_LINES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(rf"^{_LABEL}{_WEEKDAY}{date}{_TIME}$", re.IGNORECASE)
-    for date in (
-        r"(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})",  # 28.09.2016, 28/09/2016
-        r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})",  # 2016-09-28
-        r"(?P<d>\d{1,2})\.?\s+(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<y>\d{4})",  # 28. September 2016
-        r"(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})",  # September 28, 2016
-    )
-)
 # A sentence or clause ends here: the unit is prose (paragraph, caption, teaser), not a heading.
 _SENTENCE_END = re.compile(r"(?:[.…:;,]|\.\W)$")
 # Ends a sentence, for telling paragraph-per-line text from hard-wrapped text.
@@ -159,20 +113,39 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK = re.compile(r"\n[^\S\n]*\n")
 _SPACES = re.compile(r"[^\S\n]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_CREDITED_LEAD = re.compile(
+    r"^[^\W\d_][^()\n]{0,60}?(?:\s*\([^()\n]{1,30}\))*?\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
+)
+_DATED_LEAD = re.compile(
+    r"^(?P<place>[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){0,3}),\s*\d{1,2}\.?\s+[^\W\d_]{3,5}\.?\s*"
+    r"[-–—]{1,2}\s*\S"
+)
+_META_SPLIT = re.compile(r"\s+[|·•]\s+")
+_JSON_ARRAY = re.compile(
+    r"^\[\s*(?:[{\[\"\]]|(?:-?\d[\d.eE+-]*|true|false|null)\s*(?:,|\](?:\s*$|\s*[,\]])))"
+)
 
 
 def can_parse(raw: bytes) -> bool:
-    """Any readable text that is not markup or JSON; binary data is refused."""
+    """Readable prose: not binary, markup, JSON, Markdown, a delimited table or source code.
+
+    The text format is asked last, so whatever it accepts is read as a news page; documents of those
+    other kinds are refused here rather than turned into a wrong record. A line starting with ``[`` is
+    JSON only when a JSON value follows (``[Bild]`` and lynx's ``[1]Logo`` are page text)."""
     head = raw[:4096]
     if b"\x00" in head:
         return False
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    if not text or text[0] in "<{[":
+    if not text or text[0] in "<{" or _JSON_ARRAY.match(text):
         return False
-    letters = sum(
-        map(len, _LETTERS.findall(text))
-    )  # runs of letters: one match per word, not per letter
-    return letters >= max(8, len(text) // 5)
+    letters = sum(map(len, _LETTERS.findall(text)))  # one match per word, not per letter
+    if letters < max(8, len(text) // 5):
+        return False
+    kind = kind_of_non_dump(text)
+    if kind is not None:
+        logger.debug("text sniffer: %s, not a page dump", kind)
+        return False
+    return True
 
 
 def _norm(line: str) -> str:
@@ -198,66 +171,29 @@ def _is_heading_like(text: str, layout: TextDumpLayout) -> bool:
 
 
 def _is_noise(unit: str, key: str, layout: TextDumpLayout) -> bool:
-    """Advertising markers, link labels, reading times, photo credits: page chrome, not story text."""
+    """Advertising markers, link labels, reading times, photo credits, share bars, rights notices: page
+    chrome, not story text (the layout's lines plus the shared ``parsers.furniture`` phrases)."""
     return (
         key in layout.noise_lines
         or bool(layout.photo_credit.match(unit))
         or (len(unit) <= _MAX_KEY_CHARS and bool(layout.noise_pattern.match(unit)))
+        or furniture.is_furniture(unit)
     )
+
+
+def _is_dateline_lead(text: str) -> bool:
+    """Story text opening with a dateline: ``LOS ANGELES (AP) —``, ``Frankfurt (Oder) (dpa) -``,
+    ``LONDON, Sept 28 (Reuters) -``, ``Madrid, 24 ene (EFE).-`` (a credit in brackets, then a dash), or a
+    capitalised place with a date (``ROMA, 24 GEN -``). Such a unit is a paragraph or teaser even when it
+    is short and unpunctuated (a flash), never a heading; splitting it is the normalizer's job."""
+    if _CREDITED_LEAD.match(text):
+        return True
+    match = _DATED_LEAD.match(text)
+    return match is not None and match.group("place").isupper()
 
 
 def _is_byline(text: str, layout: TextDumpLayout) -> bool:
     return bool(layout.byline.match(text)) and len(text.split()) <= layout.max_byline_words
-
-
-# --- dates -------------------------------------------------------------------------------------------
-
-
-@cache
-def _zone(name: str) -> tzinfo | None:
-    """The layout's local zone; ``None`` where the system has no time zone data (then no date is set
-    rather than a date that is off by an hour or two)."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _hour(parts: dict[str, str | None]) -> int:
-    hour = int(parts.get("H") or 0)
-    ampm = (parts.get("ampm") or "").replace(".", "").casefold()
-    if ampm == "pm" and hour < 12:
-        return hour + 12
-    if ampm == "am" and hour == 12:
-        return 0
-    return hour
-
-
-def _parse_date_line(text: str, layout: TextDumpLayout) -> tuple[str, datetime] | None:
-    """``28.09.2016, 14:05 Uhr``, ``Aktualisiert am ...``, ``September 28, 2016 2:05 PM UTC``,
-    ``Publié le 28/09/2016 à 14h05`` -> (``published`` | ``updated``, aware UTC)."""
-    if len(text) > 80:
-        return None
-    match = next((m for p in _DATE_LINES if (m := p.match(text))), None)
-    if match is None:
-        return None
-    parts = match.groupdict()
-    name = parts.get("mon")
-    month = _MONTHS.get(name.casefold(), 0) if name else int(parts.get("m") or 0)
-    zone = _ZONES.get((parts.get("zone") or "").casefold()) or _zone(layout.local_timezone)
-    if not month or zone is None:
-        return None
-    try:
-        local = datetime(
-            int(parts.get("y") or 0), month, int(parts.get("d") or 0), _hour(parts),
-            int(parts.get("M") or 0),
-            tzinfo=zone,
-        )  # fmt: skip
-        value = to_utc(local)
-    except (ValueError, OverflowError):
-        return None
-    label = " ".join((parts.get("label") or "").split()).casefold()
-    return ("updated" if label in _UPDATED_LABELS else "published"), value
 
 
 # --- blocks and units ----------------------------------------------------------------------------------
@@ -321,6 +257,46 @@ class _Header:
     published_at: datetime | None = None
     updated_at: datetime | None = None
 
+    def take(self, times: TimeLine) -> None:
+        """The first time line giving a value wins (the header's, before one repeated further down)."""
+        self.published_at = self.published_at or times.published
+        self.updated_at = self.updated_at or times.updated
+
+
+def _time_line(text: str, layout: TextDumpLayout) -> TimeLine | None:
+    """The line as a time line (values may be ``None`` when it gives no usable instant), else ``None``."""
+    zone = zone_named(layout.local_timezone) if layout.local_timezone else None
+    times = parse_time_line(text, zone)
+    if times is None and looks_like_time_line(text):
+        return TimeLine()
+    return times
+
+
+def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None] | None:
+    """A time line, or time lines and a byline on one line (``By JANE ROE | Updated 10:02 PM EST, ...``,
+    ``Von Anna Muster · 24.01.2023, 22:02 Uhr``): (times, byline). ``None`` when it is neither."""
+    if not _HAS_DIGIT.search(text):
+        return None
+    if (times := _time_line(text, layout)) is not None:
+        return times, None
+    pieces = _META_SPLIT.split(text)
+    if len(pieces) < 2:
+        return None
+    found: list[TimeLine] = []
+    byline = None
+    for piece in pieces:
+        if (times := _time_line(piece, layout)) is not None:
+            found.append(times)
+        elif byline is None and _is_byline(piece, layout):
+            byline = piece
+        elif not _is_noise(piece, _key(piece), layout):
+            return None
+    if not found:
+        return None
+    published = next((t.published for t in found if t.published), None)
+    updated = next((t.updated for t in found if t.updated), None)
+    return TimeLine(published, updated), byline
+
 
 def _is_furniture(unit: str, layout: TextDumpLayout) -> bool:
     key = _key(unit)
@@ -346,7 +322,8 @@ def _read_caption(units: list[str], layout: TextDumpLayout) -> tuple[str | None,
 
 
 def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int]:
-    """Caption, kicker, headline, byline and date lines; returns where the body starts."""
+    """Caption, kicker, headline, byline and time lines; returns where the body starts (at the latest at
+    a unit opening with a dateline)."""
     header = _Header()
     header.caption, index = _read_caption(units, layout)
     while index < len(units):
@@ -354,14 +331,14 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
         key = _key(text)
         if key in layout.related_headings or key in layout.terminal_headings:
             break
-        date = _parse_date_line(text, layout) if _HAS_DIGIT.search(text) else None
+        if _is_dateline_lead(text):
+            break
+        meta = _meta_line(text, layout)
         byline = _is_byline(text, layout)
-        if date:
-            kind, value = date
-            if kind == "updated":
-                header.updated_at = value
-            else:
-                header.published_at = value
+        if meta:
+            times, meta_byline = meta
+            header.take(times)
+            header.byline = header.byline or meta_byline
         elif byline and header.headings and header.byline is None:
             header.byline = text
         elif _is_noise(text, key, layout):
@@ -408,14 +385,16 @@ def _teaser_follows(lines: list[str], index: int, title: str, layout: TextDumpLa
     if index >= len(lines) or lines[index] == title:
         return False
     repeated = index + 1 < len(lines) and lines[index + 1] == title
-    return repeated or not _is_heading_like(lines[index], layout)
+    return repeated or not _is_heading_like(lines[index], layout) or _is_dateline_lead(lines[index])
 
 
 def _teasers(lines: list[str], layout: TextDumpLayout) -> list[ParsedRelated]:
     """``title / teaser / title`` triples (the repeat is how rendered teaser cards read), pairs, or titles.
 
     A repeated title marks the line between as the teaser even when that line looks like a heading."""
-    lines = [ln for ln in lines if _key(ln) not in layout.noise_lines]
+    lines = [
+        ln for ln in lines if not _is_noise(ln, _key(ln), layout) and not _meta_line(ln, layout)
+    ]
     items: list[ParsedRelated] = []
     index = 0
     while index < len(lines):
@@ -433,9 +412,12 @@ def _teasers(lines: list[str], layout: TextDumpLayout) -> list[ParsedRelated]:
     return items
 
 
-def _read_rest(units: list[str], layout: TextDumpLayout) -> tuple[list[str], list[ParsedRelated]]:
+def _read_rest(
+    units: list[str], layout: TextDumpLayout, header: _Header
+) -> tuple[list[str], list[ParsedRelated]]:
     """Body paragraphs up to the first related heading, then the teaser sections, up to the end or the
-    first terminal heading (comments, sharing, footer)."""
+    first terminal heading (comments, sharing, footer). Time lines below the story (``Stand: ...`` after
+    the text) go to ``header``, never into the body."""
     body: list[str] = []
     related: list[ParsedRelated] = []
     section: list[str] | None = None
@@ -449,10 +431,13 @@ def _read_rest(units: list[str], layout: TextDumpLayout) -> tuple[list[str], lis
             section = []
         elif section is not None:
             section.append(unit)
-        elif _is_noise(unit, key, layout):
-            continue
         elif inline := _inline_related(unit, layout):
             related.append(inline)
+        elif _is_noise(unit, key, layout):
+            continue
+        elif meta := _meta_line(unit, layout):
+            header.take(meta[0])
+            header.byline = header.byline or meta[1]
         else:
             body.append(unit)
     if section:
@@ -468,8 +453,13 @@ def parse_text(text: str, layout: TextDumpLayout = DEFAULT_LAYOUT) -> ParsedItem
     if not units:
         raise ParseError("text document is empty (no visible characters)")
     header, index = _read_header(units, layout)
-    body, related = _read_rest(units[index:], layout)
-    if not header.headings and len(body) > 1 and len(body[0]) <= layout.max_heading_chars:
+    body, related = _read_rest(units[index:], layout, header)
+    if (
+        not header.headings
+        and len(body) > 1
+        and len(body[0]) <= layout.max_heading_chars
+        and not _is_dateline_lead(body[0])
+    ):
         # No heading line at all: a short first paragraph is the headline of a bare text story.
         header.headings.append(body.pop(0))
     if not body:

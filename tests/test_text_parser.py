@@ -4,7 +4,9 @@ Each ``tests/fixtures/text/NAME.txt`` has ``NAME.expected.json`` beside it: ``{"
 [{field: value, ...}]}`` with ``ArticleRecord`` field names (only the fields written are compared, datetimes as
 ISO strings ending in ``Z``), or ``{"format": "text", "error": "substring of the ParseError reason"}``. The
 text parser's job is judged by what an editor sees after normalization (dateline and credit handling are the
-normalizers'), so the fixtures go through ``normalize`` too.
+normalizers'), so the fixtures go through ``normalize`` too. An optional ``"parsed"`` list pins fields of
+the ``ParsedItem`` itself (``parsers.base`` names; a naive datetime as ISO without ``Z``: the page gave no
+zone).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pytest
 from normalizers.normalize import normalize
 from parsers import ParseError, detect_format, parse_document
 from parsers.text import can_parse, parse
-from tests.fixture_check import fixture_cases
+from tests.fixture_check import fixture_cases, item_as_dict
 
 
 def _cases() -> list[Any]:
@@ -42,6 +44,11 @@ def test_text_fixture(document: Path, expected_path: Path) -> None:
         for key, value in want.items():
             assert key in got, f"record {index}: unknown field {key}"
             assert got[key] == value, f"record {index}: field {key}"
+    for index, (item, want) in enumerate(zip(items, expected.get("parsed", []), strict=False)):
+        parsed = item_as_dict(item)
+        for key, value in want.items():
+            assert key in parsed, f"parsed item {index}: unknown field {key}"
+            assert parsed[key] == value, f"parsed item {index}: field {key}"
 
 
 def test_every_fixture_keeps_furniture_out_of_the_body() -> None:

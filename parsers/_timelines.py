@@ -1,0 +1,334 @@
+"""Time lines of rendered news pages, read as data: when a page says it was published or updated.
+
+A page shows its times as one line: ``Updated 10:02 PM EST, January 24, 2023`` (AP), ``Stand: 24.01.2023
+22:02 Uhr``, ``Publié le 24 janvier 2023 à 22h02, mis à jour le 25 janvier 2023 à 08h15``, ``Actualizado el
+24 de enero de 2023 a las 22:02 CET``, ``Pubblicato il 24 gennaio 2023 alle ore 22:02``. The grammar covers
+English, German, French, Spanish and Italian: labels (published/updated), weekday and month names, day-first
+and month-first orders, numeric and ISO dates, 12 h and 24 h clocks (``Uhr``, ``h``, ``22h02``), ``à``,
+``a las``, ``alle ore``, and zone abbreviations. US abbreviations are read as the US zones (``EST`` = UTC-5,
+``CST`` = UTC-6), as US pages use them; ``ET``/``CT``/``MT``/``PT`` follow daylight saving time.
+
+A time without a zone is the page's local time: it is placed in ``zone`` when the caller knows the site's
+zone, and otherwise stays **naive** (``parsers.base``: the normalizer reads it in the credited agency's
+zone). A line that reads as a time line but gives no usable instant (``Updated 2 hours ago``, ``31.02.2016``,
+a time without a date) is still a time line: it is never story text or a headline, it just sets nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from parsers.dates import parse_datetime
+
+# Labels in front of a time, per language: (published, updated).
+LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "en": (
+        ("Published", "First published", "Originally published", "Posted", "Created"),
+        ("Updated", "Last updated", "Last update", "Last modified", "Modified", "Update"),
+    ),
+    "de": (
+        ("Veröffentlicht", "Erstellt", "Erschienen", "Publiziert"),
+        ("Aktualisiert", "Zuletzt aktualisiert", "Letzte Aktualisierung", "Aktualisierung", "Stand",
+         "Geändert", "Zuletzt geändert"),
+    ),
+    "fr": (
+        ("Publié", "Publiée", "Mis en ligne", "Mise en ligne", "Créé"),
+        ("Mis à jour", "Mise à jour", "Dernière mise à jour", "MAJ", "Modifié", "Modifiée", "Actualisé",
+         "Actualisée"),
+    ),
+    "es": (
+        ("Publicado", "Publicada", "Fecha de publicación", "Creado"),
+        ("Actualizado", "Actualizada", "Última actualización", "Modificado", "Modificada"),
+    ),
+    "it": (
+        ("Pubblicato", "Pubblicata", "Creato"),
+        ("Aggiornato", "Aggiornata", "Ultimo aggiornamento", "Modificato", "Modificata"),
+    ),
+}  # fmt: skip
+
+MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen"),
+    2: ("february", "feb", "februar", "feber", "février", "fevrier", "févr", "fevr", "febrero", "febbraio"),
+    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo"),
+    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile"),
+    5: ("may", "mai", "mayo", "maggio", "mag"),
+    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug"),
+    8: ("august", "aug", "août", "aout", "agosto", "ago"),
+    9: ("september", "sept", "sep", "septembre", "septiembre", "setiembre", "settembre", "set"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
+    11: ("november", "nov", "novembre", "noviembre"),
+    12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic",
+         "dicembre"),
+}  # fmt: skip
+
+WEEKDAYS: tuple[str, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag",
+    "mo", "di", "mi", "do", "fr", "sa", "so",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "lun", "mar", "mer", "jeu", "ven", "sam", "dim",
+    "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo",
+    "mié", "jue", "vie", "sáb", "dom",
+    "lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi", "giovedì", "giovedi",
+    "venerdì", "venerdi", "sabato", "domenica", "gio", "sab",
+)  # fmt: skip
+
+# Zone abbreviations with a fixed offset (hours). US abbreviations as US pages use them.
+FIXED_ZONES: dict[str, float] = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "MEZ": 1, "CEST": 2,
+    "MESZ": 2, "EET": 2, "OEZ": 2, "EEST": 3, "OESZ": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+    "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10,
+}  # fmt: skip
+# Zone names that follow daylight saving time (``10:02 a.m. ET``).
+NAMED_ZONES: dict[str, str] = {
+    "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}  # fmt: skip
+_US_ZONES = frozenset(
+    {"EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST", *NAMED_ZONES}
+)
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MAX_LINE_CHARS = 160
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Longest first, so ``mis à jour`` wins over ``mis``; spaces match any whitespace."""
+    unique = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
+
+
+_LABEL_KIND: dict[str, tuple[str, str]] = {
+    " ".join(label.casefold().split()): (language, kind)
+    for language, (published, updated) in LABELS.items()
+    for kind, labels in (("published", published), ("updated", updated))
+    for label in labels
+}
+_LETTER_BEFORE = r"(?<![^\W\d_])"
+_LETTER_AFTER = r"(?![^\W\d_])"
+_LABEL = re.compile(
+    rf"{_LETTER_BEFORE}(?P<label>{_alternation(_LABEL_KIND)}){_LETTER_AFTER}", re.IGNORECASE
+)
+_MONTH_NUMBER = {name: number for number, names in MONTHS.items() for name in names}
+_MON = rf"(?P<mon>{_alternation(_MONTH_NUMBER)}){_LETTER_AFTER}\.?"
+_WD = rf"(?:(?:{_alternation(WEEKDAYS)}){_LETTER_AFTER}\.?,?\s+)?"
+_ZONE = (
+    rf"(?:\s*\(?(?-i:(?P<zone>{_alternation([*FIXED_ZONES, *NAMED_ZONES])})){_LETTER_AFTER}\)?"
+    r"|\s*\(?(?-i:(?P<off>(?:UTC|GMT)\s*[+−-]\s*\d{1,2}(?::?\d{2})?))\)?)?"
+)
+_TIME = (
+    r"(?P<H>\d{1,2})(?:[:.](?P<M>\d{2})(?:[:.]\d{2})?|(?P<hm>\s?h\s?(?P<Mh>\d{2})?))?"
+    r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?"
+    r"(?P<unit>\s*(?:Uhr|hrs?|horas?|ore|h)\b)?" + _ZONE
+)
+_DATES = (
+    r"(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d)",  # 24.01.2023, 1/24/23
+    r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)",  # 2023-01-24
+    # 24. Januar 2023, 1er février 2023, 24 de enero de 2023, 24 gennaio 2023, 24th January 2023
+    rf"(?P<d>\d{{1,2}})(?:\.|er|º|°|st|nd|rd|th)?\s*(?:de\s+)?{_MON},?\s*(?:de\s+|del\s+)?(?P<y>\d{{4}})",
+    rf"{_MON}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>\d{{4}})",  # January 24, 2023; Jan. 24 2023
+)
+_AT = r"(?:(?:um|at|à|a\s+las?|alle\s+ore|alle|ore|kl\.?)\s+)?"
+_DATE_TIME_SEP = rf"\s*[,|·•/\-–—]?\s*{_AT}"
+_TIME_DATE_SEP = r"\s*[,|·•\-–—]?\s*(?:(?:on|am|le|el|il|del)\s+)?"
+_SEGMENTS: tuple[re.Pattern[str], ...] = (
+    *(re.compile(rf"^{_WD}{d}(?:{_DATE_TIME_SEP}{_TIME})?$", re.IGNORECASE) for d in _DATES),
+    *(re.compile(rf"^{_TIME}{_TIME_DATE_SEP}{_WD}{d}$", re.IGNORECASE) for d in _DATES),
+    re.compile(rf"^{_AT}{_TIME}$", re.IGNORECASE),
+)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_LEAD = re.compile(
+    r"^[\s:,.\-–—]*(?:(?:am|on|le|el|il|del|the|at|um|à|a\s+las?|alle\s+ore|alle|ore)\s+)?",
+    re.IGNORECASE,
+)
+# Connectors between two parts (``..., et mis à jour le ...``); lower case only, ``ET`` is a zone.
+_TRAIL = re.compile(r"(?:[\s,;:|·•/(\[\-–—]|(?<=\s)(?:and|und|et|y|e)(?=\s|$))+$")
+_RELATIVE = re.compile(
+    r"^(?:vor|il\s+y\s+a|hace|since)\s+\d+\s+[^\W\d_]+\.?$|^\d+\s+[^\W\d_]+\.?\s+(?:ago|fa)$",
+    re.IGNORECASE,
+)
+_HAS_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLine:
+    """What one time line says: aware UTC, naive (local time, zone unknown) or ``None`` per kind."""
+
+    published: datetime | None = None
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    day: date | None
+    clock: time | None
+    zone: tzinfo | None
+    valid: bool = True
+
+
+@cache
+def zone_named(name: str) -> tzinfo | None:
+    """An IANA zone, ``None`` when the system has no zone data for it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _zone(parts: dict[str, str | None]) -> tzinfo | None:
+    if abbreviation := parts.get("zone"):
+        if abbreviation in NAMED_ZONES:
+            return zone_named(NAMED_ZONES[abbreviation])
+        return timezone(timedelta(hours=FIXED_ZONES[abbreviation]))
+    if offset := parts.get("off"):
+        sign = -1 if ("-" in offset or "−" in offset) else 1
+        digits = re.sub(r"\D", "", offset[3:])
+        hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+        if int(hours) > 14 or int(minutes) > 59:
+            return None
+        return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+    return None
+
+
+def _clock(parts: dict[str, str | None]) -> time | None:
+    """``None`` when the match has no time; raises ``ValueError`` for an impossible one (``25:70``)."""
+    if parts.get("H") is None:
+        return None
+    minute = parts.get("M") or parts.get("Mh")
+    ampm = (parts.get("ampm") or "").replace(".", "").replace(" ", "").casefold()
+    if minute is None and not ampm and not parts.get("unit") and not parts.get("hm"):
+        raise ValueError("a bare number is not a time")
+    hour = int(parts["H"] or 0)
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise ValueError("12-hour clock out of range")
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    return time(hour, int(minute or 0))
+
+
+def _day(
+    parts: dict[str, str | None], year_first: bool, language: str | None, us_hint: bool
+) -> date | None:
+    """The calendar day; ``None`` when the match has none. Numeric ``a/b/yyyy`` with both parts up to 12
+    is month-first next to a US clock or zone, day-first in the other languages, and unreadable in an
+    English line without such a hint (British pages write day-first); ``a.b.yyyy`` is always day-first.
+    Raises ``ValueError`` for impossible dates and years outside ``MIN_YEAR``..``MAX_YEAR``."""
+    if parts.get("y") is None:
+        return None
+    digits = parts["y"] or ""
+    year = int(digits) + (2000 if len(digits) == 2 else 0)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError("year out of range")
+    day = int(parts.get("d") or 0)
+    if name := parts.get("mon"):
+        month = _MONTH_NUMBER[" ".join(name.casefold().split())]
+    else:
+        month = int(parts.get("m") or 0)
+        if parts.get("sep") in {"/", "-"} and not year_first and day != month:
+            if month > 12 >= day or (max(day, month) <= 12 and us_hint):
+                day, month = month, day
+            elif max(day, month) <= 12 and language == "en":
+                raise ValueError("ambiguous numeric date in an English line")
+    return date(year, month, day)
+
+
+def _segment(text: str, language: str | None) -> _Stamp | None:
+    """One labelled part of a time line; ``None`` when it is not a date/time expression at all."""
+    text = _TRAIL.sub("", _LEAD.sub("", text, count=1))
+    if not text:
+        return None
+    if _ISO.match(text):
+        value = parse_datetime(text)
+        if value is None:
+            return _Stamp(None, None, None, valid=False)
+        return _Stamp(value.date(), value.timetz().replace(tzinfo=None), value.tzinfo)
+    if _RELATIVE.match(text):
+        return _Stamp(None, None, None, valid=False)
+    for pattern in _SEGMENTS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        parts: dict[str, str | None] = match.groupdict()
+        year_first = parts.get("y") is not None and match.start("y") < match.start("d")
+        us_hint = bool(parts.get("ampm")) or (parts.get("zone") or "") in _US_ZONES
+        try:
+            day = _day(parts, year_first, language, us_hint)
+            return _Stamp(day, _clock(parts), _zone(parts))
+        except (ValueError, KeyError):
+            return _Stamp(None, None, None, valid=False)
+    return None
+
+
+def _instant(stamp: _Stamp, day: date | None, default_zone: tzinfo | None) -> datetime | None:
+    if not stamp.valid or day is None:
+        return None
+    local = datetime.combine(day, stamp.clock or time())
+    zone = stamp.zone or default_zone
+    if zone is None:
+        return local
+    try:
+        return local.replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine | None:
+    """Read one displayed line as a page's time line.
+
+    Returns ``None`` when the line is not a time line (story text, a heading); a ``TimeLine`` otherwise,
+    whose values may be ``None`` when the line gives no usable instant. The whole line must be labels and
+    date/time expressions (``Publié le X, mis à jour le Y``); an unlabelled time is ``published``. A later
+    part with only a clock takes the day (and zone) of the part before it (``..., updated 11:15 PM``).
+    Times without a zone are placed in ``default_zone`` (aware UTC), else returned naive.
+    """
+    if len(text) > MAX_LINE_CHARS or not _HAS_DIGIT.search(text):
+        return None
+    labels = list(_LABEL.finditer(text))
+    pieces: list[tuple[str, str | None, str]] = []  # (kind, language, text)
+    head = text[: labels[0].start()] if labels else text
+    if head.strip(" \t,;:|·•()[]-–—"):
+        pieces.append(("published", None, head))
+    for index, label in enumerate(labels):
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
+        lang, kind = _LABEL_KIND[" ".join(label.group("label").casefold().split())]
+        pieces.append((kind, lang, text[label.end() : end]))
+    found: dict[str, datetime | None] = {}
+    day: date | None = None
+    zone: tzinfo | None = None
+    for kind, language, piece in pieces:
+        stamp = _segment(piece.strip(" \t()[]"), language)
+        if stamp is None:
+            return None
+        if stamp.day is not None:
+            day, zone = stamp.day, stamp.zone
+        elif stamp.zone is None and stamp.clock is not None:
+            stamp = _Stamp(None, stamp.clock, zone, stamp.valid)
+        found.setdefault(kind, _instant(stamp, stamp.day or day, default_zone))
+    if not found:
+        return None
+    return TimeLine(published=found.get("published"), updated=found.get("updated"))
+
+
+_LABEL_START = re.compile(rf"^(?:{_LABEL.pattern})\s*:?", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…]$")
+MAX_CHROME_WORDS = 6
+
+
+def looks_like_time_line(text: str) -> bool:
+    """A short line that opens with a time label followed by a few words with a number and no sentence
+    end (``Updated 2 hours ago``, ``Stand: gestern, 18 Uhr``), or a relative time alone: page chrome even
+    when its value is unreadable. ``Stand 2022 lag die Zahl bei 300.`` is a sentence, not chrome."""
+    text = text.strip()
+    if len(text) > 80 or not _HAS_DIGIT.search(text) or _SENTENCE_END.search(text):
+        return False
+    if _RELATIVE.match(text):
+        return True
+    label = _LABEL_START.match(text)
+    return label is not None and len(text[label.end() :].split()) <= MAX_CHROME_WORDS
