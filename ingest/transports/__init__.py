@@ -16,9 +16,16 @@ def _wireq(spec: TransportSpec, settings: Settings) -> Transport:
     return WireQTransport(spec, settings)
 
 
+def _reuters(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.reuters import ReutersConnectTransport
+
+    return ReutersConnectTransport(spec, settings)
+
+
 #: ``transport = "..."`` in feeds.toml -> factory. ``http`` and ``folder`` stay in ``ingest.poller``.
 TRANSPORTS: dict[str, Callable[[TransportSpec, Settings], Transport]] = {
     "dpa-wireq": _wireq,
+    "reuters-connect": _reuters,
 }
 
 
