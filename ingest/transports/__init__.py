@@ -22,10 +22,17 @@ def _reuters(spec: TransportSpec, settings: Settings) -> Transport:
     return ReutersConnectTransport(spec, settings)
 
 
+def _afp(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.afp import AfpApiTransport
+
+    return AfpApiTransport(spec, settings)
+
+
 #: ``transport = "..."`` in feeds.toml -> factory. ``http`` and ``folder`` stay in ``ingest.poller``.
 TRANSPORTS: dict[str, Callable[[TransportSpec, Settings], Transport]] = {
     "dpa-wireq": _wireq,
     "reuters-connect": _reuters,
+    "afp-api": _afp,
 }
 
 
