@@ -18,7 +18,7 @@ from config.settings import Settings
 from desk.app import create_app
 from desk.render import http_url, sanitize
 from ingest.cli import _desk_app
-from ingest.pipeline import ingest_document
+from ingest.pipeline import ingest_document, parse_records
 from storage.feeds import FeedHealth, save_state
 from storage.search import quarantine_items
 from storage.store import Store
@@ -80,17 +80,38 @@ def wire_documents() -> list[tuple[str, bytes, dict[str, Any]]]:
         ("rtr-trade.json", ninjs("urn:rtr:3", "Rotterdam port strike ends", TRADE, provider="Reuters", urgency=4), {"feed": "reuters-en"}),
         ("afp-meteo.json", ninjs("urn:afp:2", "Alerte orange aux orages", METEO, provider="AFP", embargoed=later), {"feed": "afp-fr"}),
         ("dpa-hafen-2.json", ninjs("urn:dpa:7", "Nach dem Sturm: Hafen räumt auf", HAFEN_V2, provider="dpa", version=2, urgency=1, signals=["correction"]), {"feed": "dpa-de"}),
-        ("xss.json", ninjs("urn:evil:1", f"{XSS} Haushalt in Wien beschlossen", BUDGET, provider="dpa"), {"feed": "dpa-de"}),
+        ("xss.json", ninjs("urn:evil:1", "Haushalt in Wien beschlossen", BUDGET, provider="dpa"), {"feed": "dpa-de"}),
         ("kna-hafen-copy.json", ninjs("urn:kna:9", "Hafen: Aufräumen nach dem Sturm", HAFEN_V2, provider="KNA"), {"feed": "kna"}),
         ("killed.json", ninjs("urn:afp:5", "Zurückgezogen: Meldung über Wien", [BUDGET[1], "Diese Meldung wurde zurückgezogen und darf nicht verwendet werden."], provider="AFP", pubstatus="canceled"), {"feed": "afp-de"}),
         ("broken.xml", b"<?xml version='1.0'?><NewsML><NewsItem><broken", {"feed": "dpa-de"}),
     ]  # fmt: skip
 
 
+HOSTILE_ORIGIN = "xss.json"
+
+
+def save_hostile(store: Store, raw: bytes, origin: str, feed: str) -> int:
+    """Store ``raw``'s record with :data:`XSS` before its headline, straight through the store API.
+
+    Parsers (rightly) strip tags from headlines, so hostile text no longer survives the pipeline; but the
+    store may hold it (an older parser, a format that keeps ``<`` as text, a direct write), and the desk
+    must still show it as text."""
+    (record,) = parse_records(raw, origin, feed=feed)
+    record.headline = f"{XSS} {record.headline}"
+    record.body = [f"{XSS} & <b>{record.body[0]}</b>", *record.body[1:]]
+    with store.transaction() as conn:
+        raw_id = store.save_raw(conn, raw, origin, feed=feed, source_format=record.source_format)
+        return store.save_article(conn, record, raw_id).article_id
+
+
 def ingest_wire(store: Store) -> dict[str, int]:
-    """Ingest :func:`wire_documents`; origin -> first article id (quarantined ones absent)."""
+    """Ingest :func:`wire_documents` (the hostile one via :func:`save_hostile`); origin -> first article
+    id (quarantined ones absent)."""
     stored: dict[str, int] = {}
     for origin, raw, options in wire_documents():
+        if origin == HOSTILE_ORIGIN:
+            stored[origin] = save_hostile(store, raw, origin, options["feed"])
+            continue
         result = ingest_document(store, raw, origin, **options)
         if result.article_ids:
             stored[origin] = result.article_ids[0]
@@ -302,6 +323,7 @@ def test_desk_escapes_feed_text(client: TestClient, wire: dict[str, int]) -> Non
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     story = client.get(f"/story/{wire['xss.json']}").text
     assert XSS not in story and "&lt;script&gt;" in story
+    assert "&lt;b&gt;Das" in story and "<b>Das" not in story  # body text stays text, too
     assert "script-src 'self'" in client.get("/").headers["content-security-policy"]
 
 
