@@ -70,8 +70,15 @@ class TextDumpLayout:
     )  # fmt: skip
     # Chrome lines beyond the shared furniture phrases (``parsers.furniture``: advertising labels, share
     # and print links, newsletter and reading-time boxes, rights notices), which are noise as well.
+    # Sharing buttons: above the story they are chrome, below it they end it (like terminal headings).
+    share_bars: frozenset[str] = _words(
+        "Share", "Share this article", "Share this story", "Teilen", "Artikel teilen", "Jetzt teilen",
+        "Partager", "Partager cet article", "Compartir", "Condividi",
+    )  # fmt: skip
     noise_lines: frozenset[str] = _words(
         "Advertising", "Merken", "Mehr", "Zurück", "Lire plus", "Fermer", "Schließen", "Cerrar", "Chiudi",
+        # A copy-link button and its confirmation toast rendered as one line.
+        "Copy link copied", "Link kopieren Link kopiert", "Copier le lien Lien copié",
     )  # fmt: skip
     # Page chrome that reads as text: reading time, share counts.
     noise_pattern: re.Pattern[str] = re.compile(
@@ -201,7 +208,7 @@ def _is_byline(text: str, layout: TextDumpLayout) -> bool:
 
 def _blocks(text: str, layout: TextDumpLayout) -> list[list[str]]:
     """Blank-line separated blocks of non-empty lines; a furniture heading always gets its own block."""
-    headings = layout.related_headings | layout.terminal_headings
+    headings = layout.related_headings | layout.terminal_headings | layout.share_bars
     blocks: list[list[str]] = []
     for chunk in _BLANK.split(text):
         current: list[str] = []
@@ -329,6 +336,9 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
     while index < len(units):
         text = units[index]
         key = _key(text)
+        if key in layout.share_bars:
+            index += 1  # sharing buttons above the story
+            continue
         if key in layout.related_headings or key in layout.terminal_headings:
             break
         if _is_dateline_lead(text):
@@ -423,7 +433,9 @@ def _read_rest(
     section: list[str] | None = None
     for unit in units:
         key = _key(unit)
-        if key in layout.terminal_headings:
+        if key in layout.share_bars and not body and section is None:
+            continue  # sharing buttons above the story, not its end
+        if key in layout.terminal_headings or key in layout.share_bars:
             break
         if key in layout.related_headings:
             if section:
