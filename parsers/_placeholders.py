@@ -20,6 +20,8 @@ _PLACEHOLDERS = frozenset(
     }
 )  # fmt: skip
 _MAX_LENGTH = 24
+# Every placeholder starts with one of these (after leading spaces): a cheap first test for real values.
+_FIRST = frozenset("nNuUtT?xX/*-_. \t")
 
 
 def is_placeholder(text: str | None) -> bool:
@@ -27,7 +29,7 @@ def is_placeholder(text: str | None) -> bool:
     compared without case, spacing, dashes, dots and underscores. ``None`` counts as a placeholder."""
     if text is None:
         return True
-    if len(text) > _MAX_LENGTH:
+    if len(text) > _MAX_LENGTH or (text and text[0] not in _FIRST):
         return False
     folded = _SEPARATORS.sub(" ", text.casefold()).strip()
     return folded in _PLACEHOLDERS

@@ -122,22 +122,30 @@ def _flat_text(element: etree._Element, skip: frozenset[str]) -> list[str]:
 
 
 def _wire_text(element: etree._Element, skip: frozenset[str]) -> list[str] | None:
-    """Paragraphs when ``element`` holds hard-wrapped wire copy (text and inline markup only)."""
-    head = element.text or ""
+    """Paragraphs when ``element`` holds hard-wrapped wire copy (text and inline markup only).
+
+    Cheapest tests first: a block child (the usual container) or too few line breaks end it at once."""
     if len(element) == 0:
-        if head.count("\n") < _MIN_WIRE_BREAKS:
+        head = element.text
+        if not head or head.count("\n") < _MIN_WIRE_BREAKS:
             return None
         return preformatted_paragraphs(head)
-    for child in element.iter():
-        if child is element:
-            continue
-        child_name = local_name(child).lower()
-        if child_name in BLOCK_TAGS or child_name in skip or child_name == "br":
-            return None
+    breaks = (element.text or "").count("\n")
+    for child in element:
+        breaks += (child.tail or "").count("\n")
+    if breaks < _MIN_WIRE_BREAKS:  # the copy's own line breaks sit between its inline elements
+        return None
+    if any(_not_inline(child, skip) for child in element):
+        return None
     text = "".join(str(t) for t in element.itertext())
-    if text.count("\n") < _MIN_WIRE_BREAKS:
+    if any(_not_inline(d, skip) for d in element.iterdescendants()):
         return None
     return preformatted_paragraphs(text)
+
+
+def _not_inline(element: etree._Element, skip: frozenset[str]) -> bool:
+    name = local_name(element).lower()
+    return name in BLOCK_TAGS or name in skip or name == "br"
 
 
 def element_paragraphs(element: etree._Element, *, skip: frozenset[str] = SKIP_TAGS) -> list[str]:

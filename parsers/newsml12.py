@@ -306,25 +306,41 @@ def _item(news_item: etree._Element) -> ParsedItem | None:
 def _find_story(news_item: etree._Element) -> _Story | None:
     """The ContentItem holding the story: the first text content of a Main/Body-role component, else the
     first text content whose role is not a part beside the story (caption, title, style sheet, logo ...)."""
-    candidates = [c for c in _CONTENT_ITEMS(news_item) if _is_story_content(c)]
-    candidates.sort(key=lambda content: _role(content) not in _STORY_ROLES)
-    for content in candidates:
-        data = _child(content, "DataContent")
-        paragraphs = _data_paragraphs(data) if data is not None else []
-        if paragraphs:
-            return _Story(content, _component_chain(content, news_item), paragraphs)
-    return None
+    others: list[etree._Element] = []
+    for content in _CONTENT_ITEMS(news_item):
+        role = _role(content)
+        if role in _NOT_STORY_ROLES or not _is_text_content(content):
+            continue
+        if role not in _STORY_ROLES:
+            others.append(content)
+            continue
+        story = _story(content, news_item)
+        if story is not None:
+            return story
+    return next((s for s in (_story(c, news_item) for c in others) if s is not None), None)
 
 
-def _is_story_content(content: etree._Element) -> bool:
-    media = _formal_name(_child(content, "MediaType"))
-    if media and media.lower() not in _TEXT_MEDIA:
-        return False
-    for kind in ("MimeType", "Format"):
-        value = _formal_name(_child(content, kind))
-        if value and value.strip().lower() in _NOT_TEXT_TYPES:
-            return False
-    return _role(content) not in _NOT_STORY_ROLES
+def _story(content: etree._Element, news_item: etree._Element) -> _Story | None:
+    data = _child(content, "DataContent")
+    paragraphs = _data_paragraphs(data) if data is not None else []
+    if not paragraphs:
+        return None
+    return _Story(content, _component_chain(content, news_item), paragraphs)
+
+
+def _is_text_content(content: etree._Element) -> bool:
+    """Text media, and not a style sheet or script whatever its media type says."""
+    for child in content:
+        kind = child.tag
+        if kind == "MediaType":
+            media = child.get("FormalName")
+            if media and media.lower() not in _TEXT_MEDIA:
+                return False
+        elif kind in ("MimeType", "Format"):
+            value = child.get("FormalName")
+            if value and value.strip().lower() in _NOT_TEXT_TYPES:
+                return False
+    return True
 
 
 def _role(content: etree._Element) -> str:
