@@ -81,6 +81,17 @@ class TransportState:
         return ", ".join(parts)
 
 
+def summary_of(text: str | None) -> str | None:
+    """The health line of a stored state whatever its transport; ``None`` when ``text`` holds none."""
+    if not text or not text.startswith(MARKER):
+        return None
+    try:
+        transport = json.loads(text[len(MARKER) :]).get("transport", "")
+    except (ValueError, AttributeError):
+        return None
+    return TransportState.from_text(text, str(transport)).summary()
+
+
 def load_transport_state(store: Store, feed: str, transport: str) -> TransportState:
     with store.engine.connect() as conn:
         text = conn.execute(select(_feed_state.c.etag).where(_feed_state.c.name == feed)).scalar()
