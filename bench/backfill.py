@@ -2,7 +2,7 @@
 
 Run from the repository root: ``.venv/bin/python bench/backfill.py [--sizes 10000,100000] [--workers 1,2]
 [--repeat 3]``. For each size it writes one ``.tar.gz`` of synthetic documents (text dumps, RSS, NewsML 1.2,
-NITF and NewsML-G2 in German, English and French, about 3-4.5 KB each: ``ingest/backfill_samples.py``), then
+NITF and NewsML-G2 in German, English and French, about 3-4.5 KB each: ``ingest/backfill/samples.py``), then
 runs the real command ``scripts/backfill.py ARCHIVE --workers W --quiet --json`` into a fresh SQLite store
 and measures end-to-end documents/s (process start to exit, worker start-up included), the peak RSS of the
 whole process tree (writer + workers + forkserver, PSS sampled from /proc every 0.25 s), next to the
@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ingest.backfill_samples import documents  # noqa: E402
+from ingest.backfill.samples import documents  # noqa: E402
 
 
 def write_archive(path: Path, count: int) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
-from ingest.backfill_samples import documents
+from ingest.backfill.samples import documents
 from normalizers.language import MAX_CHARS, configured_languages, detect_language
 from normalizers.text import clean_paragraphs
 from parsers import ParseError, parse_document

@@ -3,7 +3,7 @@
 
 Runnable from a checkout without activating anything: started by a Python outside a virtual environment,
 it re-executes itself with the project's ``.venv`` when there is one, and it puts the repository root on
-``sys.path``. See ``ingest/backfill.py`` for what a run does and the README's "Backfill" section.
+``sys.path``. See ``ingest/backfill/`` for what a run does and the README's "Backfill" section.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Backfill: archive kinds, path traversal, dry run, kill + resume, re-parse in place, quarantine retry,
 date filters and a run next to the live service on the same SQLite file.
 
-Documents are generated (``ingest/backfill_samples.py``); each test compares the store with the list of
+Documents are generated (``ingest/backfill/samples.py``); each test compares the store with the list of
 documents it wrote: every guid stored exactly once.
 """
 
@@ -25,12 +25,12 @@ import pytest
 from sqlalchemy import func, select, text, update
 
 import ingest.backfill as backfill
-import ingest.backfill_worker as backfill_worker
+import ingest.backfill.worker as backfill_worker
 from config.feeds import FeedConfig
 from config.settings import Settings
-from ingest.backfill_checkpoint import Checkpoint, load, save, valid_run_id
-from ingest.backfill_samples import document, documents
-from ingest.backfill_sources import unsafe_name
+from ingest.backfill.checkpoint import Checkpoint, load, save, valid_run_id
+from ingest.backfill.samples import document, documents
+from ingest.backfill.sources import unsafe_name
 from ingest.cli import main as cli_main
 from ingest.pipeline import parse_records
 from ingest.service import WireService
@@ -141,7 +141,7 @@ def test_every_archive_kind_is_streamed_and_rerun_adds_nothing(
 
 def test_tar_members_read_are_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A streamed tar must not remember every member it has read (memory stays flat on huge archives)."""
-    from ingest import backfill_sources
+    from ingest.backfill import sources as backfill_sources
 
     archive_path = tmp_path / "many.tar.gz"
     with tarfile.open(archive_path, "w:gz") as archive:

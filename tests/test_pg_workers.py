@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from ingest.backfill_samples import document
+from ingest.backfill.samples import document
 from storage.store import Store, articles
 from tests.conftest import postgres_database
 

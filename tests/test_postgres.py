@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from ingest.backfill_samples import document
+from ingest.backfill.samples import document
 from ingest.pipeline import ingest_document
 from normalizers.record import ArticleRecord
 from storage.db import downgrade, make_engine, migrate

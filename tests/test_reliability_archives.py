@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 import ingest.backfill as backfill
-from ingest.backfill_sources import iter_zip
+from ingest.backfill.sources import iter_zip
 from storage.store import Store, articles
 
 

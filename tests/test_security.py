@@ -21,7 +21,7 @@ from config.feeds import AuthConfig, FeedConfig
 from config.settings import Settings
 from desk import api as desk_api
 from desk.app import create_app
-from ingest.backfill_sources import iter_path_documents
+from ingest.backfill.sources import iter_path_documents
 from ingest.dropfolder import ready_files
 from ingest.fetch import FetchError, HttpFetcher
 from ingest.pipeline import ingest_document

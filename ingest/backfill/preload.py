@@ -3,6 +3,6 @@
 The writer process never imports this, so it does not hold the language profiles it never uses.
 """
 
-from ingest.backfill_worker import preload
+from ingest.backfill.worker import preload
 
 preload()

@@ -1,7 +1,7 @@
 """The worker side of a backfill: parse, normalize and fingerprint chunks of documents.
 
 It imports parsers and normalizers only (no SQLAlchemy, no Alembic, no HTTP client), so the forkserver that
-preloads it and the workers forked from it stay small; ``ingest.backfill`` is the writer side.
+preloads it and the workers forked from it stay small; ``ingest.backfill.engine`` and ``ingest.backfill.writer`` are the writer side.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ Parsed = tuple[list[ArticleRecord], list[bytes | None], str | None, str | None, 
 
 
 def preload() -> None:
-    """Load what every worker needs before the forkserver forks them (``ingest.backfill_preload``): they
+    """Load what every worker needs before the forkserver forks them (``ingest.backfill.preload``): they
     then share one copy of the language profile matrix instead of building their own (about 20 MB each)."""
     with contextlib.suppress(
         ValueError

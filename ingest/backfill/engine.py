@@ -1,0 +1,299 @@
+"""Backfill's engine: sources -> parser processes -> one batched writer, with a checkpoint after every batch.
+
+Shape of a run (why it is fast, flat in memory and safe next to the live service):
+
+- the main process reads documents from one source (files and archives streamed member by member, or
+  stored raw documents page by page) in chunks;
+- ``workers`` processes parse and normalize the chunks and compute MinHash signatures (the CPU work);
+  at most ``WINDOW_PER_WORKER * N`` chunks are in flight, results come back in source order;
+- the main thread is the one writer (``ingest.backfill.writer``): it saves a batch of documents in one
+  short transaction, then records progress.
+
+Every document's raw bytes and articles are committed together, saving is idempotent on
+(story key, guid, version), and a resumed run skips documents whose raw bytes are already stored: killing
+a run at any instant (SIGKILL included) and resuming it neither loses nor duplicates an article.
+See ``ingest/backfill/checkpoint.py`` for what the checkpoint file holds and why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from config.settings import Settings
+from ingest.backfill import checkpoint as checkpoints
+from ingest.backfill.checkpoint import Checkpoint
+from ingest.backfill.options import BackfillOptions, FeedDefaults, load_feed_defaults
+from ingest.backfill.progress import Counts, Reporter
+from ingest.backfill.sources import count_path_documents, iter_path_documents
+from ingest.backfill.worker import (
+    Parsed,
+    Task,
+    parse_chunk,
+    quiet_garbage_collector,
+    restore_garbage_collector,
+    worker_init,
+    worker_ready,
+)
+from ingest.backfill.writer import Work, Writer
+from ingest.pipeline import safe_origin
+from storage import rawcodec, replay
+from storage.replay import RawFilter
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+CHUNK = 16  # documents per task sent to a worker: amortises inter-process overhead
+WINDOW_PER_WORKER = 8  # chunks in flight per worker: keeps workers busy while the writer commits
+
+
+class Sources:
+    """The documents of a run, in a stable order, as ``Work`` items (lazily: nothing is listed up front)."""
+
+    def __init__(
+        self,
+        store: Store,
+        options: BackfillOptions,
+        checkpoint: Checkpoint,
+        feeds: dict[str, FeedDefaults],
+        settings: Settings,
+    ) -> None:
+        self.store, self.options, self.checkpoint = store, options, checkpoint
+        self.feeds, self.settings = feeds, settings
+        self.filter = RawFilter(
+            feed=options.feed if options.mode != "paths" else None,
+            source_format=options.format if options.mode != "paths" else None,
+        )
+
+    def total(self) -> int | None:
+        engine, cp = self.store.engine, self.checkpoint
+        if self.options.mode == "store":
+            return cp.counts.get("documents", 0) + replay.count_raw(
+                engine, self.filter, cp.cursor, cp.upto
+            )
+        if self.options.mode == "quarantine":
+            return cp.counts.get("documents", 0) + replay.count_quarantined(
+                engine, self.filter, cp.cursor, cp.upto
+            )
+        return count_path_documents([Path(p) for p in self.options.paths])
+
+    def __iter__(self) -> Iterator[Work]:
+        engine, cp = self.store.engine, self.checkpoint
+        if self.options.mode == "store":
+            for raw in replay.iter_raw(engine, self.filter, cp.cursor, cp.upto):
+                yield Work(raw.origin, raw.data, raw.id, raw.feed, raw.id, raw.received_at)
+        elif self.options.mode == "quarantine":
+            for entry in replay.iter_quarantined(engine, self.filter, cp.cursor, cp.upto):
+                raw = entry.raw
+                yield Work(raw.origin, raw.data, entry.id, raw.feed, raw.id, raw.received_at)
+        else:
+            limit = self.settings.max_document_bytes
+            for doc in iter_path_documents([Path(p) for p in self.options.paths], limit):
+                skip = "refused" if doc.data is None else None
+                origin = safe_origin(doc.origin)
+                yield Work(origin, doc.data, feed=self.options.feed, date=doc.date, skip=skip)
+
+    def task(self, work: Work) -> Task:
+        assert work.data is not None
+        defaults = self.feeds.get(work.feed or "", FeedDefaults())
+        forced = self.options.format if self.options.mode == "paths" else None
+        return (
+            work.origin,
+            work.data,
+            work.feed,
+            forced or defaults.format,
+            defaults.agency,
+            defaults.language,
+            work.raw_id is None,  # documents already in the store keep their stored bytes
+        )
+
+
+def _chunks(items: Iterable[Work], size: int) -> Iterator[list[Work]]:
+    chunk: list[Work] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Inline(Executor):
+    """``--workers 0``: parse in this process (debugging, tests that patch the parser in-process)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def _executor(workers: int) -> Executor:
+    if workers <= 0:
+        return _Inline()
+    # forkserver: workers never inherit the writer's open SQLite handles or the progress thread.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingest.backfill.preload"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init)
+
+
+def start_workers(workers: int) -> Executor:
+    """The executor of a run, its worker processes already starting while this process opens and migrates
+    the store. Starting the first worker waits for the forkserver's preload, so the overlap is partial:
+    measured, a 50-document run with two workers went from 1.98 s to 1.39 s."""
+    executor = _executor(workers)
+    for _ in range(workers):
+        executor.submit(worker_ready)
+    return executor
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_id: str
+    state: str
+    mode: str
+    dry_run: bool
+    elapsed_s: float
+    docs_per_s: float
+    counts: Counts
+    checkpoint: str
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.update(data.pop("counts"))
+        return json.dumps(data, sort_keys=True)
+
+
+class Backfill:
+    """One run: sources -> workers -> writer, with a checkpoint after every committed batch."""
+
+    def __init__(
+        self,
+        store: Store,
+        options: BackfillOptions,
+        checkpoint: Checkpoint,
+        *,
+        directory: Path,
+        workers: int,
+        batch: int,
+        quiet: bool,
+        settings: Settings,
+        executor: Executor | None = None,
+    ) -> None:
+        self.store, self.options, self.checkpoint = store, options, checkpoint
+        self.directory, self.workers, self.quiet = directory, workers, quiet
+        self.executor = executor
+        self.counts = Counts.from_dict(checkpoint.counts)
+        self.sources = Sources(store, options, checkpoint, load_feed_defaults(settings), settings)
+        self.writer = Writer(store, options, checkpoint, self.counts, batch, self._committed)
+        self.stopping = False
+        self.reporter: Reporter | None = None
+
+    def _committed(self) -> None:
+        self.checkpoint.counts = self.counts.to_dict()
+        if not self.options.dry_run:
+            checkpoints.save(self.directory, self.checkpoint)
+        if self.reporter is not None:
+            self.reporter.update(self.counts)
+
+    def _mark_known(self, chunk: list[Work]) -> None:
+        """Skip documents whose raw bytes are stored: committed by an earlier (or the killed) run."""
+        if self.options.mode != "paths":
+            return
+        for work in chunk:
+            if work.data is not None:
+                work.digest = rawcodec.digest(work.data)
+        with self.store.engine.connect() as conn:
+            known = replay.known_digests(conn, [w.digest for w in chunk if w.digest])
+        for work in chunk:
+            if work.skip is None and work.digest in known:
+                work.skip = "known"
+
+    def _submit(self, executor: Executor, chunk: list[Work]) -> Future[list[Parsed]]:
+        self._mark_known(chunk)
+        tasks = [self.sources.task(w) for w in chunk if w.skip is None]
+        return executor.submit(parse_chunk, tasks)
+
+    def _collect(self, chunk: list[Work], future: Future[list[Parsed]]) -> None:
+        results = iter(future.result())
+        for work in chunk:
+            if work.skip is None:
+                work.records, work.signatures, work.error, work.format, work.packed = next(results)
+            self.writer.accept(work)
+
+    def run(self) -> RunResult:
+        started = time.monotonic()
+        total = None if self.quiet else self.sources.total()
+        done = self.counts.documents
+        with Reporter(total, quiet=self.quiet, done=done) as reporter, self._signals():
+            self.reporter = reporter
+            collector = quiet_garbage_collector()
+            executor = self.executor or _executor(self.workers)
+            try:
+                self._pump(executor)
+            finally:
+                executor.shutdown(wait=True, cancel_futures=True)
+                restore_garbage_collector(collector)
+            self.writer.flush()
+            self.checkpoint.state = "interrupted" if self.stopping else "done"
+            self._committed()
+            rate = reporter.rate(self.counts)
+        return RunResult(
+            run_id=self.checkpoint.run_id,
+            state=self.checkpoint.state,
+            mode=self.options.mode,
+            dry_run=self.options.dry_run,
+            elapsed_s=round(time.monotonic() - started, 2),
+            docs_per_s=round(rate, 1),
+            counts=self.counts,
+            checkpoint=str(checkpoints.path_for(self.directory, self.checkpoint.run_id)),
+        )
+
+    def _pump(self, executor: Executor) -> None:
+        """Keep a bounded window of chunks in flight; hand results to the writer in source order."""
+        window: deque[tuple[list[Work], Future[list[Parsed]]]] = deque()
+        # At least a batch more than the writer holds, so workers keep parsing while it commits.
+        limit = max(max(1, self.workers) * WINDOW_PER_WORKER, 2 * self.writer.batch // CHUNK + 2)
+        for chunk in _chunks(self.sources, CHUNK):
+            window.append((chunk, self._submit(executor, chunk)))
+            while len(window) >= limit:
+                self._collect(*window.popleft())
+            if self.stopping:
+                break
+        while window:
+            self._collect(*window.popleft())
+
+    def _signals(self) -> _StopOnSignal:
+        return _StopOnSignal(self)
+
+
+class _StopOnSignal:
+    """SIGINT/SIGTERM: stop reading, finish and commit what is in flight, mark the run interrupted."""
+
+    def __init__(self, run: Backfill) -> None:
+        self.run = run
+        self.previous: dict[int, Any] = {}
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.run.stopping:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now (the checkpoint is still valid)
+        log.warning("backfill stopping after the batches in flight", extra={"signal": signum})
+        self.run.stopping = True
+
+    def __enter__(self) -> _StopOnSignal:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self.previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,201 @@
+"""The one writer of a run: batches of documents, one short transaction each, then the checkpoint.
+
+SQLite allows one writer at a time, so the live service waits at most one batch. A batch that fails for a
+reason other than the store itself is written again document by document: one bad row never costs the
+others (issue 16, finding 1).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
+
+from config.redact import short_error
+from ingest.backfill.checkpoint import Checkpoint
+from ingest.backfill.options import BackfillOptions
+from ingest.backfill.progress import Counts
+from ingest.pipeline import store_parsed
+from normalizers.record import ArticleRecord
+from storage import replay
+from storage.errors import is_outage
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+LOCK_RETRIES = 5
+
+
+@dataclass(slots=True)
+class Work:
+    """One document on its way through a run."""
+
+    origin: str
+    data: bytes | None
+    cursor: int = 0  # raw document / quarantine id (stored sources), else 0
+    feed: str | None = None
+    raw_id: int | None = None
+    date: datetime | None = None  # fallback document date (delivery time)
+    skip: str | None = None  # known | refused: no parsing, no writing
+    records: list[ArticleRecord] = field(default_factory=list)
+    signatures: list[bytes | None] = field(default_factory=list)
+    error: str | None = None
+    format: str | None = None
+    digest: str | None = None  # sha256 of ``data``, once computed
+    packed: bytes | None = None  # ``data`` compressed by the worker
+
+
+class Writer:
+    """The one writer: batches of documents, one short transaction each, then the checkpoint."""
+
+    def __init__(
+        self,
+        store: Store,
+        options: BackfillOptions,
+        checkpoint: Checkpoint,
+        counts: Counts,
+        batch: int,
+        on_commit: Callable[[], None],
+    ) -> None:
+        self.store, self.options, self.checkpoint = store, options, checkpoint
+        self.counts, self.batch, self.on_commit = counts, max(1, batch), on_commit
+        self.since, self.until = options.window()
+        self.pending: list[Work] = []
+
+    def accept(self, work: Work) -> None:
+        self.pending.append(work)
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        delta = self._commit_with_retry(batch)
+        for name, value in delta.to_dict().items():
+            setattr(self.counts, name, getattr(self.counts, name) + value)
+        cursors = [w.cursor for w in batch if w.cursor]
+        if cursors:
+            self.checkpoint.cursor = max(self.checkpoint.cursor, max(cursors))
+        self.on_commit()
+
+    def _in_range(self, work: Work) -> bool:
+        if self.since is None and self.until is None:
+            return True
+        if work.error is not None:
+            return True  # a failure has no date; never hide it behind a filter
+        dates = [r.published_at or r.updated_at for r in work.records]
+        known = [d for d in dates if d is not None] or ([work.date] if work.date else [])
+        if not known:
+            return True
+        first = min(known)
+        return (self.since is None or first >= self.since) and (
+            self.until is None or first < self.until
+        )
+
+    def _commit_with_retry(self, batch: list[Work]) -> Counts:
+        """Commit ``batch``; when it fails for a reason other than the store itself, write its documents one
+        by one instead, quarantining the ones that fail alone: one bad row never costs the others."""
+        try:
+            return self._commit_locked(batch)
+        except Exception as exc:
+            if is_outage(exc):
+                raise
+            log.warning(
+                "batch failed; writing its documents one by one",
+                extra={"documents": len(batch), "error": short_error(exc)},
+            )
+        delta = Counts()
+        for work in batch:
+            try:
+                part = self._commit_locked([work])
+            except Exception as exc:
+                if is_outage(exc):
+                    raise
+                work.error = f"could not be stored: {short_error(exc)}"
+                work.records, work.signatures = [], []
+                log.warning(
+                    "document quarantined: save failed",
+                    extra={"origin": work.origin, "error": work.error},
+                )
+                part = self._commit_locked([work])
+            for name, value in part.to_dict().items():
+                setattr(delta, name, getattr(delta, name) + value)
+        return delta
+
+    def _commit_locked(self, batch: list[Work]) -> Counts:
+        """``_write`` with retries while another writer holds the SQLite lock."""
+        for attempt in range(LOCK_RETRIES):
+            try:
+                return self._write(batch)
+            except OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                log.warning("store busy, retrying batch", extra={"attempt": attempt + 1})
+                time.sleep(0.5 * 2**attempt)
+        return self._write(batch)
+
+    def _write(self, batch: list[Work]) -> Counts:
+        """Write the batch in one transaction (rolled back on --dry-run); counts only what committed."""
+        delta = Counts()
+        with self.store.engine.connect() as conn:
+            transaction = conn.begin()
+            try:
+                for work in batch:
+                    self._write_one(conn, work, delta)
+            except BaseException:
+                transaction.rollback()
+                raise
+            if self.options.dry_run:
+                transaction.rollback()
+            else:
+                transaction.commit()
+        return delta
+
+    def _write_one(self, conn: Connection, work: Work, delta: Counts) -> None:
+        delta.documents += 1
+        if work.skip == "known":
+            delta.known += 1
+            return
+        if work.skip == "refused" or work.data is None:
+            delta.refused += 1
+            return
+        if not self._in_range(work):
+            delta.filtered += 1
+            return
+        if work.error is None and not work.records:
+            delta.empty += 1
+        mode = self.options.mode
+        if mode == "store" and work.error is None and work.raw_id is not None:
+            results = replay.replay_document(
+                conn, self.store, work.raw_id, work.records, work.signatures
+            )
+            raw_id = work.raw_id
+        else:
+            raw_id, outcomes = store_parsed(
+                self.store,
+                conn,
+                work.data,
+                work.origin,
+                work.records,
+                work.signatures,
+                feed=work.feed,
+                source_format=work.format,
+                error=work.error,
+                raw_id=work.raw_id,
+                digest=work.digest,
+                packed=work.packed,
+            )
+            if work.error is not None:
+                delta.quarantined += 1
+                return
+            results = [outcome.result for outcome in outcomes]
+        for result in results:
+            name = {"stored": "new", "duplicate": "duplicates"}.get(result, result)
+            setattr(delta, name, getattr(delta, name) + 1)
+        if mode != "paths":
+            delta.resolved += 1 if replay.resolve_quarantine(conn, raw_id) else 0
