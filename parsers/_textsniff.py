@@ -45,8 +45,9 @@ def _markdown(lines: list[str]) -> bool:
 
 
 def _table(lines: list[str]) -> bool:
-    """At least three lines, 80 % of them splitting into the same number of short fields (at least two for
-    tabs, three for ``;``, ``,`` and ``|``): comma-rich prose has long, uneven fields."""
+    """At least three lines, 80 % of them splitting into the same number of fields (at least two for tabs,
+    three for ``;``, ``,`` and ``|``). Prose punctuates with ``, `` and ``; `` (a space after), records
+    mostly without one; pipe rows open and close with ``|`` or hold a few words per cell."""
     if len(lines) < 3:
         return False
     for delimiter in _DELIMITERS:
@@ -55,9 +56,16 @@ def _table(lines: list[str]) -> bool:
         if count < (1 if delimiter == "\t" else 2) or lines_with < 0.8 * len(lines):
             continue
         rows = [line for line in lines if line.count(delimiter) == count]
-        fields = [cell for row in rows for cell in row.split(delimiter)]
-        words = sum(len(cell.split()) for cell in fields) / len(fields)
-        if delimiter == "\t" or words <= 4:
+        if delimiter == "\t":
+            return True
+        if delimiter == "|":
+            cells = [cell for row in rows for cell in row.split(delimiter)]
+            words = sum(len(cell.split()) for cell in cells) / len(cells)
+            if all(row.startswith("|") and row.endswith("|") for row in rows) or words <= 4:
+                return True
+            continue
+        spaced = sum(row.count(delimiter + " ") for row in rows)
+        if spaced < 0.5 * count * len(rows):
             return True
     return False
 

@@ -117,3 +117,120 @@ def test_text_parser_survives_every_corpus_file(corpus_dir: Path) -> None:
         parsed += 1
         assert len(items) == 1 and items[0].body, path
     assert parsed > 0
+
+
+_MARKDOWN = b"# Release notes\n\nThe parser now reads **time lines**.\n\n- one\n- two\n"
+_MARKDOWN_LINKS = (
+    b"Weekly digest\n\nSee [the report](https://example.org/report) and "
+    b"[the data](https://example.org/data).\n"
+)
+_FENCED = b"How to run it:\n\n```\nmake run\n```\n"
+_PIPE_TABLE = b"| Agency | Items |\n|---|---|\n| dpa | 12 |\n| AFP | 9 |\n"
+_CSV = b"date,agency,headline\n2023-01-24,dpa,Sturm in Celle\n2023-01-25,AFP,Cargo au Havre\n"
+_CSV_SEMICOLON = (
+    b"Datum;Agentur;Ort\n24.01.2023;dpa;Celle\n25.01.2023;AFP;Le Havre\n26.01.2023;EFE;La Paz\n"
+)
+_TSV = b"id\ttitle\tlang\n1\tSturm deckt Dach ab\tde\n2\tCargo echoue\tfr\n"
+_PYTHON = (
+    b"import re\n\n\ndef parse(text):\n    value = re.sub(' ', '', text)\n    return value\n\n"
+    b"class Parser:\n    pass\n"
+)
+_JS = b"function f(a) {\n  const b = a + 1;\n  return b;\n}\nmodule.exports = f;\n"
+_SHELL = b"#!/bin/sh\necho hello\n"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _MARKDOWN,
+        _MARKDOWN_LINKS,
+        _FENCED,
+        _PIPE_TABLE,
+        _CSV,
+        _CSV_SEMICOLON,
+        _TSV,
+        _PYTHON,
+        _JS,
+        _SHELL,
+    ],
+    ids=[
+        "md",
+        "md-links",
+        "md-fence",
+        "md-table",
+        "csv",
+        "csv-semicolon",
+        "tsv",
+        "python",
+        "js",
+        "sh",
+    ],
+)
+def test_sniff_refuses_markdown_tables_and_source_code(raw: bytes) -> None:
+    assert not can_parse(raw)
+
+
+_FLASH = "PARIS (AFP) - LE PRÉSIDENT A ANNONCÉ LA DISSOLUTION DE L'ASSEMBLÉE NATIONALE."
+_COMMA_PROSE = (
+    "Berlin, Hamburg and Munich reported record heat, the weather service said, and warned of storms.\n"
+    "In Cologne, Bonn and Düsseldorf, the fire brigades, police and rescue services were on alert.\n"
+    "Farmers, foresters and gardeners, the minister said, should prepare for a dry summer.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _FLASH,
+        "URGENT\n\nDISSOLUTION DE L'ASSEMBLÉE\n\n" + _FLASH,
+        _COMMA_PROSE,
+        "[Bild]\nDie Halle nach dem Sturm.\n\nSturm in Celle\n\nCelle (dpa) - Ein Sturm hat das Dach abgedeckt.",
+        "[1]Logo [2]Home\n\nSturm in Celle\n\nCelle (dpa) - Ein Sturm hat das Dach abgedeckt.\n",
+        "Interview\n\nSPIEGEL: Frau Ministerin, wie geht es weiter?\nMinisterin: Wir prüfen alles; "
+        "Entscheidungen fallen im Herbst.\nSPIEGEL: Und bis dahin?\nMinisterin: Bis dahin gilt das Gesetz.",
+        "Ticker\n\n* 10:02 Uhr: Die Polizei sperrt die Straße.\n* 10:15 Uhr: Die Feuerwehr ist vor Ort.\n",
+    ],
+    ids=[
+        "flash",
+        "caps-page",
+        "comma-prose",
+        "bracket-marker",
+        "lynx-links",
+        "interview",
+        "ticker",
+    ],
+)
+def test_sniff_still_takes_page_dumps(text: str) -> None:
+    raw = text.encode("utf-8")
+    assert can_parse(raw)
+    assert detect_format(raw) == "text"
+    assert parse(raw)[0].body
+
+
+def test_flash_without_full_stop_is_body_not_heading() -> None:
+    """K9/K3 on the parser side: an all-capitals flash opening with a dateline is body text."""
+    item = parse("URGENT\n\nDISSOLUTION\n\nPARIS (AFP) - MACRON DISSOUT L'ASSEMBLÉE".encode())[0]
+    assert item.headline == "DISSOLUTION"
+    assert item.body == ["PARIS (AFP) - MACRON DISSOUT L'ASSEMBLÉE"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "LOS ANGELES (AP) — Two gunmen went on shooting rampages",
+        "Den Haag (dpa) - Der Strafgerichtshof bestätigt den Haftbefehl",
+        "Frankfurt (Oder) (dpa) - Die Brücke bleibt gesperrt",
+        "LA PAZ, 24 ene (EFE).- El Gobierno anuncia medidas",
+        "ROMA, 24 GEN - Chiuse le scuole",
+        "THE HAGUE, Jan 24 (Reuters) - Court orders release",
+    ],
+)
+def test_dateline_leads_are_never_headings(lead: str) -> None:
+    """K3, text side: with no heading above, a short unpunctuated dateline paragraph stays the first
+    paragraph (the normalizer splits the dateline off), and it is a teaser in a related list."""
+    item = parse(f"{lead}\n\nSecond paragraph of the story.".encode())[0]
+    assert item.headline is None
+    assert item.body[0] == lead
+    page = f"Title\n\nFirst paragraph.\n\nAuch interessant\n\nOther story\n{lead}\n"
+    related = parse(page.encode())[0].related
+    assert [(r.title, r.teaser) for r in related] == [("Other story", lead)]

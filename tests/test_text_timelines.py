@@ -1,0 +1,147 @@
+"""Time lines of rendered pages (``parsers._timelines``) and how the text parser uses them (issue 15 K8)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from normalizers.normalize import normalize
+from parsers._timelines import TimeLine, looks_like_time_line, parse_time_line
+from parsers.text import TextDumpLayout, parse_text
+
+
+def _utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+def _naive(*parts: int) -> datetime:
+    return datetime(*parts)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("line", "published", "updated"),
+    [
+        # English: time before or after the date, 12-hour clocks, US and GMT zones
+        ("Updated 10:02 PM EST, January 24, 2023", None, _utc(2023, 1, 25, 3, 2)),
+        ("Published 6:21 AM EDT, June 5, 2023", _utc(2023, 6, 5, 10, 21), None),
+        ("Updated 9:15 a.m. CST Jan. 24, 2023", None, _utc(2023, 1, 24, 15, 15)),
+        ("Updated 11:40 PM PDT, Aug. 3, 2022", None, _utc(2022, 8, 4, 6, 40)),
+        ("Posted 7:05 pm MST, March 2, 2023", _utc(2023, 3, 3, 2, 5), None),
+        ("Updated 4:30 PM MDT, May 1, 2023", None, _utc(2023, 5, 1, 22, 30)),
+        ("Updated 10:02 PM ET, January 24, 2023", None, _utc(2023, 1, 25, 3, 2)),
+        ("Updated 10:02 PM ET, July 24, 2023", None, _utc(2023, 7, 25, 2, 2)),
+        ("January 24, 2023 10:02 PM GMT", _utc(2023, 1, 24, 22, 2), None),
+        ("24 January 2023, 14:05 BST", _utc(2023, 1, 24, 13, 5), None),
+        ("Tue 24 Jan 2023 22.02 UTC", _utc(2023, 1, 24, 22, 2), None),
+        ("Last updated: 24th January 2023 10:02 GMT+1", None, _utc(2023, 1, 24, 9, 2)),
+        ("Posted 1/13/2023 9:00 am", _naive(2023, 1, 13, 9, 0), None),
+        ("2023-01-24T22:02:00+01:00", _utc(2023, 1, 24, 21, 2), None),
+        # German: Uhr, day-first, weekday names, MEZ/MESZ, both labels on one line
+        ("Stand: 24.01.2023 22:02 Uhr", None, _naive(2023, 1, 24, 22, 2)),
+        ("Aktualisiert am 24.01.2023, 22:02 Uhr", None, _naive(2023, 1, 24, 22, 2)),
+        ("Freitag, 09.12.2016, 00:30 Uhr", _naive(2016, 12, 9, 0, 30), None),
+        (
+            "Veröffentlicht am Dienstag, 24. Januar 2023 um 22:02 Uhr MEZ",
+            _utc(2023, 1, 24, 21, 2),
+            None,
+        ),
+        ("Stand: 24.07.2023, 08:15 Uhr MESZ", None, _utc(2023, 7, 24, 6, 15)),
+        (
+            "Erstellt: 24.01.2023, 10:00 Uhr | Aktualisiert: 24.01.2023, 22:02 Uhr",
+            _naive(2023, 1, 24, 10, 0),
+            _naive(2023, 1, 24, 22, 2),
+        ),
+        # French: à, h, 1er, mis à jour on the same line, a later part with only a clock
+        (
+            "Publié le 24 janvier 2023 à 22h02, mis à jour le 25 janvier 2023 à 08h15",
+            _naive(2023, 1, 24, 22, 2),
+            _naive(2023, 1, 25, 8, 15),
+        ),
+        (
+            "Publié le 24/01/2023 à 22h02 (mis à jour à 23h15)",
+            _naive(2023, 1, 24, 22, 2),
+            _naive(2023, 1, 24, 23, 15),
+        ),
+        ("Publié le 1er février 2023 à 9h", _naive(2023, 2, 1, 9, 0), None),
+        ("Mis à jour le mardi 24 janvier 2023 à 22:02 CET", None, _utc(2023, 1, 24, 21, 2)),
+        # Spanish: a las, de ... de, h
+        ("Actualizado el 24 de enero de 2023 a las 22:02 CET", None, _utc(2023, 1, 24, 21, 2)),
+        ("Publicado: 24/01/2023 - 20:15 h", _naive(2023, 1, 24, 20, 15), None),
+        ("Actualizado el martes, 24 de enero de 2023, 22:02", None, _naive(2023, 1, 24, 22, 2)),
+        # Italian: alle ore, alle
+        ("Pubblicato il 24 gennaio 2023 alle ore 22:02", _naive(2023, 1, 24, 22, 2), None),
+        ("Aggiornato il 24/01/2023 alle 22:02", None, _naive(2023, 1, 24, 22, 2)),
+        ("Ultimo aggiornamento: 3 agosto 2023, 18:45 CEST", None, _utc(2023, 8, 3, 16, 45)),
+    ],
+)
+def test_time_lines(line: str, published: datetime | None, updated: datetime | None) -> None:
+    assert parse_time_line(line) == TimeLine(published, updated)
+
+
+def test_a_declared_site_zone_places_zone_less_times() -> None:
+    rome = ZoneInfo("Europe/Rome")
+    assert parse_time_line("Pubblicato il 24 gennaio 2023 alle ore 22:02", rome) == TimeLine(
+        _utc(2023, 1, 24, 21, 2)
+    )
+    # an explicit zone wins over the site's
+    assert parse_time_line("Updated 10:02 PM EST, January 24, 2023", rome) == TimeLine(
+        None, _utc(2023, 1, 25, 3, 2)
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Updated 2 hours ago",
+        "Aktualisiert vor 3 Stunden",
+        "31.02.2016",  # no such day
+        "00.00.0000, 99:99 Uhr",
+        "January 1, 0001 00:00",  # placeholder year
+        "Published 01/02/2023 10:00",  # English numeric date, no US clock or zone: order unknown
+        "Updated 10:02 PM",  # no day
+    ],
+)
+def test_time_lines_without_a_usable_instant_set_nothing(line: str) -> None:
+    times = parse_time_line(line)
+    if times is None:
+        assert looks_like_time_line(line)
+    else:
+        assert times == TimeLine()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Der Stand der Dinge 2023",
+        "Stand 2022 lag die Zahl bei 300.",
+        "Berlin (dpa) - Am 24. Januar 2023 um 22 Uhr begann die Sitzung.",
+        "24 Menschen starben bei dem Unglück",
+        "Published in 2023 by the ministry, the report runs to 400 pages.",
+        "LONDON, Jan 24 (Reuters) - Sterling rose",
+        "Kapitel 3",
+    ],
+)
+def test_story_text_is_not_a_time_line(line: str) -> None:
+    assert parse_time_line(line) is None
+    assert not looks_like_time_line(line)
+
+
+def test_time_line_is_never_a_heading_and_naive_times_get_the_agency_zone() -> None:
+    page = (
+        "Energie\n\nGaspreise sinken weiter\n\nAggiornato 2 ore fa\n\nStand: 24.07.2023, 08:15 Uhr\n\n"
+        "Hamburg (dpa) - Die Gaspreise für Haushalte sind im Juli erneut gesunken.\n\n"
+        "Das Vergleichsportal rechnet mit weiteren Senkungen."
+    )
+    item = parse_text(page)
+    assert (item.kicker, item.headline) == ("Energie", "Gaspreise sinken weiter")
+    assert item.updated_at == _naive(2023, 7, 24, 8, 15)
+    assert normalize(item).updated_at == _utc(2023, 7, 24, 6, 15)  # dpa: Berlin, summer time
+
+
+def test_layout_zone_applies_to_the_text_parser() -> None:
+    page = "Titolo della notizia\n\nPubblicato il 24 gennaio 2023 alle ore 22:02\n\nTesto della notizia."
+    assert parse_text(page).published_at == _naive(2023, 1, 24, 22, 2)
+    italian_site = TextDumpLayout(local_timezone="Europe/Rome")
+    assert parse_text(page, italian_site).published_at == _utc(2023, 1, 24, 21, 2)
