@@ -71,6 +71,9 @@ class ArticleOut(BaseModel):
     guid: str
     version: int
     source_format: str
+    origin: str | None = Field(
+        None, description="where the raw document came from: path, URL or queue entry (redacted)"
+    )
     feed: str | None
     agencies: list[str]
     kicker: str | None

@@ -75,7 +75,8 @@ def _from_iso(value: str | None) -> datetime | None:
 
 @dataclass(slots=True)
 class ArticleRecord:
-    """One normalized article. See DESIGN.md for the meaning of every field; ``signals`` (``correction``,
+    """One normalized article. See DESIGN.md for the meaning of every field (``origin``: the path, URL or
+    queue entry the raw document came from, credentials redacted; set by whoever read the bytes); ``signals`` (``correction``,
     ``update``, take labels such as ``lead:2``) and ``ednotes`` (editorial notes, never for publication)
     and ``replaces`` (ids of items this one supersedes) extend the contract at its end."""
 
@@ -83,6 +84,7 @@ class ArticleRecord:
     source_format: str
     version: int = 1
     id: int | None = None
+    origin: str | None = None
     feed: str | None = None
     agencies: list[str] = field(default_factory=list)
     kicker: str | None = None
@@ -114,6 +116,7 @@ class ArticleRecord:
             "guid": self.guid,
             "version": self.version,
             "source_format": self.source_format,
+            "origin": self.origin,
             "feed": self.feed,
             "agencies": list(self.agencies),
             "kicker": self.kicker,
@@ -151,6 +154,7 @@ class ArticleRecord:
             guid=data["guid"],
             version=int(data.get("version") or 1),
             source_format=data["source_format"],
+            origin=data.get("origin"),
             feed=data.get("feed"),
             agencies=list(data.get("agencies") or []),
             kicker=data.get("kicker"),

@@ -83,6 +83,7 @@ class Article(Base):
     version: Mapped[int] = mapped_column(BigInteger)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     source_format: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str | None] = mapped_column(Text)
     feed: Mapped[str | None] = mapped_column(String(200))
     agencies: Mapped[list[Any]] = mapped_column(JSON)
     agency_tags: Mapped[str] = mapped_column(String(400))

@@ -63,6 +63,7 @@ def _new_id(result: CursorResult[Any]) -> int:
     return int(key[0])
 
 
+_RAW_ORIGIN = select(raw_documents.c.origin).where(raw_documents.c.id == bindparam("b_id"))
 _RAW_BY_SHA = select(raw_documents.c.id).where(raw_documents.c.sha256 == bindparam("b_sha"))
 _INSERT_RAW = {
     name: dialect_insert(raw_documents)
@@ -145,6 +146,7 @@ def _article_values(record: ArticleRecord, raw_document_id: int | None) -> dict[
         "guid": record.guid,
         "version": record.version,
         "source_format": record.source_format,
+        "origin": record.origin,
         "feed": record.feed,
         "agencies": list(record.agencies),
         "agency_tags": "".join(f"|{a}" for a in record.agencies) + "|",
@@ -180,6 +182,7 @@ def row_to_record(row: Any) -> ArticleRecord:
         guid=row.guid,
         version=row.version,
         source_format=row.source_format,
+        origin=getattr(row, "origin", None),
         feed=row.feed,
         agencies=list(row.agencies or []),
         kicker=row.kicker,
@@ -353,6 +356,8 @@ class Store:
             conn, record.content_hash, key, guid
         ) or near_duplicate_root(conn, signature, key, guid)
         values = _article_values(record, raw_document_id)
+        if values["origin"] is None and raw_document_id is not None:
+            values["origin"] = conn.execute(_RAW_ORIGIN, {"b_id": raw_document_id}).scalar()
         values.update(
             story_key=key,
             guid=guid,

@@ -195,6 +195,13 @@ def test_search_is_folded_and_highlighted(client: TestClient, wire: dict[str, in
     assert xss["headline"].startswith(XSS)  # JSON carries the text as sent
 
 
+def test_every_article_says_where_it_came_from(client: TestClient, wire: dict[str, int]) -> None:
+    items = client.get("/api/articles", params={"after": 0, "limit": 500}).json()["items"]
+    origins = {item["id"]: item["origin"] for item in items}
+    for origin, article_id in wire.items():
+        assert origins[article_id] == origin
+
+
 def test_bad_parameters_are_400_with_reasons(client: TestClient) -> None:
     response = client.get("/api/articles", params={"since": "yesterday-ish"})
     assert response.status_code == 400
