@@ -259,17 +259,24 @@ _PERSON_PARTICLES = frozenset(
 )  # fmt: skip
 
 
+# RSS/Atom author forms: ``jane@example.com (Jane Doe)``, ``Jane Doe <jane@example.com>``, a bare address.
+_EMAIL_NAME = re.compile(r"^\S+@\S+\s*\(([^()]+)\)$")
+_NAME_EMAIL = re.compile(r"^([^<>]+?)\s*<[^<>@\s]+@[^<>\s]+>$")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+
+
 def _is_job_title(part: str) -> bool:
     pieces = [p for p in re.split(r"[\s-]+", part.casefold()) if p]
     return any(piece.startswith(_JOB_STEMS) for piece in pieces)
 
 
-def _is_person(part: str) -> bool:
-    """Two to five name words, capitalised (particles like ``von``/``de`` aside), no digits, no address."""
+def _is_person(part: str, *, alone: bool = False) -> bool:
+    """Two to five name words, capitalised (particles like ``von``/``de`` aside), no digits, no address;
+    one capitalised word only when it is the whole author string (a surname or pen name)."""
     if any(ch.isdigit() for ch in part) or "@" in part or "://" in part or _DOMAIN.fullmatch(part):
         return False
     words = part.split()
-    if not 2 <= len(words) <= 5:
+    if not (1 if alone else 2) <= len(words) <= 5:
         return False
     named = [w for w in words if w.casefold() not in _PERSON_PARTICLES]
     return bool(named) and all(w[0].isalpha() and not w[0].islower() for w in named)
@@ -283,7 +290,9 @@ def split_author(text: str, host: str | None = None) -> tuple[list[str], list[st
     ``"Von Anna Beispiel, Online-Redakteurin"`` -> ([], ["Anna Beispiel"]). Agencies come only from the
     agency table; job titles, the site's own name (``host``), single words and anything with digits are
     neither credit nor person."""
-    value = " ".join(text.split())
+    value = _EMAIL_NAME.sub(r"\1", " ".join(text.split()))
+    value = _NAME_EMAIL.sub(r"\1", value)
+    value = _EMAIL.sub(" ", value).strip(" ()<>")
     value = _AUTHOR_LABEL.sub("", value, count=1).strip()
     if not value:
         return [], []
@@ -292,8 +301,8 @@ def split_author(text: str, host: str | None = None) -> tuple[list[str], list[st
         return whole, []
     agencies: list[str] = []
     persons: list[str] = []
-    for raw in _AUTHOR_SPLIT.split(value):
-        part = raw.strip(" .:-–—()")
+    parts = [p for p in (raw.strip(" .:-–—()") for raw in _AUTHOR_SPLIT.split(value)) if p]
+    for part in parts:
         if not part:
             continue
         credit = parse_credit_line(part, host)
@@ -305,7 +314,7 @@ def split_author(text: str, host: str | None = None) -> tuple[list[str], list[st
             agencies.extend(a for a in employer if a not in agencies)
         elif is_site_name(part, host):
             continue
-        elif _is_person(part) and part not in persons:
+        elif _is_person(part, alone=len(parts) == 1) and part not in persons:
             persons.append(part)
     return agencies, persons
 

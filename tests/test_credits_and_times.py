@@ -61,7 +61,17 @@ def test_every_row_zone_and_domains_are_usable(row: Agency) -> None:
         ("ZEIT ONLINE", "www.zeit.de", [], []),
         ("di Mario Rossi", None, [], ["Mario Rossi"]),
         ("Di Maria Verdi", None, [], ["Di Maria Verdi"]),
-        ("Paris", None, [], []),  # a place is neither credit nor person
+        (
+            "Anna Beispiel, Paris",
+            None,
+            [],
+            ["Anna Beispiel"],
+        ),  # a place is neither credit nor person
+        ("Jane Doe <jane@example.com>", None, [], ["Jane Doe"]),
+        ("jane@example.com (Jane Doe)", None, [], ["Jane Doe"]),
+        ("jane@example.com", None, [], []),
+        ("Schmidt", None, [], ["Schmidt"]),  # one word is a person only when it is all there is
+        ("admin", None, [], []),
         ("Reuters", None, ["Reuters"], []),
         ("Sam Ple (Reuters)", None, ["Reuters"], ["Sam Ple"]),
     ],
