@@ -241,6 +241,36 @@ def test_cli_subcommand_is_the_same_command(
 # -- resume after SIGKILL (real processes) -----------------------------------------------------------
 
 
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state letter), from /proc."""
+    table: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            table[int(entry.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def descendants(root: int) -> set[int]:
+    """Every process below ``root`` (workers, forkserver, resource tracker)."""
+    table = _process_table()
+    found: set[int] = set()
+    frontier = {root}
+    while frontier:
+        frontier = {pid for pid, (parent, _) in table.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def still_running(pids: set[int]) -> set[int]:
+    """The ones still alive (a zombie has ended: it only waits to be reaped)."""
+    table = _process_table()
+    return {pid for pid in pids if pid in table and table[pid][1] != "Z"}
+
+
 def _checkpoint_progress(directory: Path) -> tuple[str, int] | None:
     for path in directory.glob("*.json"):
         data = json.loads(path.read_text())
@@ -263,9 +293,16 @@ def test_kill_mid_run_then_resume_loses_and_duplicates_nothing(
         if progress and progress[1] >= 60:
             break
         time.sleep(0.05)
+    helpers = descendants(child.pid)
     child.send_signal(signal.SIGKILL)
     child.wait()
     assert progress is not None and 60 <= progress[1] < total, "the run was not caught mid-way"
+    # The forkserver, its worker and the resource tracker end with the killed run (issue 16, finding 9).
+    assert len(helpers) >= 3, f"expected forkserver, worker and resource tracker, saw {helpers}"
+    gone_by = time.monotonic() + 15
+    while still_running(helpers) and time.monotonic() < gone_by:
+        time.sleep(0.1)
+    assert not still_running(helpers), "processes of the killed run survived it"
     run_id = progress[0]
     stored_before = len(stored_guids(db))
     assert 0 < stored_before < total

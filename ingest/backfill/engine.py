@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 import signal
 import time
 from collections import deque
@@ -143,7 +144,12 @@ def _executor(workers: int) -> Executor:
     # forkserver: workers never inherit the writer's open SQLite handles or the progress thread.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ingest.backfill.preload"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=worker_init,
+        initargs=(os.getpid(),),
+    )
 
 
 def start_workers(workers: int) -> Executor:

@@ -1,7 +1,8 @@
 """The worker side of a backfill: parse, normalize and fingerprint chunks of documents.
 
 It imports parsers and normalizers only (no SQLAlchemy, no Alembic, no HTTP client), so the forkserver that
-preloads it and the workers forked from it stay small; ``ingest.backfill.engine`` and ``ingest.backfill.writer`` are the writer side.
+preloads it and the workers forked from it stay small; ``ingest.backfill.engine`` and
+``ingest.backfill.writer`` are the writer side.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import gc
 import os
 import signal
 
+from ingest.backfill import lifeline
 from ingest.parse_stage import format_of, parse_records
 from normalizers import language_profiles
 from normalizers.language import configured_languages
@@ -19,7 +21,6 @@ from normalizers.record import ArticleRecord
 from parsers import ParseError
 from storage import rawcodec
 
-# (origin, raw bytes, feed, forced format, default agency, language hint)
 # (origin, raw bytes, feed, forced format, default agency, language hint, pack the raw bytes?)
 Task = tuple[str, bytes, str | None, str | None, str | None, str | None, bool]
 # (records, their MinHash signatures, error, detected format, raw bytes packed for the store or None)
@@ -41,10 +42,14 @@ GC_YOUNG_THRESHOLD = (
 )
 
 
-def worker_init() -> None:
+def worker_init(writer_pid: int) -> None:
     """Workers leave Ctrl-C to the main process, which drains and commits before it exits, and run at a
     lower CPU priority than the writer: the single writer is the run's bottleneck, and with more workers
-    than free cores it would otherwise get only its share of a core (--workers 2 on two cores: 2/3)."""
+    than free cores it would otherwise get only its share of a core (--workers 2 on two cores: 2/3).
+    They end with the forkserver that forked them and with the writer ``writer_pid``, however those end
+    (``ingest.backfill.lifeline``): a killed run leaves no process behind."""
+    lifeline.die_with_parent()
+    lifeline.watch(writer_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
