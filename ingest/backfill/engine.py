@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +37,7 @@ from ingest.backfill import checkpoint as checkpoints
 from ingest.backfill.checkpoint import Checkpoint
 from ingest.backfill.options import BackfillOptions, FeedDefaults, load_feed_defaults
 from ingest.backfill.progress import Counts, Reporter
-from ingest.backfill.sources import count_path_documents, iter_path_documents
+from ingest.backfill.sources import input_bytes, iter_path_documents
 from ingest.backfill.worker import (
     Parsed,
     Task,
@@ -50,7 +51,7 @@ from ingest.backfill.writer import Work, Writer
 from ingest.pipeline import safe_origin
 from storage import rawcodec, replay
 from storage.replay import RawFilter
-from storage.store import Store
+from storage.store import TRUNCATED_FORMAT, Store
 
 log = logging.getLogger(__name__)
 CHUNK = 16  # documents per task sent to a worker: amortises inter-process overhead
@@ -74,18 +75,20 @@ class Sources:
             feed=options.feed if options.mode != "paths" else None,
             source_format=options.format if options.mode != "paths" else None,
         )
+        # Files and archives are read again from the start when a run resumes; the first documents, in
+        # the same order, are the ones the checkpoint counted already (issue 16, finding 12).
+        self.counted = checkpoint.counts.get("documents", 0) if options.mode == "paths" else 0
 
-    def total(self) -> int | None:
+    def total(self) -> tuple[int | None, str]:
+        """What the progress bar measures: (documents, "documents") or (input bytes, "bytes")."""
         engine, cp = self.store.engine, self.checkpoint
         if self.options.mode == "store":
-            return cp.counts.get("documents", 0) + replay.count_raw(
-                engine, self.filter, cp.cursor, cp.upto
-            )
+            remaining = replay.count_raw(engine, self.filter, cp.cursor, cp.upto)
+            return cp.counts.get("documents", 0) + remaining, "documents"
         if self.options.mode == "quarantine":
-            return cp.counts.get("documents", 0) + replay.count_quarantined(
-                engine, self.filter, cp.cursor, cp.upto
-            )
-        return count_path_documents([Path(p) for p in self.options.paths])
+            remaining = replay.count_quarantined(engine, self.filter, cp.cursor, cp.upto)
+            return cp.counts.get("documents", 0) + remaining, "documents"
+        return input_bytes([Path(p) for p in self.options.paths]), "bytes"
 
     def __iter__(self) -> Iterator[Work]:
         engine, cp = self.store.engine, self.checkpoint
@@ -98,10 +101,17 @@ class Sources:
                 yield Work(raw.origin, raw.data, entry.id, raw.feed, raw.id, raw.received_at)
         else:
             limit = self.settings.max_document_bytes
-            for doc in iter_path_documents([Path(p) for p in self.options.paths], limit):
-                skip = "refused" if doc.data is None else None
-                origin = safe_origin(doc.origin)
-                yield Work(origin, doc.data, feed=self.options.feed, date=doc.date, skip=skip)
+            paths = [Path(p) for p in self.options.paths]
+            for index, doc in enumerate(iter_path_documents(paths, limit)):
+                work = Work(
+                    safe_origin(doc.origin), doc.data, feed=self.options.feed, date=doc.date
+                )
+                work.counted, work.position = index < self.counted, doc.position
+                if doc.data is None:
+                    work.skip = "refused"
+                elif doc.oversized is not None:  # its first bytes, kept in quarantine unparsed
+                    work.skip, work.error, work.format = "failed", doc.oversized, TRUNCATED_FORMAT
+                yield work
 
     def task(self, work: Work) -> Task:
         assert work.data is not None
@@ -188,32 +198,39 @@ class Backfill:
         options: BackfillOptions,
         checkpoint: Checkpoint,
         *,
-        directory: Path,
+        directory: Path | None,
         workers: int,
         batch: int,
         quiet: bool,
         settings: Settings,
         executor: Executor | None = None,
+        skip_known: bool = True,
+        label: str = "backfill",
     ) -> None:
+        """``directory``: where the checkpoint is kept (None: no checkpoint, the run cannot be resumed);
+        ``skip_known``: documents whose raw bytes are stored are skipped unparsed (a resumed or repeated
+        backfill) instead of parsed and saved again (``wiredesk ingest``: reported as unchanged)."""
         self.store, self.options, self.checkpoint = store, options, checkpoint
         self.directory, self.workers, self.quiet = directory, workers, quiet
-        self.executor = executor
+        self.executor, self.skip_known, self.label = executor, skip_known, label
         self.counts = Counts.from_dict(checkpoint.counts)
-        self.sources = Sources(store, options, checkpoint, load_feed_defaults(settings), settings)
+        needs_feeds = options.feed is not None or options.mode != "paths"
+        feeds = load_feed_defaults(settings) if needs_feeds else {}
+        self.sources = Sources(store, options, checkpoint, feeds, settings)
         self.writer = Writer(store, options, checkpoint, self.counts, batch, self._committed)
         self.stopping = False
         self.reporter: Reporter | None = None
 
     def _committed(self) -> None:
         self.checkpoint.counts = self.counts.to_dict()
-        if not self.options.dry_run:
+        if not self.options.dry_run and self.directory is not None:
             checkpoints.save(self.directory, self.checkpoint)
         if self.reporter is not None:
-            self.reporter.update(self.counts)
+            self.reporter.update(self.counts, self.writer.position)
 
     def _mark_known(self, chunk: list[Work]) -> None:
         """Skip documents whose raw bytes are stored: committed by an earlier (or the killed) run."""
-        if self.options.mode != "paths":
+        if self.options.mode != "paths" or not (self.skip_known or any(w.counted for w in chunk)):
             return
         for work in chunk:
             if work.data is not None:
@@ -221,7 +238,8 @@ class Backfill:
         with self.store.engine.connect() as conn:
             known = replay.known_digests(conn, [w.digest for w in chunk if w.digest])
         for work in chunk:
-            if work.skip is None and work.digest in known:
+            skippable = self.skip_known or work.counted
+            if skippable and work.digest in known and work.skip in (None, "failed"):
                 work.skip = "known"
 
     def _submit(self, executor: Executor, chunk: list[Work]) -> Future[list[Parsed]]:
@@ -238,9 +256,12 @@ class Backfill:
 
     def run(self) -> RunResult:
         started = time.monotonic()
-        total = None if self.quiet else self.sources.total()
+        total, unit = (None, "documents") if self.quiet else self.sources.total()
         done = self.counts.documents
-        with Reporter(total, quiet=self.quiet, done=done) as reporter, self._signals():
+        with (
+            Reporter(total, quiet=self.quiet, done=done, label=self.label, unit=unit) as reporter,
+            self._signals(),
+        ):
             self.reporter = reporter
             collector = quiet_garbage_collector()
             executor = self.executor or _executor(self.workers)
@@ -261,7 +282,11 @@ class Backfill:
             elapsed_s=round(time.monotonic() - started, 2),
             docs_per_s=round(rate, 1),
             counts=self.counts,
-            checkpoint=str(checkpoints.path_for(self.directory, self.checkpoint.run_id)),
+            checkpoint=(
+                str(checkpoints.path_for(self.directory, self.checkpoint.run_id))
+                if self.directory is not None
+                else ""
+            ),
         )
 
     def _pump(self, executor: Executor) -> None:
@@ -296,6 +321,10 @@ class _StopOnSignal:
         self.run.stopping = True
 
     def __enter__(self) -> _StopOnSignal:
+        if threading.current_thread() is not threading.main_thread():
+            return (
+                self  # only the main thread may set handlers; elsewhere signals keep their meaning
+            )
         for sig in (signal.SIGINT, signal.SIGTERM):
             self.previous[sig] = signal.signal(sig, self._handle)
         return self

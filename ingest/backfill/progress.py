@@ -1,13 +1,17 @@
-"""Backfill counters and the progress display.
+"""Run counters and the progress display of backfill and ``wiredesk ingest``.
 
-A terminal gets a rich progress bar (documents/s, ETA, counts); a pipe or a log file gets one structured log
-line every ``LOG_EVERY`` seconds instead of a bar redrawn with control characters; ``--quiet`` gets nothing.
+A terminal gets a rich progress bar: documents so far, documents/s and the ETA always fit in 80 columns (the
+per-kind counts are shown only on wider terminals); a pipe or a log file gets one structured log line every
+``LOG_EVERY`` seconds instead of a bar redrawn with control characters; ``quiet`` gets nothing.
+
+What the bar measures: for stored sources, documents against their count (one SQL count); for files and
+archives, input bytes consumed against the inputs' size (``sources.input_bytes``), so that the ETA needs
+no pass that reads every archive to count its members first.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from dataclasses import asdict, dataclass, fields
 from types import TracebackType
@@ -15,16 +19,17 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TaskID,
+    TaskProgressColumn,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
 log = logging.getLogger(__name__)
 LOG_EVERY = 10.0
+WIDE = 120  # columns from which the per-kind counts are shown next to the bar
 
 
 @dataclass(slots=True)
@@ -79,31 +84,55 @@ class Counts:
 
 
 class Reporter:
-    """Shows progress while a run goes; a context manager so the bar is always taken down."""
+    """Shows progress while a run goes; a context manager so the bar is always taken down.
 
-    def __init__(self, total: int | None, *, quiet: bool, done: int = 0) -> None:
-        self.quiet = quiet
+    ``total`` is in documents, or in input bytes when ``unit == "bytes"`` (then ``update`` gets the byte
+    position of the last committed document); None means unknown (the bar shows count and rate only)."""
+
+    def __init__(
+        self,
+        total: int | None,
+        *,
+        quiet: bool,
+        done: int = 0,
+        label: str = "backfill",
+        unit: str = "documents",
+        console: Console | None = None,
+    ) -> None:
+        self.quiet, self.unit, self.label = quiet, unit, label
         self.started = time.monotonic()
         self.start_done = done
         self._last_log = self.started
+        self._position = 0
         self._progress: Progress | None = None
         self._task: TaskID | None = None
-        if not quiet and sys.stderr.isatty():
-            self._progress = Progress(
-                TextColumn("[bold]backfill"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]} docs/s"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                TextColumn("{task.fields[counts]}"),
-                console=Console(stderr=True),
-                transient=False,
-            )
+        console = console or Console(stderr=True)
+        if not quiet and console.is_terminal:
+            self._progress = Progress(*self._columns(console.width), console=console)
             self._task = self._progress.add_task(
-                "backfill", total=total, completed=done, rate="-", counts=""
+                label,
+                total=total,
+                completed=0 if unit == "bytes" else done,
+                docs=f"{done:,}",
+                rate="-",
+                counts="",
             )
+
+    @staticmethod
+    def _columns(width: int) -> list[ProgressColumn | str]:
+        """label, bar, percent, documents, docs/s, ETA (about 70 columns); the counts only when wide."""
+        columns: list[ProgressColumn | str] = [
+            TextColumn("[bold]{task.description}"),
+            BarColumn(bar_width=max(10, min(40, width - 64))),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[docs]} docs"),
+            TextColumn("{task.fields[rate]}/s"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+        ]
+        if width >= WIDE:
+            columns.append(TextColumn("{task.fields[counts]}"))
+        return columns
 
     def __enter__(self) -> Reporter:
         if self._progress is not None:
@@ -123,13 +152,16 @@ class Reporter:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         return (counts.documents - self.start_done) / elapsed
 
-    def update(self, counts: Counts) -> None:
-        """Called after every committed batch."""
+    def update(self, counts: Counts, position: int | None = None) -> None:
+        """Called after every committed batch; ``position``: input bytes consumed (``unit == "bytes"``)."""
+        if position is not None:
+            self._position = max(self._position, position)  # a refused archive reports 0
         if self._progress is not None and self._task is not None:
             self._progress.update(
                 self._task,
-                completed=counts.documents,
-                rate=f"{self.rate(counts):.0f}",
+                completed=self._position if self.unit == "bytes" else counts.documents,
+                docs=f"{counts.documents:,}",
+                rate=f"{self.rate(counts):,.0f}",
                 counts=counts.short(),
             )
             return
@@ -137,6 +169,6 @@ class Reporter:
         if not self.quiet and now - self._last_log >= LOG_EVERY:
             self._last_log = now
             log.warning(
-                "backfill progress",
+                f"{self.label} progress",
                 extra={"docs_per_s": round(self.rate(counts)), **counts.to_dict()},
             )

@@ -6,24 +6,28 @@ memory. Member names are still checked: an absolute path, a ``..`` part, a drive
 refused (logged and counted, never followed), because archives come from outside and a name that tries to
 escape says the archive is not what it claims to be. A member larger than the document limit is refused
 before it is read to the end (zip bombs).
+
+Each document carries ``position``: how many bytes of the inputs (as stored on disk, compressed) had been
+consumed once it was read. The progress display measures a run by it against ``input_bytes``, so no
+archive is read twice to count its members first (issue 16, finding 12: a compressed tar used to be
+decompressed once to count and once to ingest).
 """
 
 from __future__ import annotations
 
 import gzip
 import logging
-import os
 import re
 import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from ingest.files import iter_files
+from ingest.files import Oversized, iter_files, read_capped
 
 log = logging.getLogger(__name__)
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
@@ -40,6 +44,10 @@ class SourceDoc:
     data: bytes | None
     date: datetime | None = None  # delivery time (file/member mtime): the fallback document date
     refused: str | None = None
+    position: int = 0  # input bytes consumed so far, this document included (see module doc)
+    oversized: str | None = (
+        None  # a plain file over the cap: ``data`` is its first bytes, this is why
+    )
 
 
 def archive_kind(path: Path) -> str | None:
@@ -104,14 +112,15 @@ def _zip_time(origin: str, date_time: tuple[int, ...]) -> datetime | None:
         return None
 
 
-def _refused(origin: str, reason: str) -> SourceDoc:
+def _refused(origin: str, reason: str, position: int = 0) -> SourceDoc:
     log.warning("archive member refused", extra={"origin": origin, "reason": reason})
-    return SourceDoc(origin=origin, data=None, refused=reason)
+    return SourceDoc(origin=origin, data=None, refused=reason, position=position)
 
 
 def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
-    """Members of a (compressed) tar, streamed: ``r|*`` never seeks, so nothing is held but one member."""
-    with tarfile.open(path, mode="r|*") as archive:
+    """Members of a (compressed) tar, streamed: ``r|*`` never seeks, so nothing is held but one member.
+    ``position`` is the compressed bytes read so far."""
+    with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as archive:
         for member in archive:
             # TarFile keeps every member it has read in ``members`` (about 0.7 KB each, unbounded over a
             # million-member archive); a stream never goes back, so the list is dropped as we go.
@@ -125,12 +134,12 @@ def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
             if reason is None and not 0 <= member.size <= limit:
                 reason = f"member of {member.size} bytes is over the {limit}-byte limit"
             if reason is not None:
-                yield _refused(origin, reason)
+                yield _refused(origin, reason, raw.tell())
                 continue
             stream = archive.extractfile(member)
             if stream is None:
                 continue
-            yield SourceDoc(origin, stream.read(), _mtime(float(member.mtime)))
+            yield SourceDoc(origin, stream.read(), _mtime(float(member.mtime)), None, raw.tell())
 
 
 def iter_zip(path: Path, limit: int) -> Iterator[SourceDoc]:
@@ -146,7 +155,16 @@ def iter_zip(path: Path, limit: int) -> Iterator[SourceDoc]:
             except Exception as exc:  # a member's metadata must not stop the archive
                 doc = _refused(origin, f"unreadable member: {type(exc).__name__}")
             if doc is not None:
-                yield doc
+                yield replace(doc, position=_zip_end(info))
+
+
+def _zip_end(info: zipfile.ZipInfo) -> int:
+    """Where a member's data ends in the file (members are read in central-directory order, which is the
+    order they were written in): header, name, extra field and compressed data."""
+    try:
+        return int(info.header_offset) + 30 + len(info.filename.encode()) + int(info.compress_size)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _zip_member(
@@ -184,7 +202,8 @@ def iter_gzip(path: Path, limit: int) -> Iterator[SourceDoc]:
     if data is None:
         yield _refused(origin, f"expands beyond the {limit}-byte limit")
         return
-    yield SourceDoc(origin, data, _mtime(path.stat().st_mtime))
+    stat = path.stat()
+    yield SourceDoc(origin, data, _mtime(stat.st_mtime), None, stat.st_size)
 
 
 def _iter_archive(path: Path, kind: str, limit: int) -> Iterator[SourceDoc]:
@@ -201,56 +220,40 @@ def _iter_archive(path: Path, kind: str, limit: int) -> Iterator[SourceDoc]:
 
 
 def _read_file(path: Path, limit: int) -> SourceDoc:
+    """A plain file, read with the streamed cap (``ingest.files.read_capped``): one over the cap keeps its
+    first bytes and the reason, for the quarantine, as on every other path (issue 16, finding 4)."""
     try:
         stat = path.stat()
-        if stat.st_size > limit:
-            return _refused(
-                str(path), f"file of {stat.st_size} bytes is over the {limit}-byte limit"
-            )
-        return SourceDoc(str(path), path.read_bytes(), _mtime(stat.st_mtime))
+        data = read_capped(path, limit)
     except OSError as exc:
         return _refused(str(path), f"cannot read: {exc.strerror or exc}")
+    when = _mtime(stat.st_mtime)
+    if isinstance(data, Oversized):
+        log.warning("file over the size cap", extra={"origin": str(path), "bytes": data.size})
+        return SourceDoc(str(path), data.prefix, when, None, stat.st_size, data.reason)
+    return SourceDoc(str(path), data, when, None, stat.st_size)
 
 
 def iter_path_documents(paths: list[Path], limit: int) -> Iterator[SourceDoc]:
-    """Every document below ``paths`` in a stable order: plain files as they are, archives member by member."""
+    """Every document below ``paths`` in a stable order: plain files as they are, archives member by member;
+    ``position`` counts the input bytes consumed over all paths."""
+    done = 0
     for path in iter_files(paths):
         kind = archive_kind(path)
-        if kind is None:
-            yield _read_file(path, limit)
-        else:
-            yield from _iter_archive(path, kind, limit)
+        docs = [_read_file(path, limit)] if kind is None else _iter_archive(path, kind, limit)
+        for doc in docs:
+            yield replace(doc, position=done + doc.position)
+        done += _size(path)
 
 
-def count_path_documents(paths: list[Path]) -> int | None:
-    """How many documents the paths hold, for the progress bar's total and ETA.
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
-    Zip members are counted from the central directory and plain files by listing; a tar must be read
-    through to be counted, so it is counted only when the tars are small next to the run (below 512 MB
-    compressed altogether); otherwise the total stays unknown (None) and the bar shows a rate only.
-    """
-    total = 0
-    tar_bytes = 0
-    files = list(iter_files(paths))
-    tars = [p for p in files if archive_kind(p) == "tar"]
-    for path in tars:
-        try:
-            tar_bytes += os.path.getsize(path)
-        except OSError:
-            continue
-    if tar_bytes > 512 * 1024 * 1024:
-        return None
-    for path in files:
-        kind = archive_kind(path)
-        try:
-            if kind == "zip":
-                with zipfile.ZipFile(path) as archive:
-                    total += sum(1 for i in archive.infolist() if not i.is_dir())
-            elif kind == "tar":
-                with tarfile.open(path, mode="r|*") as archive:
-                    total += sum(1 for m in archive if not m.isdir())
-            else:
-                total += 1
-        except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
-            total += 1
-    return total
+
+def input_bytes(paths: list[Path]) -> int:
+    """The size of every input file together: the progress display's total (one ``stat`` per file; no
+    archive is opened)."""
+    return sum(_size(path) for path in iter_files(paths))

@@ -40,7 +40,9 @@ class Work:
     feed: str | None = None
     raw_id: int | None = None
     date: datetime | None = None  # fallback document date (delivery time)
-    skip: str | None = None  # known | refused: no parsing, no writing
+    skip: str | None = None  # known | refused: no parsing, no writing; failed: quarantined unparsed
+    counted: bool = False  # resumed run: counted by the run before it was killed (source order)
+    position: int = 0  # input bytes consumed once this document was read (files and archives)
     records: list[ArticleRecord] = field(default_factory=list)
     signatures: list[bytes | None] = field(default_factory=list)
     error: str | None = None
@@ -65,6 +67,7 @@ class Writer:
         self.counts, self.batch, self.on_commit = counts, max(1, batch), on_commit
         self.since, self.until = options.window()
         self.pending: list[Work] = []
+        self.position = 0  # of the last committed document, for the progress display
 
     def accept(self, work: Work) -> None:
         self.pending.append(work)
@@ -81,6 +84,7 @@ class Writer:
         cursors = [w.cursor for w in batch if w.cursor]
         if cursors:
             self.checkpoint.cursor = max(self.checkpoint.cursor, max(cursors))
+        self.position = max(self.position, batch[-1].position)
         self.on_commit()
 
     def _in_range(self, work: Work) -> bool:
@@ -157,6 +161,10 @@ class Writer:
         return delta
 
     def _write_one(self, conn: Connection, work: Work, delta: Counts) -> None:
+        if work.counted and (
+            work.skip in ("known", "refused") or work.data is None or not self._in_range(work)
+        ):
+            return  # a resumed run meets it again: its outcome is in the checkpoint's counts already
         delta.documents += 1
         if work.skip == "known":
             delta.known += 1
