@@ -116,6 +116,7 @@ _LETTER_AFTER = r"(?![^\W\d_])"
 _LABEL = re.compile(
     rf"{_LETTER_BEFORE}(?P<label>{_alternation(_LABEL_KIND)}){_LETTER_AFTER}", re.IGNORECASE
 )
+_LABEL_START = re.compile(rf"^(?:{_LABEL.pattern})\s*:?", re.IGNORECASE)
 _MONTH_NUMBER = {name: number for number, names in MONTHS.items() for name in names}
 _MON = rf"(?P<mon>{_alternation(_MONTH_NUMBER)}){_LETTER_AFTER}\.?"
 _WD = rf"(?:(?:{_alternation(WEEKDAYS)}){_LETTER_AFTER}\.?,?\s+)?"
@@ -149,12 +150,24 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 # Connectors between two parts (``..., et mis à jour le ...``); lower case only, ``ET`` is a zone.
-_TRAIL = re.compile(r"(?:[\s,;:|·•/(\[\-–—]|(?<=\s)(?:and|und|et|y|e)(?=\s|$))+$")
+_TRAIL_CHARS = " \t,;:|·•/([-–—"
+_TRAIL_WORDS = (" and", " und", " et", " y", " e")
 _RELATIVE = re.compile(
     r"^(?:vor|il\s+y\s+a|hace|since)\s+\d+\s+[^\W\d_]+\.?$|^\d+\s+[^\W\d_]+\.?\s+(?:ago|fa)$",
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
+
+
+_PUNCTUATION = " \t,;:|·•()[]-–—"
+_WORD = re.compile(r"[^\W\d_]+")
+# A date/time expression opens with a number, a weekday or a month name.
+_START_WORDS = frozenset([*WEEKDAYS, *_MONTH_NUMBER])
+
+
+def _first_word(text: str) -> str:
+    match = _WORD.match(text)
+    return match.group().casefold() if match else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,16 +254,20 @@ def _day(
 
 def _segment(text: str, language: str | None) -> _Stamp | None:
     """One labelled part of a time line; ``None`` when it is not a date/time expression at all."""
-    text = _TRAIL.sub("", _LEAD.sub("", text, count=1))
+    text = _LEAD.sub("", text, count=1).rstrip(_TRAIL_CHARS)
+    while text.endswith(_TRAIL_WORDS):
+        text = text[: text.rindex(" ")].rstrip(_TRAIL_CHARS)
     if not text:
+        return None
+    if _RELATIVE.match(text):
+        return _Stamp(None, None, None, valid=False)
+    if not (text[0].isdigit() or _first_word(text) in _START_WORDS):
         return None
     if _ISO.match(text):
         value = parse_datetime(text)
         if value is None:
             return _Stamp(None, None, None, valid=False)
         return _Stamp(value.date(), value.timetz().replace(tzinfo=None), value.tzinfo)
-    if _RELATIVE.match(text):
-        return _Stamp(None, None, None, valid=False)
     for pattern in _SEGMENTS:
         match = pattern.match(text)
         if match is None:
@@ -290,10 +307,16 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
     """
     if len(text) > MAX_LINE_CHARS or not _HAS_DIGIT.search(text):
         return None
+    opening = text.lstrip(_PUNCTUATION)
+    if not _LABEL_START.match(opening):
+        # No label first: the line must open with a date or time (``24.01.2023``, ``Tuesday, ...``).
+        bare = _LEAD.sub("", opening, count=1)
+        if not bare or not (bare[0].isdigit() or _first_word(bare) in _START_WORDS):
+            return None
     labels = list(_LABEL.finditer(text))
     pieces: list[tuple[str, str | None, str]] = []  # (kind, language, text)
     head = text[: labels[0].start()] if labels else text
-    if head.strip(" \t,;:|·•()[]-–—"):
+    if head.strip(_PUNCTUATION):
         pieces.append(("published", None, head))
     for index, label in enumerate(labels):
         end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
@@ -316,7 +339,6 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
     return TimeLine(published=found.get("published"), updated=found.get("updated"))
 
 
-_LABEL_START = re.compile(rf"^(?:{_LABEL.pattern})\s*:?", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…]$")
 MAX_CHROME_WORDS = 6
 

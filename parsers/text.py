@@ -15,11 +15,18 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from itertools import pairwise
 
 from parsers import furniture
 from parsers._textsniff import kind_of_non_dump
-from parsers._timelines import TimeLine, looks_like_time_line, parse_time_line, zone_named
+from parsers._timelines import (
+    MAX_LINE_CHARS,
+    TimeLine,
+    looks_like_time_line,
+    parse_time_line,
+    zone_named,
+)
 from parsers.base import ParsedItem, ParsedRelated, ParseError
 from parsers.encoding import decode_bytes
 
@@ -118,7 +125,6 @@ _MAX_KEY_CHARS = 80
 _HAS_DIGIT = re.compile(r"\d")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK = re.compile(r"\n[^\S\n]*\n")
-_SPACES = re.compile(r"[^\S\n]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _CREDITED_LEAD = re.compile(
     r"^[^\W\d_][^()\n]{0,60}?(?:\s*\([^()\n]{1,30}\))*?\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
@@ -127,6 +133,23 @@ _DATED_LEAD = re.compile(
     r"^(?P<place>[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){0,3}),\s*\d{1,2}\.?\s+[^\W\d_]{3,5}\.?\s*"
     r"[-–—]{1,2}\s*\S"
 )
+_FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")
+_FURNITURE_FIRST_WORDS = frozenset(
+    match.group(1).casefold()
+    for table in (furniture.LINES, furniture.LEAD_INS)
+    for phrases in table.values()
+    for phrase in phrases
+    if (match := _FIRST_WORD.match(phrase))
+)
+# The last word of every rights notice as written in lower, title and upper case: a plain substring test
+# that turns away ordinary paragraphs before the full match.
+_RIGHTS_WORDS = tuple(
+    variant
+    for phrases in furniture.RIGHTS.values()
+    for phrase in phrases
+    for variant in {phrase.split()[-1], phrase.split()[-1].capitalize(), phrase.split()[-1].upper()}
+)
+_LEAD_SCAN_CHARS = 110  # a dateline with its credit fits in the first 110 characters
 _META_SPLIT = re.compile(r"\s+[|·•]\s+")
 _JSON_ARRAY = re.compile(
     r"^\[\s*(?:[{\[\"\]]|(?:-?\d[\d.eE+-]*|true|false|null)\s*(?:,|\](?:\s*$|\s*[,\]])))"
@@ -156,7 +179,8 @@ def can_parse(raw: bytes) -> bool:
 
 
 def _norm(line: str) -> str:
-    return _SPACES.sub(" ", line).strip()
+    """Whitespace runs as one space, none at the ends (``line`` holds no newline)."""
+    return " ".join(line.split())
 
 
 def _key(line: str) -> str:
@@ -165,7 +189,9 @@ def _key(line: str) -> str:
     if len(line) > _MAX_KEY_CHARS:
         return ""
     text = line.strip().rstrip(":").rstrip()
-    return _COUNT.sub("", text).strip().casefold()
+    if text and (text[0].isdigit() or text[-1].isdigit() or text[-1] == ")"):
+        text = _COUNT.sub("", text).strip()
+    return text.casefold()
 
 
 def _is_heading_like(text: str, layout: TextDumpLayout) -> bool:
@@ -184,8 +210,19 @@ def _is_noise(unit: str, key: str, layout: TextDumpLayout) -> bool:
         key in layout.noise_lines
         or bool(layout.photo_credit.match(unit))
         or (len(unit) <= _MAX_KEY_CHARS and bool(layout.noise_pattern.match(unit)))
-        or furniture.is_furniture(unit)
+        or _shared_furniture(unit)
     )
+
+
+def _shared_furniture(unit: str) -> bool:
+    """``parsers.furniture.is_furniture``, asked only when the unit could match: it opens with the first
+    word of a furniture phrase or a number, or holds a rights notice (most paragraphs do neither)."""
+    if len(unit) > furniture.LEAD_IN_MAX_CHARS:
+        return False
+    first = _FIRST_WORD.match(unit)
+    if first is None or first.group(1).casefold() in _FURNITURE_FIRST_WORDS:
+        return furniture.is_furniture(unit)
+    return any(word in unit for word in _RIGHTS_WORDS) and furniture.is_furniture(unit)
 
 
 def _is_dateline_lead(text: str) -> bool:
@@ -193,9 +230,10 @@ def _is_dateline_lead(text: str) -> bool:
     ``LONDON, Sept 28 (Reuters) -``, ``Madrid, 24 ene (EFE).-`` (a credit in brackets, then a dash), or a
     capitalised place with a date (``ROMA, 24 GEN -``). Such a unit is a paragraph or teaser even when it
     is short and unpunctuated (a flash), never a heading; splitting it is the normalizer's job."""
-    if _CREDITED_LEAD.match(text):
+    opening = text[:_LEAD_SCAN_CHARS]
+    if "(" in opening and _CREDITED_LEAD.match(text):
         return True
-    match = _DATED_LEAD.match(text)
+    match = _DATED_LEAD.match(text) if "," in opening else None
     return match is not None and match.group("place").isupper()
 
 
@@ -206,9 +244,14 @@ def _is_byline(text: str, layout: TextDumpLayout) -> bool:
 # --- blocks and units ----------------------------------------------------------------------------------
 
 
+@cache
+def _section_headings(layout: TextDumpLayout) -> frozenset[str]:
+    return layout.related_headings | layout.terminal_headings | layout.share_bars
+
+
 def _blocks(text: str, layout: TextDumpLayout) -> list[list[str]]:
     """Blank-line separated blocks of non-empty lines; a furniture heading always gets its own block."""
-    headings = layout.related_headings | layout.terminal_headings | layout.share_bars
+    headings = _section_headings(layout)
     blocks: list[list[str]] = []
     for chunk in _BLANK.split(text):
         current: list[str] = []
@@ -281,7 +324,10 @@ def _time_line(text: str, layout: TextDumpLayout) -> TimeLine | None:
 
 def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None] | None:
     """A time line, or time lines and a byline on one line (``By JANE ROE | Updated 10:02 PM EST, ...``,
-    ``Von Anna Muster · 24.01.2023, 22:02 Uhr``): (times, byline). ``None`` when it is neither."""
+    ``Von Anna Muster · 24.01.2023, 22:02 Uhr``): (times, byline). ``None`` when it is neither. Such
+    lines are short and do not end a sentence (``p.m.`` aside), so prose is turned away cheaply."""
+    if len(text) > MAX_LINE_CHARS or (text[-1] in ".!?…" and not text.endswith("m.")):
+        return None
     if not _HAS_DIGIT.search(text):
         return None
     if (times := _time_line(text, layout)) is not None:
