@@ -5,8 +5,15 @@ paragraphs (the first with its dateline), a credit line, then page furniture -- 
 "Meistgelesene Artikel" with teasers listed as title / teaser / title again, "Kommentare". Dumps come in three
 shapes, all read here: blank lines between paragraphs (the seed), one paragraph per line without blank lines
 (a browser copy), and hard-wrapped paragraphs (``lynx -dump``). The site vocabulary is data
-(``TextDumpLayout``) so other sites' furniture words are rows, not code. This is the fallback format: it
-accepts any readable text and is asked last.
+(``TextDumpLayout``) so other sites' furniture words are rows, not code; the furniture phrases shared with the
+HTML parser (``parsers.furniture``) are noise here too.
+
+Time lines (``Updated 10:02 PM EST, January 24, 2023``, ``Stand: ...``, ``Publié le ..., mis à jour le ...``)
+are read by ``parsers._timelines`` wherever they stand (header, below the text, teaser cards) and never become
+a heading or a paragraph; a time without a zone stays naive unless the layout names the site's zone. A unit
+opening with a dateline (``LOS ANGELES (AP) —``, ``Frankfurt (Oder) (dpa) -``) is always story text, so the
+normalizer can split it. This is the fallback format and is asked last: it accepts readable prose, but not
+Markdown, delimited tables or source code (``parsers._textsniff``).
 """
 
 from __future__ import annotations

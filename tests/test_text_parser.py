@@ -44,6 +44,8 @@ def test_text_fixture(document: Path, expected_path: Path) -> None:
         for key, value in want.items():
             assert key in got, f"record {index}: unknown field {key}"
             assert got[key] == value, f"record {index}: field {key}"
+    if "parsed" in expected:
+        assert len(expected["parsed"]) == len(items), "parsed item count"
     for index, (item, want) in enumerate(zip(items, expected.get("parsed", []), strict=False)):
         parsed = item_as_dict(item)
         for key, value in want.items():
