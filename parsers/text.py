@@ -148,13 +148,10 @@ _FURNITURE_FIRST_WORDS = frozenset(
     for phrase in phrases
     if (match := _FIRST_WORD.match(phrase))
 )
-# The last word of every rights notice as written in lower, title and upper case: a plain substring test
-# that turns away ordinary paragraphs before the full match.
+# The last word of every rights notice: a plain substring test turns ordinary paragraphs away before
+# the full match.
 _RIGHTS_WORDS = tuple(
-    variant
-    for phrases in furniture.RIGHTS.values()
-    for phrase in phrases
-    for variant in {phrase.split()[-1], phrase.split()[-1].capitalize(), phrase.split()[-1].upper()}
+    {phrase.split()[-1].lower() for phrases in furniture.RIGHTS.values() for phrase in phrases}
 )
 _LEAD_SCAN_CHARS = 110  # a dateline with its credit fits in the first 110 characters
 _META_SPLIT = re.compile(r"\s+[|·•]\s+")
@@ -229,7 +226,11 @@ def _shared_furniture(unit: str) -> bool:
     first = _FIRST_WORD.match(unit)
     if first is None or first.group(1).casefold() in _FURNITURE_FIRST_WORDS:
         return furniture.is_furniture(unit)
-    return any(word in unit for word in _RIGHTS_WORDS) and furniture.is_furniture(unit)
+    lowered = unit.lower()
+    for word in _RIGHTS_WORDS:
+        if word in lowered:
+            return furniture.is_furniture(unit)
+    return False
 
 
 def _is_dateline_lead(text: str) -> bool:
