@@ -3,12 +3,22 @@
 Backfill's parser processes re-import the main module of the process that started them (multiprocessing's
 forkserver does so for every worker); with this launcher as that module they import nothing heavy, so each
 worker holds parsers and normalizers only, not SQLAlchemy, Alembic, APScheduler and FastAPI.
+
+A store that cannot be used as asked (read-only, or a schema newer than this code) is one line on stderr
+and exit status 2, never a traceback (issue 16, finding 11).
 """
 
 from __future__ import annotations
 
+import sys
+
 
 def main() -> int:
     from ingest.cli import main as run
+    from storage.errors import StoreError
 
-    return run()
+    try:
+        return run()
+    except StoreError as exc:
+        print(f"wiredesk: {exc}", file=sys.stderr)
+        return 2

@@ -1,15 +1,26 @@
-"""Engine creation and automatic migrations: a store is always at the newest schema once opened."""
+"""Engine creation and automatic migrations: a store is always at the newest schema once opened.
+
+A store opened read-only is never migrated: it must already be at this code's schema. A store whose schema
+is newer than this code (written by a later wiredesk) is never touched: Alembic would fail on the unknown
+revision with a long traceback, and running older code against it could corrupt what it does not know.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+
+from config.redact import redact_url
+from storage.errors import SchemaMismatch
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,16 +36,47 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Engine for ``url``; SQLite gets WAL + busy timeout and its parent directory created."""
+def _sqlite_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """A read-only connection cannot switch the journal mode; it reads WAL stores as they are."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_read_only_url(parsed: URL) -> URL:
+    """The same file opened with SQLite's ``mode=ro`` (a URI filename): every write is refused."""
+    database = parsed.database or ""
+    if parsed.query.get("uri") == "true" and database.startswith("file:"):
+        separator = "&" if "?" in database else "?"
+        if "mode=" not in database and "mode" not in parsed.query:
+            database = f"{database}{separator}mode=ro"
+        return parsed.set(database=database)
+    path = Path(database).expanduser().resolve()
+    return parsed.set(database=f"file:{path}?mode=ro", query={**parsed.query, "uri": "true"})
+
+
+def make_engine(url: str, *, readonly: bool = False) -> Engine:
+    """Engine for ``url``; SQLite gets WAL + busy timeout and its parent directory created.
+
+    ``readonly``: SQLite opens the file with ``mode=ro`` (never created, never written); PostgreSQL
+    sessions start with ``default_transaction_read_only``."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
-        if database and database != ":memory:":
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if readonly and database and database != ":memory:":
+            engine = create_engine(_sqlite_read_only_url(parsed), connect_args=connect_args)
+            event.listen(engine, "connect", _sqlite_read_pragmas)
+            return engine
+        if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args=connect_args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if readonly:
+        options = "-c default_transaction_read_only=on"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -42,6 +84,76 @@ def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def describe(engine: Engine) -> str:
+    """Where the store is, for a message: the SQLite file's path, or the URL without its password."""
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database or ":memory:"
+        return database.removeprefix("file:").split("?", 1)[0]
+    return redact_url(engine.url.render_as_string(hide_password=False))
+
+
+def writable(engine: Engine) -> bool:
+    """Whether the store accepts writes, found without writing or taking a lock (a live service may hold
+    SQLite's write lock): SQLite's ``mode=ro``, the file's and its folder's permissions and a read-only
+    mount; PostgreSQL's ``transaction_read_only`` (a standby, a read-only role or session)."""
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as connection:
+            return str(connection.exec_driver_sql("SHOW transaction_read_only").scalar()) != "on"
+    database = engine.url.database or ""
+    if not database or database == ":memory:":
+        return True
+    if "mode=ro" in database or engine.url.query.get("mode") == "ro":
+        return False
+    path = Path(describe(engine)).expanduser()
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return False
+    except OSError:
+        return True  # let SQLite report what is wrong
+    return may_write(folder) and (not path.exists() or may_write(path))
+
+
+def may_write(path: Path) -> bool:
+    """The permission check of ``writable`` (real uid's access, as SQLite will get it)."""
+    return os.access(path, os.W_OK)
+
+
+def code_revision() -> str:
+    """The newest schema revision this code knows (its migrations' head), e.g. ``0007``."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("no migrations found")
+    return head
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The store's schema revision (None for an empty store); reads only."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_schema(engine: Engine, *, readonly: bool) -> None:
+    """Refuse a store this code cannot use: a schema newer than the code (unknown revision), or, when it
+    may not be migrated (``readonly``), one older than the code. Raises ``SchemaMismatch``."""
+    stored, head = stored_revision(engine), code_revision()
+    if stored == head:
+        return
+    where = describe(engine)
+    known = {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+    if stored is not None and stored not in known:
+        raise SchemaMismatch(
+            f"store schema {stored} is newer than this wiredesk ({head}): upgrade wiredesk ({where})"
+        )
+    if readonly:
+        raise SchemaMismatch(
+            f"store schema {stored or 'none'} is older than this wiredesk ({head}) and the store is "
+            f"opened read-only: open it once read-write to upgrade it ({where})"
+        )
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

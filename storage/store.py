@@ -29,14 +29,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
+from config.redact import short_error
 from normalizers.fingerprint import fallback_guid
 from normalizers.minhash import signature as minhash_signature
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
 from normalizers.versions import is_derived
 from storage import rawcodec
-from storage.db import make_engine, migrate
+from storage.db import check_schema, describe, make_engine, migrate, writable
 from storage.dedup import exact_duplicate_root, near_duplicate_root, save_bands, similarity
+from storage.errors import StoreError, StoreReadOnly, is_read_only
 from storage.models import Article, Quarantine, RawDocument
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,8 @@ _INSERT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 ARTICLE_INSERT_LOCK = (
     0x57697265_4465736B  # "WireDesk": the advisory lock serialising article inserts
 )
+
+_READ_ONLY_HINT = "; search, show and serve can still read it"
 
 # ``source_format`` of a raw document that holds only the first bytes of a document over the size cap.
 TRUNCATED_FORMAT = "truncated"
@@ -212,21 +217,54 @@ def row_to_record(row: Any) -> ArticleRecord:
 class Store:
     """The article store behind one database URL; migrations are applied when it opens."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
+        self.readonly = readonly
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        engine = make_engine(url)
-        migrate(engine)
-        return cls(engine)
+    def open(cls, url: str, *, readonly: bool | None = False) -> Store:
+        """The store at ``url``, migrated to this code's schema.
+
+        ``readonly=True``: only read (SQLite ``mode=ro``, PostgreSQL read-only sessions), never migrated:
+        the schema must be this code's already; enough for search, show and the desk. ``None``: read-write
+        when the store allows it, else read-only (logged). ``False``: read-write or an error.
+
+        Raises ``StoreReadOnly`` (read-write asked of a read-only store) and ``SchemaMismatch`` (a schema
+        newer than this code, or older when read-only): ``storage.errors.StoreError``, one line each."""
+        engine = make_engine(url, readonly=bool(readonly))
+        try:
+            if not readonly and not writable(engine):
+                if readonly is None:
+                    log.warning(
+                        "store is read-only: opened for reading", extra={"store": describe(engine)}
+                    )
+                    engine.dispose()
+                    return cls.open(url, readonly=True)
+                raise StoreReadOnly(f"store is read-only: {describe(engine)}{_READ_ONLY_HINT}")
+            check_schema(engine, readonly=bool(readonly))
+            if not readonly:
+                migrate(engine)
+        except StoreError:
+            engine.dispose()
+            raise
+        except DBAPIError as exc:
+            engine.dispose()
+            if not is_read_only(exc):
+                raise
+            raise StoreReadOnly(
+                f"store is read-only: {describe(engine)} ({short_error(exc)}){_READ_ONLY_HINT}"
+            ) from None
+        return cls(engine, readonly=bool(readonly))
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One short write transaction (SQLite allows one writer at a time: keep it brief)."""
+        """One short write transaction (SQLite allows one writer at a time: keep it brief).
+        Raises ``StoreReadOnly`` on a store opened read-only."""
+        if self.readonly:
+            raise StoreReadOnly(f"store is opened read-only: {describe(self.engine)}")
         with self.engine.begin() as connection:
             yield connection
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import OperationalError
 
+import storage.db as storage_db
 from ingest.pipeline import ingest_document
 from normalizers.record import ArticleRecord, Dateline
-from storage.db import downgrade, make_engine, migrate
+from storage.db import code_revision, downgrade, make_engine, migrate
+from storage.errors import SchemaMismatch, StoreReadOnly
 from storage.search import ArticleQuery, search
 from storage.store import Store
 
@@ -138,3 +143,92 @@ def test_ingest_keeps_raw_bytes_once(store: Store) -> None:
 def test_naive_datetimes_are_refused(store: Store) -> None:
     with pytest.raises(Exception, match="naive"), store.transaction() as conn:
         store.save_article(conn, record(published_at=datetime(2026, 1, 1)))
+
+
+# -- read-only stores and newer schemas (issue 16, finding 11) --------------------------------------
+
+WIREDESK = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "wiredesk"
+
+
+def _wiredesk(url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WIREDESK_DB_URL": url, "WIREDESK_FEEDS": str(cwd / "none.toml")}
+    return subprocess.run(
+        [str(WIREDESK), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def _stored_store(tmp_path: Path) -> tuple[str, Path]:
+    path = tmp_path / "wire.db"
+    store = Store.open(f"sqlite:///{path}")
+    ingest_document(store, STORY, "story.txt")
+    store.close()
+    return f"sqlite:///{path}", path
+
+
+def test_a_schema_newer_than_the_code_is_one_clear_line(tmp_path: Path) -> None:
+    url, path = _stored_store(tmp_path)
+    head = code_revision()
+    with make_engine(url).begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(SchemaMismatch) as raised:
+        Store.open(url)
+    assert str(raised.value) == (
+        f"store schema 9999 is newer than this wiredesk ({head}): upgrade wiredesk ({path})"
+    )
+    with pytest.raises(SchemaMismatch):
+        Store.open(url, readonly=True)
+    for command in (("search", "Wald"), ("ingest", str(tmp_path / "wire.db"))):
+        done = _wiredesk(url, *command, cwd=tmp_path)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.splitlines() == [f"wiredesk: {raised.value}"], done.stderr
+    with make_engine(url).connect() as conn:  # untouched
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
+
+
+def test_a_read_only_store_is_one_line_for_writers_and_readable_for_readers(
+    tmp_path: Path,
+) -> None:
+    url, path = _stored_store(tmp_path)
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    with pytest.raises(StoreReadOnly) as raised:
+        Store.open(read_only)
+    assert str(raised.value).startswith(f"store is read-only: {path}")
+    done = _wiredesk(read_only, "ingest", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.splitlines() == [f"wiredesk: {raised.value}"]
+
+    for opened in (Store.open(read_only, readonly=True), Store.open(read_only, readonly=None)):
+        assert opened.readonly
+        assert [r.headline for r in search(opened, ArticleQuery(text="Wald"))] == [
+            "Waldschutz beschlossen"
+        ]
+        with pytest.raises(StoreReadOnly):
+            ingest_document(opened, STORY.replace(b"Wald", b"Feld"), "other.txt")
+        opened.close()
+
+    reader = Store.open(
+        url, readonly=True
+    )  # a writable file opened to read: mode=ro, never written
+    with pytest.raises(OperationalError, match="readonly"), reader.engine.begin() as conn:
+        conn.execute(text("DELETE FROM articles"))
+    reader.close()
+    assert Store.open(url).count_articles() == 1
+
+
+def test_file_permissions_and_read_only_mounts_make_a_store_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root writes through file modes, so the permission check is observed through ``os.access``."""
+    url, _path = _stored_store(tmp_path)
+    monkeypatch.setattr(storage_db, "may_write", lambda _path: False)
+    with pytest.raises(StoreReadOnly):
+        Store.open(url)
+    assert Store.open(url, readonly=None).readonly
+
+
+def test_an_older_schema_is_not_migrated_through_a_read_only_open(tmp_path: Path) -> None:
+    url, _path = _stored_store(tmp_path)
+    downgrade(make_engine(url), "0006")
+    with pytest.raises(SchemaMismatch, match="older than this wiredesk"):
+        Store.open(url, readonly=True)
+    Store.open(url).close()  # read-write: migrated as always
+    Store.open(url, readonly=True).close()
