@@ -70,6 +70,8 @@ class IngestSummary:
     unchanged: int = 0
     quarantined: int = 0
     empty: int = 0
+    refused: int = 0  # files or archive members that could not be read (not counted as documents)
+    interrupted: bool = False  # stopped by SIGINT/SIGTERM after committing what was in flight
 
     def add(self, result: DocumentResult) -> None:
         self.documents += 1
@@ -86,6 +88,7 @@ class IngestSummary:
             f"{self.documents} documents: {self.stored} stored, {self.duplicates} duplicates, "
             f"{self.unchanged} unchanged, {self.quarantined} quarantined"
             + (f", {self.empty} without a text story" if self.empty else "")
+            + (f", {self.refused} unreadable" if self.refused else "")
         )
 
 

@@ -517,3 +517,53 @@ def test_checkpoint_round_trip_and_run_ids(tmp_path: Path) -> None:
     assert load(tmp_path, checkpoint.run_id).cursor == 7
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
     assert not valid_run_id("../x") and not valid_run_id("") and valid_run_id(checkpoint.run_id)
+
+
+# -- wiredesk ingest on the backfill engine (issue 17, item 3) --------------------------------------
+
+
+def test_ingest_paths_keeps_ingest_semantics_on_the_parallel_engine(
+    tmp_path: Path, env: dict[str, str], db: Store
+) -> None:
+    from ingest.backfill import ingest_paths
+
+    folder = tmp_path / "in"
+    expected = write_docs(folder, 0, 12)
+    (folder / "broken.xml").write_bytes(b"<NewsML><NewsItem>")
+    (folder / "huge.xml").write_bytes(b"<rss>" + b"x" * 20_000)
+    (folder / ".hidden.xml").write_bytes(document(40)[1])
+    settings = Settings(db_url=env["WIREDESK_DB_URL"], max_document_bytes=16_384)
+    problems: list[str] = []
+    summary = ingest_paths([folder], db, workers=1, batch=5, settings=settings, problems=problems)
+    assert summary.line() == "14 documents: 12 stored, 0 duplicates, 0 unchanged, 2 quarantined"
+    assert problems == [] and not summary.interrupted
+    assert_exactly(db, expected)
+    errors = sorted(entry.error for entry in db.quarantined())
+    assert errors[0].startswith("document is 20005 bytes, over the limit of 16384")
+    assert count(db, quarantine) == 2
+    assert not list(Path(env["WIREDESK_BACKFILL_DIR"]).glob("*.json"))  # no checkpoint
+
+    again = ingest_paths([folder], db, workers=0, settings=settings)  # parsed again, not skipped
+    assert again.line() == "14 documents: 0 stored, 0 duplicates, 12 unchanged, 2 quarantined"
+    assert_exactly(db, expected)
+    assert count(db, quarantine) == 2  # the same entries
+
+
+def test_progress_bar_keeps_count_rate_and_eta_within_80_columns() -> None:
+    from rich.console import Console
+
+    from ingest.backfill.progress import Counts, Reporter
+
+    for width in (80, 160):
+        screen = io.StringIO()
+        console = Console(file=screen, force_terminal=True, width=width, color_system=None)
+        with Reporter(
+            10_000_000, quiet=False, label="ingest", unit="bytes", console=console
+        ) as bar:
+            bar.update(Counts(documents=12_345, new=12_000, quarantined=345), 4_000_000)
+        lines = [line for line in screen.getvalue().splitlines() if "docs" in line]
+        assert lines, screen.getvalue()
+        last = lines[-1]
+        assert len(last.rstrip()) <= width
+        assert "12,345 docs" in last and "/s" in last and "ETA" in last and "40%" in last
+        assert ("quar 345" in last) == (width >= 120)  # the counts only where they fit

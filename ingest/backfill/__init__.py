@@ -1,12 +1,14 @@
 """Backfill: re-ingest archives, directory trees, stored raw documents or the quarantine, in parallel.
 
-``wiredesk backfill ...`` and ``scripts/backfill.py ...`` are ``main``. Modules:
+``wiredesk backfill ...`` and ``scripts/backfill.py ...`` are ``main``; ``ingest_paths`` is
+``wiredesk ingest`` on the same engine. Modules:
 
 - ``options``: what a run does (kept in its checkpoint), its command-line arguments;
 - ``sources``: files, folders and archives streamed member by member;
 - ``worker`` (+ ``preload``): the parser processes, which import parsers and normalizers only;
 - ``writer``: the one batched writer; ``engine``: sources -> workers -> writer, in source order;
 - ``checkpoint``, ``progress``: resume state and the progress display; ``command``: the entry point;
+- ``ingest``: ``ingest_paths``; ``lifeline``: helper processes end with the run;
 - ``samples``: synthetic wire documents for tests and benchmarks.
 
 The names below are loaded when first used (PEP 562), never when the package is imported: parser processes
@@ -21,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ingest.backfill.command import build_parser, main, run_backfill
+    from ingest.backfill.ingest import ingest_paths
     from ingest.backfill.options import BackfillOptions, add_arguments, parse_when
 
 __all__ = [
     "BackfillOptions",
     "add_arguments",
     "build_parser",
+    "ingest_paths",
     "main",
     "parse_when",
     "run_backfill",
@@ -38,6 +42,7 @@ _HOMES = {
     "build_parser": "command",
     "main": "command",
     "run_backfill": "command",
+    "ingest_paths": "ingest",
 }
 
 

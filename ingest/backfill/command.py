@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -15,17 +14,13 @@ from config.feeds import ConfigError
 from config.settings import Settings
 from ingest.backfill import checkpoint as checkpoints
 from ingest.backfill.checkpoint import Checkpoint
-from ingest.backfill.engine import Backfill, RunResult, start_workers
+from ingest.backfill.engine import Backfill, RunResult, default_workers, start_workers
 from ingest.backfill.options import BackfillOptions, add_arguments, options_from_args
 from ingest.logsetup import configure_logging
 from storage import replay
 from storage.store import Store
 
 log = logging.getLogger(__name__)
-
-
-def _default_workers() -> int:
-    return max(1, min(4, (multiprocessing.cpu_count() or 2) - 1))
 
 
 def _prepare(
@@ -52,7 +47,7 @@ def run_backfill(args: argparse.Namespace, settings: Settings | None = None) -> 
     """``wiredesk backfill``: returns the exit status (0 done, 2 usage error, 130 interrupted)."""
     settings = settings or Settings.from_env()
     directory = checkpoints.checkpoint_dir()
-    workers = _default_workers() if args.workers is None else args.workers
+    workers = default_workers() if args.workers is None else args.workers
     executor = start_workers(workers)
     try:
         return _run_with(args, settings, directory, workers, executor)

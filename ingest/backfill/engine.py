@@ -108,7 +108,7 @@ class Sources:
                 )
                 work.counted, work.position = index < self.counted, doc.position
                 if doc.data is None:
-                    work.skip = "refused"
+                    work.skip, work.error = "refused", doc.refused
                 elif doc.oversized is not None:  # its first bytes, kept in quarantine unparsed
                     work.skip, work.error, work.format = "failed", doc.oversized, TRUNCATED_FORMAT
                 yield work
@@ -187,6 +187,11 @@ class RunResult:
         data = asdict(self)
         data.update(data.pop("counts"))
         return json.dumps(data, sort_keys=True)
+
+
+def default_workers() -> int:
+    """One parser process per core but one (the writer's), at least one, at most four."""
+    return max(1, min(4, (multiprocessing.cpu_count() or 2) - 1))
 
 
 class Backfill:

@@ -28,6 +28,7 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 LOCK_RETRIES = 5
+MAX_REFUSED_KEPT = 1000
 
 
 @dataclass(slots=True)
@@ -68,6 +69,7 @@ class Writer:
         self.since, self.until = options.window()
         self.pending: list[Work] = []
         self.position = 0  # of the last committed document, for the progress display
+        self.refused: list[tuple[str, str]] = []  # (origin, why), the first MAX_REFUSED_KEPT
 
     def accept(self, work: Work) -> None:
         self.pending.append(work)
@@ -171,6 +173,8 @@ class Writer:
             return
         if work.skip == "refused" or work.data is None:
             delta.refused += 1
+            if len(self.refused) < MAX_REFUSED_KEPT:
+                self.refused.append((work.origin, work.error or "refused"))
             return
         if not self._in_range(work):
             delta.filtered += 1
