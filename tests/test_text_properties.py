@@ -43,9 +43,8 @@ def _check(result: list[ParsedItem]) -> None:
         assert item.body, "an item always has body text"
         assert all(p.strip() for p in item.body)
         for value in (item.published_at, item.updated_at):
-            assert (
-                value is None or value.utcoffset() is None or value.utcoffset().total_seconds() == 0
-            )
+            offset = value.utcoffset() if value is not None else None
+            assert offset is None or offset.total_seconds() == 0, "aware values are UTC"
         for heading in (item.headline, item.kicker):
             assert heading is None or parse_time_line(heading) is None, heading
             assert heading is None or not looks_like_time_line(heading), heading

@@ -12,12 +12,12 @@ from parsers._timelines import TimeLine, looks_like_time_line, parse_time_line
 from parsers.text import TextDumpLayout, parse_text
 
 
-def _utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def _utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def _naive(*parts: int) -> datetime:
-    return datetime(*parts)  # type: ignore[misc]
+def _naive(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute)
 
 
 @pytest.mark.parametrize(
