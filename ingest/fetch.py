@@ -4,7 +4,10 @@ HTTP: connect/read timeouts plus a total deadline (a server dripping one byte a 
 timeout), a streamed size cap (the rest is never read), gzip/deflate, a bounded number of redirects, a
 descriptive User-Agent, conditional GET (ETag / Last-Modified; a 304 costs no parse), and retries with
 exponential backoff and jitter for connect errors and 5xx answers. Credentials come from environment
-variables named in the feed config and never appear in logs or error messages.
+variables named in the feed config and never appear in logs or error messages, and they go to the feed's
+own origin only: httpx drops ``Authorization`` on a redirect to another origin, but not an agency's key
+header (``X-Api-Key``) or a key the server echoes into the redirect's query; every request hook here drops
+all of the feed's credential headers and query parameters from a request to another origin.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from config.settings import Settings
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+_CREDENTIALS = "wiredesk.credentials"  # request extension: where the feed's credentials may go
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class FetchError(Exception):
@@ -88,6 +93,43 @@ def auth_headers(
     return auth_request(auth, environ)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class _Credentials:
+    """The feed's origin and the names of the headers and query parameters that carry its secrets."""
+
+    origin: tuple[str, str, int]
+    headers: frozenset[str]
+    params: frozenset[str]
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int]:
+    return url.scheme, url.host.lower(), url.port or _DEFAULT_PORTS.get(url.scheme, 0)
+
+
+def _same_origin(feed: tuple[str, str, int], url: httpx.URL) -> bool:
+    """Same scheme, host and port; or the same host moved from http:80 to https:443 (as httpx keeps
+    ``Authorization`` for that upgrade)."""
+    target = _origin(url)
+    upgrade = feed[0] == "http" and feed[2] == 80 and target[0] == "https" and target[2] == 443
+    return target == feed or (upgrade and target[1] == feed[1])
+
+
+def _drop_credentials_off_origin(request: httpx.Request) -> None:
+    """httpx request hook (every hop of a redirect chain): a request to another origin than the feed's
+    carries none of the feed's credential headers or query parameters."""
+    scope = request.extensions.get(_CREDENTIALS)
+    if not isinstance(scope, _Credentials) or _same_origin(scope.origin, request.url):
+        return
+    for name in scope.headers:
+        request.headers.pop(name, None)
+    kept = [(k, v) for k, v in request.url.params.multi_items() if k not in scope.params]
+    if len(kept) != len(request.url.params.multi_items()):
+        request.url = request.url.copy_with(params=kept)
+    log.info(
+        "redirect to another origin: feed credentials not sent", extra={"host": request.url.host}
+    )
+
+
 class HttpFetcher:
     """One httpx client shared by all HTTP feeds (connection reuse); thread-safe for concurrent polls."""
 
@@ -111,6 +153,7 @@ class HttpFetcher:
             follow_redirects=True,
             max_redirects=settings.max_redirects,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            event_hooks={"request": [_drop_credentials_off_origin]},
         )
 
     def close(self) -> None:
@@ -123,6 +166,7 @@ class HttpFetcher:
         if feed.url is None:
             raise FetchError(f"feed {feed.name} has no url")
         headers, params = auth_request(feed.auth)
+        secrets = frozenset(headers) | {"Authorization"}, frozenset(params)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -130,7 +174,7 @@ class HttpFetcher:
         attempts = self.settings.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                result = self._get_once(feed.url, headers, params)
+                result = self._get_once(feed.url, headers, params, secrets)
             except _Retryable as exc:
                 if attempt == attempts:
                     raise FetchError(redact(f"{exc} (after {attempts} attempts)")) from None
@@ -152,14 +196,21 @@ class HttpFetcher:
         raise AssertionError("unreachable")
 
     def _get_once(
-        self, url: str, headers: dict[str, str], params: dict[str, str] | None = None
+        self,
+        url: str,
+        headers: dict[str, str],
+        params: dict[str, str] | None = None,
+        secrets: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
     ) -> FetchResult:
         cap = self.settings.max_document_bytes
         deadline = time.monotonic() + self.settings.total_timeout
         try:
             # Merged into the URL's own query (httpx's ``params=`` would replace it).
             target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)
-            with self.client.stream("GET", target, headers=headers) as response:
+            scope = _Credentials(_origin(target), *secrets)
+            with self.client.stream(
+                "GET", target, headers=headers, extensions={_CREDENTIALS: scope}
+            ) as response:
                 if response.status_code in RETRY_STATUSES:
                     raise _Retryable(f"server error HTTP {response.status_code}")
                 if response.status_code == 304:

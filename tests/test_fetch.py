@@ -192,3 +192,33 @@ def test_basic_auth_header(server: WireServer, monkeypatch: pytest.MonkeyPatch) 
 def test_connection_refused_is_an_error_not_a_crash(store: Store, tmp_path: Path) -> None:
     outcome = FeedPoller(store, FAST, fetcher()).poll(feed("http://127.0.0.1:9/nothing"))
     assert outcome.status == "error" and "connection failed" in (outcome.error or "")
+
+
+@pytest.mark.parametrize("kind", ["header", "query", "bearer"])
+def test_credentials_never_follow_a_redirect_to_another_origin(
+    server: WireServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Two real servers on 127.0.0.1 (two ports: two origins). The feed's server redirects to the other
+    (a query key echoed into the redirect's query, as some servers do); the other sees no credential."""
+    secret = "k3y-for-the-feed-only"
+    monkeypatch.setenv("WIRE_KEY", secret)
+    auth = {
+        "header": AuthConfig("header", name="X-Api-Key", value_env="WIRE_KEY"),
+        "query": AuthConfig("query", name="apikey", value_env="WIRE_KEY"),
+        "bearer": AuthConfig("bearer", token_env="WIRE_KEY"),
+    }[kind]
+    with wire_server() as other:
+        landing = other.route("/landing?page=1", send(200, RSS))
+        query = f"?apikey={secret}" if kind == "query" else ""
+        echoed = f"{landing}&apikey={secret}" if kind == "query" else landing
+        start = server.route(f"/feed{query}", redirect(echoed))
+        server.route(f"/same{query}", redirect(start))  # the fetcher adds the query key itself
+        result = fetcher().fetch(feed(f"{server.base_url}/same", auth=auth))
+    assert result.status == 200 and result.content == RSS
+    first = server.hits(f"/feed{query}")[0]
+    assert (
+        secret in str(first.headers) or query
+    )  # the feed's origin gets the key, through a redirect
+    assert [hit.path for hit in other.requests] == ["/landing?page=1"]
+    assert secret not in str(other.requests[0].headers)
+    assert not {"X-Api-Key", "Authorization"} & set(other.requests[0].headers)
