@@ -30,6 +30,7 @@ from feedparser.datetimes import _parse_date as feedparser_date
 from lxml import etree
 
 from parsers._inline import clean_paragraphs, has_markup
+from parsers._timelines import parse_time_line
 from parsers.base import ParsedItem, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import strip_bom
@@ -794,6 +795,11 @@ def _date(text: str | None) -> datetime | None:
     parsed = parse_datetime(localized) if localized else None
     if parsed is not None:
         return parsed
+    # ``June 11, 2023 10:00 AM EST``, ``11. Juni 2023 10:00 MESZ``: the time-line grammar of page dumps
+    # knows zone abbreviations and month names in five languages; feedparser would drop the zone.
+    line = parse_time_line(text.strip())
+    if line is not None and line.published is not None:
+        return line.published
     struct = feedparser_date(text)
     if not struct:
         return None

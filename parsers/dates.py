@@ -19,6 +19,11 @@ _COMPACT = re.compile(
     r"(?:T(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?)?"
     r"(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
 )
+# RFC 822/2822 dates as feeds and mail send them: ``[Sun,] 11 Jun 2023 10:00[:00] ZONE``.
+_RFC822 = re.compile(
+    r"^(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}[a-z]*\.?\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s+(?:[+-]\d{4}|[A-Za-z]{1,5}))?\s*$"
+)
 _OFFSET_NO_COLON = re.compile(r"([+-])(\d{2})(\d{2})$")
 
 
@@ -83,10 +88,16 @@ def parse_datetime(text: str | None) -> datetime | None:
         return _safe_utc(datetime.fromisoformat(iso.replace("Z", "+00:00")))
     except ValueError:
         pass
+    if not _RFC822.match(value):
+        return None  # email's lenient parser misreads other shapes (``June 11, 2023 10:00 AM EST``)
     try:
-        return _safe_utc(parsedate_to_datetime(value))
+        stamp = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
+    # ``-0000`` (RFC 5322 3.3): the time is UTC, only the sender's own zone is unknown.
+    if stamp.tzinfo is None and value.endswith("-0000"):
+        stamp = stamp.replace(tzinfo=UTC)
+    return _safe_utc(stamp)
 
 
 def _safe_utc(value: datetime) -> datetime | None:
