@@ -1,0 +1,84 @@
+"""Issue 15 wire kinds beyond the shared cases (those run in ``tests/test_shared_cases.py``): the parser side
+of F02 on its own, and this project's own fixtures of the same kinds from other agencies and languages,
+checked for the invariants each kind promises: no literal tags, no format codes and no placeholder values in
+any text field of the normalized record; offset-less times placed in the agency's zone."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from parsers import parse_document
+from tests.shared_cases import CASES, records
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return records(path)
+
+
+def test_wire_case_f02_parser_side() -> None:
+    """Reuters' one-<p> story: paragraphs rebuilt, advisory and byline lifted, dateline kept in place."""
+    path = CASES / "wire" / "F02_reuters_single_p_wiretext.xml"
+    if not path.is_file():
+        pytest.skip(f"shared wire case not found at {path}")
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
+    (item,) = parse_document(path.read_bytes())
+    want = list(expected["body"])
+    want[2] = "Jan 30 (Reuters) - " + want[2]
+    assert item.body == want
+    assert item.byline == expected["byline"]
+    assert any(expected["ednotes_contains"] in note for note in item.ednotes)
+
+
+# --- own fixtures of the same kinds, end to end ---------------------------------------------------------
+
+OWN = [
+    "nitf/ansa_escaped_inline_markup.xml",
+    "nitf/kyodo_single_p_wiretext.xml",
+    "nitf/efe_case_variants_pre_table.xml",
+    "newsml12/anp_case_variants_roles.xml",
+    "newsml12/afp_escaped_markup_wiretext.xml",
+    "newsmlg2/ntb_case_variants_placeholder_naive.xml",
+    "anpa1312/no_word_count_story.tst",
+    "anpa1312/agate_hockey.tst",
+    "iptc7901/zczc_older_profile.tst",
+    "iptc7901/sda_multiline_note.iptc",
+]
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z][\w.:-]*[^<>]*>")
+_CODES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|^\^|[=<]$")
+_PLACEHOLDERS = re.compile(r"^(?:No-Data-Available|N/A|none|unknown|-)$", re.IGNORECASE)
+_TEXT_FIELDS = ("headline", "kicker", "caption", "byline")
+_LIST_FIELDS = ("body", "ednotes", "keywords", "subjects", "agencies")
+
+
+def _texts(record: dict[str, Any]) -> list[tuple[str, str]]:
+    found = [(name, record[name]) for name in _TEXT_FIELDS if record.get(name)]
+    found += [(name, value) for name in _LIST_FIELDS for value in record.get(name) or []]
+    dateline = record.get("dateline") or {}
+    found += [(f"dateline.{k}", v) for k, v in dateline.items() if isinstance(v, str)]
+    return found
+
+
+@pytest.mark.parametrize("name", OWN)
+def test_own_fixture_record_is_clean(name: str) -> None:
+    """No literal tag, format code or placeholder value reaches any text field of the stored record."""
+    records = _records(FIXTURES / name)
+    assert records, "the fixture yields a record"
+    for record in records:
+        assert record["body"], "a story body"
+        for field, text in _texts(record):
+            assert not _TAG.search(text), f"{field}: literal tag in {text!r}"
+            assert not _CODES.search(text), f"{field}: format code in {text!r}"
+            assert not _PLACEHOLDERS.match(text), f"{field}: placeholder {text!r}"
+
+
+def test_naive_local_time_is_placed_in_the_agency_zone() -> None:
+    """A NewsML 1.2 Belga time without offset (January: CET) is 12:45:50 local = 11:45:50 UTC."""
+    (record,) = _records(FIXTURES / "newsml12" / "belga_escaped_iso-8859-15.xml")
+    assert record["published_at"] in {"2024-01-29T11:45:50Z", "2024-01-29T11:45:50+00:00"}
