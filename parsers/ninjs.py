@@ -112,6 +112,16 @@ def _item(record: dict[str, Any]) -> ParsedItem | None:
     kicker, body = _body(record)
     if not body and kind != "text":
         return None
+    headline = _headline(record)
+    status = _STATUS.get((text(record.get("pubstatus")) or "usable").lower(), "usable")
+    if not body and not headline and status == "usable":
+        # A text item with nothing to read: most likely another JSON format forced or mis-sniffed as ninjs
+        # (a Reuters Connect item spells ``headLine``/``bodyXhtml``). An empty record would be silent.
+        raise ParseError(
+            "ninjs text item has neither headline nor body (keys: "
+            + ", ".join(sorted(record)[:12])
+            + "); is it another JSON format?"
+        )
     published, updated = _times(record)
     byline = _byline(record)
     return ParsedItem(
@@ -119,14 +129,14 @@ def _item(record: dict[str, Any]) -> ParsedItem | None:
         guid=_guid(record),
         version=integer(record.get("version")),
         kicker=kicker,
-        headline=_headline(record),
+        headline=headline,
         byline=byline,
         dateline=_dateline(text(record.get("located")), byline),
         body=body,
         agencies=_agencies(record),
         language=text(record.get("language")),
         urgency=urgency(record.get("urgency")),
-        status=_STATUS.get((text(record.get("pubstatus")) or "usable").lower(), "usable"),
+        status=status,
         embargo_until=parse_datetime(text(record.get("embargoed"))),
         published_at=published,
         updated_at=updated,

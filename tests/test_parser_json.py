@@ -109,6 +109,40 @@ def test_unrelated_json_object_is_an_error_not_an_empty_result() -> None:
         ninjs.parse(b'[{"foo": 1}]')
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        # A Reuters Connect item forced as ninjs: other key spellings, nothing ninjs can read.
+        {
+            "uri": "tag:reuters.com,2024:newsml_X1",
+            "type": "text",
+            "headLine": "Gold rises",
+            "bodyXhtml": "<p>Gold rose.</p>",
+        },
+        # An AFP API document: ``news`` paragraphs, no ninjs body keys.
+        {
+            "uno": "ABC123",
+            "uri": "afp:ABC123",
+            "type": "text",
+            "title": "x",
+            "news": ["Paris (AFP) - ..."],
+        },
+    ],
+)
+def test_text_item_with_nothing_readable_is_an_error_not_an_empty_record(
+    document: dict[str, Any],
+) -> None:
+    with pytest.raises(ParseError, match="neither headline nor body"):
+        ninjs.parse(json.dumps(document).encode())
+
+
+def test_canceled_item_without_text_is_still_a_record() -> None:
+    (item,) = ninjs.parse(
+        json.dumps({"uri": "urn:x:1", "type": "text", "pubstatus": "canceled"}).encode()
+    )
+    assert item.status == "canceled"
+
+
 def test_deep_nesting_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="JSON"):
         ninjs.parse(b"[" * 200_000 + b"]" * 200_000)
