@@ -15,8 +15,12 @@ from parsers import ParseError
 from tests import corpus_check
 from tests.conftest import CORPUS
 
-OVERALL_TARGET = 0.97
-FORMAT_TARGET = 0.90
+# A regression floor just under the figure reached (777/782 = 99.36%). The five misses are deliberate: a
+# Reuters G2 link list (3 fields) yields no stub records (its packages arrive as their own documents), an AFP
+# sign-off (``asl/tib/pid/cac``) is not counted as a paragraph, and a one-word feed body (``don't``) is too
+# short to name a language.
+OVERALL_TARGET = 0.993
+FORMAT_TARGET = 0.95
 
 FILES = corpus_check.corpus_files(CORPUS) if CORPUS.is_dir() else []
 
