@@ -8,13 +8,16 @@ mistake gives one ``ConfigError`` naming the file, line and key, and never echoe
 ```toml
 [[feed]]
 name = "afp-de"
-url = "https://example.com/afp/de.xml"   # or: path = "/srv/wire/afp"  (a drop folder or a single file)
+url = "https://example.com/afp/de.xml"   # or: path = "/srv/wire/afp"  (a drop folder or a single file;
+                                         # a relative path is relative to this file's folder)
 format = "auto"                          # or one of parsers.format_names()
 interval = "5m"                          # seconds, or "30s" / "5m" / "1h"
 agency = "AFP"                           # default credit when a document names none
 language = "de"                          # hint, used only when the text is too short to judge
 enabled = true
 idle_alert = "2h"                        # warn when no new item arrived for this long
+include = ["*.xml"]                      # folders: file patterns taken (default: every file)
+exclude = [".*", "*.md"]                 # ... and skipped (default: config.patterns.DEFAULT_EXCLUDE)
 auth = { type = "bearer", token_env = "AFP_TOKEN" }
 # or { type = "basic", username_env = "U", password_env = "P" }
 # or { type = "header", name = "X-Api-Key", value_env = "AP_KEY" }
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from config.patterns import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FilePatterns, check_patterns
 from config.redact import is_secret_param, redact_url
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -48,6 +52,8 @@ FEED_KEYS = frozenset(
         "enabled",
         "idle_alert",
         "auth",
+        "include",
+        "exclude",
     }
 )
 AUTH_KEYS = frozenset({"type", "token_env", "username_env", "password_env", "name", "value_env"})
@@ -101,6 +107,13 @@ class FeedConfig:
     enabled: bool = True
     idle_alert: float | None = None
     auth: AuthConfig | None = None
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+
+    @property
+    def patterns(self) -> FilePatterns:
+        """Which files of a folder this feed takes (``config.patterns.file_wanted``)."""
+        return FilePatterns(self.include, self.exclude)
 
     @property
     def source(self) -> str:
@@ -250,15 +263,18 @@ def _feed(
     for key in ("agency", "language"):
         if key in raw and not isinstance(raw[key], str):
             fail(key, "want a string")
+    patterns: dict[str, tuple[str, ...]] = {}
+    for which, fallback in (("include", DEFAULT_INCLUDE), ("exclude", DEFAULT_EXCLUDE)):
+        try:
+            patterns[which] = check_patterns(raw[which]) if which in raw else fallback
+        except ValueError as exc:
+            fail(which, str(exc))
     resolved = None
     if path is not None:
+        # Relative to the feeds file's own folder, wherever the command runs (one rule, no special case).
         resolved = Path(str(path)).expanduser()
         if not resolved.is_absolute():
-            resolved = (
-                (file.parent.parent / resolved).resolve()
-                if file.parent.name == "config"
-                else (file.parent / resolved).resolve()
-            )
+            resolved = (file.parent / resolved).resolve()
     return FeedConfig(
         name=str(name),
         url=str(url) if url is not None else None,
@@ -270,6 +286,8 @@ def _feed(
         enabled=enabled,
         idle_alert=values["idle_alert"],
         auth=_auth(raw.get("auth"), fail),
+        include=patterns["include"],
+        exclude=patterns["exclude"],
     )
 
 

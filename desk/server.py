@@ -4,6 +4,7 @@ service (``wiredesk run``), where the service owns the signals and stops the des
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 
@@ -20,10 +21,13 @@ def _config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
     )
 
 
-def serve(app: FastAPI, host: str, port: int) -> int:
-    """Serve until SIGINT/SIGTERM (uvicorn handles both); 0 on a clean stop, 1 if it could not start."""
+def serve(app: FastAPI, host: str, port: int, listener: socket.socket | None = None) -> int:
+    """Serve until SIGINT/SIGTERM (uvicorn handles both); 0 on a clean stop, 1 if it could not start.
+
+    ``listener``: a socket already bound to ``host:port`` (the caller then knows the port is free before
+    it says anything), else uvicorn binds one."""
     server = uvicorn.Server(_config(app, host, port))
-    server.run()
+    server.run(sockets=[listener] if listener is not None else None)
     return 0 if server.started else 1
 
 

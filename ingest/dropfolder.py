@@ -13,19 +13,29 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from config.patterns import FilePatterns, file_wanted
+
 log = logging.getLogger(__name__)
 DONE, FAILED = "done", "failed"
 TEMPORARY_SUFFIXES = (".part", ".tmp", ".filepart", ".partial", ".crdownload", "~")
 
 
-def ready_files(folder: Path, settle_seconds: float, now: float | None = None) -> Iterator[Path]:
-    """Finished files directly in ``folder`` (oldest first), excluding ``done/`` and ``failed/``."""
+def ready_files(
+    folder: Path,
+    settle_seconds: float,
+    now: float | None = None,
+    patterns: FilePatterns | None = None,
+) -> Iterator[Path]:
+    """Finished files directly in ``folder`` (oldest first) that the feed's ``patterns`` take, excluding
+    ``done/`` and ``failed/``. Dot-files are always skipped: uploaders write them before the rename."""
     moment = time.time() if now is None else now
     root = folder.resolve()
     candidates = []
     for entry in folder.iterdir():
         name = entry.name
         if name.startswith(".") or name.endswith(TEMPORARY_SUFFIXES) or name in {DONE, FAILED}:
+            continue
+        if not file_wanted(name, patterns):
             continue
         try:
             resolved = entry.resolve()

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.patterns import FilePatterns, file_wanted
+
 QUARANTINE_PREFIX_BYTES = 64 * 1024
 _CHUNK = 1 << 16
 
@@ -55,13 +57,71 @@ def _file_size(fileno: int) -> int:
     return os.fstat(fileno).st_size
 
 
-def iter_files(paths: list[Path]) -> Iterator[Path]:
-    """Files named directly, and every non-hidden file below named directories, in a stable order."""
+ARCHIVE_SUFFIXES = (
+    ".zip",
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".gz",
+    ".tar.bz2",
+    ".tbz2",
+    ".tar.xz",
+    ".txz",
+)
+
+
+def is_archive(path: Path) -> bool:
+    """An archive by name (``wiredesk backfill`` reads these member by member; a document parser would
+    take one for a truncated text file)."""
+    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A path that could not be listed or does not exist, with the operating system's reason."""
+
+    path: Path
+    reason: str
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def walk_files(
+    paths: list[Path], patterns: FilePatterns | None = None
+) -> Iterator[Path | Unreadable]:
+    """Files named directly (always taken), and the files below named folders that ``patterns`` take
+    (``config.patterns``: defaults skip dot-files, ``*.md``, ``*.tsv``, ``*.csv``, ``*.expected.json``),
+    in a stable order. A missing path or a folder that cannot be listed comes out as ``Unreadable``;
+    symlinked folders are not followed."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in relative.parts):
-                    yield child
-        else:
+            yield from _walk_folder(path, patterns)
+        elif path.exists() or path.is_symlink():
             yield path
+        else:
+            yield Unreadable(path, "No such file or directory")
+
+
+def _walk_folder(root: Path, patterns: FilePatterns | None) -> Iterator[Path | Unreadable]:
+    problems: list[OSError] = []
+    for folder, dirs, names in os.walk(root, onerror=problems.append):
+        while problems:
+            exc = problems.pop()
+            yield Unreadable(Path(exc.filename or folder), _reason(exc))
+        dirs.sort()
+        base = Path(folder)
+        for name in sorted(names):
+            child = base / name
+            if file_wanted(child.relative_to(root), patterns):
+                yield child
+    for exc in problems:
+        yield Unreadable(Path(exc.filename or root), _reason(exc))
+
+
+def iter_files(paths: list[Path], patterns: FilePatterns | None = None) -> Iterator[Path]:
+    """The files of :func:`walk_files`, leaving out what cannot be listed."""
+    for entry in walk_files(paths, patterns):
+        if isinstance(entry, Path):
+            yield entry

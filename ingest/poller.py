@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -184,7 +185,7 @@ class FeedPoller:
 
     def _poll_folder(self, feed: FeedConfig, outcome: PollOutcome) -> None:
         assert feed.path is not None
-        for path in ready_files(feed.path, self.settings.settle_seconds):
+        for path in ready_files(feed.path, self.settings.settle_seconds, patterns=feed.patterns):
             if self.stop.is_set():
                 break  # shutting down: the current document was finished and committed
             try:
@@ -208,7 +209,8 @@ class FeedPoller:
         self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome, now: datetime
     ) -> None:
         state.last_status = outcome.status
-        state.last_duration_ms = int(outcome.ms)
+        # Rounded up: a local poll under a millisecond still took time (int() showed it as 0).
+        state.last_duration_ms = math.ceil(outcome.ms)
         if outcome.failed:
             state.consecutive_failures += 1
             error = redact(outcome.error or "")
@@ -218,8 +220,8 @@ class FeedPoller:
             state.consecutive_failures = 0
             state.last_success = now
             state.last_error = None
-        if outcome.status != "not_modified":
-            state.items_new_last_run = outcome.new + outcome.duplicates
+        # A 304 (or an unchanged file) brought nothing new in this run: 0, not the last run's count.
+        state.items_new_last_run = outcome.new + outcome.duplicates
         if outcome.new + outcome.duplicates:
             state.last_new_item_at = now
         idle_since = state.last_new_item_at or state.last_success

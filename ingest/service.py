@@ -3,7 +3,9 @@
 Each feed has its own job (``max_instances=1``, ``coalesce=True``, jitter), so a slow or broken feed never
 delays another. A failing feed backs off: its next run is pushed to ``interval * 2**failures`` (capped),
 then the normal interval resumes after a success. SIGTERM/SIGINT stop new polls, let the in-flight document
-finish and commit, and exit 0.
+finish and commit, and exit 0. SIGHUP re-reads the feed list (``reload``): new feeds are scheduled, removed
+or disabled ones dropped, changed ones rescheduled; a broken file keeps the running list (the error is
+logged), so ``systemctl reload`` can never stop the service.
 """
 
 from __future__ import annotations
@@ -51,51 +53,98 @@ class WireService:
         settings: Settings,
         feeds: list[FeedConfig],
         poller: FeedPoller | None = None,
+        reload: Callable[[], list[FeedConfig]] | None = None,
     ):
         self.store = store
         self.settings = settings
         self.feeds = {feed.name: feed for feed in feeds if feed.enabled}
+        self.reload = reload
         self.stopping = threading.Event()
         self.poller = poller or FeedPoller(store, settings, stop=self.stopping)
         self.poller.stop = self.stopping
         self.failures: dict[str, int] = {}
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
-            executors={
-                "default": ThreadPoolExecutor(
-                    max_workers=min(MAX_PARALLEL_POLLS, max(1, len(self.feeds)))
-                )
-            },
+            executors={"default": ThreadPoolExecutor(max_workers=MAX_PARALLEL_POLLS)},
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
         )
         self.on_poll: Callable[[PollOutcome], None] | None = None
         self._idle = threading.Condition()
         self._in_flight = 0
 
+    def _schedule(self, feed: FeedConfig, first_run: datetime) -> None:
+        self.scheduler.add_job(
+            self._poll_job,
+            trigger=IntervalTrigger(
+                seconds=feed.interval, jitter=jitter_for(feed.interval), timezone=UTC
+            ),
+            args=[feed.name],
+            id=feed.name,
+            name=f"poll {feed.name}",
+            next_run_time=first_run,
+            replace_existing=True,
+        )
+
     def start(self) -> None:
         now = datetime.now(UTC)
         for index, feed in enumerate(self.feeds.values()):
-            self.scheduler.add_job(
-                self._poll_job,
-                trigger=IntervalTrigger(
-                    seconds=feed.interval, jitter=jitter_for(feed.interval), timezone=UTC
-                ),
-                args=[feed.name],
-                id=feed.name,
-                name=f"poll {feed.name}",
-                # stagger the first polls a little so a restart does not hit every agency at once
-                next_run_time=now + timedelta(seconds=min(index * 0.2, 10)),
-            )
+            # stagger the first polls a little so a restart does not hit every agency at once
+            self._schedule(feed, now + timedelta(seconds=min(index * 0.2, 10)))
         self.scheduler.start()
         log.info("service started", extra={"feeds": len(self.feeds)})
+
+    def apply_feeds(self, feeds: list[FeedConfig]) -> dict[str, list[str]]:
+        """Make the schedule follow ``feeds`` (a re-read feed list): returns the names ``added``,
+        ``removed`` (gone or disabled) and ``rescheduled`` (any setting changed; polled again soon)."""
+        wanted = {feed.name: feed for feed in feeds if feed.enabled}
+        changes: dict[str, list[str]] = {"added": [], "removed": [], "rescheduled": []}
+        now = datetime.now(UTC)
+        for name in [n for n in self.feeds if n not in wanted]:
+            del self.feeds[name]
+            self.failures.pop(name, None)
+            if self.scheduler.get_job(name) is not None:
+                self.scheduler.remove_job(name)
+            changes["removed"].append(name)
+        for index, (name, feed) in enumerate(wanted.items()):
+            old = self.feeds.get(name)
+            if old == feed:
+                continue
+            self.feeds[name] = feed
+            self.failures.pop(name, None)
+            self._schedule(feed, now + timedelta(seconds=min(index * 0.2, 10)))
+            changes["added" if old is None else "rescheduled"].append(name)
+        return changes
+
+    def reload_feeds(self) -> bool:
+        """Re-read the feed list (SIGHUP); on any error keep the running list. True if applied."""
+        if self.reload is None:
+            log.warning("feed reload requested, but this service has no feed file")
+            return False
+        try:
+            feeds = self.reload()
+        except Exception as exc:  # a broken file must never stop a running service
+            log.error(
+                "feed list not reloaded: keeping the running feeds",
+                extra={"error": str(exc), "feeds": len(self.feeds)},
+            )
+            return False
+        changes = self.apply_feeds(feeds)
+        log.warning(
+            "feed list reloaded",
+            extra={**{k: ",".join(v) or "-" for k, v in changes.items()}, "feeds": len(self.feeds)},
+        )
+        return True
 
     def _poll_job(self, name: str) -> None:
         with self._idle:
             if self.stopping.is_set():
                 return
+            feed = self.feeds.get(name)
+            if feed is None:  # removed by a reload since this run was scheduled
+                return
             self._in_flight += 1
         try:
-            self._poll_and_reschedule(self.feeds[name])
+            self._poll_and_reschedule(feed)
         finally:
             with self._idle:
                 self._in_flight -= 1
@@ -109,9 +158,10 @@ class WireService:
         if failures:
             delay *= 1 + random.random() * 0.1
             # Safe: stop() waits for in-flight polls before it shuts the scheduler down.
-            self.scheduler.modify_job(
-                feed.name, next_run_time=datetime.now(UTC) + timedelta(seconds=delay)
-            )
+            if self.scheduler.get_job(feed.name) is not None:  # a reload may have removed it
+                self.scheduler.modify_job(
+                    feed.name, next_run_time=datetime.now(UTC) + timedelta(seconds=delay)
+                )
             log.warning(
                 "feed backing off",
                 extra={"feed": feed.name, "failures": failures, "next_in_s": round(delay, 1)},
@@ -137,18 +187,23 @@ class WireService:
         log.info("service stopped")
 
     def run_until_stopped(self) -> int:
-        """Start, block until SIGTERM/SIGINT, stop cleanly; returns the exit status (0)."""
+        """Start, block until SIGTERM/SIGINT, stop cleanly; returns the exit status (0). SIGHUP reloads
+        the feed list (in this loop, not in the signal handler)."""
         stop_requested = threading.Event()
+        reload_requested = threading.Event()
 
         def _on_signal(signum: int, _frame: FrameType | None) -> None:
             log.info("signal received", extra={"signal": signal.Signals(signum).name})
-            stop_requested.set()
+            (reload_requested if signum == signal.SIGHUP else stop_requested).set()
 
-        previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+        previous = {sig: signal.signal(sig, _on_signal) for sig in signals}
         try:
             self.start()
             while not stop_requested.wait(0.5):
-                pass
+                if reload_requested.is_set():
+                    reload_requested.clear()
+                    self.reload_feeds()
         finally:
             self.stop()
             for sig, handler in previous.items():

@@ -148,7 +148,8 @@ class ArticleQuery:
     By default only *publishable* copy: the current version, status usable, embargo over. ``include_all``
     also shows embargoed, withheld, canceled and older versions (each :class:`Hit` says which it is). A
     status filter that is never publishable (withheld/canceled/embargoed) lifts the publishable rule itself
-    but keeps to current versions. ``after`` switches to cursor order: ids above it, ascending.
+    but keeps to current versions. ``after`` switches to cursor order: ids above it, ascending;
+    ``before`` keeps the order and starts below that id.
     """
 
     text: str | None = None
@@ -164,6 +165,8 @@ class ArticleQuery:
     duplicates: bool = True
     after: int | None = None
     order: Order = "newest"
+    before: int | None = None
+    """Newest-first pages below this id: the desk's "older" link and ``wiredesk search``'s keyset pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +262,8 @@ def _filters(query: ArticleQuery, now: datetime) -> list[ColumnElement[bool]]:
         conditions.append(articles.c.duplicate_of.is_(None))
     if query.after is not None:
         conditions.append(articles.c.id > query.after)
+    if query.before is not None:
+        conditions.append(articles.c.id < query.before)
     if not query.include_all:
         if query.status in (None, "usable", "corrected"):
             conditions.append(publishable_condition(now))

@@ -33,12 +33,10 @@ from sqlalchemy.exc import DBAPIError
 
 from config.redact import short_error
 from normalizers.fingerprint import fallback_guid
-from normalizers.minhash import signature as minhash_signature
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
 from normalizers.versions import is_derived
 from storage import rawcodec
 from storage.db import check_schema, describe, make_engine, migrate, writable
-from storage.dedup import exact_duplicate_root, near_duplicate_root, save_bands, similarity
 from storage.errors import StoreError, StoreReadOnly, is_read_only
 from storage.models import Article, Quarantine, RawDocument
 
@@ -367,7 +365,15 @@ class Store:
         built once (module level) and only executed here: per-call SQL construction was the biggest cost
         of a save after the database itself.
         """
-        signature = minhash_signature(record.body) if minhash == "auto" else minhash
+        # Imported here, not at the top: readers (search, show, the desk) never load numpy (MinHash).
+        from storage import dedup
+
+        if minhash == "auto":
+            from normalizers.minhash import signature as minhash_signature
+
+            signature = minhash_signature(record.body)
+        else:
+            signature = minhash
         if conn.dialect.name == "postgresql":
             # One article writer at a time per database, until commit: the duplicate lookups below then see
             # every earlier article (two writers cannot both become cluster roots), and ids are drawn and
@@ -390,9 +396,9 @@ class Store:
         if record.status == "canceled" and canceled_at is None:
             canceled_at = utcnow()
         is_current = newest is None or version > newest
-        duplicate_of = exact_duplicate_root(
+        duplicate_of = dedup.exact_duplicate_root(
             conn, record.content_hash, key, guid
-        ) or near_duplicate_root(conn, signature, key, guid)
+        ) or dedup.near_duplicate_root(conn, signature, key, guid)
         values = _article_values(record, raw_document_id)
         if values["origin"] is None and raw_document_id is not None:
             values["origin"] = conn.execute(_RAW_ORIGIN, {"b_id": raw_document_id}).scalar()
@@ -412,7 +418,7 @@ class Store:
             # Another writer stored the same item between our check and insert.
             stored = conn.execute(_ITEM_ID, {"b_key": key, "b_guid": guid, "b_version": version})
             return SaveOutcome("unchanged", int(stored.scalar_one()))
-        save_bands(conn, article_id, signature)
+        dedup.save_bands(conn, article_id, signature)
         others = {"b_key": key, "b_guid": guid, "b_new_id": article_id}
         if is_current and newest is not None:
             conn.execute(_RETIRE_OLDER, others)
@@ -426,6 +432,8 @@ class Store:
     ) -> tuple[str, str, list[Any]]:
         """(story key, guid, stored versions) the record belongs to: a replaced item's story, or a derived
         take identity checked against the story's content, or simply its own."""
+        from storage import dedup
+
         key, guid = story_key(record), record.guid
         if record.replaces:
             replaced = conn.execute(_REPLACED, {"b_guids": list(record.replaces)}).first()
@@ -437,7 +445,7 @@ class Store:
             if (
                 current is not None
                 and current.content_hash != record.content_hash
-                and similarity(signature, current.minhash) < SAME_STORY_SIMILARITY
+                and dedup.similarity(signature, current.minhash) < SAME_STORY_SIMILARITY
             ):
                 # Same slug, same day, different story: it is not a take of the stored one.
                 guid = fallback_guid(key, record.headline, record.body[0] if record.body else None)

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import tarfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import storage.search
 from ingest.cli import parse_since
+from ingest.cli_store import stream
+from ingest.pipeline import ingest_document
+from storage.search import ArticleQuery
+from storage.store import Store
 
 WIREDESK = Path(sys.executable).parent / "wiredesk"
 
@@ -27,8 +34,10 @@ dpa
 """
 
 
-def run(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WIREDESK_DB_URL": f"sqlite:///{db}"}
+def run(
+    *args: str, db: Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WIREDESK_DB_URL": f"sqlite:///{db}", **(env or {})}
     return subprocess.run(
         [str(WIREDESK), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
     )
@@ -112,3 +121,196 @@ def test_parse_since() -> None:
     assert parse_since("30m", now) == now - timedelta(minutes=30)
     assert parse_since("2026-11-20", now) == datetime(2026, 11, 20, tzinfo=UTC)
     assert parse_since("2026-11-20T10:00:00+01:00", now) == datetime(2026, 11, 20, 9, tzinfo=UTC)
+
+
+REPO = Path(__file__).resolve().parents[1]
+PHOTO = REPO / "tests" / "fixtures" / "newsmlg2" / "photo_only_item.xml"
+
+
+def test_parse_photo_item_is_one_note_and_exit_0(files: Path, tmp_path: Path) -> None:
+    result = run("parse", str(PHOTO), str(files / "story.txt"), db=tmp_path / "x.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"wiredesk: {PHOTO}: no text story (a photo, audio, video or metadata-only item)"
+    ]
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["origin"] == str(files / "story.txt")  # a multi-file parse is attributed
+
+
+def test_missing_and_unreadable_paths_exit_2_with_one_line(files: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    missing = run("ingest", str(tmp_path / "nowhere"), db=db, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert (
+        missing.stderr.strip()
+        == f"wiredesk: cannot ingest {tmp_path / 'nowhere'}: No such file or directory"
+    )
+    dangling = files / "dangling.xml"
+    dangling.symlink_to(tmp_path / "gone.xml")
+    result = run("ingest", str(files), db=db, cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"wiredesk: cannot ingest {dangling}: " in result.stderr
+    assert "No such file or directory" in result.stderr
+    assert "1 stored" in result.stdout  # the readable files are still ingested
+    parsed = run("parse", str(tmp_path / "nowhere"), db=db, cwd=tmp_path)
+    assert parsed.returncode == 2 and "cannot parse" in parsed.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_and_folder_exit_2(files: Path, tmp_path: Path) -> None:
+    secret, closed = files / "secret.txt", files / "closed"
+    secret.write_text(STORY, encoding="utf-8")
+    closed.mkdir()
+    secret.chmod(0)
+    closed.chmod(0)
+    try:
+        result = run("ingest", str(files), db=tmp_path / "s.db", cwd=tmp_path)
+    finally:
+        secret.chmod(0o644)
+        closed.chmod(0o755)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"cannot ingest {secret}: Permission denied" in result.stderr
+    assert f"cannot ingest {closed}: Permission denied" in result.stderr
+
+
+def test_backfill_refuses_bad_arguments(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    missing = run("backfill", str(tmp_path / "nowhere.tar.gz"), db=db, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "cannot backfill" in missing.stderr and "No such file or directory" in missing.stderr
+    for option, value in (("--workers", "-1"), ("--batch", "0")):
+        result = run("backfill", str(tmp_path), option, value, db=db, cwd=tmp_path)
+        assert result.returncode == 2 and option in result.stderr, result.stderr
+
+
+def test_archives_point_to_backfill_and_stray_files_are_skipped(
+    files: Path, tmp_path: Path
+) -> None:
+    for name in ("README.md", "log.tsv", "list.csv", "story.expected.json", ".hidden.txt"):
+        (files / name).write_text("# not wire copy\n\nsome | table\n", encoding="utf-8")
+    archive = tmp_path / "day.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(files / "story.txt", arcname="story.txt")
+    db = tmp_path / "s.db"
+    result = run("ingest", str(files), db=db, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2 documents: 1 stored")  # story.txt + broken.xml only
+    only_txt = run(
+        "ingest", str(files), "--include", "*.txt", "--exclude", "nested", db=db, cwd=tmp_path
+    )
+    assert only_txt.stdout.startswith("2 documents: 0 stored")  # story.txt + .hidden.txt
+    packed = run("parse", str(archive), db=db, cwd=tmp_path)
+    assert packed.returncode == 2
+    assert f"{archive} is an archive: use `wiredesk backfill {archive}`" in packed.stderr
+    unpacked = run("ingest", str(archive), db=db, cwd=tmp_path)  # backfill's engine reads members
+    assert unpacked.returncode == 0 and unpacked.stdout.startswith("1 documents: 0 stored, 0 dup")
+    for option, value in (("--workers", "-1"), ("--batch", "0")):
+        refused = run("ingest", str(files), option, value, db=db, cwd=tmp_path)
+        assert refused.returncode == 2 and option in refused.stderr
+
+
+def test_search_streams_any_limit_and_refuses_bad_ones(files: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    for n in range(5):
+        (files / f"s{n}.txt").write_text(STORY.replace("Sturm", f"Sturm {n}"), encoding="utf-8")
+    run("ingest", str(files), db=db, cwd=tmp_path)
+    everything = run("search", "--limit", "100000", "--json", "--all", db=db, cwd=tmp_path)
+    ids = [json.loads(line)["id"] for line in everything.stdout.splitlines()]
+    assert len(ids) == 6 and ids == sorted(ids, reverse=True)
+    for bad in ("0", "-3", "x"):
+        refused = run("search", "--limit", bad, db=db, cwd=tmp_path)
+        assert refused.returncode == 2 and "--limit" in refused.stderr
+    after = run("search", "--after", str(ids[2]), "--json", "--all", db=db, cwd=tmp_path)
+    assert [json.loads(line)["id"] for line in after.stdout.splitlines()] == sorted(ids[:2])
+    assert run("search", "--until", "1h", "--json", db=db, cwd=tmp_path).stdout == ""
+    too_many = run("search", "Hafen", "--sort", "relevance", "--limit", "501", db=db, cwd=tmp_path)
+    assert too_many.returncode == 2 and "--sort newest" in too_many.stderr
+    assert "(default: 50)" in " ".join(run("search", "--help", db=db, cwd=tmp_path).stdout.split())
+
+
+def test_search_words_may_start_with_a_dash(files: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    (files / "other.txt").write_text(
+        STORY.replace("Hamburger Hafen", "Kieler Hafen"), encoding="utf-8"
+    )
+    run("ingest", str(files), db=db, cwd=tmp_path)
+    both = run("search", "Hafen", "--json", db=db, cwd=tmp_path).stdout.splitlines()
+    phrase = run("search", '"Kieler Hafen"', "--json", db=db, cwd=tmp_path).stdout.splitlines()
+    excluded = run("search", "Hafen", "-Kieler", "--json", "--limit", "5", db=db, cwd=tmp_path)
+    assert excluded.returncode == 0, excluded.stderr
+    assert len(both) == 2 and len(phrase) == 1
+    assert [json.loads(x)["id"] for x in excluded.stdout.splitlines()] != [
+        json.loads(phrase[0])["id"]
+    ]
+    assert len(excluded.stdout.splitlines()) == 1
+
+
+def test_stream_pages_through_more_than_a_page(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(7):
+        ingest_document(store, STORY.replace("Sturm", f"Sturm {n}").encode(), f"s{n}.txt")
+    monkeypatch.setattr(storage.search, "MAX_LIMIT", 2)
+    newest = [r.id for r in stream(store, ArticleQuery(include_all=True), 100)]
+    assert len(newest) == 7 and newest == sorted(newest, reverse=True)
+    assert [r.id for r in stream(store, ArticleQuery(include_all=True), 5)] == newest[:5]
+    cursor = [r.id for r in stream(store, ArticleQuery(after=newest[-1]), 100)]
+    assert cursor == sorted(newest)[1:]
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--port", str(port), db=tmp_path / "s.db", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"wiredesk: cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "serving" not in result.stderr
+
+
+def test_poll_a_disabled_feed_needs_force(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "off"\npath = "inbox"\nenabled = false\n', encoding="utf-8")
+    env = {"WIREDESK_FEEDS": str(feeds)}
+    refused = run("poll", "off", db=tmp_path / "s.db", cwd=tmp_path, env=env)
+    assert (
+        refused.returncode == 2 and "is disabled" in refused.stderr and "--force" in refused.stderr
+    )
+    forced = run("poll", "off", "--force", db=tmp_path / "s.db", cwd=tmp_path, env=env)
+    assert forced.returncode == 0 and forced.stdout.startswith("off: ok, 0 documents")
+
+
+IMPORT_PROBE = """
+import sys
+from ingest.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = ("numpy", "lxml", "rich", "langdetect", "ingest.backfill", "ingest.pipeline", "parsers.text")
+print("LOADED:" + ",".join(sorted(m for m in sys.modules if m.startswith(heavy))))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["search", "Hafen"], ["show", "1"], ["feeds"]])
+def test_light_commands_import_no_heavy_machinery(args: list[str], tmp_path: Path) -> None:
+    Store.open(f"sqlite:///{tmp_path / 's.db'}").close()  # an existing store: nothing to migrate
+    env = {
+        **os.environ,
+        "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}",
+        "WIREDESK_FEEDS": str(tmp_path / "none.toml"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.rsplit("LOADED:", 1)[1].strip()
+    assert loaded == "", f"{args} imported {loaded}"

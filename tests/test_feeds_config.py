@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from config.feeds import ConfigError, load_feeds, parse_duration
+from config.patterns import FilePatterns, file_wanted
 from config.settings import Settings
 from parsers import format_names
 
@@ -116,3 +117,39 @@ def test_settings_from_file_and_environment(tmp_path: Path) -> None:
     assert settings.feeds_file == Path("/srv/feeds.toml")
     with pytest.raises(ConfigError, match="unknown setting"):
         Settings.from_env({"WIREDESK_CONFIG": str(write(tmp_path, "colour = 1\n"))})
+
+
+def test_relative_paths_resolve_against_the_feeds_files_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "etc" / "config"  # even a folder named config: no special case
+    folder.mkdir(parents=True)
+    path = folder / "feeds.toml"
+    path.write_text('[[feed]]\nname = "a"\npath = "../inbox"\n', encoding="utf-8")
+    (feed,) = load_feeds(path, format_names())
+    assert feed.path == (tmp_path / "etc" / "inbox").resolve()
+    bundled = load_feeds(REPO / "config" / "feeds.toml", format_names())
+    assert bundled[1].path == REPO / "config" / "demo" / "wire.rss"
+
+
+def test_file_patterns_per_feed(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[feed]]\nname = "a"\npath = "in"\ninclude = ["*.xml"]\n'
+        '[[feed]]\nname = "b"\npath = "in"\nexclude = "*.log"\n',
+    )
+    only_xml, own_exclude = load_feeds(path, format_names())
+    assert file_wanted("afp/1.XML", only_xml.patterns)
+    assert not file_wanted("1.json", only_xml.patterns)
+    assert not file_wanted(".partial.xml", only_xml.patterns)  # default excludes still hold
+    assert file_wanted("table.csv", own_exclude.patterns)  # an exclude list replaces the default
+    assert not file_wanted("x/feed.LOG", own_exclude.patterns)
+    with pytest.raises(ConfigError, match=r"feeds.toml:4: feed 'a': include: want a list"):
+        load_feeds(write(tmp_path, '[[feed]]\nname = "a"\npath = "in"\ninclude = [1]\n'), [])
+
+
+def test_default_patterns_skip_stray_files() -> None:
+    for name in ("README.md", "log.tsv", "t.CSV", "a.expected.json", ".DS_Store", ".git/x.xml"):
+        assert not file_wanted(name), name
+    for name in ("afp.xml", "dpa.json", "flash.txt", "sub/ninjs.json", "notes.mdx"):
+        assert file_wanted(name), name
+    assert not file_wanted("drafts/a.xml", FilePatterns(exclude=("drafts",)))
+    assert file_wanted("in/a.xml", FilePatterns(include=("in/*.xml",)))

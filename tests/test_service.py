@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from config.feeds import FeedConfig
@@ -199,3 +200,81 @@ def test_feeds_command_shows_health(tmp_path: Path) -> None:
         [str(WIREDESK), "poll", "nope"], env=env, capture_output=True, text=True, timeout=60
     )
     assert unknown.returncode == 2 and "no feed named 'nope'" in unknown.stderr
+
+
+def test_sighup_reloads_the_feed_list(tmp_path: Path) -> None:
+    """Add a feed, then break the file: the first reload schedules it, the second keeps the list."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+    write_story(second, 1)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nname = "a"\npath = "{first}"\ninterval = "1s"\n', encoding="utf-8")
+    env = {
+        **os.environ,
+        "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'svc.db'}",
+        "WIREDESK_FEEDS": str(feeds),
+        "WIREDESK_SETTLE_SECONDS": "0",
+    }
+    process = subprocess.Popen(
+        [str(WIREDESK), "run", "--no-desk"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(3)  # started and polled feed a
+        assert process.poll() is None
+        feeds.write_text(
+            f'[[feed]]\nname = "a"\npath = "{first}"\ninterval = "2s"\n'
+            f'[[feed]]\nname = "b"\npath = "{second}"\ninterval = "1s"\n',
+            encoding="utf-8",
+        )
+        process.send_signal(signal.SIGHUP)
+        deadline = time.time() + 30
+        while time.time() < deadline and not (second / "done").exists():
+            time.sleep(0.2)
+        assert (second / "done").exists(), "the added feed was never polled"
+        feeds.write_text('[[feed]]\nname = "a"\ninterval = "soon"\n', encoding="utf-8")
+        process.send_signal(signal.SIGHUP)
+        time.sleep(1.5)
+        write_story(second, 2)
+        deadline = time.time() + 30
+        while time.time() < deadline and len(list((second / "done").iterdir())) < 2:
+            time.sleep(0.2)
+        assert len(list((second / "done").iterdir())) == 2, "a broken file dropped the feeds"
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "feed list reloaded" in err and "added=b" in err and "rescheduled=a" in err
+    assert "feed list not reloaded: keeping the running feeds" in err and "feeds.toml:1" in err
+
+
+def test_apply_feeds_adds_removes_and_reschedules(store: Store, tmp_path: Path) -> None:
+    feed_a = FeedConfig(name="a", path=tmp_path, interval=60)
+    feed_b = FeedConfig(name="b", path=tmp_path, interval=60)
+    service = WireService(store, Settings(), [feed_a, feed_b])
+    service.start()
+    try:
+        changes = service.apply_feeds(
+            [
+                replace(feed_a, interval=30),
+                replace(feed_b, enabled=False),
+                FeedConfig("c", path=tmp_path),
+            ]
+        )
+        assert changes == {"added": ["c"], "removed": ["b"], "rescheduled": ["a"]}
+        assert sorted(job.id for job in service.scheduler.get_jobs()) == ["a", "c"]
+        assert service.apply_feeds(
+            [replace(feed_a, interval=30), FeedConfig("c", path=tmp_path)]
+        ) == {
+            "added": [],
+            "removed": [],
+            "rescheduled": [],
+        }
+    finally:
+        service.stop()

@@ -1,0 +1,149 @@
+"""``wiredesk parse`` and ``wiredesk ingest``: local files in, JSON Lines or stored articles out.
+
+Every path that is missing, unreadable, an archive or not a wire document gets one line on stderr naming
+it and why; the exit status is 2 when any path could not be read (the others are still done).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from config.patterns import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FilePatterns
+from config.redact import redact
+from config.settings import Settings
+from ingest.files import Oversized, Unreadable, is_archive, read_capped, walk_files
+from ingest.parse_stage import parse_records
+from normalizers.validate import valid_text
+from parsers import ParseError
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestSummary
+    from storage.store import Store
+
+log = logging.getLogger("wiredesk")
+
+
+def say(message: str) -> None:
+    """One line for the operator on stderr."""
+    print(f"wiredesk: {message}", file=sys.stderr)
+
+
+def archive_hint(path: Path) -> str:
+    return f"{path} is an archive: use `wiredesk backfill {path}` (reads it member by member)"
+
+
+def patterns_of(args: argparse.Namespace) -> FilePatterns:
+    return FilePatterns(
+        tuple(args.include or DEFAULT_INCLUDE), tuple(args.exclude or DEFAULT_EXCLUDE)
+    )
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """JSON Lines of every record; exit 2 if a file could not be read or parsed, 0 otherwise (a file with
+    no text story, such as a photo or audio item, is valid wire copy: one note on stderr)."""
+    status = 0
+    for entry in walk_files(args.paths, patterns_of(args)):
+        if isinstance(entry, Unreadable):
+            say(f"cannot parse {entry.path}: {entry.reason}")
+            status = 2
+            continue
+        origin = redact(valid_text(str(entry)))
+        try:
+            raw = entry.read_bytes()
+            records = parse_records(raw, origin, format_name=args.format)
+        except OSError as exc:
+            say(f"cannot parse {entry}: {exc.strerror or exc}")
+            status = 2
+            continue
+        except ParseError as exc:
+            say(f"cannot parse {entry}: {exc.reason}")
+            if is_archive(entry):
+                say(archive_hint(entry))
+            status = 2
+            continue
+        if not records:
+            say(f"{entry}: no text story (a photo, audio, video or metadata-only item)")
+        for record in records:
+            record.origin = record.origin or origin
+            print(record.to_json())
+    return status
+
+
+def ingest_paths(
+    store: Store,
+    paths: list[Path],
+    format_name: str | None = None,
+    limit: int | None = None,
+    patterns: FilePatterns | None = None,
+    problems: list[str] | None = None,
+) -> IngestSummary:
+    """Ingest files and folders one document at a time; a file over ``limit`` bytes (default: the settings'
+    document cap) is quarantined from its first bytes without being read whole. Paths that cannot be read,
+    and archives (``wiredesk backfill`` reads those), are appended to ``problems`` as one line each."""
+    from ingest.pipeline import IngestSummary, ingest_document, quarantine_oversized
+
+    cap = Settings.from_env().max_document_bytes if limit is None else limit
+    summary = IngestSummary()
+    found = problems if problems is not None else []
+    for entry in walk_files(paths, patterns):
+        if isinstance(entry, Unreadable):
+            found.append(f"cannot ingest {entry.path}: {entry.reason}")
+            continue
+        if is_archive(entry):
+            found.append(archive_hint(entry))
+            continue
+        try:
+            raw = read_capped(entry, cap)
+        except OSError as exc:
+            found.append(f"cannot ingest {entry}: {exc.strerror or type(exc).__name__}")
+            continue
+        if isinstance(raw, Oversized):
+            summary.add(quarantine_oversized(store, raw.prefix, raw.size, raw.reason, str(entry)))
+            continue
+        summary.add(ingest_document(store, raw, str(entry), format_name=format_name))
+    return summary
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Parse and store on backfill's engine (parser processes, batched writer, progress bar on a
+    terminal); folders are expanded here with the file patterns, archives are read member by member.
+    The summary line always; one line per path that could not be read, and then exit 2."""
+    from ingest.backfill import ingest_paths as engine_ingest
+    from storage.store import Store
+
+    missing = [path for path in args.paths if not (path.exists() or path.is_symlink())]
+    for path in missing:
+        say(f"cannot ingest {path}: No such file or directory")
+    if missing:
+        return 2
+    problems: list[str] = []
+    files: list[Path] = []
+    for entry in walk_files(args.paths, patterns_of(args)):
+        if isinstance(entry, Unreadable):
+            problems.append(f"cannot ingest {entry.path}: {entry.reason}")
+        else:
+            files.append(entry)
+    settings = Settings.from_env()
+    store = Store.open(settings.db_url)
+    try:
+        summary = engine_ingest(
+            files,
+            store,
+            format_name=args.format,
+            workers=args.workers,
+            batch=args.batch,
+            settings=settings,
+            problems=problems,
+        )
+    finally:
+        store.close()
+    for problem in problems:
+        say(problem)
+    print(summary.line())
+    if summary.interrupted:
+        return 130
+    return 2 if problems else 0
