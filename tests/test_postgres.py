@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from ingest.backfill.samples import document
 from ingest.pipeline import ingest_document
 from normalizers.record import ArticleRecord
-from storage.db import downgrade, make_engine, migrate
+from storage.db import code_revision, downgrade, make_engine, migrate
 from storage.store import Store, articles, raw_documents
 from tests.conftest import postgres_database
 
@@ -93,7 +94,7 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(db_url: str) -> None:
 
 
 def test_step_by_step_downgrade_on_postgresql(pg_url: str) -> None:
-    """Every revision downgrades one step at a time (0006 .. 0001) and comes back."""
+    """Every revision downgrades one step at a time (head .. 0001) and comes back to the head."""
     engine = make_engine(pg_url)
     try:
         for revision in ("0005", "0004", "0003", "0002", "0001"):
@@ -104,7 +105,9 @@ def test_step_by_step_downgrade_on_postgresql(pg_url: str) -> None:
                 )
         migrate(engine)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+                code_revision()
+            )
     finally:
         engine.dispose()
 
@@ -283,3 +286,31 @@ def test_near_duplicates_from_one_writer_are_linked_to_one_root(pg_url: str) -> 
     finally:
         store.close()
     assert _check_duplicate_links(pg_url) == []
+
+
+# -- read-only stores and newer schemas (issue 16, finding 11) --------------------------------------
+
+
+def test_read_only_open_and_a_newer_schema_on_both_stores(db_url: str) -> None:
+    from storage.errors import SchemaMismatch, StoreReadOnly
+    from storage.search import ArticleQuery, search
+
+    store = Store.open(db_url)
+    name, data = document(3)
+    ingest_document(store, data, name)
+    store.close()
+    reader = Store.open(db_url, readonly=True)
+    try:
+        assert reader.readonly and len(search(reader, ArticleQuery(include_all=True))) == 1
+        with pytest.raises(StoreReadOnly):
+            ingest_document(reader, document(4)[1], "other.xml")
+        with pytest.raises(DBAPIError, match=r"read-only|readonly"), reader.engine.begin() as conn:
+            conn.execute(text("DELETE FROM articles"))  # refused by the database itself
+    finally:
+        reader.close()
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(SchemaMismatch, match=r"store schema 9999 is newer than this wiredesk"):
+        Store.open(db_url)
