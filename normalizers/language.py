@@ -130,8 +130,8 @@ _PROSE_MIN_WORDS = 4
 
 def _fold_capitals(sample: str) -> str:
     """``sample`` in lower case when most of its cased letters are capitals, else unchanged."""
-    upper = sum(1 for ch in sample if ch.isupper())
-    lower = sum(1 for ch in sample if ch.islower())
+    upper = sum(map(str.isupper, sample))
+    lower = sum(map(str.islower, sample))
     return sample.lower() if upper + lower and upper / (upper + lower) > _CAPITALS_SHARE else sample
 
 
@@ -142,20 +142,30 @@ def is_prose(paragraph: str) -> bool:
     words = _WORD.findall(paragraph)
     if len(words) < _PROSE_MIN_WORDS:
         return False
-    letters = sum(len(w) for w in words)
-    if letters < 0.6 * len(paragraph.replace(" ", "")):
+    if sum(map(len, words)) < 0.6 * (len(paragraph) - paragraph.count(" ")):
         return False
-    cased = [w for w in words if w[0].upper() != w[0].lower()]
+    heads = "".join(word[0] for word in words)
+    lower = sum(map(str.islower, heads))
+    cased = lower + sum(map(str.isupper, heads))
     if not cased:
         return True  # scripts without case (Arabic, CJK ...)
-    if sum(1 for w in cased if w.isupper() and len(w) > 1) > _CAPITALS_SHARE * len(cased):
+    if sum(map(str.isupper, words)) > _CAPITALS_SHARE * cased:
         return True  # all-capitals copy: case says nothing here
-    return sum(1 for w in cased if w[0].islower()) >= _PROSE_LOWER_SHARE * len(cased)
+    return lower >= _PROSE_LOWER_SHARE * cased
 
 
-def prose_text(paragraphs: list[str]) -> str:
-    """The prose paragraphs of a body joined by newlines: what language detection should read."""
-    return "\n".join(p for p in paragraphs if is_prose(p))
+def prose_text(paragraphs: list[str], enough: int = MAX_CHARS) -> str:
+    """The prose paragraphs of a body joined by newlines, up to ``enough`` characters (detection reads no
+    more): what language detection should read."""
+    chosen: list[str] = []
+    size = 0
+    for paragraph in paragraphs:
+        if is_prose(paragraph):
+            chosen.append(paragraph)
+            size += len(paragraph) + 1
+            if size >= enough:
+                break
+    return "\n".join(chosen)
 
 
 def detect_language(text: str, hint: str | None = None) -> str | None:

@@ -131,7 +131,7 @@ def _fold(text: str) -> str:
 def drop_repeated_title(body: list[str], headline: str | None, kicker: str | None) -> list[str]:
     """Drop a first paragraph that only repeats the displayed headline (alone, or with the kicker before
     it: ``Kicker – Headline``, ``Kicker: Headline``); pages and text dumps often carry it in the body."""
-    if not body or not headline:
+    if not body or not headline or len(body[0]) > len(headline) + len(kicker or "") + 8:
         return body
     first = _fold(body[0])
     titles = {_fold(headline)}
