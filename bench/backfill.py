@@ -9,7 +9,8 @@ whole process tree (writer + workers + forkserver, PSS sampled from /proc every 
 kernel's peak of the largest single process, and CPU milliseconds per document spent in the writer (main
 process) and in the workers (and forkserver) -- where the time goes. This VM's speed varies by about +-10%
 from run to run: ``--repeat`` prints each run and the median one. Targets (issue 7): >= 400 documents/s per
-worker; peak RSS <= 300 MB at 100k.
+worker; peak RSS <= 300 MB at 100k. ``--ingest`` measures ``wiredesk ingest`` on a folder of N files the
+same way: the command as it is, then ``ingest.backfill.ingest_paths`` (issue 17: one ingest engine).
 """
 
 from __future__ import annotations
@@ -122,8 +123,67 @@ def run_once(
     )
     command = [sys.executable, str(REPO / "scripts" / "backfill.py"), str(archive)]
     command += ["--workers", str(workers), "--batch", "500", "--quiet", "--json"]
+    output, elapsed, peak, cpu = _measured(command, env, process_name="backfill")
+    summary = json.loads(output.strip().splitlines()[-1])
+    return _row(summary, elapsed, peak, cpu, workers)
+
+
+# ``ingest.backfill.ingest_paths`` in a child process (``-c``: parser processes re-import no main file).
+_INGEST_CHILD = """
+import json, sys
+from pathlib import Path
+from ingest.backfill import ingest_paths
+from storage.store import Store
+store = Store.open(sys.argv[2])
+summary = ingest_paths([Path(sys.argv[1])], store, workers=int(sys.argv[3]), batch=500, progress=False)
+store.close()
+print(json.dumps({"documents": summary.documents, "new": summary.stored,
+                  "duplicates": summary.duplicates, "line": summary.line()}))
+"""
+
+
+def write_folder(folder: Path, count: int) -> None:
+    """``count`` synthetic documents as files in one folder (what ``wiredesk ingest DIR`` reads)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in documents(count):
+        (folder / name).write_bytes(data)
+
+
+def ingest_once(folder: Path, workers: int | None, workdir: Path) -> dict[str, float]:
+    """``wiredesk ingest FOLDER`` into a fresh SQLite file: ``workers=None`` runs the command as it is
+    (the document-at-a-time pipeline until it switches engines), a number runs ``ingest_paths``."""
+    db = workdir / f"ingest-{workers}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = dict(os.environ, WIREDESK_DB_URL=f"sqlite:///{db}", WIREDESK_FEEDS=str(workdir / "none"))
+    if workers is None:
+        command = [str(Path(sys.executable).with_name("wiredesk")), "ingest", str(folder)]
+    else:
+        command = [
+            sys.executable,
+            "-c",
+            _INGEST_CHILD,
+            str(folder),
+            f"sqlite:///{db}",
+            str(workers),
+        ]
+    output, elapsed, peak, cpu = _measured(command, env, process_name="ingest")
+    last = output.strip().splitlines()[-1]
+    if workers is None:  # "N documents: S stored, D duplicates, ..."
+        numbers = [int(word) for word in last.replace(",", " ").split() if word.isdigit()]
+        summary = {"documents": numbers[0], "new": numbers[1], "duplicates": numbers[2]}
+    else:
+        summary = json.loads(last)
+    return _row(summary, elapsed, peak, cpu, workers or 0)
+
+
+def _measured(
+    command: list[str], env: dict[str, str], process_name: str
+) -> tuple[str, float, int, dict[int, float]]:
+    """Run ``command``; (stdout, seconds, peak PSS of its process tree in KB, CPU seconds per process,
+    the command's own process under key -1)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=REPO)
     peak = 0
     cpu: dict[int, float] = {}
     done = threading.Event()
@@ -141,12 +201,16 @@ def run_once(
     done.set()
     sampler.join()
     if process.returncode != 0:
-        raise SystemExit(f"backfill failed with status {process.returncode}")
-    summary = json.loads(output.strip().splitlines()[-1])
+        raise SystemExit(f"{process_name} failed with status {process.returncode}")
+    cpu[-1] = cpu.pop(process.pid, 0.0)
+    return output, elapsed, peak, cpu
+
+
+def _row(
+    summary: dict[str, int], elapsed: float, peak: int, cpu: dict[int, float], workers: int
+) -> dict[str, float]:
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    writer_cpu = cpu.get(
-        process.pid, 0.0
-    )  # sampled every 0.25 s: the last quarter second is missed
+    writer_cpu = cpu.get(-1, 0.0)  # sampled every 0.25 s: the last quarter second is missed
     helpers_cpu = sum(cpu.values()) - writer_cpu
     return {
         "writer_cpu_ms": 1000 * writer_cpu / max(1, summary["documents"]),
@@ -154,7 +218,7 @@ def run_once(
         "documents": summary["documents"],
         "stored": summary["new"] + summary["duplicates"],
         "docs_per_s": summary["documents"] / elapsed,
-        "per_worker": summary["documents"] / elapsed / workers,
+        "per_worker": summary["documents"] / elapsed / max(1, workers),
         "tree_mb": peak / 1024,
         "largest_mb": largest,
         "seconds": elapsed,
@@ -177,6 +241,12 @@ def main() -> int:
         help="runs per row; with more than one, each run is printed and then the median run (by docs/s): "
         "this 2-vCPU VM varies by +-10%% from run to run",
     )
+    parser.add_argument(
+        "--ingest",
+        action="store_true",
+        help="measure `wiredesk ingest FOLDER` instead: a folder of N files, the command as it is "
+        "(row 'one by one') and ingest.backfill.ingest_paths with each worker count",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     worker_counts = [int(w) for w in args.workers.split(",")]
@@ -188,6 +258,14 @@ def main() -> int:
             f"{'largest proc':>12} {'seconds':>8} {'stored':>7} {'CPU ms/doc writer+workers':>26}"
         )
         for size in sizes:
+            if args.ingest:
+                folder = workdir / f"wire-{size}"
+                if not folder.exists():
+                    write_folder(folder, size)
+                _print_row(size, 0, ingest_once(folder, None, workdir), "one by one")
+                for workers in worker_counts:
+                    _print_row(size, workers, ingest_once(folder, workers, workdir), "ingest_paths")
+                continue
             archive = workdir / f"wire-{size}.tar.gz"
             if not archive.exists():
                 write_archive(archive, size)
