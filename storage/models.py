@@ -157,3 +157,26 @@ class FeedState(Base):
     last_new_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_run: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class TransportState(Base):
+    """Where one transport feed's delivery stands: its cursor and acknowledgement counters."""
+
+    __tablename__ = "transport_state"
+    feed: Mapped[str] = mapped_column(String(100), primary_key=True)
+    transport: Mapped[str] = mapped_column(String(40))
+    cursor: Mapped[str | None] = mapped_column(Text)
+    counters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TransportSeen(Base):
+    """One entry of a feed's seen-list: a remote file (size, mtime) or an article page (validator)."""
+
+    __tablename__ = "transport_seen"
+    __table_args__ = (PrimaryKeyConstraint("feed", "key", name="pk_transport_seen"),)
+    feed: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(1000))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    mtime: Mapped[str | None] = mapped_column(String(64))
+    validator: Mapped[str | None] = mapped_column(Text)

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         transport.close()
         store.close()
-    print(json.dumps({k: v for k, v in asdict(run).items() if k != "state_text"}))
+    print(json.dumps(asdict(run)))
     return 1 if run.error else 0
 
 

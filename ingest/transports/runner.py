@@ -26,7 +26,7 @@ DEFAULT_MAX_PER_POLL = 500
 
 @dataclass(slots=True)
 class TransportRun:
-    """What one poll did; ``state_text`` is what the feed's ``feed_state.etag`` now holds."""
+    """What one poll did; ``health`` is the feed's delivery line after it (``TransportState.summary``)."""
 
     feed: str
     documents: int = 0
@@ -40,7 +40,6 @@ class TransportRun:
     retry_after: float | None = None
     error: str | None = None
     last_quarantine_error: str | None = None
-    state_text: str | None = None
     health: str = ""
 
     def add(self, result: DocumentResult, size: int) -> None:
@@ -98,14 +97,14 @@ def run_transport(
             complete = _deliver(transport, store, spec, batch, state, run, halt)
             if complete and batch.on_complete is not None:
                 batch.on_complete(state)
-            run.state_text = save_transport_state(store, spec.name, state)
+            _save(store, spec, state)
             if not (complete and batch.more and batch.deliveries) or run.documents >= cap:
                 break
     except TransportError as exc:
         run.error = redact(str(exc))
         if exc.retry_after is not None:
             run.retry_after = state.retry_after = exc.retry_after
-        run.state_text = save_transport_state(store, spec.name, state)
+        _save(store, spec, state)
     run.health = state.summary()
     log.log(
         logging.WARNING if run.error else logging.INFO,
@@ -126,6 +125,12 @@ def run_transport(
         },
     )
     return run
+
+
+def _save(store: Store, spec: TransportSpec, state: TransportState) -> None:
+    if state.seen is not None:
+        state.seen_total = state.seen.count()
+    save_transport_state(store, spec.name, state)
 
 
 def _deliver(

@@ -1,28 +1,44 @@
-"""Per-feed delivery state (cursor, seen-list, page validators, acknowledgement counts), kept in the store.
+"""Per-feed delivery state (cursor, acknowledgement counters, seen-list) as the transports see it.
 
-No schema change: the state is one JSON text kept in the feed's own ``feed_state`` row, in the ``etag``
-column (a queue, API cursor or remote folder has no HTTP validator of its own, and the column is ``TEXT`` on
-SQLite and PostgreSQL). It is marked with ``MARKER`` so it can never be mistaken for -- or sent as -- an
-HTTP ETag. It is written only after the documents it covers are committed, in its own short transaction.
-A dedicated table is proposed in the issue-18 report (``transport_state``/``transport_seen``).
+Kept in the store's ``transport_state``/``transport_seen`` tables (``storage.transport_state``, Alembic
+revision 0008). The runner loads it before a poll and saves it after the documents it covers are committed,
+in its own short transaction; a seen-list entry is added only in ``acknowledge``, i.e. after commit.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from typing import Any, cast
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Table, insert, select, update
-
-from storage.models import FeedState
+from storage import transport_state as stored
 from storage.store import Store
 
 log = logging.getLogger(__name__)
-MARKER = "wiredesk-transport/1 "
-_feed_state = cast(Table, FeedState.__table__)
+
+
+class SeenList:
+    """A feed's seen-list in the store: remote files (size, mtime) or article pages (validators)."""
+
+    def __init__(self, store: Store, feed: str) -> None:
+        self.store, self.feed = store, feed
+
+    def contains(self, key: str, size: int | None, mtime: str | None) -> bool:
+        return stored.seen_contains(self.store, self.feed, key, size, mtime)
+
+    def get(self, key: str) -> stored.SeenEntry | None:
+        return stored.seen_get(self.store, self.feed, key)
+
+    def add(
+        self, key: str, size: int | None, mtime: str | None, validator: str | None = None
+    ) -> None:
+        stored.seen_add(self.store, self.feed, key, size, mtime, validator)
+
+    def prune(self, keep: set[str]) -> int:
+        return stored.seen_prune(self.store, self.feed, keep)
+
+    def count(self) -> int:
+        return stored.seen_count(self.store, self.feed)
 
 
 @dataclass(slots=True)
@@ -30,80 +46,89 @@ class TransportState:
     """Where a feed's delivery stands.
 
     ``cursor``: the position to continue from (AFP ``dateFrom``, AP ``next_page``, Reuters GraphQL cursor).
-    ``seen``: remote file key -> ``"size:mtime"`` for read-only FTP/SFTP accounts, pruned to the current
-    listing. ``validators``: page URL -> ``[etag, last_modified]`` for article pages. ``pending_acks``:
-    documents committed whose acknowledgement failed on the last poll (they will be delivered again).
-    """
+    ``pending_acks``: documents committed whose acknowledgement failed on the last poll (they will be
+    delivered again). ``seen``: the feed's seen-list (``None`` when the state is not bound to a store)."""
 
     transport: str = ""
     cursor: str | None = None
-    seen: dict[str, str] = field(default_factory=dict)
-    validators: dict[str, list[str | None]] = field(default_factory=dict)
     acknowledged: int = 0
     pending_acks: int = 0
     expired_receipts: int = 0
     last_ack_error: str | None = None
     retry_after: float | None = None
     updated_at: str | None = None
+    seen: SeenList | None = field(default=None, repr=False, compare=False)
+    seen_total: int = 0
 
-    def to_text(self) -> str:
-        return MARKER + json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_text(cls, text: str | None, transport: str) -> TransportState:
-        """The state in ``text``; a fresh state when there is none, or it belongs to another transport
-        (a feed switched from ``http`` keeps its old ETag there) or cannot be read."""
-        if not text or not text.startswith(MARKER):
-            return cls(transport=transport)
-        try:
-            values: dict[str, Any] = json.loads(text[len(MARKER) :])
-            state = cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
-        except (ValueError, TypeError):
-            log.warning(
-                "transport state unreadable; starting afresh", extra={"transport": transport}
-            )
-            return cls(transport=transport)
-        return state if state.transport == transport else cls(transport=transport)
+    def counters(self) -> dict[str, Any]:
+        return {
+            "acknowledged": self.acknowledged,
+            "pending_acks": self.pending_acks,
+            "expired_receipts": self.expired_receipts,
+            "last_ack_error": self.last_ack_error,
+            "retry_after": self.retry_after,
+            "seen": self.seen_total,
+        }
 
     def summary(self) -> str:
         """One short line for the feed health table: transport, cursor/receipt state, pending acks."""
         parts = [self.transport]
         if self.cursor:
             parts.append(f"cursor {self.cursor[:40]}")
-        if self.seen:
-            parts.append(f"seen {len(self.seen)}")
+        if self.seen_total:
+            parts.append(f"seen {self.seen_total}")
         parts.append(f"acked {self.acknowledged}")
         parts.append(f"pending {self.pending_acks}")
         if self.expired_receipts:
             parts.append(f"expired {self.expired_receipts}")
         if self.retry_after:
             parts.append(f"retry-after {self.retry_after:g}s")
+        if self.pending_acks and self.last_ack_error:
+            parts.append(f"last ack error: {self.last_ack_error[:60]}")
         return ", ".join(parts)
 
 
-def summary_of(text: str | None) -> str | None:
-    """The health line of a stored state whatever its transport; ``None`` when ``text`` holds none."""
-    if not text or not text.startswith(MARKER):
-        return None
-    try:
-        transport = json.loads(text[len(MARKER) :]).get("transport", "")
-    except (ValueError, AttributeError):
-        return None
-    return TransportState.from_text(text, str(transport)).summary()
+def _from_stored(row: stored.StoredState) -> TransportState:
+    state = TransportState(transport=row.transport, cursor=row.cursor)
+    for name, kind in (
+        ("acknowledged", int),
+        ("pending_acks", int),
+        ("expired_receipts", int),
+        ("seen_total", int),
+    ):
+        value = row.counters.get("seen" if name == "seen_total" else name)
+        if isinstance(value, kind) and not isinstance(value, bool):
+            setattr(state, name, value)
+    error = row.counters.get("last_ack_error")
+    state.last_ack_error = error if isinstance(error, str) else None
+    retry = row.counters.get("retry_after")
+    state.retry_after = float(retry) if isinstance(retry, int | float) else None
+    state.updated_at = row.updated_at.isoformat() if row.updated_at else None
+    return state
 
 
 def load_transport_state(store: Store, feed: str, transport: str) -> TransportState:
-    with store.engine.connect() as conn:
-        text = conn.execute(select(_feed_state.c.etag).where(_feed_state.c.name == feed)).scalar()
-    return TransportState.from_text(text, transport)
+    """The feed's state, bound to its seen-list; a fresh one when it has none or had another transport
+    (the cursor of one API means nothing to another)."""
+    row = stored.load(store, feed)
+    if row is not None and row.transport == transport:
+        state = _from_stored(row)
+    else:
+        if row is not None:
+            log.info(
+                "transport changed; delivery state starts afresh",
+                extra={"feed": feed, "old": row.transport, "new": transport},
+            )
+        state = TransportState(transport=transport)
+    state.seen = SeenList(store, feed)
+    return state
 
 
-def save_transport_state(store: Store, feed: str, state: TransportState) -> str:
-    """Write ``state`` into the feed's row (created when missing); returns the stored text."""
-    state.updated_at = datetime.now(UTC).isoformat()
-    text = state.to_text()
-    with store.transaction() as conn:
-        done = conn.execute(update(_feed_state).where(_feed_state.c.name == feed).values(etag=text))
-        if done.rowcount == 0:
-            conn.execute(insert(_feed_state).values(name=feed, etag=text, consecutive_failures=0))
-    return text
+def save_transport_state(store: Store, feed: str, state: TransportState) -> None:
+    """Write ``state`` (cursor and counters) into the feed's ``transport_state`` row."""
+    stored.save(store, stored.StoredState(feed, state.transport, state.cursor, state.counters()))
+
+
+def transport_summaries(store: Store) -> dict[str, str]:
+    """Feed name -> health line of its stored delivery state (for ``wiredesk feeds``)."""
+    return {name: _from_stored(row).summary() for name, row in stored.load_all(store).items()}
