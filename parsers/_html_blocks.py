@@ -4,8 +4,9 @@ The generic body extractor (``parsers._html_body``) judges elements by the text 
 tag name, so it needs the text first: every paragraph-like run of text (a ``<p>``, a heading, a list item,
 loose text between ``<br><br>`` in a ``<div>``) becomes one ``Block`` with its owner element, its length
 and the part of it inside links, both counted on text (non-space characters), never on markup or
-indentation. Elements a reader never sees as text (scripts, forms controls, figures, hidden elements) and
-reader comment sections are skipped whole.
+indentation. Elements a reader never sees as text (scripts, forms controls, figures, hidden elements:
+``display: none`` by style or by the usual utility classes, screen-reader-only labels, short ``hidden``
+popovers, dialogs) and reader comment sections are skipped whole.
 """
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ _COMMENTS = re.compile(
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Class tokens of the common CSS conventions for text no reader sees: screen-reader-only labels
+# ("Article content") and utility classes for ``display: none`` (Bootstrap ``hidden``/``d-none``,
+# ``is-hidden``). A responsive override in the same list (``md:block``, ``d-md-block``) shows it again.
+_UNSEEN_CLASS = re.compile(
+    r"(?:^|\s)(?:sr-only|visually-?hidden|screen-?reader-(?:text|only)|hidden|is-hidden|d-none)"
+    r"(?=$|\s)",
+    re.IGNORECASE,
+)
+_SHOWN_AGAIN = re.compile(r":|(?:^|\s)d-(?!none)\w+-(?:block|flex|inline)", re.IGNORECASE)
+# A ``hidden`` element with less text than this is a closed popover or a collapsed disclaimer; with more
+# it may be streamed article text that a script moves into place (React streaming renders it so).
+MAX_HIDDEN_TEXT = 500
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 _BREAK = "\x00"
 
 
@@ -70,9 +84,9 @@ def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element])
     attrib = element.attrib
     if not attrib:
         return False
-    # (The ``hidden`` attribute is not a skip: streaming renderers park the article in a hidden
-    # ``<div>`` that a script moves into place.)
     if attrib.get("aria-hidden") == "true":
+        return True
+    if "hidden" in attrib and element not in keep and _short_text(element):
         return True
     style = attrib.get("style")
     if style and _HIDDEN_STYLE.search(style):
@@ -82,8 +96,24 @@ def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element])
         return True
     if tag in ("body", "html", "main", "article") or element in keep:
         return False
-    marks = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    if attrib.get("role") in _DIALOG_ROLES:  # a popup (consent, sign-in), unless it holds the h1
+        return True
+    classes = attrib.get("class", "")
+    if classes and _UNSEEN_CLASS.search(classes) and not _SHOWN_AGAIN.search(classes):
+        return True
+    marks = f"{classes} {attrib.get('id', '')}"
     return len(marks) > 1 and _COMMENTS.search(marks) is not None
+
+
+def _short_text(element: etree._Element) -> bool:
+    """Whether an element holds less than ``MAX_HIDDEN_TEXT`` characters of text (scripts included:
+    an upper bound, cheap to count)."""
+    total = 0
+    for text in element.itertext():
+        total += _nonspace(str(text))
+        if total >= MAX_HIDDEN_TEXT:
+            return False
+    return True
 
 
 def _nonspace(text: str) -> int:

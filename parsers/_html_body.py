@@ -55,6 +55,7 @@ _NOISE_CLASS = re.compile(
     r"teaser|related|recommend|topicbox|newsletter|social|share|sharing|caption|legend|"
     r"infobox|promo|advert|banner|breadcrumb|byline|author|metadata|gallery|embed|consent|"
     r"widget|poll|survey|tags?list|read-?more|more-?stories|outbrain|taboola|sponsor|"
+    r"subscri(?:be|ption)|paywall|regwall|upsell|sign-?up|donat(?:e|ion)|factbox|fact-box|"
     r"(?:^|[\s_-])ads?(?=$|[\s_-])|(?:^|[\s_-])(?:photo|image|img|media|video|player|audio)"
     r"(?=$|[\s_-])",
     re.IGNORECASE,
@@ -345,19 +346,24 @@ def _noisy_wrappers(
     inside: list[tuple[Block, bool, list[etree._Element]]], total_good: int
 ) -> set[etree._Element]:
     """Wrappers inside the container whose class says teaser/share/caption ... and whose text is not
-    most of the article (a class like ``media-article-body`` on the real text keeps it)."""
-    good_in: dict[etree._Element, int] = {}
-    candidates: set[etree._Element] = set()
+    most of the article (a class like ``media-article-body`` on the real text keeps it). Text is
+    counted per class, not per element: an article told in several wrappers of one class (a CMS's
+    ``text-widget`` per few paragraphs) keeps all of them."""
+    good_in: dict[str, int] = {}
+    candidates: dict[etree._Element, str] = {}
     checked: set[etree._Element] = set()
     for block, is_ok, chain in inside:
         for element in chain:
             if element not in checked:
                 checked.add(element)
                 if _NOISE_CLASS.search(_class_of(element)):
-                    candidates.add(element)
-            if is_ok and element in candidates:
-                good_in[element] = good_in.get(element, 0) + block.chars
-    return {e for e in candidates if good_in.get(e, 0) < 0.5 * total_good}
+                    candidates[element] = (
+                        f"{element.tag}.{_DIGITS.sub('', element.get('class') or '')}"
+                    )
+            look = candidates.get(element)
+            if is_ok and look is not None:
+                good_in[look] = good_in.get(look, 0) + block.chars
+    return {e for e, look in candidates.items() if good_in.get(look, 0) < 0.5 * total_good}
 
 
 def _good_per_article(
