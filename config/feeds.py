@@ -23,13 +23,20 @@ auth = { type = "bearer", token_env = "AFP_TOKEN" }
 # or { type = "header", name = "X-Api-Key", value_env = "AP_KEY" }
 # or { type = "query", name = "apikey", value_env = "REUTERS_KEY" }
 ```
+
+A feed's ``transport`` says how its copy is delivered (``ingest.transports``): ``http`` for ``url`` and
+``folder`` for ``path`` are the defaults; ``dpa-wireq``, ``afp-api``, ``ap-media``, ``reuters-connect``,
+``ftp``, ``ftps``, ``sftp`` and ``pages`` take a ``url`` and their own keys in ``options = { ... }``
+(``TRANSPORT_OPTIONS``). OAuth2 auth types (``oauth2-password``, ``oauth2-client-credentials``) and
+``ssh-key`` name environment variables too; ``token_url``, ``scope``, ``audience`` and ``key_file`` are
+not secrets and are written as they are.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
@@ -54,10 +61,47 @@ FEED_KEYS = frozenset(
         "auth",
         "include",
         "exclude",
+        "transport",
+        "options",
     }
 )
 AUTH_KEYS = frozenset({"type", "token_env", "username_env", "password_env", "name", "value_env"})
 AUTH_TYPES = ("bearer", "basic", "header", "query")
+_PAGING = frozenset({"max_per_poll", "page_size"})
+#: Delivery transport -> the option keys it reads (``ingest.transports``); ``http``/``folder`` take none.
+TRANSPORT_OPTIONS: dict[str, frozenset[str]] = {
+    "http": frozenset(),
+    "folder": frozenset(),
+    "dpa-wireq": frozenset({"mode", "max_per_poll"}),
+    "afp-api": _PAGING | {"langs", "products", "urgencies", "query", "date_from"},
+    "ap-media": _PAGING | {"query", "include_metadata"},
+    "reuters-connect": _PAGING | {"filter", "query"},
+    "ftp": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir"}),
+    "ftps": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir", "ca_file"}),
+    "sftp": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir", "known_hosts"}),
+    "pages": frozenset({"max_per_poll", "rate_limit", "page_format", "user_agent_robots"}),
+}
+#: Transports reached by URL, with the URL schemes each accepts.
+TRANSPORT_SCHEMES: dict[str, frozenset[str]] = {
+    "ftp": frozenset({"ftp"}),
+    "ftps": frozenset({"ftps", "ftp"}),
+    "sftp": frozenset({"sftp"}),
+}
+#: Auth types beyond ``AUTH_TYPES`` (each ``*_env`` is an environment variable) and where they fit.
+EXTRA_AUTH: dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]] = {
+    # type: (required keys, optional keys, transports)
+    "oauth2-password": (
+        ("client_id_env", "client_secret_env", "username_env", "password_env"),
+        frozenset({"token_url", "scope", "audience"}),
+        ("afp-api",),
+    ),
+    "oauth2-client-credentials": (
+        ("client_id_env", "client_secret_env"),
+        frozenset({"token_url", "scope", "audience"}),
+        ("reuters-connect",),
+    ),
+    "ssh-key": (("username_env", "key_file"), frozenset({"passphrase_env"}), ("sftp",)),
+}
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")  # an RFC 9110 token
 _PARAM_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
 _RESERVED_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
@@ -109,6 +153,12 @@ class FeedConfig:
     auth: AuthConfig | None = None
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    #: ``None``: ``http`` for ``url``, ``folder`` for ``path``; else a key of ``TRANSPORT_OPTIONS``.
+    transport: str | None = None
+    #: the transport's own keys as written (``TRANSPORT_OPTIONS``)
+    options: dict[str, Any] = field(default_factory=dict, hash=False)
+    #: the auth table as written (type, ``*_env`` variable names, non-secret names), for transports
+    auth_table: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def patterns(self) -> FilePatterns:
@@ -190,7 +240,47 @@ def _auth(raw: Any, fail: Any) -> AuthConfig | None:
         if not isinstance(value_env, str):
             fail("auth", f'{kind} auth needs value_env = "NAME_OF_ENVIRONMENT_VARIABLE"')
         return AuthConfig(kind, name=str(name), value_env=str(value_env))
-    fail("auth", f"type must be one of {', '.join(AUTH_TYPES)}, not {str(kind)[:20]!r}")
+    known = (*AUTH_TYPES, *EXTRA_AUTH)
+    fail("auth", f"type must be one of {', '.join(known)}, not {str(kind)[:20]!r}")
+    return None
+
+
+def _extra_auth(raw: dict[str, Any], transport: str, fail: Any) -> dict[str, str]:
+    """An OAuth2 or SSH-key auth table: variable names (and non-secret names) only, checked."""
+    kind = str(raw["type"])
+    required, optional, transports = EXTRA_AUTH[kind]
+    if transport not in transports:
+        fail("auth", f"{kind} auth is for transport {' or '.join(transports)}")
+    unknown = set(raw) - {"type", *required, *optional}
+    if unknown:
+        fail("auth", f"unknown key(s) {sorted(unknown)}; secrets go in environment variables")
+    for key in required:
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            want = (
+                "path to the private key" if key == "key_file" else "NAME_OF_ENVIRONMENT_VARIABLE"
+            )
+            fail("auth", f'{kind} auth needs {key} = "{want}"')
+    for key in optional:
+        if key in raw and not isinstance(raw[key], str):
+            fail("auth", f"{key} must be a string")
+    return {key: str(value) for key, value in raw.items()}
+
+
+def _transport_url_problem(url: str, schemes: frozenset[str]) -> str | None:
+    """Why ``url`` cannot address a remote folder (no credentials in it, a known scheme)."""
+    try:
+        parts = urlsplit(url)
+        has_credentials = parts.username is not None or parts.password is not None
+    except ValueError:
+        return f"not a valid URL: {redact_url(url)!r}"
+    if has_credentials:
+        return (
+            "credentials in the URL are not allowed; use auth with environment variables "
+            '(auth = { type = "basic", username_env = "...", password_env = "..." })'
+        )
+    if parts.scheme not in schemes or not parts.hostname:
+        wanted = " or ".join(f"{scheme}://host/folder" for scheme in sorted(schemes))
+        return f"want {wanted}, not {redact_url(url)!r}"
     return None
 
 
@@ -238,8 +328,31 @@ def _feed(
     url, path = raw.get("url"), raw.get("path")
     if (url is None) == (path is None):
         fail("url", "give exactly one of url (http/https) or path (a drop folder or file)")
+    transport = raw.get("transport", "folder" if path is not None else "http")
+    if transport not in TRANSPORT_OPTIONS:
+        fail(
+            "transport",
+            f"unknown transport {str(transport)[:40]!r} (known: {', '.join(TRANSPORT_OPTIONS)})",
+        )
+    transport = str(transport)
+    if (transport == "folder") != (path is not None):
+        fail(
+            "path" if path is not None else "url",
+            "path is for transport folder; every other transport takes a url",
+        )
+    options = raw.get("options", {})
+    if not isinstance(options, dict):
+        fail("options", "want a table, e.g. options = { max_per_poll = 100 }")
+    unknown_options = sorted(set(options) - TRANSPORT_OPTIONS[transport])
+    if unknown_options:
+        known_options = ", ".join(sorted(TRANSPORT_OPTIONS[transport])) or "none"
+        fail(
+            "options",
+            f"unknown option {unknown_options[0]!r} for transport {transport} (known: {known_options})",
+        )
     if url is not None:
-        problem = _url_problem(str(url))
+        schemes = TRANSPORT_SCHEMES.get(transport)
+        problem = _transport_url_problem(str(url), schemes) if schemes else _url_problem(str(url))
         if problem:
             fail("url", problem)
     fmt = raw.get("format", "auto")
@@ -269,6 +382,14 @@ def _feed(
             patterns[which] = check_patterns(raw[which]) if which in raw else fallback
         except ValueError as exc:
             fail(which, str(exc))
+    raw_auth = raw.get("auth")
+    extra = isinstance(raw_auth, dict) and raw_auth.get("type") in EXTRA_AUTH
+    auth = None if extra else _auth(raw_auth, fail)
+    auth_table = (
+        _extra_auth(raw_auth, transport, fail)
+        if extra and isinstance(raw_auth, dict)
+        else {k: str(v) for k, v in (raw_auth or {}).items()}
+    )
     resolved = None
     if path is not None:
         # Relative to the feeds file's own folder, wherever the command runs (one rule, no special case).
@@ -285,9 +406,12 @@ def _feed(
         language=raw.get("language"),
         enabled=enabled,
         idle_alert=values["idle_alert"],
-        auth=_auth(raw.get("auth"), fail),
+        auth=auth,
         include=patterns["include"],
         exclude=patterns["exclude"],
+        transport=None if transport in ("http", "folder") else transport,
+        options=dict(options),
+        auth_table=auth_table,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from config.feeds import FeedConfig
@@ -22,9 +23,16 @@ def _ago(moment: datetime | None, now: datetime) -> str:
 
 
 def feeds_table(
-    feeds: list[FeedConfig], states: dict[str, FeedHealth], now: datetime | None = None
+    feeds: list[FeedConfig],
+    states: dict[str, FeedHealth],
+    now: datetime | None = None,
+    deliveries: Mapping[str, str] | None = None,
 ) -> str:
-    """One line per configured feed: state, last success, failures, new items, next run, last error."""
+    """One line per configured feed: state, last success, failures, new items, next run, last error.
+
+    A transport feed gets a second, indented line from ``deliveries`` (feed name -> the delivery line of
+    ``ingest.transports.state.transport_summaries``): transport, cursor/seen-list, acknowledged and pending
+    acknowledgements, expired receipts, the server's Retry-After; ``never polled`` before its first poll."""
     moment = now or datetime.now(UTC)
     header = f"{'feed':<20} {'status':<13} {'every':>6} {'last ok':>10} {'fails':>5} {'new':>4} {'next':>8}  error"
     lines = [header, "-" * len(header)]
@@ -36,4 +44,7 @@ def feeds_table(
             f"{state.consecutive_failures:>5} {state.items_new_last_run:>4} {_ago(state.next_run, moment):>8}  "
             f"{(state.last_error or '')[:80]}"
         )
+        if feed.transport and deliveries is not None:
+            line = deliveries.get(feed.name) or f"{feed.transport}, never polled"
+            lines.append(f"{'':<20} {line[:120]}")
     return "\n".join(lines)

@@ -1,4 +1,9 @@
-"""Polling one feed: fetch (HTTP, drop folder or file) -> pipeline -> feed health. Never raises.
+"""Polling one feed: fetch (HTTP, drop folder, file or a delivery transport) -> pipeline -> feed health.
+Never raises.
+
+A feed with ``transport = "..."`` (queue, agency API, remote folder, article pages) is polled through
+``ingest.transports.runner``: each document committed, then acknowledged. Its transport object is kept per
+feed between polls (OAuth2 tokens and connections survive) and reopened when the feed's settings change.
 
 Used by the scheduler (one job per feed) and by ``wiredesk poll NAME``. Every poll writes one structured log
 line (feed, status, bytes, items new/dup/quarantined, ms) and updates the feed's health row.
@@ -21,6 +26,9 @@ from ingest.dropfolder import move_processed, ready_files
 from ingest.fetch import FetchError, HttpFetcher
 from ingest.files import Oversized, read_capped
 from ingest.pipeline import DocumentResult, ingest_document, quarantine_oversized
+from ingest.transports import open_transport
+from ingest.transports.base import Transport, TransportError, TransportSpec
+from ingest.transports.runner import run_transport
 from parsers import ParseError, detect_format
 from storage.feeds import FeedHealth, load_state, save_state
 from storage.locks import feed_lock
@@ -43,6 +51,8 @@ class PollOutcome:
     bytes: int = 0
     ms: float = 0.0
     error: str | None = None
+    #: seconds the source asked us to wait before the next poll (Retry-After; short when more waits)
+    retry_after: float | None = None
 
     @property
     def failed(self) -> bool:
@@ -80,6 +90,16 @@ class FeedPoller:
         self.settings = settings
         self.fetcher = fetcher or HttpFetcher(settings)
         self.stop = stop or threading.Event()
+        # per feed: the transport and the spec it was opened with (tokens survive between polls)
+        self._transports: dict[str, tuple[TransportSpec, Transport]] = {}
+        self._transports_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close every kept transport (connections, sessions); the service calls it on stop."""
+        with self._transports_lock:
+            kept, self._transports = list(self._transports.values()), {}
+        for _spec, transport in kept:
+            _close_quietly(transport)
 
     def poll(self, feed: FeedConfig) -> PollOutcome:
         """Poll ``feed`` unless another worker on the same database is polling it right now."""
@@ -96,13 +116,15 @@ class FeedPoller:
         now = datetime.now(UTC)
         state.last_attempt = now
         try:
-            if feed.url:
+            if feed.transport:
+                self._poll_transport(feed, outcome)
+            elif feed.url:
                 self._poll_http(feed, state, outcome)
             elif feed.path is not None and feed.path.is_dir():
                 self._poll_folder(feed, outcome)
             elif feed.path is not None:
                 self._poll_file(feed, state, outcome)
-        except FetchError as exc:
+        except (FetchError, TransportError) as exc:
             outcome.status, outcome.error = "error", redact(str(exc))
         except OSError as exc:
             outcome.status, outcome.error = (
@@ -164,6 +186,32 @@ class FeedPoller:
         outcome.add(self._ingest(feed, result.content, result.url), len(result.content))
         # The document is kept (stored or quarantined): the same bytes need not be fetched again.
         state.etag, state.last_modified = result.etag, result.last_modified
+
+    def _transport(self, feed: FeedConfig) -> tuple[TransportSpec, Transport]:
+        """The feed's kept transport, opened (again) when missing or the feed's settings changed."""
+        spec = transport_spec(feed)
+        with self._transports_lock:
+            kept = self._transports.get(feed.name)
+            if kept is not None and kept[0] == spec:
+                return kept
+            if kept is not None:
+                _close_quietly(kept[1])
+                del self._transports[feed.name]
+            transport = open_transport(spec, self.settings)
+            self._transports[feed.name] = (spec, transport)
+            return spec, transport
+
+    def _poll_transport(self, feed: FeedConfig, outcome: PollOutcome) -> None:
+        """Queue/API/remote-folder/pages feeds: each document committed, then acknowledged."""
+        spec, transport = self._transport(feed)
+        run = run_transport(transport, self.store, spec, stop=self.stop)
+        outcome.documents, outcome.bytes = run.documents, run.bytes
+        outcome.new, outcome.duplicates = run.stored, run.duplicates
+        outcome.unchanged, outcome.quarantined = run.unchanged, run.quarantined
+        outcome.error = run.last_quarantine_error
+        outcome.retry_after = run.retry_after
+        if run.error:
+            raise TransportError(run.error)
 
     def _poll_file(self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome) -> None:
         assert feed.path is not None
@@ -235,3 +283,28 @@ class FeedPoller:
                 },
             )
         save_state(self.store, state)
+
+
+def transport_spec(feed: FeedConfig) -> TransportSpec:
+    """What a transport needs of ``feed`` (compared between polls to notice a changed feed)."""
+    assert feed.transport is not None
+    return TransportSpec(
+        name=feed.name,
+        transport=feed.transport,
+        url=feed.url,
+        path=str(feed.path) if feed.path else None,
+        auth=dict(feed.auth_table),
+        options=dict(feed.options),
+        format=feed.format,
+        agency=feed.agency,
+        language=feed.language,
+        include=feed.include,
+        exclude=feed.exclude,
+    )
+
+
+def _close_quietly(transport: Transport) -> None:
+    try:
+        transport.close()
+    except Exception:  # closing a dead connection must not break a poll or a shutdown
+        log.warning("transport did not close cleanly", extra={"transport": transport.kind})

@@ -2,7 +2,8 @@
 
 Each feed has its own job (``max_instances=1``, ``coalesce=True``, jitter), so a slow or broken feed never
 delays another. A failing feed backs off: its next run is pushed to ``interval * 2**failures`` (capped),
-then the normal interval resumes after a success. SIGTERM/SIGINT stop new polls, let the in-flight document
+then the normal interval resumes after a success. A source that says when to come back (a transport's
+``Retry-After``, or more entries waiting beyond the poll's cap) gets its next poll then instead. SIGTERM/SIGINT stop new polls, let the in-flight document
 finish and commit, and exit 0. SIGHUP re-reads the feed list (``reload``): new feeds are scheduled, removed
 or disabled ones dropped, changed ones rescheduled; a broken file keeps the running list (the error is
 logged), so ``systemctl reload`` can never stop the service.
@@ -22,7 +23,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from config.feeds import FeedConfig
+from config.feeds import MIN_INTERVAL, FeedConfig
 from config.settings import Settings
 from ingest.poller import FeedPoller, PollOutcome
 from storage.feeds import set_next_run
@@ -157,11 +158,19 @@ class WireService:
         delay = backoff_delay(feed.interval, failures, self.settings.backoff_cap)
         if failures:
             delay *= 1 + random.random() * 0.1
-            # Safe: stop() waits for in-flight polls before it shuts the scheduler down.
-            if self.scheduler.get_job(feed.name) is not None:  # a reload may have removed it
-                self.scheduler.modify_job(
-                    feed.name, next_run_time=datetime.now(UTC) + timedelta(seconds=delay)
-                )
+        if outcome.retry_after is not None:
+            # The server said when to come back (429/503 Retry-After, a queue's pacing): that wins over
+            # both the interval and our own backoff, never less than the minimum interval.
+            delay = max(outcome.retry_after, MIN_INTERVAL)
+        # Safe: stop() waits for in-flight polls before it shuts the scheduler down; a reload may have
+        # removed the job.
+        if (failures or outcome.retry_after is not None) and self.scheduler.get_job(
+            feed.name
+        ) is not None:
+            self.scheduler.modify_job(
+                feed.name, next_run_time=datetime.now(UTC) + timedelta(seconds=delay)
+            )
+        if failures:
             log.warning(
                 "feed backing off",
                 extra={"feed": feed.name, "failures": failures, "next_in_s": round(delay, 1)},
@@ -184,6 +193,7 @@ class WireService:
                 self._idle.wait()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.poller.close()
         log.info("service stopped")
 
     def run_until_stopped(self) -> int:

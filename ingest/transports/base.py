@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from config.patterns import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FilePatterns
 from config.redact import register_secret
 from ingest.transports.state import TransportState
 
@@ -48,6 +49,13 @@ class TransportSpec:
     format: str | None = None
     agency: str | None = None
     language: str | None = None
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+
+    @property
+    def patterns(self) -> FilePatterns:
+        """Which remote files this feed takes (``config.patterns.file_wanted``)."""
+        return FilePatterns(self.include, self.exclude)
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)

@@ -22,6 +22,7 @@ from storage.store import Store
 
 log = logging.getLogger(__name__)
 DEFAULT_MAX_PER_POLL = 500
+MORE_WAITING_SECONDS = 1.0  # next poll after a capped one that left entries waiting
 
 
 @dataclass(slots=True)
@@ -98,7 +99,12 @@ def run_transport(
             if complete and batch.on_complete is not None:
                 batch.on_complete(state)
             _save(store, spec, state)
-            if not (complete and batch.more and batch.deliveries) or run.documents >= cap:
+            if not (complete and batch.more and batch.deliveries):
+                break
+            if run.documents >= cap:
+                # More waits than one poll takes: come back soon unless the server said otherwise.
+                if run.retry_after is None:
+                    run.retry_after = MORE_WAITING_SECONDS
                 break
     except TransportError as exc:
         run.error = redact(str(exc))
