@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,12 +17,16 @@ from desk.render import make_templates
 from storage.feeds import FeedHealth, all_states
 from storage.search import (
     STATUS_FILTERS,
+    ArticleQuery,
+    Hit,
+    SearchPage,
     duplicate_cluster,
     get_hit,
     quarantine_item,
     quarantine_items,
     raw_document_stream,
     search_page,
+    version_positions,
     versions,
 )
 
@@ -49,6 +54,8 @@ def incoming(request: Request) -> HTMLResponse:
         filters=filters,
         query=query,
         page=page,
+        positions=version_positions(context.store, [hit.id for hit in page.hits]),
+        pager=_pager(filters, query, page),
         now=now,
         feeds=sorted({f.name for f in context.feeds}),
         agencies=AGENCIES,
@@ -57,6 +64,29 @@ def incoming(request: Request) -> HTMLResponse:
         windows=WINDOWS,
         statuses=STATUS_FILTERS,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Links below the incoming list (None: not shown)."""
+
+    older: str | None
+    newest: str | None
+    more: str | None
+
+
+def _pager(filters: Filters, query: ArticleQuery, page: SearchPage) -> Pager:
+    """Links below the list, filters kept: ``older`` continues newest-first below the last id shown (the
+    keyset cursor, so it is cheap at any depth and never repeats a row when new copy arrives);
+    ``newest`` goes back to the top; a relevance-ranked search gets ``more``, which pages newest first."""
+    older = more = None
+    if page.has_more and page.hits:
+        if query.order == "newest":
+            older = filters.url(before=str(page.hits[-1].id))
+        else:
+            more = filters.url(sort="newest", before="")
+    newest = filters.url(before="") if query.before is not None else None
+    return Pager(older=older, newest=newest, more=more)
 
 
 @router.get("/story/{article_id}", response_class=HTMLResponse)
@@ -69,6 +99,9 @@ def story(request: Request, article_id: StoreId) -> HTMLResponse:
             request, "error.html", 404, title="Not found", message=f"No article #{article_id}."
         )
     story_versions = versions(store, article_id)
+    ids = [version.id for version in story_versions]
+    ordinal = ids.index(article_id) + 1 if article_id in ids else 1
+    last_text = _text_before_kill(hit, story_versions[: ordinal - 1])
     changes = []
     previous = None
     for version in story_versions:
@@ -80,8 +113,24 @@ def story(request: Request, article_id: StoreId) -> HTMLResponse:
         hit=hit,
         record=hit.record,
         versions=list(reversed(changes)),
+        total=len(story_versions),
+        position=(ordinal, max(len(story_versions), 1)),
+        last_text=last_text,
+        last_text_ordinal=ids.index(last_text.id) + 1 if last_text else None,
         cluster=duplicate_cluster(store, article_id),
     )
+
+
+def _text_before_kill(hit: Hit, earlier: list[Hit]) -> Hit | None:
+    """For a killed story: the newest earlier version whose text differs from this one's, so the editor
+    still sees what was withdrawn (a kill notice often has no text, or only the withdrawal line).
+    None for stories that are not canceled or have no earlier text."""
+    if hit.record.status != "canceled":
+        return None
+    for version in reversed(earlier):
+        if version.record.body and version.record.body != hit.record.body:
+            return version
+    return None
 
 
 @router.get("/raw/{raw_id}")
@@ -145,6 +194,7 @@ def quarantine_page(request: Request) -> HTMLResponse:
         can_rerun=context.rerun is not None,
         show_resolved=show_resolved,
         message=message,
+        outcome=outcome,
     )
 
 

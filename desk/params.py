@@ -55,6 +55,7 @@ class Filters:
     dups: str = ""
     all: str = ""
     sort: str = ""
+    before: str = ""
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -91,11 +92,17 @@ class Filters:
                 status = cast(StatusFilter, self.status)
             else:
                 self.errors.append(f"status is one of {', '.join(STATUS_FILTERS)}")
+        before = self._before()
         order: Order = "newest"
-        if self.sort == "relevance" or (not self.sort and self.q and after is None):
+        paging = after is not None or before is not None
+        if self.sort == "relevance" or (not self.sort and self.q and not paging):
             order = "relevance"
         elif self.sort not in ("", "newest", "relevance"):
             self.errors.append("sort is newest or relevance")
+        if before is not None and order == "relevance":
+            # An id cursor pages by arrival; under relevance it would silently drop better hits.
+            self.errors.append("before pages newest first: use sort=newest with it")
+            before = None
         include_all = self.include_all if self.all else default_all
         return ArticleQuery(
             text=self.q or None,
@@ -111,7 +118,17 @@ class Filters:
             order=order,
             limit=limit,
             after=after,
+            before=before,
         )
+
+    def _before(self) -> int | None:
+        """The "older" link's cursor: a store id, newest-first rows below it."""
+        if not self.before:
+            return None
+        if self.before.isascii() and self.before.isdigit() and int(self.before) <= MAX_ID:
+            return int(self.before)
+        self.errors.append(f"before wants a store id from 0 to {MAX_ID}")
+        return None
 
     def _when(self, name: str, value: str, now: datetime) -> datetime | None:
         if not value:

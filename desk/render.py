@@ -68,8 +68,32 @@ def iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else ""
 
 
+URGENCY_WORDS = {1: "FLASH", 2: "URGENT", 3: "PRIORITY"}
+"""The agency urgencies a wire editor reads as words (IPTC 1-3: flash, urgent/bulletin, priority)."""
+
+
 def urgency_label(value: int | None) -> str | None:
-    return {1: "FLASH", 2: "URGENT"}.get(value) if value is not None else None
+    """``FLASH`` / ``URGENT`` / ``PRIORITY`` for 1-3; None for 4-8 (shown as the number) and None."""
+    return URGENCY_WORDS.get(value) if value is not None else None
+
+
+def urgency_title(value: int | None) -> str:
+    """Tooltip for an urgency: IPTC's scale runs from 1 (most urgent) over 5 (normal) to 8 (least)."""
+    if value is None:
+        return "no urgency given by the source"
+    where = "normal" if value == 5 else ("above normal" if value < 5 else "below normal")
+    return f"urgency {value} of 8 ({where}; 1 flash, 2 urgent, 3 priority, 5 normal, 8 lowest)"
+
+
+def agency_times(record: Any) -> tuple[datetime | None, datetime | None]:
+    """(published, updated) as the agency stamped them; ``updated`` only when it differs from the
+    publication time (several formats repeat one time in both fields)."""
+    published, updated = record.published_at, record.updated_at
+    if published is None:
+        return updated, None
+    if updated is not None and updated.astimezone(UTC) == published.astimezone(UTC):
+        updated = None
+    return published, updated
 
 
 def badges(hit: Hit, now: datetime | None = None) -> list[tuple[str, str]]:
@@ -86,7 +110,7 @@ def badges(hit: Hit, now: datetime | None = None) -> list[tuple[str, str]]:
     if "correction" in record.signals:
         out.append(("corrected", "corrected"))
     if not hit.is_current:
-        out.append(("old", f"old version {record.version}"))
+        out.append(("old", "old version"))
     if record.duplicate_of:
         out.append(("dup", f"duplicate of #{record.duplicate_of}"))
     return out
@@ -131,8 +155,9 @@ def make_templates() -> Jinja2Templates:
         sanitize=sanitize,
         http_url=http_url,
         urgency_label=urgency_label,
+        urgency_title=urgency_title,
         dateline=dateline_text,
         field_value=field_value,
     )
-    environment.globals.update(badges=badges)
+    environment.globals.update(badges=badges, agency_times=agency_times)
     return Jinja2Templates(env=environment)

@@ -37,6 +37,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
     cast,
     column,
     false,
@@ -417,6 +418,33 @@ def versions(store: Store, article_id: int) -> list[Hit]:
             .order_by(articles.c.version, articles.c.id)
         ).all()
     return [_hit(row) for row in rows]
+
+
+def version_positions(store: Store, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """``{id: (ordinal, total)}``: where each article stands among its story's stored versions, counted in
+    the order of :func:`versions` (version, then id), e.g. ``(3, 3)`` for the newest of three. This is the
+    desk's "v3 of 3"; the agency's own number stays in ``ArticleRecord.version`` (it may start above 1 or
+    skip numbers). One grouped self-join over the (story_key, guid) index; ids not stored are absent."""
+    if not ids:
+        return {}
+    this, other = articles.alias("this"), articles.alias("other")
+    earlier = or_(
+        other.c.version < this.c.version,
+        and_(other.c.version == this.c.version, other.c.id <= this.c.id),
+    )
+    statement = (
+        select(
+            this.c.id,
+            func.sum(case((earlier, 1), else_=0)).label("ordinal"),
+            func.count().label("total"),
+        )
+        .join(other, and_(other.c.story_key == this.c.story_key, other.c.guid == this.c.guid))
+        .where(this.c.id.in_(list(ids)))
+        .group_by(this.c.id)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    return {int(row.id): (int(row.ordinal), int(row.total)) for row in rows}
 
 
 def duplicate_cluster(store: Store, article_id: int, limit: int = 100) -> list[Hit]:

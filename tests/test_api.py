@@ -71,17 +71,22 @@ BUDGET = [
 ]
 
 
+FILED, FILED_UPDATE = "2024-03-05T06:10:00Z", "2024-03-05T07:45:00Z"
+"""The agency's own times on some wire items (published, updated): fixed and long past, so the desk
+shows them with their date while the received time is today's."""
+
+
 def wire_documents() -> list[tuple[str, bytes, dict[str, Any]]]:
     """(origin, bytes, ingest options) for a small but complete wire, in arrival order."""
     later = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return [
-        ("afp-aleppo.json", ninjs("urn:afp:1", "Lawrow: Gespräche über Aleppo gehen weiter", ALEPPO, provider="AFP", urgency=2), {"feed": "afp-de"}),
+        ("afp-aleppo.json", ninjs("urn:afp:1", "Lawrow: Gespräche über Aleppo gehen weiter", ALEPPO, provider="AFP", urgency=2, firstcreated=FILED, versioncreated=FILED_UPDATE), {"feed": "afp-de"}),
         ("dpa-hafen-1.json", ninjs("urn:dpa:7", "Sturm im Hafen", HAFEN_V1, provider="dpa"), {"feed": "dpa-de"}),
         ("rtr-trade.json", ninjs("urn:rtr:3", "Rotterdam port strike ends", TRADE, provider="Reuters", urgency=4), {"feed": "reuters-en"}),
         ("afp-meteo.json", ninjs("urn:afp:2", "Alerte orange aux orages", METEO, provider="AFP", embargoed=later), {"feed": "afp-fr"}),
         ("dpa-hafen-2.json", ninjs("urn:dpa:7", "Nach dem Sturm: Hafen räumt auf", HAFEN_V2, provider="dpa", version=2, urgency=1, signals=["correction"]), {"feed": "dpa-de"}),
         ("xss.json", ninjs("urn:evil:1", "Haushalt in Wien beschlossen", BUDGET, provider="dpa"), {"feed": "dpa-de"}),
-        ("kna-hafen-copy.json", ninjs("urn:kna:9", "Hafen: Aufräumen nach dem Sturm", HAFEN_V2, provider="KNA"), {"feed": "kna"}),
+        ("kna-hafen-copy.json", ninjs("urn:kna:9", "Hafen: Aufräumen nach dem Sturm", HAFEN_V2, provider="KNA", urgency=3, versioncreated=FILED), {"feed": "kna"}),
         ("killed.json", ninjs("urn:afp:5", "Zurückgezogen: Meldung über Wien", [BUDGET[1], "Diese Meldung wurde zurückgezogen und darf nicht verwendet werden."], provider="AFP", pubstatus="canceled"), {"feed": "afp-de"}),
         ("broken.xml", b"<?xml version='1.0'?><NewsML><NewsItem><broken", {"feed": "dpa-de"}),
     ]  # fmt: skip

@@ -17,8 +17,10 @@ import pytest
 
 from desk.app import create_app
 from desk.server import DeskThread
+from ingest.pipeline import ingest_document
 from storage.store import Store
-from tests.test_api import FEEDS, XSS, ingest_wire
+from tests.test_api import FEEDS, XSS, ingest_wire, ninjs
+from tests.test_desk_list import BULK, ingest_bulk
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -89,6 +91,22 @@ def test_desk_in_a_real_browser(
     assert page.locator("#incoming script").count() == 0
     expect(page.locator(f'tr[data-id="{wire["dpa-hafen-2.json"]}"] .urg')).to_have_text("FLASH")
     expect(page.locator(f'tr[data-id="{wire["afp-aleppo.json"]}"] .urg')).to_have_text("URGENT")
+    priority = page.locator(f'tr[data-id="{wire["kna-hafen-copy.json"]}"] .urg')
+    expect(priority).to_have_text("PRIORITY")
+    routine = page.locator(f'tr[data-id="{wire["rtr-trade.json"]}"] .urg-n')
+    expect(routine).to_have_text("4")
+    expect(routine).to_have_attribute("title", re.compile(r"^urgency 4 of 8"))
+    colours = {
+        name: page.locator(f'tr[data-id="{wire[origin]}"] .urg').evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        for name, origin in (("flash", "dpa-hafen-2.json"), ("urgent", "afp-aleppo.json"))
+    }
+    assert colours == {"flash": "rgb(196, 22, 28)", "urgent": "rgb(224, 123, 0)"}  # red, orange
+    # the agency's time beside the received time
+    filed = page.locator(f'tr[data-id="{wire["afp-aleppo.json"]}"] td.filed time')
+    expect(filed).to_have_text(["05.03.2024 06:10", "upd 05.03.2024 07:45"])
+    expect(filed.first).to_have_attribute("title", re.compile(r"published 2024-03-05 06:10:00 UTC"))
     page.screenshot(path=str(tmp_path / "desk-incoming.png"), full_page=True)
 
     # 2. full-text search, folded: ss finds ß, the hit is highlighted
@@ -114,6 +132,10 @@ def test_desk_in_a_real_browser(
     embargoed = page.locator(f'tr[data-id="{wire["afp-meteo.json"]}"]')
     expect(embargoed.locator(".badge.embargo")).to_contain_text("embargoed until")
     expect(page.locator(f'tr[data-id="{wire["killed.json"]}"] .badge.canceled')).to_be_visible()
+    page.goto(base + "/?feed=dpa-de&all=1")
+    expect(page.locator(f'tr[data-id="{wire["dpa-hafen-1.json"]}"] .ver')).to_have_text("v1 of 2")
+    expect(page.locator(f'tr[data-id="{wire["dpa-hafen-2.json"]}"] .ver')).to_have_text("v2 of 2")
+    expect(page.locator(f'tr[data-id="{wire["xss.json"]}"] .ver')).to_have_count(0)
 
     # 4. hide duplicates
     page.goto(base + "/?q=Hafen")
@@ -128,6 +150,8 @@ def test_desk_in_a_real_browser(
     expect(page.locator("#headline")).to_have_text("Nach dem Sturm: Hafen räumt auf")
     versions = page.locator("#versions .version")
     expect(versions).to_have_count(2)
+    expect(page.locator(".storyhead .ver")).to_have_text("v2 of 2")
+    expect(page.locator("#field-version")).to_contain_text("2 (the source's number; stored as v2")
     expect(versions.first.locator("ins").first).to_have_text("fünf")
     expect(versions.first.locator(".para.added")).to_contain_text("Containerstapel")
     expect(versions.first.locator(".changes")).to_contain_text("Sturm im Hafen")
@@ -147,7 +171,48 @@ def test_desk_in_a_real_browser(
     expect(page.locator("table.feeds")).to_contain_text("reuters-en")
     page.goto(base + "/quarantine")
     expect(page.locator("table.quarantine")).to_contain_text("broken.xml")
+    failed = page.locator("table.quarantine tr.failed").first
+    assert failed.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 240, 240)"
+    expect(failed.locator(".badge.failed")).to_have_text("failed")
+    assert console_errors == []
 
     saved = shutil.copy(tmp_path / "desk-story.png", tmp_path / "desk.png")
     print(f"\nscreenshots: {tmp_path} (desk-incoming.png, desk-search.png, desk-story.png) {saved}")
     assert (tmp_path / "desk-story.png").stat().st_size > 10_000
+
+
+def test_older_pages_and_a_killed_story_in_a_real_browser(
+    desk_url: tuple[str, dict[str, int]], store: Store, page: sync_api.Page, tmp_path: Path
+) -> None:
+    """Every article of a feed is reachable through "older" (filters kept), and a kill notice without
+    text still shows the story it withdrew."""
+    base, _ = desk_url
+    expect = sync_api.expect
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    bulk = ingest_bulk(store)
+    page.goto(base + "/?feed=bulk")
+    rows = page.locator("#incoming tbody tr[data-id]")
+    seen: list[int] = []
+    for _ in range(BULK):  # bounded: one page per article at worst
+        expect(rows.first).to_be_visible()
+        seen += [int(i) for i in rows.evaluate_all("rows => rows.map(r => r.dataset.id)")]
+        older = page.locator("#older-link")
+        if older.count() == 0:
+            break
+        older.click()
+        expect(page).to_have_url(re.compile(r"feed=bulk.*before=\d+"))
+        expect(page.locator("#newest-link")).to_be_visible()
+    assert seen == sorted(bulk, reverse=True)
+    page.screenshot(path=str(tmp_path / "desk-older.png"), full_page=True)
+    page.click("#newest-link")
+    expect(page).to_have_url(re.compile(r"/\?feed=bulk$"))
+
+    kill = ninjs("urn:afp:5", "KILL", [], provider="AFP", version=2, pubstatus="canceled")
+    notice = ingest_document(store, kill, "kill.json", feed="afp-de").article_ids[0]
+    page.goto(f"{base}/story/{notice}")
+    expect(page.locator(".storyhead .badge.canceled")).to_be_visible()
+    expect(page.locator("#killnote")).to_contain_text("v1 of 2")
+    expect(page.locator("#body")).to_contain_text("Diese Meldung wurde zurückgezogen")
+    page.screenshot(path=str(tmp_path / "desk-killed.png"), full_page=True)
+    assert console_errors == []
