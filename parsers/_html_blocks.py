@@ -56,6 +56,7 @@ _SHOWN_AGAIN = re.compile(r":|(?:^|\s)d-(?!none)\w+-(?:block|flex|inline)", re.I
 # it may be streamed article text that a script moves into place (React streaming renders it so).
 MAX_HIDDEN_TEXT = 500
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+_NOT_TYPED = frozenset({"hidden", "submit", "button", "image", "reset", "checkbox", "radio"})
 _BREAK = "\x00"
 
 
@@ -98,11 +99,20 @@ def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element])
         return False
     if attrib.get("role") in _DIALOG_ROLES:  # a popup (consent, sign-in), unless it holds the h1
         return True
+    if tag == "form" and _has_text_input(element) and _short_text(element):
+        return True  # a newsletter sign-up, log-in or search box (a page-wide form holds more text)
     classes = attrib.get("class", "")
     if classes and _UNSEEN_CLASS.search(classes) and not _SHOWN_AGAIN.search(classes):
         return True
     marks = f"{classes} {attrib.get('id', '')}"
     return len(marks) > 1 and _COMMENTS.search(marks) is not None
+
+
+def _has_text_input(form: etree._Element) -> bool:
+    """Whether a form asks the reader to type something (e-mail, name, password, search)."""
+    return any(
+        (field.get("type") or "text").lower() not in _NOT_TYPED for field in form.iter("input")
+    )
 
 
 def _short_text(element: etree._Element) -> bool:

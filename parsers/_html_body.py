@@ -48,6 +48,9 @@ RUN_GAP = 250
 # The first run below the headline is the article when it has this share of the longest run's text.
 ANCHOR_SHARE = 0.25
 MAX_SUBHEAD = 250
+# A teaser card: a linked title of at least ``MIN_TITLE`` characters and less good text than this.
+MIN_TITLE = 20
+MAX_TEASER = 300
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[.!?…:;»«“”\"')\]。！？]\s*$")
@@ -55,7 +58,7 @@ _NOISE_CLASS = re.compile(
     r"teaser|related|recommend|topicbox|newsletter|social|share|sharing|caption|legend|"
     r"infobox|promo|advert|banner|breadcrumb|byline|author|metadata|gallery|embed|consent|"
     r"widget|poll|survey|tags?list|read-?more|more-?stories|outbrain|taboola|sponsor|"
-    r"subscri(?:be|ption)|paywall|regwall|upsell|sign-?up|donat(?:e|ion)|factbox|fact-box|"
+    r"subscri(?:be|ption)|pay-?wall|reg-?wall|upsell|sign-?up|donat(?:e|ion)|factbox|fact-box|"
     r"(?:^|[\s_-])ads?(?=$|[\s_-])|(?:^|[\s_-])(?:photo|image|img|media|video|player|audio)"
     r"(?=$|[\s_-])",
     re.IGNORECASE,
@@ -278,6 +281,7 @@ def extract_body(
     foreign = {id(b) for run in _runs(blocks, good) if run not in chosen for b in run.blocks}
     # After the last paragraph only a credit line directly below it ("(dpa)", "Quelle: ...") is text.
     end = max(run.last for run in chosen)
+    looks = {run.signature() for run in chosen}
     inside: list[tuple[Block, bool, list[etree._Element]]] = []
     for index, (block, is_ok) in enumerate(zip(blocks, good, strict=True)):
         if id(block) in foreign:
@@ -289,6 +293,7 @@ def extract_body(
             inside.append((block, is_ok, chain))
     total_good = sum(b.chars for b, ok, _ in inside if ok) or 1
     noisy = _noisy_wrappers(inside, total_good)
+    teasers = _teaser_leads(inside)
     headline_forms = _headline_forms(headline, kicker)
     article_good = _good_per_article(inside)
     current: etree._Element | None = None
@@ -315,10 +320,13 @@ def extract_body(
                 current = story
             elif story is not current and started and good_kept >= MIN_STORY:
                 break  # another article with a body of its own: the next story
-        if any(element in noisy for element in chain):
+        if index in teasers or any(element in noisy for element in chain):
             continue
         if block.link_density > DROP_LINK_DENSITY or is_furniture(block.text):
             continue
+        # A paragraph that looks like the article's paragraphs is text even when a third of it is
+        # linked (names auto-linked to tag pages in the first paragraph).
+        is_ok = is_ok or (block.chars >= MIN_PARAGRAPH and _look(block) in looks)
         if not started and headline_forms and _key(block.text) in headline_forms:
             continue
         if block.heading:
@@ -364,6 +372,33 @@ def _noisy_wrappers(
             if is_ok and look is not None:
                 good_in[look] = good_in.get(look, 0) + block.chars
     return {e for e, look in candidates.items() if good_in.get(look, 0) < 0.5 * total_good}
+
+
+def _teaser_leads(inside: list[tuple[Block, bool, list[etree._Element]]]) -> set[int]:
+    """Indexes (into ``inside``) of the lead text of teaser cards: a good block whose nearest wrapper
+    holding a linked title (a line of headline length that is mostly link text) has that title above
+    it and less than ``MAX_TEASER`` characters of good text -- a card for another story ("Read more",
+    a linked title, a two-line summary), in the body or listed below it, not a paragraph of the article.
+    """
+    good_in: dict[etree._Element, int] = {}
+    title_at: dict[etree._Element, int] = {}
+    for index, (block, is_ok, chain) in enumerate(inside):
+        linked_title = (
+            not is_ok and block.chars >= MIN_TITLE and block.link_density > DROP_LINK_DENSITY
+        )
+        for element in chain:
+            if is_ok:
+                good_in[element] = good_in.get(element, 0) + block.chars
+            if linked_title and element not in title_at:
+                title_at[element] = index
+    found: set[int] = set()
+    for index, (_block, is_ok, chain) in enumerate(inside):
+        if not is_ok:
+            continue
+        holder = next((e for e in chain if title_at.get(e, index) < index), None)
+        if holder is not None and good_in.get(holder, 0) < MAX_TEASER:
+            found.add(index)
+    return found
 
 
 def _good_per_article(

@@ -3,7 +3,9 @@
 Rendered pages (HTML, text dumps of rendered pages) carry cross-links ("À lire aussi ..."), advertising
 labels, newsletter and reading-time boxes, share and feedback prompts. They are the same few phrases on
 every site of a language, so they are kept here as data, per language, and matched as whole lines (a
-``LINES`` phrase) or as the start of a short line (a ``LEAD_INS`` phrase followed by a linked title).
+``LINES`` phrase), as the start of a short line (a ``LEAD_INS`` phrase followed by a linked title, a
+``WALLS`` phrase opening a subscription/registration pitch) or anywhere in a short line (``RIGHTS``
+notices, ``NOTICES``: a sign-up box's fine print, an affiliate disclosure).
 Phrases are general to the language (as a reader sees them on many sites), never copied from one page.
 
 A ``LEAD_INS`` phrase may be followed by any text (it never starts a sentence of an article); a
@@ -42,6 +44,64 @@ LEAD_INS: dict[str, tuple[str, ...]] = {
         "Leggi anche", "Leggi pure", "Potrebbe interessarti", "Ti potrebbe interessare",
         "Vedi anche", "Articoli correlati", "Continua a leggere",
     ),
+    "nl": ("Lees ook", "Lees meer", "Lees verder", "Bekijk ook", "Meer over dit onderwerp"),
+    "pt": ("Leia também", "Leia mais", "Veja também", "Leia ainda", "Saiba mais"),
+    "pl": (
+        "Czytaj więcej", "Czytaj też", "Czytaj także", "Przeczytaj też", "Przeczytaj także",
+        "Zobacz też", "Zobacz także",
+    ),
+    "sv": ("Läs också", "Läs även", "Läs mer"),
+    "no": ("Les også", "Les mer"),
+    "da": ("Læs også", "Læs mere"),
+}  # fmt: skip
+
+# The start of a short line in a subscription, registration or donation box (a paywall's pitch, a
+# sign-in prompt): never how an article sentence begins.
+WALLS: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Jetzt abonnieren", "Abonnieren Sie", "Jetzt registrieren", "Jetzt anmelden",
+        "Bereits Abonnent", "Schon Abonnent", "Sie sind bereits Abonnent", "Weiterlesen mit",
+        "Jetzt weiterlesen", "Unterstützen Sie unabhängigen Journalismus", "Jetzt unterstützen",
+    ),
+    "en": (
+        "Subscribe now", "Subscribe to continue", "Subscribe to read", "Subscribe today",
+        "Already a subscriber", "Already have an account", "Create an account to",
+        "Create an account or", "Create a free account", "Register for free", "Register now", "Sign in or create",
+        "Sign in to continue", "Log in to continue", "Log in or create", "Continue reading with",
+        "Support independent journalism", "Support local journalism", "Support our journalism",
+        "You can save this article", "This article is for subscribers", "Unlock this article",
+    ),
+    "fr": (
+        "Abonnez-vous", "Déjà abonné", "Je m'abonne", "Pour continuer à lire",
+        "Cet article est réservé aux abonnés", "Créez un compte", "Connectez-vous pour",
+        "Soutenez un journalisme", "Soutenez notre journalisme",
+    ),
+    "es": (
+        "Suscríbete", "Suscríbase", "Ya eres suscriptor", "¿Ya eres suscriptor", "Ya soy suscriptor",
+        "Para seguir leyendo", "Contenido exclusivo para suscriptores", "Crea tu cuenta",
+        "Regístrate gratis", "Apoya el periodismo",
+    ),
+    "it": (
+        "Abbonati ora", "Abbonati per", "Sei già abbonato", "Per continuare a leggere",
+        "Contenuto riservato agli abbonati", "Registrati gratis", "Sostieni il giornalismo",
+    ),
+}  # fmt: skip
+
+# A short line containing one of these is a box's fine print (newsletter sign-up consent, a form's
+# captcha notice, an affiliate disclosure), not article text.
+NOTICES: dict[str, tuple[str, ...]] = {
+    "de": (
+        "jederzeit wieder abmelden", "jederzeit abbestellen", "erhalten wir eine Provision",
+        "um weiterzulesen",
+    ),
+    "en": (
+        "unsubscribe at any time", "protected by reCAPTCHA", "may earn a commission",
+        "may earn us a commission", "earn an affiliate commission",
+        "create an account to continue",
+    ),
+    "fr": ("désabonner à tout moment", "désinscrire à tout moment", "percevoir une commission"),
+    "es": ("darte de baja en cualquier momento", "darse de baja en cualquier momento"),
+    "it": ("annullare l'iscrizione in qualsiasi momento", "disiscriverti in qualsiasi momento"),
 }  # fmt: skip
 
 # A whole line that is furniture (feedback prompts, share bars, newsletter and reading-time boxes,
@@ -54,7 +114,8 @@ LINES: dict[str, tuple[str, ...]] = {
         "Lesezeit: # Minuten", "Lesezeit: # Min", "Lesezeit # Min", "# Min. Lesezeit",
         "# Minuten Lesezeit", "Artikel anhören", "Artikel merken", "Drucken", "Zurück nach oben",
         "Mehr lesen", "Hier klicken", "Bild vergrößern", "Anzeige", "Werbung", "Mehr dazu",
-        "Zum Thema", "Weiterlesen", "Weitere Artikel",
+        "Zum Thema", "Weiterlesen", "Weitere Artikel", "Meistgelesen", "Meistgelesene Artikel",
+        "Newsletter", "Schicken Sie uns Ihr Feedback", "Senden Sie uns Ihr Feedback",
     ),
     "en": (
         "Share", "Share this article", "Share this story", "Copy link", "Link copied", "Comments",
@@ -64,6 +125,7 @@ LINES: dict[str, tuple[str, ...]] = {
         "Save article", "Show more", "Load more", "Found an error? Let us know",
         "Report an error", "Follow us", "Enlarge image", "Expand", "Close", "Advertisement",
         "Sponsored", "Related", "Recommended", "More from", "Watch", "Listen", "Read more",
+        "Most read", "Most popular", "Most viewed", "Newsletter", "More about", "Trending",
     ),
     "fr": (
         "Partager", "Partager cet article", "Copier le lien", "Lien copié", "Commentaires",
@@ -71,13 +133,15 @@ LINES: dict[str, tuple[str, ...]] = {
         "Temps de lecture: # min", "Temps de lecture: # minutes", "Lecture: # min",
         "# min de lecture", "Écouter cet article", "Signaler une erreur", "Retour en haut",
         "Publicité", "En savoir plus", "Pour aller plus loin", "Notre article", "À découvrir",
+        "Les plus lus", "Les plus lues", "Newsletter",
     ),
     "es": (
         "Compartir", "Compartir este artículo", "Copiar enlace", "Enlace copiado", "Comentarios",
         "Imprimir", "Suscríbete a nuestro boletín", "Suscríbete a la newsletter",
         "Tiempo de lectura: # min", "Tiempo de lectura: # minutos", "Lectura: # min",
         "# min de lectura", "# minutos de lectura", "Escuchar este artículo", "Volver arriba",
-        "Publicidad", "Más información", "Relacionado", "Lee más", "Leer más",
+        "Publicidad", "Más información", "Relacionado", "Lee más", "Leer más", "Lo más leído",
+        "Más leídas", "Noticia relacionada", "Newsletter",
     ),
     "it": (
         "Condividi", "Condividi questo articolo", "Copia link", "Link copiato", "Commenti",
@@ -85,7 +149,15 @@ LINES: dict[str, tuple[str, ...]] = {
         "Tempo di lettura: # min", "Tempo di lettura: # minuti", "Lettura: # min",
         "# min di lettura", "# minuti di lettura", "Ascolta l'articolo", "Torna su",
         "Pubblicità", "Correlati", "Approfondisci", "Da non perdere", "Leggi di più",
+        "I più letti", "Più letti", "Newsletter",
     ),
+    "nl": ("Meest gelezen", "Advertentie", "Delen", "Deel dit artikel"),
+    "pt": ("Mais lidas", "Mais lidos", "Publicidade", "Partilhar", "Compartilhar"),
+    "pl": ("Najczęściej czytane", "Polecamy", "Reklama", "Udostępnij"),
+    "sv": ("Mest lästa", "Annons", "Dela"),
+    "no": ("Mest lest", "Annonse", "Del"),
+    "da": ("Mest læste", "Annonce", "Del"),
+    "ja": ("関連記事", "【関連記事】", "あわせて読みたい", "広告"),
 }  # fmt: skip
 
 # A short line containing one of these is a rights notice, not text.
@@ -134,14 +206,21 @@ _LINE = re.compile(
 )
 
 
-_RIGHTS = re.compile(_alternation(p for ps in RIGHTS.values() for p in ps), re.IGNORECASE)
+_RIGHTS = re.compile(
+    _alternation(p for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps),
+    re.IGNORECASE,
+)
+_WALL = re.compile(
+    rf"^(?:{_alternation(p for ps in WALLS.values() for p in ps)})(?=$|\W)", re.IGNORECASE
+)
 
 
 def is_furniture(line: str) -> bool:
     """Whether one displayed line (a paragraph) is page furniture rather than article text.
 
     True for a line of at most ``LEAD_IN_MAX_CHARS`` characters that is a ``LINES`` phrase (alone or
-    followed by ``:``/``|``/an arrow), starts with a ``LEAD_INS`` phrase or contains a ``RIGHTS`` one. Case, whitespace and trailing punctuation do not matter.
+    followed by ``:``/``|``/an arrow), starts with a ``LEAD_INS`` or ``WALLS`` phrase or contains a
+    ``RIGHTS`` or ``NOTICES`` one. Case, whitespace and trailing punctuation do not matter.
     """
     text = " ".join(line.split()).strip(_TRAILING)
     if not text:
@@ -151,5 +230,6 @@ def is_furniture(line: str) -> bool:
     return (
         _LINE.match(text) is not None
         or _LEAD_IN.match(text) is not None
+        or _WALL.match(text) is not None
         or _RIGHTS.search(text) is not None
     )
