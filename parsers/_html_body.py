@@ -43,6 +43,9 @@ TAIL_BLOCKS = 2
 MAX_TAIL = 80
 # Good text that makes a story of its own (less is a teaser card or a disclaimer).
 MIN_STORY = 400
+# A titled box (a fact box, a document quoted in full) is left out however long it is when the text
+# beside it is a story of at least this many characters.
+MIN_BESIDE_BOX = 1200
 # Junk characters (link text, short lines) that end a run of paragraphs.
 RUN_GAP = 250
 # The first run below the headline is the article when it has this share of the longest run's text.
@@ -77,6 +80,9 @@ class GenericBody:
     lead: list[str] = field(default_factory=list)
     container: etree._Element | None = None
     good_chars: int = 0
+    # Paragraph text inside the article left out on purpose (boxes, teaser cards): not a truncation
+    # when the page's own ``articleBody`` counts it.
+    left_out: list[str] = field(default_factory=list)
 
 
 def _dense(text: str) -> bool:
@@ -321,6 +327,8 @@ def extract_body(
             elif story is not current and started and good_kept >= MIN_STORY:
                 break  # another article with a body of its own: the next story
         if index in teasers or any(element in noisy for element in chain):
+            if is_ok and started:
+                result.left_out.append(block.text)
             continue
         if block.link_density > DROP_LINK_DENSITY or is_furniture(block.text):
             continue
@@ -356,9 +364,12 @@ def _noisy_wrappers(
     """Wrappers inside the container whose class says teaser/share/caption ... and whose text is not
     most of the article (a class like ``media-article-body`` on the real text keeps it). Text is
     counted per class, not per element: an article told in several wrappers of one class (a CMS's
-    ``text-widget`` per few paragraphs) keeps all of them."""
+    ``text-widget`` per few paragraphs) keeps all of them. A box that opens with its own heading (a
+    fact box, a document quoted in full) is left out even when long, if the text beside it is a story
+    (``MIN_BESIDE_BOX``)."""
     good_in: dict[str, int] = {}
     candidates: dict[etree._Element, str] = {}
+    titled: set[etree._Element] = set()
     checked: set[etree._Element] = set()
     for block, is_ok, chain in inside:
         for element in chain:
@@ -368,10 +379,17 @@ def _noisy_wrappers(
                     candidates[element] = (
                         f"{element.tag}.{_DIGITS.sub('', element.get('class') or '')}"
                     )
+                    if block.heading:
+                        titled.add(element)  # its first text is a heading: a box with a title
             look = candidates.get(element)
             if is_ok and look is not None:
                 good_in[look] = good_in.get(look, 0) + block.chars
-    return {e for e, look in candidates.items() if good_in.get(look, 0) < 0.5 * total_good}
+    return {
+        e
+        for e, look in candidates.items()
+        if good_in.get(look, 0) < 0.5 * total_good
+        or (e in titled and total_good - good_in.get(look, 0) >= MIN_BESIDE_BOX)
+    }
 
 
 def _teaser_leads(inside: list[tuple[Block, bool, list[etree._Element]]]) -> set[int]:

@@ -733,7 +733,9 @@ def _body(
             paragraphs, path = marked_up, f"profile {profile.name}"
         else:
             path = f"generic (profile {profile.name} found {_words(marked_up)} words)"
-    if ld_words >= _MIN_LD_WORDS and _words(paragraphs) < _TRUNCATED_SHARE * ld_words:
+    # Boxes the generic extractor left out on purpose are in articleBody too: not a truncation.
+    left_out = _words(found.left_out) if paragraphs is generic else 0
+    if ld_words >= _MIN_LD_WORDS and _words(paragraphs) + left_out < _TRUNCATED_SHARE * ld_words:
         # The markup body is a truncation of the page's own text (or missing): take articleBody.
         path = f"articleBody ({path} found {_words(paragraphs)} of {ld_words} words)"
         paragraphs = list(ld_body)
