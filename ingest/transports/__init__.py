@@ -28,11 +28,32 @@ def _afp(spec: TransportSpec, settings: Settings) -> Transport:
     return AfpApiTransport(spec, settings)
 
 
+def _ftp(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.ftp import open_ftp
+
+    return open_ftp(spec, settings, tls=False)
+
+
+def _ftps(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.ftp import open_ftp
+
+    return open_ftp(spec, settings, tls=True)
+
+
+def _sftp(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.sftp import open_sftp
+
+    return open_sftp(spec, settings)
+
+
 #: ``transport = "..."`` in feeds.toml -> factory. ``http`` and ``folder`` stay in ``ingest.poller``.
 TRANSPORTS: dict[str, Callable[[TransportSpec, Settings], Transport]] = {
     "dpa-wireq": _wireq,
     "reuters-connect": _reuters,
     "afp-api": _afp,
+    "ftp": _ftp,
+    "ftps": _ftps,
+    "sftp": _sftp,
 }
 
 
