@@ -48,7 +48,8 @@ def require_token(
 
 
 router = APIRouter()
-api = APIRouter(prefix="/api", tags=["articles"], dependencies=[Depends(require_token)])
+# Tags per route: a router-wide tag would list /api/feeds under "articles" as well as "feeds".
+api = APIRouter(prefix="/api", dependencies=[Depends(require_token)])
 
 
 class DatelineOut(BaseModel):
@@ -138,7 +139,9 @@ def _article(hit: Hit) -> dict[str, Any]:
     return data
 
 
-@api.get("/articles", response_model=ArticlePage, summary="Search and poll articles")
+@api.get(
+    "/articles", tags=["articles"], response_model=ArticlePage, summary="Search and poll articles"
+)
 def list_articles(
     request: Request,
     q: Annotated[
@@ -194,7 +197,12 @@ def list_articles(
     }
 
 
-@api.get("/articles/{article_id}", response_model=ArticleOut, summary="One stored article")
+@api.get(
+    "/articles/{article_id}",
+    tags=["articles"],
+    response_model=ArticleOut,
+    summary="One stored article",
+)
 def one_article(request: Request, article_id: StoreId) -> dict[str, Any]:
     hit = get_hit(context_of(request).store, article_id)
     if hit is None:
@@ -202,7 +210,12 @@ def one_article(request: Request, article_id: StoreId) -> dict[str, Any]:
     return _article(hit)
 
 
-@api.get("/articles/{article_id}/versions", response_model=VersionList, summary="Every version")
+@api.get(
+    "/articles/{article_id}/versions",
+    tags=["articles"],
+    response_model=VersionList,
+    summary="Every version",
+)
 def article_versions(request: Request, article_id: StoreId) -> dict[str, Any]:
     """All stored versions of the article's story, oldest first, each with the fields it changed."""
     hits = versions(context_of(request).store, article_id)

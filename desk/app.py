@@ -85,7 +85,7 @@ def create_app(
     which a foreign page reaches the desk under its own name; None serves any (for embedding in tests).
     ``desk_token``: when set, every page but ``/healthz`` needs it (bearer or HTTP Basic password), and it
     also guards ``/api`` when no ``api_token`` is given."""
-    from desk import api, pages
+    from desk import api, apidocs, pages
     from desk.render import STATIC
 
     app = FastAPI(
@@ -93,7 +93,7 @@ def create_app(
         summary="Wire desk and JSON API over the wiredesk store",
         version="0.1.0",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # desk.apidocs serves Swagger UI from the installed package, not a CDN
         redoc_url=None,
     )
     app.state.desk = DeskContext(store, list(feeds or []), api_token or desk_token or None, rerun)
@@ -119,9 +119,6 @@ def create_app(
     ) -> Response:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
-            # Swagger UI (our own page, no feed data) needs its inline bootstrap script and CDN assets.
-            if name == "Content-Security-Policy" and request.url.path == "/api/docs":
-                continue
             response.headers.setdefault(name, value)
         return response
 
@@ -140,6 +137,7 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(apidocs.router)
     app.include_router(pages.router)
     return app
 

@@ -216,3 +216,37 @@ def test_older_pages_and_a_killed_story_in_a_real_browser(
     expect(page.locator("#body")).to_contain_text("Diese Meldung wurde zurückgezogen")
     page.screenshot(path=str(tmp_path / "desk-killed.png"), full_page=True)
     assert console_errors == []
+
+
+def test_api_docs_render_offline_in_a_real_browser(
+    desk_url: tuple[str, dict[str, int]], page: sync_api.Page, tmp_path: Path
+) -> None:
+    """Swagger UI comes up from the desk alone: every request the page makes goes to the desk (any other
+    is aborted and recorded), and the strict CSP reports nothing."""
+    base, _ = desk_url
+    expect = sync_api.expect
+    outside: list[str] = []
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+
+    def only_the_desk(route: sync_api.Route) -> None:
+        if route.request.url.startswith(base + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_desk)
+    page.goto(base + "/api/docs")
+    operations = page.locator(".swagger-ui .opblock-summary-path")
+    expect(operations.first).to_be_visible()
+    paths = operations.evaluate_all(
+        "nodes => nodes.map(n => n.textContent.replace(/\\u200b/g, ''))"
+    )
+    assert "/api/articles" in paths and "/api/articles/{article_id}/versions" in paths
+    expect(page.locator(".opblock-summary-path", has_text="/api/feeds")).to_have_count(1)
+    page.locator(".opblock-summary-path", has_text="/api/feeds").click()
+    expect(page.locator(".opblock.is-open")).to_contain_text("Configured feeds and health")
+    page.screenshot(path=str(tmp_path / "desk-api-docs.png"), full_page=True)
+    assert outside == []
+    assert console_errors == []  # a CSP violation would be logged here
