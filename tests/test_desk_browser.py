@@ -208,6 +208,17 @@ def test_older_pages_and_a_killed_story_in_a_real_browser(
     page.click("#newest-link")
     expect(page).to_have_url(re.compile(r"/\?feed=bulk$"))
 
+    # auto-refresh brings new copy in and moves the "older" link with the rows it shows
+    page.clock.install()
+    page.goto(base + "/?feed=bulk")
+    expect(rows).to_have_count(100)
+    fresh = ingest_bulk(store, 5, feed="bulk", first=BULK)
+    page.clock.run_for(31_000)
+    expect(rows.first).to_have_attribute("data-id", str(fresh[-1]))
+    expect(rows.first).to_have_class(re.compile(r"\bfresh\b"))
+    last = rows.last.get_attribute("data-id")
+    expect(page.locator("#older-link")).to_have_attribute("href", re.compile(rf"before={last}$"))
+
     kill = ninjs("urn:afp:5", "KILL", [], provider="AFP", version=2, pubstatus="canceled")
     notice = ingest_document(store, kill, "kill.json", feed="afp-de").article_ids[0]
     page.goto(f"{base}/story/{notice}")

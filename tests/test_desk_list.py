@@ -38,10 +38,10 @@ def bulk_body(number: int) -> list[str]:
     ]
 
 
-def ingest_bulk(store: Store, count: int = BULK, feed: str = "bulk") -> list[int]:
-    """``count`` publishable stories in ``feed``; their ids in arrival order."""
+def ingest_bulk(store: Store, count: int = BULK, feed: str = "bulk", first: int = 0) -> list[int]:
+    """``count`` publishable stories in ``feed``, numbered from ``first``; their ids in arrival order."""
     ids: list[int] = []
-    for number in range(count):
+    for number in range(first, first + count):
         raw = ninjs(f"urn:epd:{number}", f"Meldung {number}", bulk_body(number), provider="epd")
         result = ingest_document(store, raw, f"bulk-{number}.json", feed=feed)
         assert result.article_ids, result.error

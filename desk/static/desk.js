@@ -23,6 +23,11 @@
         if (!before.has(row.dataset.id)) row.classList.add("fresh");
       });
       if (count) document.getElementById("count").textContent = count.textContent;
+      // The "older" link continues below the last row shown: it must move with the rows, or the rows
+      // that new copy pushed off this page would be skipped.
+      const pager = doc.getElementById("pager");
+      const shownPager = document.getElementById("pager");
+      if (pager && shownPager) shownPager.replaceWith(document.importNode(pager, true));
     } catch (error) {
       // the desk server restarting is not worth an alert; the next tick tries again
     }
