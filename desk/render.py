@@ -86,12 +86,10 @@ def urgency_title(value: int | None) -> str:
 
 
 def agency_times(record: Any) -> tuple[datetime | None, datetime | None]:
-    """(published, updated) as the agency stamped them; ``updated`` only when it differs from the
-    publication time (several formats repeat one time in both fields)."""
+    """(published, updated) as the agency stamped them, either may be None; ``updated`` only when it
+    differs from the publication time (several formats repeat one time in both fields)."""
     published, updated = record.published_at, record.updated_at
-    if published is None:
-        return updated, None
-    if updated is not None and updated.astimezone(UTC) == published.astimezone(UTC):
+    if published is not None and updated is not None and updated == published:
         updated = None
     return published, updated
 

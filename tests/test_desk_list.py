@@ -8,6 +8,7 @@ as the browser test reads them in Chromium."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,7 +21,7 @@ from config.settings import Settings
 from desk.app import create_app
 from desk.pages import PAGE_SIZE
 from ingest.cli import _desk_app
-from ingest.pipeline import ingest_document
+from ingest.pipeline import ingest_document, parse_records
 from storage.search import version_positions
 from storage.store import Store
 from tests.test_api import FEEDS, ingest_wire, ninjs
@@ -112,6 +113,19 @@ def test_agency_time_stands_beside_the_received_time(
     assert text_of(cell(row(document, wire["kna-hafen-copy.json"]), "filed")) == "05.03.2024 06:10"
     # no time from the source: a dash, never the received time passed off as the agency's
     assert text_of(cell(row(document, wire["rtr-trade.json"]), "filed")) == "–"
+
+
+def test_an_update_time_alone_is_labelled_as_an_update(client: TestClient, store: Store) -> None:
+    raw = ninjs("urn:ap:3", "Storm update", ["NEW YORK (AP) - " + "The storm moved east. " * 4])
+    (record,) = parse_records(raw, "ap.json")
+    record.published_at = None
+    record.updated_at = datetime(2024, 3, 5, 9, 30, tzinfo=UTC)
+    with store.transaction() as conn:
+        article_id = store.save_article(conn, record).article_id
+    filed = cell(row(page_of(client, "/"), article_id), "filed")
+    (only,) = filed.xpath("./time")
+    assert text_of(only) == "upd 05.03.2024 09:30"
+    assert only.get("title") == "agency: updated 2024-03-05 09:30:00 UTC"
 
 
 def test_urgency_is_a_word_for_1_to_3_and_a_number_with_a_tooltip_below(
