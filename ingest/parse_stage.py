@@ -7,8 +7,10 @@ only, not SQLAlchemy and Alembic: less start-up time and memory per worker.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from config.redact import short_error
+from ingest.transports.hints import apply_hints
 from normalizers.normalize import normalize
 from normalizers.record import ArticleRecord
 from normalizers.validate import RecordError, clean_item, validate_record
@@ -26,13 +28,15 @@ def parse_records(
     format_name: str | None = None,
     default_agency: str | None = None,
     language_hint: str | None = None,
+    hints: Mapping[str, str] | None = None,
 ) -> list[ArticleRecord]:
     """Parse, normalize and validate one document (no storage); raises ``ParseError`` only.
 
     Every item is made valid Unicode before normalizing and every record is checked at the record
-    boundary (``normalizers.validate``) after, so what reaches the store always fits it."""
+    boundary (``normalizers.validate``) after, so what reaches the store always fits it. ``hints`` (a
+    transport's metadata: ``ingest.transports.hints``) fill fields the document leaves empty."""
     try:
-        items = parse_document(raw, format_name)
+        items = apply_hints(parse_document(raw, format_name), hints)
         return [
             validate_record(
                 normalize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
@@ -132,8 +133,10 @@ def ingest_document(
     format_name: str | None = None,
     default_agency: str | None = None,
     language_hint: str | None = None,
+    hints: Mapping[str, str] | None = None,
 ) -> DocumentResult:
-    """Parse, normalize and store one document; failures are quarantined, never raised."""
+    """Parse, normalize and store one document; failures are quarantined, never raised. ``hints``: a
+    transport's metadata for fields the document leaves empty (``ingest.transports.hints``)."""
     started = time.perf_counter()
     origin = safe_origin(origin)
     result = DocumentResult(origin=origin)
@@ -146,6 +149,7 @@ def ingest_document(
             format_name=format_name,
             default_agency=default_agency,
             language_hint=language_hint,
+            hints=hints,
         )
     except ParseError as exc:
         result.error = exc.reason
