@@ -74,7 +74,7 @@ TRANSPORT_OPTIONS: dict[str, frozenset[str]] = {
     "folder": frozenset(),
     "dpa-wireq": frozenset({"mode", "max_per_poll"}),
     "afp-api": _PAGING | {"langs", "products", "urgencies", "query", "date_from"},
-    "ap-media": _PAGING | {"query", "include_metadata"},
+    "ap-media": _PAGING | {"query"},
     "reuters-connect": _PAGING | {"filter", "query"},
     "ftp": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir"}),
     "ftps": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir", "ca_file"}),

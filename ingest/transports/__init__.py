@@ -28,6 +28,12 @@ def _afp(spec: TransportSpec, settings: Settings) -> Transport:
     return AfpApiTransport(spec, settings)
 
 
+def _ap(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.ap import ApMediaTransport
+
+    return ApMediaTransport(spec, settings)
+
+
 def _ftp(spec: TransportSpec, settings: Settings) -> Transport:
     from ingest.transports.ftp import open_ftp
 
@@ -51,6 +57,7 @@ TRANSPORTS: dict[str, Callable[[TransportSpec, Settings], Transport]] = {
     "dpa-wireq": _wireq,
     "reuters-connect": _reuters,
     "afp-api": _afp,
+    "ap-media": _ap,
     "ftp": _ftp,
     "ftps": _ftps,
     "sftp": _sftp,

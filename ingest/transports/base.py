@@ -82,7 +82,9 @@ class Delivery:
     ``origin`` names the entry, item or remote file (never a credential). ``oversized`` marks ``data`` as
     only the first bytes of a document over the size cap (``size`` bytes): it is quarantined, not parsed.
     ``format_name`` overrides the feed's format for this document (an AP NITF rendition);
-    ``language_hint`` the feed's language (from the item's metadata)."""
+    ``language_hint`` the feed's language (from the item's metadata); ``hints`` fill fields the document
+    leaves empty (``ingest.transports.hints``). ``failure`` marks a delivery that cannot become a document
+    (an item whose text is gone): ``data`` (what is known of it) is quarantined with that reason."""
 
     data: bytes
     origin: str
@@ -92,6 +94,7 @@ class Delivery:
     format_name: str | None = None
     language_hint: str | None = None
     hints: dict[str, str] = field(default_factory=dict)
+    failure: str | None = None
 
     def __post_init__(self) -> None:
         if not self.size:

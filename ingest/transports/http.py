@@ -4,6 +4,10 @@ Connect/read timeouts plus a total deadline per request, a streamed size cap (th
 bounded number of redirects, the service's User-Agent, and retries with exponential backoff and jitter for
 connection errors and 5xx answers. 429 is returned to the caller, which knows what waiting means for its
 protocol (``retry_after``). Error messages never carry a URL's credentials or a header value.
+
+A redirect to another origin (an agency's rendition link answered by a storage host) never carries the
+caller's credential headers: httpx drops only ``Authorization``, so a request hook drops every header the
+caller gave except the plain ones in ``PLAIN_HEADERS`` (an ``X-Api-Key`` stays with the API's origin).
 """
 
 from __future__ import annotations
@@ -25,6 +29,29 @@ from ingest.transports.base import TransportError
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+PLAIN_HEADERS = frozenset(
+    {"accept", "accept-language", "content-type", "if-none-match", "if-modified-since"}
+)
+_SCOPE = "wiredesk.credential_scope"  # request extension: (origin, header names to keep there)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
+def _drop_credentials_off_origin(request: httpx.Request) -> None:
+    """httpx request hook (every hop of a redirect chain): to another origin than the first request's,
+    the caller's credential headers are not sent."""
+    scope = request.extensions.get(_SCOPE)
+    if not scope or _origin(request.url) == scope[0]:
+        return
+    for name in scope[1]:
+        if name in request.headers:
+            del request.headers[name]
+            log.info(
+                "redirect to another origin: credential header not sent",
+                extra={"host": request.url.host},
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +117,7 @@ class TransportHttp:
             follow_redirects=True,
             max_redirects=settings.max_redirects,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            event_hooks={"request": [_drop_credentials_off_origin]},
         )
 
     def close(self) -> None:
@@ -138,9 +166,17 @@ class TransportHttp:
     ) -> HttpAnswer:
         limit = cap or self.settings.max_document_bytes
         deadline = time.monotonic() + self.settings.total_timeout
+        secret_names = [k for k in headers or {} if k.lower() not in PLAIN_HEADERS]
         try:
+            scope = (_origin(httpx.URL(url)), secret_names)
             with self.client.stream(
-                method, url, headers=headers, params=params, json=json, data=data
+                method,
+                url,
+                headers=headers,
+                params=params,
+                json=json,
+                data=data,
+                extensions={_SCOPE: scope},
             ) as response:
                 if response.status_code in RETRY_STATUSES:
                     raise _Retryable(f"server error HTTP {response.status_code}")

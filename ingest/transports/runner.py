@@ -64,6 +64,10 @@ def commit(store: Store, spec: TransportSpec, delivery: Delivery) -> DocumentRes
         return quarantine_oversized(
             store, delivery.data, delivery.size, reason, delivery.origin, feed=spec.name
         )
+    if delivery.failure is not None:
+        return quarantine_oversized(
+            store, delivery.data, delivery.size, delivery.failure, delivery.origin, feed=spec.name
+        )
     return ingest_document(
         store,
         delivery.data,
@@ -72,6 +76,7 @@ def commit(store: Store, spec: TransportSpec, delivery: Delivery) -> DocumentRes
         format_name=delivery.format_name or spec.format,
         default_agency=spec.agency,
         language_hint=delivery.language_hint or spec.language,
+        hints=delivery.hints or None,
     )
 
 
