@@ -102,7 +102,12 @@ def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element])
     if tag == "form" and _has_text_input(element) and _short_text(element):
         return True  # a newsletter sign-up, log-in or search box (a page-wide form holds more text)
     classes = attrib.get("class", "")
-    if classes and _UNSEEN_CLASS.search(classes) and not _SHOWN_AGAIN.search(classes):
+    if (
+        classes
+        and ("hidden" in classes or "-only" in classes or "-text" in classes or "none" in classes)
+        and _UNSEEN_CLASS.search(classes)
+        and not _SHOWN_AGAIN.search(classes)
+    ):
         return True
     marks = f"{classes} {attrib.get('id', '')}"
     return len(marks) > 1 and _COMMENTS.search(marks) is not None

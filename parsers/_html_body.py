@@ -14,7 +14,8 @@ Rules (general, measured on text rather than markup; see ``parsers._html_blocks`
 3. The article starts at its headline (text above the ``h1`` is furniture when it is short) and ends
    where the next one begins: another ``h1``, or another ``<article>`` with a body of its own, after the
    body has started. An ``<article>`` with little text inside the body is a teaser card.
-4. The displayed headline (or kicker + headline) repeated as the first paragraph is dropped.
+4. The displayed headline (or kicker + headline) repeated as the first paragraph is dropped, and so are
+   bullets above the first paragraph (a "key points" summary box).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ _NOISE_CLASS = re.compile(
     r"infobox|promo|advert|banner|breadcrumb|byline|author|metadata|gallery|embed|consent|"
     r"widget|poll|survey|tags?list|read-?more|more-?stories|outbrain|taboola|sponsor|"
     r"subscri(?:be|ption)|pay-?wall|reg-?wall|upsell|sign-?up|donat(?:e|ion)|factbox|fact-box|"
+    r"tweet|instagram|tiktok|bluesky|fb-post|"
     r"(?:^|[\s_-])ads?(?=$|[\s_-])|(?:^|[\s_-])(?:photo|image|img|media|video|player|audio)"
     r"(?=$|[\s_-])",
     re.IGNORECASE,
@@ -307,6 +309,7 @@ def extract_body(
     kept: list[Block] = []
     lead: list[str] = []
     started = False
+    summary_bullets = _summary_bullets(inside)
     for index, (block, is_ok, chain) in enumerate(inside):
         if block.kind == "h1" and block.chars <= MAX_SUBHEAD:
             if _key(block.text) in headline_forms or good_kept < MIN_STORY:
@@ -337,6 +340,10 @@ def extract_body(
         is_ok = is_ok or (block.chars >= MIN_PARAGRAPH and _look(block) in looks)
         if not started and headline_forms and _key(block.text) in headline_forms:
             continue
+        if block.kind == "li" and good_kept < MIN_STORY and index in summary_bullets:
+            while kept and kept[-1].heading:
+                kept.pop()  # the box's title ("Key points")
+            continue  # bullets under a title above the article's text: a summary box
         if block.heading:
             if block.chars > MAX_SUBHEAD:
                 continue
@@ -390,6 +397,32 @@ def _noisy_wrappers(
         if good_in.get(look, 0) < 0.5 * total_good
         or (e in titled and total_good - good_in.get(look, 0) >= MIN_BESIDE_BOX)
     }
+
+
+def _summary_bullets(inside: list[tuple[Block, bool, list[etree._Element]]]) -> set[int]:
+    """Indexes of list items that open with a title rather than follow a sentence: a list right under
+    a heading or a short label ("Key points", "In brief"), with article paragraphs after it. (A list
+    the text introduces -- "The measures include:" -- follows a paragraph.)"""
+    found: set[int] = set()
+    index = 0
+    while index < len(inside):
+        if inside[index][0].kind != "li":
+            index += 1
+            continue
+        end = index
+        while end < len(inside) and inside[end][0].kind == "li":
+            end += 1
+        before = inside[index - 1] if index else None
+        titled = (
+            before is None
+            or before[0].heading
+            or (before[0].kind != "p" and not before[1] and not before[0].text.endswith(":"))
+        )
+        text_after = any(ok and b.kind == "p" for b, ok, _ in inside[end : end + 8])
+        if titled and text_after:
+            found.update(range(index, end))
+        index = end
+    return found
 
 
 def _teaser_leads(inside: list[tuple[Block, bool, list[etree._Element]]]) -> set[int]:
