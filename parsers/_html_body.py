@@ -52,6 +52,9 @@ RUN_GAP = 250
 # The first run below the headline is the article when it has this share of the longest run's text.
 ANCHOR_SHARE = 0.25
 MAX_SUBHEAD = 250
+# Where a page's displayed time line is looked for: blocks around the headline, and their length.
+HEADER_WINDOW = 10
+MAX_HEADER_LINE = 160
 # A teaser card: a linked title of at least ``MIN_TITLE`` characters and less good text than this.
 MIN_TITLE = 20
 MAX_TEASER = 300
@@ -85,6 +88,8 @@ class GenericBody:
     # Paragraph text inside the article left out on purpose (boxes, teaser cards): not a truncation
     # when the page's own ``articleBody`` counts it.
     left_out: list[str] = field(default_factory=list)
+    # Short lines with a number around the headline, where pages print when they were published.
+    header_lines: list[str] = field(default_factory=list)
 
 
 def _dense(text: str) -> bool:
@@ -282,7 +287,7 @@ def extract_body(
         good = [is_good(b, MIN_PARAGRAPH_SHORT) for b in blocks]  # a short story of short sentences
     headline_at = next((i for i, b in enumerate(blocks) if b.kind == "h1"), None)
     container, chosen = _choose_container(blocks, good, headline_at)
-    result = GenericBody(container=container)
+    result = GenericBody(container=container, header_lines=_header_lines(blocks, headline_at))
     if container is None:
         return result
     # Good text of other runs (a promo box, an author bio, teasers below) is not the article's.
@@ -397,6 +402,18 @@ def _noisy_wrappers(
         if good_in.get(look, 0) < 0.5 * total_good
         or (e in titled and total_good - good_in.get(look, 0) >= MIN_BESIDE_BOX)
     }
+
+
+def _header_lines(blocks: list[Block], headline_at: int | None) -> list[str]:
+    """Short lines with a digit among the ``HEADER_WINDOW`` blocks before and after the headline (or
+    at the top of the page when there is none), in document order: the candidates for a displayed
+    time line ("Published 24 January 2023, 10:02")."""
+    at = headline_at or 0
+    return [
+        b.text
+        for b in blocks[max(0, at - HEADER_WINDOW) : at + HEADER_WINDOW + 1]
+        if b.chars <= MAX_HEADER_LINE and not b.heading and any(ch.isdigit() for ch in b.text)
+    ]
 
 
 def _summary_bullets(inside: list[tuple[Block, bool, list[etree._Element]]]) -> set[int]:

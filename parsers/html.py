@@ -2,7 +2,9 @@
 
 Metadata comes first from the page's JSON-LD (``NewsArticle``/``Article``/``ReportageNewsArticle``, also in
 ``@graph`` and lists), then from meta tags (Open Graph, ``article:*``, ``description``), then from the site
-profile (``parsers._html_profiles``). The body comes from the profile's markup when the site is known
+profile (``parsers._html_profiles``). A page with no machine-readable publication date gives it as the
+article's ``<time datetime>`` or as a displayed time line near the headline, read by the same grammar as
+text dumps (``parsers._timelines``). The body comes from the profile's markup when the site is known
 (JSON-LD ``articleBody`` often loses paragraph breaks), else from a real ``articleBody`` with breaks, else
 from the largest cluster of ``<p>`` in ``<article>``/``<main>``.
 
@@ -26,6 +28,7 @@ from lxml import etree
 
 from parsers._html_body import DROP_LINK_DENSITY, GenericBody, extract_body
 from parsers._html_profiles import PROFILES, SiteProfile
+from parsers._timelines import parse_time_line
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import decode_bytes, strip_bom
@@ -71,6 +74,8 @@ _MAX_KICKER = 120
 _DOCTYPE_HTML = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _HTML_ROOTS = frozenset({"html", "head", "body"})
+_TIME_LINE_TAIL = 3
+_TIME_LINE_PARTS = re.compile(r"\s+[|•·]\s+|\s*\|\s*")
 
 _HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang")
 _KICKER_CLASS = (
@@ -712,7 +717,7 @@ def _profile_agrees(paragraphs: list[str], generic: list[str], ld_words: int) ->
 
 def _body(
     page: _Page, profile: SiteProfile | None, headline: str | None, kicker: str | None
-) -> list[str]:
+) -> tuple[list[str], GenericBody]:
     """Body paragraphs: the site profile's when it agrees with the generic extraction, else the generic
     body, else (markup body missing or much shorter) the page's JSON-LD ``articleBody``."""
     ld_body = _article_body(page.ld.get("articleBody"))
@@ -744,10 +749,50 @@ def _body(
         if credit and (not paragraphs or _squash(paragraphs[-1]) != credit):
             paragraphs.append(credit)
     log.debug("html body: %s", path, extra={"url": page.url})
-    return _clean_body(paragraphs)
+    return _clean_body(paragraphs), found
 
 
 # ---------------------------------------------------------------------------------------------- the rest
+
+
+def _time_element(page: _Page) -> datetime | None:
+    """The first ``<time datetime>`` of the headline's article (or ``main``), else of the page."""
+    h1 = page.marks.h1
+    scope = next((a for a in h1.iterancestors("article", "main")), None) if h1 is not None else None
+    for element in (scope if scope is not None else page.root).iter("time"):
+        parsed = _parse_date(element.get("datetime"))
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _displayed_times(page: _Page, lines: list[str]) -> tuple[datetime | None, datetime | None]:
+    """(published, updated) when JSON-LD and meta tags give no date: a ``<time datetime>`` of the
+    article, else the first time line printed around the headline, read by the time-line grammar that
+    text dumps use (``parsers._timelines``; parts between ``|``/``•``/``·`` separators are tried one by
+    one: ``27. Januar 2026 • Autor • 3 Minuten``). A time without a zone stays naive."""
+    machine = _time_element(page)
+    if machine is not None:
+        return machine, None
+    for line in lines:
+        for part in _TIME_LINE_PARTS.split(line):
+            for candidate in _time_line_candidates(part.strip()):
+                shown = parse_time_line(candidate)
+                if shown is not None and (shown.published or shown.updated):
+                    return shown.published, shown.updated
+    return None, None
+
+
+def _time_line_candidates(part: str) -> list[str]:
+    """One part of a header line, then the same without up to ``_TIME_LINE_TAIL`` trailing words
+    (``erstellt: 01. April 2025, 15:25 in: Gesellschaft``). The line must still open with a label or
+    a date: a caption ending in a date ("Kämpfe um Bachmut, 24. April 2023") is not a time line."""
+    candidates = [part]
+    words = part.split()
+    candidates.extend(
+        " ".join(words[:-cut]) for cut in range(1, min(_TIME_LINE_TAIL, len(words) - 1) + 1)
+    )
+    return candidates
 
 
 def _keywords(page: _Page) -> list[str]:
@@ -905,7 +950,11 @@ def parse(raw: bytes) -> list[ParsedItem]:
         ednotes=ednotes,
         url=page.url,
     )
-    item.body = _body(page, profile, headline, kicker)  # last: a profile removes dropped elements
+    # last: a profile removes dropped elements
+    item.body, found = _body(page, profile, headline, kicker)
+    if item.published_at is None:
+        item.published_at, shown_update = _displayed_times(page, found.header_lines)
+        item.updated_at = item.updated_at or shown_update
     if not item.body:
         raise ParseError("no article text found on the page")
     return [item]
