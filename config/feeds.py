@@ -79,7 +79,7 @@ TRANSPORT_OPTIONS: dict[str, frozenset[str]] = {
     "ftp": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir"}),
     "ftps": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir", "ca_file"}),
     "sftp": frozenset({"max_per_poll", "read_only", "done_dir", "failed_dir", "known_hosts"}),
-    "pages": frozenset({"max_per_poll", "rate_limit", "page_format", "user_agent_robots"}),
+    "pages": frozenset({"max_per_poll", "rate_limit", "page_format"}),
 }
 #: Transports reached by URL, with the URL schemes each accepts.
 TRANSPORT_SCHEMES: dict[str, frozenset[str]] = {

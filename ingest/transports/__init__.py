@@ -34,6 +34,12 @@ def _ap(spec: TransportSpec, settings: Settings) -> Transport:
     return ApMediaTransport(spec, settings)
 
 
+def _pages(spec: TransportSpec, settings: Settings) -> Transport:
+    from ingest.transports.pages import PagesTransport
+
+    return PagesTransport(spec, settings)
+
+
 def _ftp(spec: TransportSpec, settings: Settings) -> Transport:
     from ingest.transports.ftp import open_ftp
 
@@ -61,6 +67,7 @@ TRANSPORTS: dict[str, Callable[[TransportSpec, Settings], Transport]] = {
     "ftp": _ftp,
     "ftps": _ftps,
     "sftp": _sftp,
+    "pages": _pages,
 }
 
 
