@@ -189,3 +189,25 @@ def test_transport_defaults_and_tables(tmp_path: Path) -> None:
     assert rc.transport == "reuters-connect" and rc.auth is None
     assert rc.options == {"page_size": 20, "filter": {"language": "de"}}
     assert rc.auth_table["audience"] == "aud-1" and rc.auth_table["client_id_env"] == "I"
+
+
+def test_the_readme_transport_examples_load(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Agency delivery: transports") :]
+    example = section[
+        section.index("```toml\n") + 8 : section.index("```\n", section.index("```toml"))
+    ]
+    feeds = load_feeds(feeds_file(tmp_path, example), format_names())
+    kinds = {feed.transport for feed in feeds}
+    assert kinds == {
+        "dpa-wireq",
+        "afp-api",
+        "ap-media",
+        "reuters-connect",
+        "ftps",
+        "sftp",
+        "pages",
+    }
+    from ingest.transports import TRANSPORTS
+
+    assert set(TRANSPORTS) == kinds | {"ftp"}  # every transport has its example (ftp as ftps)

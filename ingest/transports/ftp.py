@@ -64,7 +64,12 @@ class FtpFolder:
         if kind not in (None, "basic"):
             raise TransportError(f"feed {spec.name}: {spec.transport} takes basic auth or none")
         ca_file = spec.option("ca_file")
-        self.context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        try:
+            self.context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise TransportError(
+                f"feed {spec.name}: ca_file {ca_file} unreadable: {exc.strerror or exc}"
+            ) from None
         self._ftp: ftplib.FTP | None = None
         self._made: set[str] = set()
 
