@@ -169,6 +169,18 @@ RIGHTS: dict[str, tuple[str, ...]] = {
     "it": ("Tutti i diritti riservati",),
 }
 
+# A picture credit: one of these labels, a colon (or "by"), and a name or agency (``Photo: AFP``,
+# ``Foto: dpa/Max Muster``, ``Crédit photo : AFP``). Never story text, and an agency in it credits the
+# picture, not the story.
+PHOTO_CREDITS: dict[str, tuple[str, ...]] = {
+    "de": ("Foto", "Fotos", "Foto(s)", "Bild", "Bilder", "Bildquelle", "Fotograf"),
+    "en": ("Photo", "Photos", "Photograph", "Image", "Picture", "Photo credit", "Image credit"),
+    "fr": ("Photo", "Crédit photo", "Crédits photo", "Crédit image"),
+    "es": ("Foto", "Fotografía", "Imagen", "Crédito de la foto"),
+    "it": ("Foto", "Immagine", "Credito foto", "Crediti foto"),
+}  # fmt: skip
+MAX_PHOTO_CREDIT = 80
+
 # Lead-in lines are short: the phrase plus one linked title.
 LEAD_IN_MAX_CHARS = 200
 _TRAILING = " \t.:!?…·|>»›→-–—"
@@ -210,6 +222,10 @@ _RIGHTS = re.compile(
     _alternation(p for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps),
     re.IGNORECASE,
 )
+_PHOTO_CREDIT = re.compile(
+    rf"^(?:{_alternation(p for ps in PHOTO_CREDITS.values() for p in ps)})\s*(?::|\bby\b|\bvon\b)\s*\S",
+    re.IGNORECASE,
+)
 _WALL = re.compile(
     rf"^(?:{_alternation(p for ps in WALLS.values() for p in ps)})(?=$|\W)", re.IGNORECASE
 )
@@ -220,7 +236,9 @@ def is_furniture(line: str) -> bool:
 
     True for a line of at most ``LEAD_IN_MAX_CHARS`` characters that is a ``LINES`` phrase (alone or
     followed by ``:``/``|``/an arrow), starts with a ``LEAD_INS`` or ``WALLS`` phrase or contains a
-    ``RIGHTS`` or ``NOTICES`` one. Case, whitespace and trailing punctuation do not matter.
+    ``RIGHTS`` or ``NOTICES`` one, or a picture credit of at most ``MAX_PHOTO_CREDIT`` characters
+    (a ``PHOTO_CREDITS`` label, then ``:`` or "by"). Case, whitespace and trailing punctuation do not
+    matter.
     """
     text = " ".join(line.split()).strip(_TRAILING)
     if not text:
@@ -231,5 +249,6 @@ def is_furniture(line: str) -> bool:
         _LINE.match(text) is not None
         or _LEAD_IN.match(text) is not None
         or _WALL.match(text) is not None
+        or (len(text) <= MAX_PHOTO_CREDIT and _PHOTO_CREDIT.match(text) is not None)
         or _RIGHTS.search(text) is not None
     )
