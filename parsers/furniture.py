@@ -56,12 +56,13 @@ LEAD_INS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 # The start of a short line in a subscription, registration or donation box (a paywall's pitch, a
-# sign-in prompt): never how an article sentence begins.
+# sign-in prompt, an appeal for support): never how an article sentence begins.
 WALLS: dict[str, tuple[str, ...]] = {
     "de": (
         "Jetzt abonnieren", "Abonnieren Sie", "Jetzt registrieren", "Jetzt anmelden",
         "Bereits Abonnent", "Schon Abonnent", "Sie sind bereits Abonnent", "Weiterlesen mit",
         "Jetzt weiterlesen", "Unterstützen Sie unabhängigen Journalismus", "Jetzt unterstützen",
+        "Hat Ihnen dieser Artikel gefallen", "Unterstützen Sie uns",
     ),
     "en": (
         "Subscribe now", "Subscribe to continue", "Subscribe to read", "Subscribe today",
@@ -70,20 +71,22 @@ WALLS: dict[str, tuple[str, ...]] = {
         "Sign in to continue", "Log in to continue", "Log in or create", "Continue reading with",
         "Support independent journalism", "Support local journalism", "Support our journalism",
         "You can save this article", "This article is for subscribers", "Unlock this article",
+        "Did you enjoy this article", "Enjoyed this article", "If you value our journalism",
     ),
     "fr": (
         "Abonnez-vous", "Déjà abonné", "Je m'abonne", "Pour continuer à lire",
         "Cet article est réservé aux abonnés", "Créez un compte", "Connectez-vous pour",
-        "Soutenez un journalisme", "Soutenez notre journalisme",
+        "Soutenez un journalisme", "Soutenez notre journalisme", "Vous avez aimé cet article",
     ),
     "es": (
         "Suscríbete", "Suscríbase", "Ya eres suscriptor", "¿Ya eres suscriptor", "Ya soy suscriptor",
         "Para seguir leyendo", "Contenido exclusivo para suscriptores", "Crea tu cuenta",
-        "Regístrate gratis", "Apoya el periodismo",
+        "Regístrate gratis", "Apoya el periodismo", "¿Te ha gustado este artículo",
     ),
     "it": (
         "Abbonati ora", "Abbonati per", "Sei già abbonato", "Per continuare a leggere",
         "Contenuto riservato agli abbonati", "Registrati gratis", "Sostieni il giornalismo",
+        "Ti è piaciuto questo articolo",
     ),
 }  # fmt: skip
 
