@@ -12,6 +12,7 @@ import pytest
 from parsers import ParseError, detect_format, parse_document
 from parsers import html as html_parser
 from parsers._html_profiles import PROFILES
+from parsers.furniture import is_furniture
 from parsers.registry import gunzip_if_needed
 from tests.fixture_check import check_fixture, fixture_cases
 
@@ -42,6 +43,53 @@ def _profile_for(raw: bytes) -> str | None:
     page.url = marks.canonical or page.meta_first("og:url")
     profile = html_parser._choose_profile(page)
     return profile.name if profile else None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Subscribe now to read the latest news in your region.",
+        "Already a subscriber? Sign in",
+        "Create a FREE account to continue reading",
+        "Abonnez-vous pour lire la suite",
+        "Jetzt abonnieren und weiterlesen",
+        "¿Ya eres suscriptor? Inicia sesión",
+        "Sei già abbonato? Accedi",
+        "You can unsubscribe at any time. Read our privacy policy.",
+        "Sie können sich jederzeit wieder abmelden.",
+        "Buying through our links may earn us a commission.",
+        "Most read",
+        "Les plus lus",
+        "Czytaj także",
+        "Leia também: Governo anuncia novo plano",
+        "Läs också",
+        "【関連記事】",
+        "Photo: AFP",
+        "Foto: dpa/Max Muster",
+        "Crédit photo : Jean Dupont",
+        "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns.",
+    ],
+)
+def test_furniture_lines(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "She wanted to continue reading the letters aloud to the court.",
+        "Create an account with the city before you apply for the permit.",
+        "Subscribers said the service had been poor for months.",
+        "Gli abbonati sono cresciuti del 12 per cento nel trimestre.",
+        "Photographers said they were kept away from the scene.",
+        "Bildung ist für die Regierung das wichtigste Thema des Jahres.",
+        "Dela av staden saknade ström under natten.",
+        "Foto: Eine Bürgerinitiative hat am Montag eine Petition mit 40.000 Unterschriften an den "
+        "Bürgermeister übergeben, der eine Prüfung zusagte.",
+    ],
+)
+def test_article_sentences_are_not_furniture(line: str) -> None:
+    assert not is_furniture(line)
 
 
 def test_one_ippen_profile_serves_merkur_and_fr() -> None:
