@@ -56,7 +56,7 @@ MAX_SUBHEAD = 250
 HEADER_WINDOW = 10
 MAX_HEADER_LINE = 160
 # A teaser card: a linked title of at least ``MIN_TITLE`` characters and less good text than this.
-MIN_TITLE = 20
+MIN_TITLE = 30
 MAX_TEASER = 300
 _DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _DIGITS = re.compile(r"\d+")
