@@ -72,8 +72,11 @@ _NOISE_CLASS = re.compile(
     re.IGNORECASE,
 )
 _LEAD_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:[Ii]ntro|[Ll]ead|[Ss]ummary|[Ee]xcerpt|[Ss]tandfirst|[Aa]bstract|[Tt]easer-?text"
-    r"|[Dd]escription|[Ss]ubtitle|[Dd]eck)(?=$|[\s_A-Z-])"
+    r"(?:(?:^|[\s_-])(?:[Ii]ntro|[Ll]ead|[Ss]ummary|[Ee]xcerpt|[Ss]tandfirst|[Aa]bstract|[Tt]easer-?text"
+    r"|[Dd]escription|[Ss]ubtitle|[Dd]eck)"
+    # camelCase names (``detailSummary``, ``articleLead``)
+    r"|(?<=[a-z])(?:Intro|Lead|Summary|Excerpt|Standfirst|Abstract|Description|Subtitle|Deck))"
+    r"(?=$|[\s_A-Z-])"
 )
 
 
