@@ -108,7 +108,8 @@ NOTICES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 # A whole line that is furniture (feedback prompts, share bars, newsletter and reading-time boxes,
-# labels); also a short line where such a label is followed by a separator (``Anzeige: ...``).
+# labels, titles of summary boxes); also a short line where such a label is followed by a separator
+# (``Anzeige: ...``).
 LINES: dict[str, tuple[str, ...]] = {
     "de": (
         "Fehler gefunden? Jetzt melden", "Fehler gefunden", "Jetzt teilen", "Teilen",
@@ -119,6 +120,7 @@ LINES: dict[str, tuple[str, ...]] = {
         "Mehr lesen", "Hier klicken", "Bild vergrößern", "Anzeige", "Werbung", "Mehr dazu",
         "Zum Thema", "Weiterlesen", "Weitere Artikel", "Meistgelesen", "Meistgelesene Artikel",
         "Newsletter", "Schicken Sie uns Ihr Feedback", "Senden Sie uns Ihr Feedback",
+        "Darum geht's", "Darum gehts", "Das Wichtigste in Kürze", "In Kürze", "Auf einen Blick",
     ),
     "en": (
         "Share", "Share this article", "Share this story", "Copy link", "Link copied", "Comments",
@@ -129,6 +131,7 @@ LINES: dict[str, tuple[str, ...]] = {
         "Report an error", "Follow us", "Enlarge image", "Expand", "Close", "Advertisement",
         "Sponsored", "Related", "Recommended", "More from", "Watch", "Listen", "Read more",
         "Most read", "Most popular", "Most viewed", "Newsletter", "More about", "Trending",
+        "Key points", "Key takeaways", "In brief", "At a glance",
     ),
     "fr": (
         "Partager", "Partager cet article", "Copier le lien", "Lien copié", "Commentaires",
@@ -136,7 +139,7 @@ LINES: dict[str, tuple[str, ...]] = {
         "Temps de lecture: # min", "Temps de lecture: # minutes", "Lecture: # min",
         "# min de lecture", "Écouter cet article", "Signaler une erreur", "Retour en haut",
         "Publicité", "En savoir plus", "Pour aller plus loin", "Notre article", "À découvrir",
-        "Les plus lus", "Les plus lues", "Newsletter",
+        "Les plus lus", "Les plus lues", "Newsletter", "En bref", "L'essentiel", "Ce qu'il faut retenir",
     ),
     "es": (
         "Compartir", "Compartir este artículo", "Copiar enlace", "Enlace copiado", "Comentarios",
@@ -144,7 +147,7 @@ LINES: dict[str, tuple[str, ...]] = {
         "Tiempo de lectura: # min", "Tiempo de lectura: # minutos", "Lectura: # min",
         "# min de lectura", "# minutos de lectura", "Escuchar este artículo", "Volver arriba",
         "Publicidad", "Más información", "Relacionado", "Lee más", "Leer más", "Lo más leído",
-        "Más leídas", "Noticia relacionada", "Newsletter",
+        "Más leídas", "Noticia relacionada", "Newsletter", "En resumen", "Claves",
     ),
     "it": (
         "Condividi", "Condividi questo articolo", "Copia link", "Link copiato", "Commenti",
@@ -152,7 +155,7 @@ LINES: dict[str, tuple[str, ...]] = {
         "Tempo di lettura: # min", "Tempo di lettura: # minuti", "Lettura: # min",
         "# min di lettura", "# minuti di lettura", "Ascolta l'articolo", "Torna su",
         "Pubblicità", "Correlati", "Approfondisci", "Da non perdere", "Leggi di più",
-        "I più letti", "Più letti", "Newsletter",
+        "I più letti", "Più letti", "Newsletter", "In breve", "In sintesi", "I punti chiave",
     ),
     "nl": ("Meest gelezen", "Advertentie", "Delen", "Deel dit artikel"),
     "pt": ("Mais lidas", "Mais lidos", "Publicidade", "Partilhar", "Compartilhar"),

@@ -68,6 +68,9 @@ def _profile_for(raw: bytes) -> str | None:
         "Foto: dpa/Max Muster",
         "Crédit photo : Jean Dupont",
         "Hat Ihnen dieser Artikel gefallen? Dann unterstützen Sie uns.",
+        "Das Wichtigste in Kürze",
+        "Key points",
+        "L'essentiel",
     ],
 )
 def test_furniture_lines(line: str) -> None:
