@@ -23,7 +23,7 @@ from tests.conftest import SHARED
 
 PAGES = SHARED / "webpages"
 TOOL = SHARED / "tools" / "pagescore.py"
-# Measured mean F1 (0.9767 when last raised) minus 0.01: a change that loses recall or precision on
+# Measured mean F1 (0.9768 when last raised) minus 0.01: a change that loses recall or precision on
 # pages of publishers never looked at fails here.
 MEAN_F1_FLOOR = 0.966
 WORST_ALLOWED = 0.5
