@@ -143,15 +143,20 @@ _DATED_LEAD = re.compile(
 _FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")
 _FURNITURE_FIRST_WORDS = frozenset(
     match.group(1).casefold()
-    for table in (furniture.LINES, furniture.LEAD_INS)
+    for table in (furniture.LINES, furniture.LEAD_INS, furniture.WALLS, furniture.PHOTO_CREDITS)
     for phrases in table.values()
     for phrase in phrases
     if (match := _FIRST_WORD.match(phrase))
 )
-# The last word of every rights notice: a plain substring test turns ordinary paragraphs away before
-# the full match.
+# The last word of every rights notice and fine-print notice: a plain substring test turns ordinary
+# paragraphs away before the full match.
 _RIGHTS_WORDS = tuple(
-    {phrase.split()[-1].lower() for phrases in furniture.RIGHTS.values() for phrase in phrases}
+    {
+        phrase.split()[-1].lower()
+        for table in (furniture.RIGHTS, furniture.NOTICES)
+        for phrases in table.values()
+        for phrase in phrases
+    }
 )
 _LEAD_SCAN_CHARS = 110  # a dateline with its credit fits in the first 110 characters
 _META_SPLIT = re.compile(r"\s+[|·•]\s+")
