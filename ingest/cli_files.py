@@ -68,7 +68,6 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if not records:
             say(f"{entry}: no text story (a photo, audio, video or metadata-only item)")
         for record in records:
-            record.origin = record.origin or origin
             print(record.to_json())
     return status
 
@@ -144,6 +143,4 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for problem in problems:
         say(problem)
     print(summary.line())
-    if summary.interrupted:
-        return 130
-    return 2 if problems else 0
+    return 130 if summary.interrupted else (2 if problems else 0)

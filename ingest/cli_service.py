@@ -89,6 +89,8 @@ def desk_app(
     by_name = {feed.name: feed for feed in feeds}
 
     def rerun(entry_id: int) -> RerunResult:
+        if store.readonly:  # a desk over a read-only store still shows the quarantine
+            return RerunResult(resolved=False, error="store is read-only")
         entry = quarantine_item(store, entry_id)
         found = raw_document(store, entry.raw.id) if entry else None
         if entry is None or found is None:
@@ -151,7 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return 1
     feeds = load_feed_list(settings)
-    store = Store.open(settings.db_url)
+    store = Store.open(settings.db_url, readonly=None)  # a read-only store is still served
     log.warning("wiredesk desk serving", extra={"url": f"http://{host}:{port}/"})
     try:
         return serve(desk_app(settings, store, feeds, host), host, port, listener)

@@ -4,7 +4,6 @@ import only the query layer: no parsers, no pipeline, no numpy, no backfill."""
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,44 +20,13 @@ if TYPE_CHECKING:
 PAGE = 500  # rows per keyset page; equals storage.search.MAX_LIMIT
 
 
-_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
-
-
-def schema_head() -> str | None:
-    """The newest migration's revision, read from the migration files' text (Alembic would import every
-    migration, numpy among their imports); None unless the chain has exactly one head."""
-    from storage.db import MIGRATIONS
-
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (MIGRATIONS / "versions").glob("*.py"):
-        for key, value in _REVISION.findall(script.read_text(encoding="utf-8")):
-            (revisions if key == "revision" else parents).add(value)
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
-
-
-def open_store() -> Store:
-    """The store for a reading command (search, show, feeds): read-only. When its schema is already this
-    code's newest (one query) it opens without Alembic, which would import every migration (numpy among
-    them); otherwise ``Store.open(readonly=None)`` migrates it, or reads a read-only store as it is."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from storage.db import make_engine
+def open_store(readonly: bool | None = False) -> Store:
+    """The store named by ``WIREDESK_DB_URL`` (``Store.open``). Reading commands pass ``readonly=None``:
+    read-write when the store allows it, else read as it is (permissions, a read-only mount, ``mode=ro``,
+    a standby). A store at this code's schema opens with one query, without Alembic (``storage.db``)."""
     from storage.store import Store
 
-    url = Settings.from_env().db_url
-    engine = make_engine(url, readonly=True)
-    try:
-        with engine.connect() as conn:
-            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    except SQLAlchemyError:
-        current = []  # no store yet, or not migrated
-    if current and current == [schema_head()]:
-        return Store(engine, readonly=True)
-    engine.dispose()
-    return Store.open(url, readonly=None)
+    return Store.open(Settings.from_env().db_url, readonly=readonly)
 
 
 def stream(store: Store, query: ArticleQuery, limit: int) -> Iterator[ArticleRecord]:
@@ -126,7 +94,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         after=args.after,
         order=args.sort,
     )
-    store = open_store()
+    store = open_store(readonly=None)
     printed = 0
     try:
         for record in stream(store, query, args.limit):
@@ -140,7 +108,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    store = open_store()
+    store = open_store(readonly=None)
     try:
         record = store.get(args.id)
     finally:
@@ -194,7 +162,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     feeds = load_feed_list(settings)
-    store = open_store()
+    store = open_store(readonly=None)
     try:
         states = all_states(store)
     finally:

@@ -15,10 +15,14 @@ import sys
 
 def main() -> int:
     from ingest.cli import main as run
-    from storage.errors import StoreError
 
     try:
         return run()
-    except StoreError as exc:
+    except Exception as exc:
+        # storage.errors (and SQLAlchemy under it) is not imported for a command that never opened a
+        # store (``--help``, ``parse``): if it is not loaded, ``exc`` cannot be one of its errors.
+        errors = sys.modules.get("storage.errors")
+        if errors is None or not isinstance(exc, errors.StoreError):
+            raise
         print(f"wiredesk: {exc}", file=sys.stderr)
         return 2

@@ -3,28 +3,34 @@
 A store opened read-only is never migrated: it must already be at this code's schema. A store whose schema
 is newer than this code (written by a later wiredesk) is never touched: Alembic would fail on the unknown
 revision with a long traceback, and running older code against it could corrupt what it does not know.
+
+Alembic is imported only when a store is migrated, downgraded or its revision is not this code's: its
+script machinery imports every migration module, which costs more than a whole ``wiredesk search`` (issue
+17 item 2). Opening a store already at this code's schema is one ``SELECT`` on ``alembic_version``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 from config.redact import redact_url
 from storage.errors import SchemaMismatch
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -81,6 +87,8 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -121,8 +129,28 @@ def may_write(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
+@cache
+def schema_head() -> str | None:
+    """The newest migration's revision read from the migration files' text (``revision = "0007"`` and
+    ``down_revision = "0006"`` lines), without importing them; None unless the chain has exactly one
+    head. Cached: the files do not change while the process runs."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for key, value in _REVISION.findall(script.read_text(encoding="utf-8")):
+            (revisions if key == "revision" else parents).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def code_revision() -> str:
-    """The newest schema revision this code knows (its migrations' head), e.g. ``0007``."""
+    """The newest schema revision this code knows (its migrations' head), e.g. ``0007``: read from the
+    files' text, or asked of Alembic when that text does not give exactly one head."""
+    head = schema_head()
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migrations found")
@@ -130,9 +158,18 @@ def code_revision() -> str:
 
 
 def stored_revision(engine: Engine) -> str | None:
-    """The store's schema revision (None for an empty store); reads only."""
+    """The store's schema revision (None for an empty store); reads only, one ``SELECT``. Raises
+    ``SchemaMismatch`` for a store with several revisions (branches this code never makes)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        stored = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(stored) > 1:
+        raise SchemaMismatch(
+            f"store has several schema revisions ({', '.join(sorted(stored))}): "
+            f"not a wiredesk store ({describe(engine)})"
+        )
+    return stored[0] if stored else None
 
 
 def check_schema(engine: Engine, *, readonly: bool) -> None:
@@ -141,6 +178,8 @@ def check_schema(engine: Engine, *, readonly: bool) -> None:
     stored, head = stored_revision(engine), code_revision()
     if stored == head:
         return
+    from alembic.script import ScriptDirectory
+
     where = describe(engine)
     known = {
         script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
@@ -157,7 +196,12 @@ def check_schema(engine: Engine, *, readonly: bool) -> None:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (idempotent)."""
+    """Apply migrations up to ``revision`` (idempotent). A store already at this code's head is left
+    alone without loading Alembic (one ``SELECT``)."""
+    if revision == "head" and stored_revision(engine) == code_revision():
+        return
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -165,6 +209,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    """Revert migrations down to ``revision`` (tests and operators going back one release)."""
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -284,24 +284,28 @@ def test_poll_a_disabled_feed_needs_force(tmp_path: Path) -> None:
 
 
 IMPORT_PROBE = """
+import os
 import sys
 from ingest.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-heavy = ("numpy", "lxml", "rich", "langdetect", "ingest.backfill", "ingest.pipeline", "parsers.text")
+heavy = tuple(os.environ["PROBE_HEAVY"].split(","))
 print("LOADED:" + ",".join(sorted(m for m in sys.modules if m.startswith(heavy))))
 """
 
 
 @pytest.mark.parametrize("args", [["--help"], ["search", "Hafen"], ["show", "1"], ["feeds"]])
 def test_light_commands_import_no_heavy_machinery(args: list[str], tmp_path: Path) -> None:
+    """No numpy, parsers, pipeline or backfill; no Alembic either while the store's schema is current
+    (its script machinery imports every migration)."""
     Store.open(f"sqlite:///{tmp_path / 's.db'}").close()  # an existing store: nothing to migrate
     env = {
         **os.environ,
         "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}",
         "WIREDESK_FEEDS": str(tmp_path / "none.toml"),
+        "PROBE_HEAVY": "numpy,lxml,rich,langdetect,ingest.backfill,ingest.pipeline,parsers.text,alembic",
     }
     result = subprocess.run(
         [sys.executable, "-c", IMPORT_PROBE, *args],
@@ -314,3 +318,20 @@ def test_light_commands_import_no_heavy_machinery(args: list[str], tmp_path: Pat
     assert result.returncode == 0, result.stderr
     loaded = result.stdout.rsplit("LOADED:", 1)[1].strip()
     assert loaded == "", f"{args} imported {loaded}"
+
+
+def test_parse_imports_no_store_and_no_alembic(tmp_path: Path) -> None:
+    """``parse`` stores nothing, so it loads neither the store (SQLAlchemy) nor Alembic."""
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, "parse", str(story)],
+        env={**os.environ, "PROBE_HEAVY": "sqlalchemy,storage,alembic,ingest.transports"},
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.rsplit("LOADED:", 1)[1].strip()
+    assert loaded == "", f"parse imported {loaded}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,8 @@ from storage.db import code_revision, downgrade, make_engine, migrate
 from storage.errors import SchemaMismatch, StoreReadOnly
 from storage.search import ArticleQuery, search
 from storage.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
 
 STORY = """Waldschutz beschlossen
 
@@ -232,3 +235,41 @@ def test_an_older_schema_is_not_migrated_through_a_read_only_open(tmp_path: Path
         Store.open(url, readonly=True)
     Store.open(url).close()  # read-write: migrated as always
     Store.open(url, readonly=True).close()
+
+
+def test_an_article_keeps_its_own_origin_when_its_bytes_are_stored_already(
+    tmp_path: Path,
+) -> None:
+    """The store keeps raw bytes once (by digest); the same bytes arriving from a second feed under another
+    path give that feed a new article, whose origin is where it came from, not the first path."""
+    store = Store.open(f"sqlite:///{tmp_path / 'wire.db'}")
+    raw = (
+        b"Harbour closed after storm\n\nThe harbour was closed on Thursday after a storm pushed "
+        b"containers into the water, the port authority said.\n"
+    )
+    first = ingest_document(store, raw, "drop/one/harbour.txt", feed="one")
+    second = ingest_document(store, raw, "drop/two/harbour.txt", feed="two")
+    assert first.stored == 1 and second.article_ids != first.article_ids
+    origins = {r.feed: r.origin for r in search(store, ArticleQuery(include_all=True))}
+    assert origins == {"one": "drop/one/harbour.txt", "two": "drop/two/harbour.txt"}
+    assert store.get(second.article_ids[0]).origin == "drop/two/harbour.txt"  # type: ignore[union-attr]
+    store.close()
+
+
+def test_opening_a_current_store_loads_no_alembic(tmp_path: Path) -> None:
+    """A store at this code's schema opens with one query: Alembic (which imports every migration) is
+    loaded only to migrate; the head is read from the migration files' text and agrees with Alembic's."""
+    url = f"sqlite:///{tmp_path / 'wire.db'}"
+    Store.open(url).close()
+    probe = (
+        "import sys\nfrom storage.store import Store\nfrom storage.db import schema_head\n"
+        f"Store.open({url!r}).close()\nprint(schema_head(), any(m.startswith('alembic') for m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
+    assert done.returncode == 0, done.stderr
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(storage_db.alembic_config()).get_current_head()
+    assert done.stdout.split() == [head, "False"]

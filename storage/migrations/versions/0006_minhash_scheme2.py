@@ -16,8 +16,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from normalizers.minhash import band_buckets, signature
-
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -34,6 +32,10 @@ bands = sa.table("article_bands", sa.column("bucket", sa.BigInteger), sa.column(
 
 
 def upgrade() -> None:
+    # Imported here: Alembic imports every migration to read the chain, and numpy (under minhash) is only
+    # needed when this one runs.
+    from normalizers.minhash import band_buckets, signature
+
     conn = op.get_bind()
     conn.execute(sa.delete(bands))
     last = 0
