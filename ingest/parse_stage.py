@@ -10,7 +10,6 @@ import logging
 from collections.abc import Mapping
 
 from config.redact import short_error
-from ingest.transports.hints import apply_hints
 from normalizers.normalize import normalize
 from normalizers.record import ArticleRecord
 from normalizers.validate import RecordError, clean_item, validate_record
@@ -34,10 +33,20 @@ def parse_records(
 
     Every item is made valid Unicode before normalizing and every record is checked at the record
     boundary (``normalizers.validate``) after, so what reaches the store always fits it. ``hints`` (a
-    transport's metadata: ``ingest.transports.hints``) fill fields the document leaves empty."""
+    transport's metadata: ``ingest.transports.hints``) fill fields the document leaves empty.
+
+    Each record's ``origin`` is ``origin``: where this document came from (a path, ``archive!member``, a
+    URL; callers pass it redacted: ``ingest.pipeline.safe_origin``). The store keeps raw bytes once, so
+    their raw document's origin is the first place they came under, not necessarily this one."""
     try:
-        items = apply_hints(parse_document(raw, format_name), hints)
-        return [
+        items = parse_document(raw, format_name)
+        if (
+            hints
+        ):  # imported only then: the transports package loads the store (parser processes don't)
+            from ingest.transports.hints import apply_hints
+
+            items = apply_hints(items, hints)
+        records = [
             validate_record(
                 normalize(
                     clean_item(item),
@@ -58,6 +67,9 @@ def parse_records(
     except Exception as exc:  # a parser bug must cost one document, never the run
         log.exception("parser failure", extra={"origin": origin})
         raise ParseError(f"internal parser error: {short_error(exc)}") from exc
+    for record in records:
+        record.origin = origin
+    return records
 
 
 def format_of(raw: bytes, forced: str | None) -> str | None:
