@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.wireq import make_entry
+from config.redact import redact
 from config.settings import Settings
 from ingest.transports import open_transport
 from ingest.transports.base import TransportSpec
@@ -128,6 +129,9 @@ def test_files_are_stored_then_moved_poison_to_failed_patterns_kept(
     assert origins[0].startswith(f"{'ftp' if kind != 'sftp' else 'sftp'}://127.0.0.1:")
     assert origins[0].endswith("/in/broken.xml")
     assert PASSWORD not in caplog.text
+    # The login name is no secret: registered for redaction, "wire" would be masked in every origin.
+    assert redact("dpa-wireq:dpa-q/entry-1") == "dpa-wireq:dpa-q/entry-1"
+    assert redact(f"password {PASSWORD}") == "password ***"
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -132,9 +132,17 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
-def secret(name: str | None, what: str, environ: Mapping[str, str] | None = None) -> str:
+def secret(
+    name: str | None,
+    what: str,
+    environ: Mapping[str, str] | None = None,
+    *,
+    register: bool = True,
+) -> str:
     """The value of environment variable ``name``, stripped and registered for redaction.
 
+    ``register=False`` for a login *name* (FTP/SFTP/OAuth2 user): it is not a secret, and a short one
+    (``dpa``, ``wire``) registered for redaction would mask that word in every log line and origin.
     Raises ``TransportError`` naming the variable (never a character of its value) when it is unset."""
     env = os.environ if environ is None else environ
     if not name:
@@ -142,7 +150,8 @@ def secret(name: str | None, what: str, environ: Mapping[str, str] | None = None
     value = env.get(name)
     if value is None or not value.strip():
         raise TransportError(f"environment variable {name} ({what}) is not set")
-    register_secret(value)
+    if register:
+        register_secret(value)
     value = value.strip()
     if not value.isprintable():
         raise TransportError(f"environment variable {name} ({what}) holds unprintable characters")

@@ -81,7 +81,7 @@ class FtpFolder:
             except _ERRORS:
                 self._drop()
         if self.spec.auth.get("type") == "basic":
-            user = secret(self.spec.auth.get("username_env"), "FTP user")
+            user = secret(self.spec.auth.get("username_env"), "FTP user", register=False)
             password = secret(self.spec.auth.get("password_env"), "FTP password")
         else:
             user, password = "anonymous", "wiredesk@"

@@ -65,7 +65,9 @@ class TokenSource:
                 self._token = None  # refresh refused: fall back to a full grant
         form = {"grant_type": self.grant}
         if self.grant == "password":
-            form["username"] = secret(self.spec.auth.get("username_env"), "OAuth2 user")
+            form["username"] = secret(
+                self.spec.auth.get("username_env"), "OAuth2 user", register=False
+            )
             form["password"] = secret(self.spec.auth.get("password_env"), "OAuth2 password")
         for key in ("scope", "audience"):
             if self.spec.auth.get(key):

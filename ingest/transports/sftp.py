@@ -68,7 +68,7 @@ class SftpFolder:
                 client.load_host_keys(str(self.known_hosts))
             else:
                 client.load_system_host_keys()
-            user = secret(self.spec.auth.get("username_env"), "SFTP user")
+            user = secret(self.spec.auth.get("username_env"), "SFTP user", register=False)
             password: str | None = None
             key: paramiko.PKey | None = None
             if self.spec.auth.get("type") == "basic":
