@@ -18,6 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from config.feeds import ConfigError
+from ingest.cli_args import article_id, backfill_problem, non_negative_int, positive_int
+
+__all__ = [
+    "article_id",
+    "backfill_problem",
+    "build_parser",
+    "main",
+    "non_negative_int",
+    "positive_int",
+]
 
 _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -39,37 +49,6 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
             f"want a duration like 2h/30m/3d or a date like 2026-11-27, not {value!r}"
         ) from exc
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def positive_int(value: str) -> int:
-    """An argument that must be a whole number of at least 1."""
-    number = _int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"want a whole number of at least 1, not {value!r}")
-    return number
-
-
-def non_negative_int(value: str) -> int:
-    """An argument that must be a whole number of at least 0."""
-    number = _int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"want a whole number of at least 0, not {value!r}")
-    return number
-
-
-def article_id(value: str) -> int:
-    """An article id (the store's 64-bit range)."""
-    number = _int(value)
-    if not 0 <= number <= 2**63 - 1:
-        raise argparse.ArgumentTypeError(f"want an article id (0 or more), not {value!r}")
-    return number
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"want a whole number, not {value!r}") from None
 
 
 class _FormatNames:
@@ -200,7 +179,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     p.add_argument(
         "--workers",
         type=non_negative_int,
-        help="parser processes (0 = in this process; default: cores - 1, at most 4)",
+        help="parser processes (0 = in this process; default: one per core, at most 4)",
     )
     p.add_argument(
         "--batch", type=positive_int, default=200, help="documents per write transaction"
@@ -288,19 +267,6 @@ def _command_index(argv: list[str]) -> int | None:
             index += 1
         else:
             return index
-    return None
-
-
-def backfill_problem(args: argparse.Namespace) -> str | None:
-    """What is wrong with backfill arguments before a run starts (a missing path would otherwise be
-    counted as a refused member and the run would exit 0)."""
-    if args.workers is not None and args.workers < 0:
-        return f"--workers: want 0 (parse in this process) or more, not {args.workers}"
-    if args.batch < 1:
-        return f"--batch: want at least 1 document per transaction, not {args.batch}"
-    for path in args.paths:
-        if not (path.exists() or path.is_symlink()):
-            return f"cannot backfill {path}: No such file or directory"
     return None
 
 

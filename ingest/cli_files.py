@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from config.patterns import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FilePatterns
 from config.redact import redact
 from config.settings import Settings
+from ingest.cli_args import missing
 from ingest.files import Oversized, Unreadable, is_archive, read_capped, walk_files
 from ingest.parse_stage import parse_records
 from normalizers.validate import valid_text
@@ -114,10 +115,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.backfill import ingest_paths as engine_ingest
     from storage.store import Store
 
-    missing = [path for path in args.paths if not (path.exists() or path.is_symlink())]
-    for path in missing:
-        say(f"cannot ingest {path}: No such file or directory")
-    if missing:
+    absent = [problem for path in args.paths if (problem := missing(path, "ingest"))]
+    for problem in absent:
+        say(problem)
+    if absent:
         return 2
     problems: list[str] = []
     files: list[Path] = []

@@ -183,6 +183,31 @@ def test_backfill_refuses_bad_arguments(tmp_path: Path) -> None:
         assert result.returncode == 2 and option in result.stderr, result.stderr
 
 
+def test_scripts_backfill_refuses_the_same_arguments(tmp_path: Path) -> None:
+    """``scripts/backfill.py`` (no ``wiredesk`` in front) takes the same argument types: a missing path, a
+    negative ``--workers`` or a ``--batch`` under 1 stop before any run (no store, no checkpoint)."""
+    env = {**os.environ, "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}"}
+    env["WIREDESK_BACKFILL_DIR"] = str(tmp_path / "runs")
+    script = REPO / "scripts" / "backfill.py"
+    for args, said in (
+        ([str(tmp_path / "nowhere")], f"cannot backfill {tmp_path / 'nowhere'}: No such file"),
+        ([str(tmp_path), "--workers", "-1"], "--workers: want a whole number of at least 0"),
+        ([str(tmp_path), "--batch", "0"], "--batch: want a whole number of at least 1"),
+        ([str(tmp_path), "--batch", "x"], "--batch: want a whole number, not 'x'"),
+    ):
+        done = subprocess.run(
+            [sys.executable, str(script), *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2 and said in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "s.db").exists() and not (tmp_path / "runs").exists()
+
+
 def test_archives_point_to_backfill_and_stray_files_are_skipped(
     files: Path, tmp_path: Path
 ) -> None:

@@ -7,11 +7,11 @@ import argparse
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
 from config.settings import Settings
+from ingest.cli_args import backfill_path, non_negative_int, positive_int
 from parsers import format_names
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
-        type=Path,
+        type=backfill_path,
         metavar="PATH",
         help="files, folders, .zip/.tar[.gz]/.tgz/.gz",
     )
@@ -90,9 +90,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="parse and count; roll every batch back"
     )
     parser.add_argument(
-        "--workers", type=int, default=None, help="parser processes (0 = in this process)"
+        "--workers",
+        type=non_negative_int,
+        default=None,
+        help="parser processes (0 = in this process; default: cores - 1, at most 4)",
     )
-    parser.add_argument("--batch", type=int, default=200, help="documents per write transaction")
+    parser.add_argument(
+        "--batch", type=positive_int, default=200, help="documents per write transaction (>= 1)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress, no summary line")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
