@@ -158,6 +158,7 @@ def render(record: ArticleRecord) -> str:
 def cmd_feeds(args: argparse.Namespace) -> int:
     from ingest.cli_service import load_feed_list
     from ingest.health import feeds_table
+    from ingest.transports.state import transport_summaries
     from storage.feeds import all_states
 
     settings = Settings.from_env()
@@ -165,7 +166,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     store = open_store(readonly=None)
     try:
         states = all_states(store)
+        deliveries = transport_summaries(store)
     finally:
         store.close()
-    print(feeds_table(feeds, states))
+    print(feeds_table(feeds, states, deliveries=deliveries))
     return 0

@@ -360,3 +360,27 @@ def test_parse_imports_no_store_and_no_alembic(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     loaded = result.stdout.rsplit("LOADED:", 1)[1].strip()
     assert loaded == "", f"parse imported {loaded}"
+
+
+def test_feeds_shows_the_delivery_line_of_a_transport_feed(tmp_path: Path) -> None:
+    """``wiredesk feeds`` prints the transport's stored state (cursor, acknowledgements) under its feed."""
+    from ingest.transports.state import load_transport_state, save_transport_state
+    from storage.store import Store
+
+    db = tmp_path / "s.db"
+    store = Store.open(f"sqlite:///{db}")
+    state = load_transport_state(store, "dpa-queue", "dpa-wireq")
+    state.acknowledged, state.pending_acks = 12, 1
+    save_transport_state(store, "dpa-queue", state)
+    store.close()
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        '[[feed]]\nname = "dpa-queue"\nurl = "https://wireq.example/queue/"\ntransport = "dpa-wireq"\n'
+        'auth = { type = "bearer", token_env = "DPA_TOKEN" }\n',
+        encoding="utf-8",
+    )
+    shown = run("feeds", db=db, cwd=tmp_path, env={"WIREDESK_FEEDS": str(feeds)})
+    assert shown.returncode == 0, shown.stderr
+    assert (
+        "dpa-wireq" in shown.stdout and "acked 12" in shown.stdout and "pending 1" in shown.stdout
+    )
