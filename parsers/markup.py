@@ -64,8 +64,10 @@ class _Collector:
             return
         joined = "".join(self.buffer)
         self.buffer = []
-        for chunk in _BLANK_LINE.split(joined):
-            text = _SPACES.sub(" ", chunk).strip()
+        # ``add`` turned line breaks into spaces: only ``<br>`` soft breaks can make a blank line.
+        chunks = _BLANK_LINE.split(joined) if joined.count("\n") > 1 else (joined,)
+        for chunk in chunks:
+            text = " ".join(chunk.split())  # str.split() and re's \s agree on Unicode whitespace
             if text:
                 self.paragraphs.append(text)
 
