@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -214,14 +214,22 @@ def is_site_name(name: str, host: str | None) -> bool:
     return squashed.startswith(label) or (len(squashed) >= 3 and label.startswith(squashed))
 
 
+@cache
+def _domain_index() -> dict[str, str]:
+    return {domain: row.canonical for row in AGENCIES for domain in row.domains}
+
+
+@lru_cache(maxsize=4096)
 def agency_for_host(host: str | None) -> str | None:
     """The agency whose own site ``host`` is (``apnews.com`` -> ``AP``, ``factuel.afp.com`` -> ``AFP``)."""
     if not host:
         return None
-    name = host.casefold().rstrip(".")
-    for row in AGENCIES:
-        if any(name == domain or name.endswith("." + domain) for domain in row.domains):
-            return row.canonical
+    labels = host.casefold().rstrip(".").split(".")
+    index = _domain_index()
+    for start in range(len(labels) - 1):
+        found = index.get(".".join(labels[start:]))
+        if found:
+            return found
     return None
 
 

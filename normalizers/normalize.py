@@ -173,13 +173,10 @@ def normalize(
     dateline = _merge_datelines(text_dateline, _metadata_dateline(item.dateline))
     from_authors, byline = _author_credits(item.authors, clean_field(item.byline), host)
     in_text = _unique((text_dateline.agencies if text_dateline else []) + credited + from_authors)
-    own_site = agency_for_host(host)
-    agencies = (
-        in_text
-        or canonical_list(item.agencies)
-        or ([own_site] if own_site else [])
-        or canonical_list([default_agency or ""])
-    )
+    agencies = in_text or canonical_list(item.agencies)
+    if not agencies:
+        own_site = agency_for_host(host)
+        agencies = [own_site] if own_site else canonical_list([default_agency or ""])
     language = detect_language(prose_text(body), item.language or language_hint)
     derived = derived_identity(item, agencies)
     guid = (
