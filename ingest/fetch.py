@@ -25,11 +25,10 @@ import httpx
 from config.feeds import AuthConfig, FeedConfig
 from config.redact import redact, redact_url, register_secret
 from config.settings import Settings
+from ingest.httpclient import SCOPE_EXTENSION, CredentialScope, new_client
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
-_CREDENTIALS = "wiredesk.credentials"  # request extension: where the feed's credentials may go
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class FetchError(Exception):
@@ -93,43 +92,6 @@ def auth_headers(
     return auth_request(auth, environ)[0]
 
 
-@dataclass(frozen=True, slots=True)
-class _Credentials:
-    """The feed's origin and the names of the headers and query parameters that carry its secrets."""
-
-    origin: tuple[str, str, int]
-    headers: frozenset[str]
-    params: frozenset[str]
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int]:
-    return url.scheme, url.host.lower(), url.port or _DEFAULT_PORTS.get(url.scheme, 0)
-
-
-def _same_origin(feed: tuple[str, str, int], url: httpx.URL) -> bool:
-    """Same scheme, host and port; or the same host moved from http:80 to https:443 (as httpx keeps
-    ``Authorization`` for that upgrade)."""
-    target = _origin(url)
-    upgrade = feed[0] == "http" and feed[2] == 80 and target[0] == "https" and target[2] == 443
-    return target == feed or (upgrade and target[1] == feed[1])
-
-
-def _drop_credentials_off_origin(request: httpx.Request) -> None:
-    """httpx request hook (every hop of a redirect chain): a request to another origin than the feed's
-    carries none of the feed's credential headers or query parameters."""
-    scope = request.extensions.get(_CREDENTIALS)
-    if not isinstance(scope, _Credentials) or _same_origin(scope.origin, request.url):
-        return
-    for name in scope.headers:
-        request.headers.pop(name, None)
-    kept = [(k, v) for k, v in request.url.params.multi_items() if k not in scope.params]
-    if len(kept) != len(request.url.params.multi_items()):
-        request.url = request.url.copy_with(params=kept)
-    log.info(
-        "redirect to another origin: feed credentials not sent", extra={"host": request.url.host}
-    )
-
-
 class HttpFetcher:
     """One httpx client shared by all HTTP feeds (connection reuse); thread-safe for concurrent polls."""
 
@@ -143,18 +105,7 @@ class HttpFetcher:
         self.settings = settings
         self.sleep = sleep
         self.rng = rng or random.Random()
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout,
-                read=settings.read_timeout,
-                write=settings.read_timeout,
-                pool=settings.connect_timeout,
-            ),
-            follow_redirects=True,
-            max_redirects=settings.max_redirects,
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            event_hooks={"request": [_drop_credentials_off_origin]},
-        )
+        self.client = new_client(settings)
 
     def close(self) -> None:
         self.client.close()
@@ -207,9 +158,9 @@ class HttpFetcher:
         try:
             # Merged into the URL's own query (httpx's ``params=`` would replace it).
             target = httpx.URL(url).copy_merge_params(params) if params else httpx.URL(url)
-            scope = _Credentials(_origin(target), *secrets)
+            scope = CredentialScope.for_url(target, *secrets)
             with self.client.stream(
-                "GET", target, headers=headers, extensions={_CREDENTIALS: scope}
+                "GET", target, headers=headers, extensions={SCOPE_EXTENSION: scope}
             ) as response:
                 if response.status_code in RETRY_STATUSES:
                     raise _Retryable(f"server error HTTP {response.status_code}")

@@ -25,6 +25,7 @@ import httpx
 
 from config.redact import redact, redact_url
 from config.settings import Settings
+from ingest.httpclient import SCOPE_EXTENSION, CredentialScope, new_client
 from ingest.transports.base import TransportError
 
 log = logging.getLogger(__name__)
@@ -32,26 +33,6 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 PLAIN_HEADERS = frozenset(
     {"accept", "accept-language", "content-type", "if-none-match", "if-modified-since"}
 )
-_SCOPE = "wiredesk.credential_scope"  # request extension: (origin, header names to keep there)
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    return (url.scheme, url.host, url.port)
-
-
-def _drop_credentials_off_origin(request: httpx.Request) -> None:
-    """httpx request hook (every hop of a redirect chain): to another origin than the first request's,
-    the caller's credential headers are not sent."""
-    scope = request.extensions.get(_SCOPE)
-    if not scope or _origin(request.url) == scope[0]:
-        return
-    for name in scope[1]:
-        if name in request.headers:
-            del request.headers[name]
-            log.info(
-                "redirect to another origin: credential header not sent",
-                extra={"host": request.url.host},
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,18 +88,7 @@ class TransportHttp:
         self.settings = settings
         self.sleep = sleep
         self.rng = rng or random.Random()
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(
-                connect=settings.connect_timeout,
-                read=settings.read_timeout,
-                write=settings.read_timeout,
-                pool=settings.connect_timeout,
-            ),
-            follow_redirects=True,
-            max_redirects=settings.max_redirects,
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            event_hooks={"request": [_drop_credentials_off_origin]},
-        )
+        self.client = new_client(settings)
 
     def close(self) -> None:
         self.client.close()
@@ -168,7 +138,7 @@ class TransportHttp:
         deadline = time.monotonic() + self.settings.total_timeout
         secret_names = [k for k in headers or {} if k.lower() not in PLAIN_HEADERS]
         try:
-            scope = (_origin(httpx.URL(url)), secret_names)
+            scope = CredentialScope.for_url(url, frozenset(secret_names))
             with self.client.stream(
                 method,
                 url,
@@ -176,7 +146,7 @@ class TransportHttp:
                 params=params,
                 json=json,
                 data=data,
-                extensions={_SCOPE: scope},
+                extensions={SCOPE_EXTENSION: scope},
             ) as response:
                 if response.status_code in RETRY_STATUSES:
                     raise _Retryable(f"server error HTTP {response.status_code}")
