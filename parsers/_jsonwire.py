@@ -109,6 +109,29 @@ def dicts(value: Any) -> list[dict[str, Any]]:
     return [entry for entry in value if isinstance(entry, dict)]
 
 
+def candidate_objects(document: Any, what: str) -> list[dict[str, Any]]:
+    """The objects a JSON document offers as items: the dict members of a list, or the object itself.
+    Raises ``ParseError`` for a bare string, number or null."""
+    if isinstance(document, list):
+        return dicts(document)
+    if isinstance(document, dict):
+        return [document]
+    raise ParseError(f"{what} document is a JSON {type(document).__name__}, not an object")
+
+
+def with_keys(
+    candidates: list[dict[str, Any]], keys: tuple[str, ...], what: str, *, empty_ok: bool = False
+) -> list[dict[str, Any]]:
+    """The candidates holding at least one of ``keys`` (the format's identifying fields); ``what`` names
+    one (``digitalwires entry``). Raises
+    ``ParseError`` naming them when there were candidates but none is an item (another JSON format), or
+    when there were none at all unless ``empty_ok`` (an empty search page)."""
+    found = [c for c in candidates if any(key in c for key in keys)]
+    if not found and (candidates or not empty_ok):
+        raise ParseError(f"no {what} found (no {', '.join(keys)})")
+    return found
+
+
 def strings(value: Any) -> list[str]:
     """The non-empty string members of a JSON list, or a lone string as a one-item list."""
     if isinstance(value, str):

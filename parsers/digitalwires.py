@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 
 from parsers._jsonwire import (
+    candidate_objects,
     class_xpath,
     dicts,
     drop_elements,
@@ -30,8 +31,9 @@ from parsers._jsonwire import (
     text,
     unique,
     urgency,
+    with_keys,
 )
-from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
+from parsers.base import ParsedDateline, ParsedItem, Status
 from parsers.dates import parse_datetime
 from parsers.markup import element_paragraphs, element_text
 
@@ -75,18 +77,9 @@ def _entries(document: Any) -> list[dict[str, Any]]:
     """The entries of a single-entry document, a JSON list, or an ``{"entries": [...]}`` envelope."""
     if isinstance(document, dict) and isinstance(document.get("entries"), list):
         candidates = dicts(document["entries"])
-    elif isinstance(document, list):
-        candidates = dicts(document)
-    elif isinstance(document, dict):
-        candidates = [document]
     else:
-        raise ParseError(
-            f"digitalwires document is a JSON {type(document).__name__}, not an object"
-        )
-    entries = [entry for entry in candidates if any(key in entry for key in _ENTRY_KEYS)]
-    if candidates and not entries:
-        raise ParseError("no digitalwires entry found (no urn, entry_id, headline or article_html)")
-    return entries
+        candidates = candidate_objects(document, "digitalwires")
+    return with_keys(candidates, _ENTRY_KEYS, "digitalwires entry", empty_ok=True)
 
 
 def _item(entry: dict[str, Any]) -> ParsedItem | None:

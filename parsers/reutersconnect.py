@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from parsers._jsonwire import (
+    candidate_objects,
     dicts,
     html_root,
     integer,
@@ -25,6 +26,7 @@ from parsers._jsonwire import (
     text,
     unique,
     urgency,
+    with_keys,
 )
 from parsers.base import ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
@@ -66,20 +68,10 @@ def _items(document: Any) -> list[dict[str, Any]]:
             candidates = dicts(data["search"].get("items"))
         else:
             candidates = []
-    elif isinstance(document, list):
-        candidates = dicts(document)
-    elif isinstance(document, dict):
-        candidates = [document]
     else:
-        raise ParseError(
-            f"Reuters Connect document is a JSON {type(document).__name__}, not an object"
-        )
-    items = [item for item in candidates if any(key in item for key in _ITEM_KEYS)]
-    if not items and not (isinstance(data, dict) and "search" in data):
-        raise ParseError(
-            "no Reuters Connect item found (no uri, usn, versionedGuid, headLine or bodyXhtml)"
-        )
-    return items
+        candidates = candidate_objects(document, "Reuters Connect")
+    searched = isinstance(data, dict) and "search" in data
+    return with_keys(candidates, _ITEM_KEYS, "Reuters Connect item", empty_ok=searched)
 
 
 def _item(item: dict[str, Any]) -> ParsedItem | None:
