@@ -35,7 +35,7 @@ class _FormatNames(list[str]):
         return self
 
     def __contains__(self, item: object) -> bool:
-        return item in self._load()
+        return list.__contains__(self._load(), item)
 
     def __iter__(self) -> Iterator[str]:
         return iter(list.__iter__(self._load()))

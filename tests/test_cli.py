@@ -384,3 +384,22 @@ def test_feeds_shows_the_delivery_line_of_a_transport_feed(tmp_path: Path) -> No
     assert (
         "dpa-wireq" in shown.stdout and "acked 12" in shown.stdout and "pending 1" in shown.stdout
     )
+
+
+def test_the_bundled_feed_list_loads(tmp_path: Path) -> None:
+    """``make run``'s feed list (a feed forcing ``format = "rss"``) loads in every command that reads it."""
+    from ingest.cli_service import load_feed_list
+
+    bundled = Path(__file__).resolve().parents[1] / "config" / "feeds.toml"
+    env = {"WIREDESK_FEEDS": str(bundled)}
+    shown = run("feeds", db=tmp_path / "s.db", cwd=tmp_path, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "demo-rss" in shown.stdout
+    from config.settings import Settings
+
+    feeds = load_feed_list(Settings.from_env({"WIREDESK_FEEDS": str(bundled)}))
+    assert any(feed.format == "rss" for feed in feeds)
+    forced = tmp_path / "forced.toml"
+    forced.write_text('[[feed]]\nname = "x"\npath = "in"\nformat = "nosuch"\n', encoding="utf-8")
+    refused = run("feeds", db=tmp_path / "s.db", cwd=tmp_path, env={"WIREDESK_FEEDS": str(forced)})
+    assert refused.returncode != 0 and "nosuch" in refused.stderr
