@@ -344,10 +344,10 @@ def _agencies(element: etree._Element) -> list[str]:
     credits = _unique(_clean_credit(element_text(c)) for c in _nodes(_X_CREDITLINES, element))
     if credits:
         return credits
-    names = [_name_or_literal(p) for p in _nodes(_X_PROVIDER, element)]
+    names = [_party(p) for p in _nodes(_X_PROVIDER, element)]
     for source in _nodes(_X_INFO_SOURCES, element):
         if _code(source.get("role") or "") in _INFO_SOURCE_ROLES:
-            names.append(_name_or_literal(source))
+            names.append(_party(source))
     return _unique(_clean_credit(n) for n in names)
 
 
@@ -668,6 +668,12 @@ def _name_or_literal(element: etree._Element) -> str | None:
     if is_placeholder(name):
         name = (element.get("literal") or "").strip()
     return real(name)
+
+
+def _party(element: etree._Element) -> str | None:
+    """A provider or source: its name or literal, else the code of its QCode (``nprov:ANSA`` -> ``ANSA``;
+    G2 lets a party be given by QCode alone, and agencies do)."""
+    return _name_or_literal(element) or real(_code(element.get("qcode") or "") or None)
 
 
 def _nodes(xpath: etree.XPath, element: etree._Element) -> list[etree._Element]:

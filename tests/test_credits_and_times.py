@@ -305,3 +305,15 @@ def test_credited_dateline_without_place_after_bullets(
     assert (record.dateline.place, record.dateline.date) == (None, date)
     assert record.agencies == [agency]
     assert record.body[2] == opening.split(" - ", 1)[1] + " on demand."
+
+
+def test_g2_provider_given_by_qcode_credits_and_places_local_time() -> None:
+    """TT gives its provider as ``nprov:TT`` only: credited, and its offset-less time read in Stockholm."""
+    from pathlib import Path
+
+    from parsers import parse_document
+
+    raw = (Path(__file__).parent / "fixtures/newsmlg2/tt_provider_qcode_only.xml").read_bytes()
+    record = normalize(parse_document(raw)[0])
+    assert record.agencies == ["TT"]
+    assert record.published_at == datetime(2024, 1, 15, 8, 30, tzinfo=UTC)
