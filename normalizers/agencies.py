@@ -96,7 +96,7 @@ _CREDIT_FILLER = frozenset(
 _DPA_CODE = re.compile(r"\bdpa:\s*[\d-]+(?:/\d+)?", re.IGNORECASE)
 # Regional services and editors' initials beside a credit: ``dpa/lnw``, ``AFP/jm``, ``dpa-AFX/ab/he``,
 # ``ino/dpa``, ``SDA/sep``.
-_INITIALS = re.compile(r"/[a-z]{1,4}\b|(?<![\w/-])[a-z]{1,4}/")
+_INITIALS = re.compile(r"/(?:[a-z]{1,4}|[A-Z]{1,3})\b|(?<![\w/-])[a-z]{1,4}/")
 # A web address named as the source (``Quelle: ntv.de, ino/dpa``).
 _DOMAIN = re.compile(
     r"(?<![\w.-])(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?![\w.])", re.IGNORECASE
@@ -170,12 +170,113 @@ def parse_credit_line(line: str, host: str | None = None) -> list[str] | None:
         and is_site_name(" ".join(w for w in words if w.casefold() not in _CREDIT_FILLER), host)
     ):
         return agencies
+    if words and _opens_with_agency(text) and _all_initials(words):
+        return agencies  # a sign-off: ``ansa ab cd``, ``efe mr/jl``, ``AFP/AB``
     for word in words:
         lowered = word.casefold()
         if lowered in _CREDIT_FILLER or lowered.isdigit():
             continue
         return None
     return agencies
+
+
+_SIGN_OFF_WORD = re.compile(r"^[a-zäöüåæøéèçñ][a-zäöüåæøéèçñ0-9]{0,3}$")
+
+
+def _opens_with_agency(text: str) -> bool:
+    match = _alias_pattern().search(text)
+    return match is not None and not text[: match.start()].strip(" ([©-")
+
+
+# Short words of running text that initials never are (de, en, fr, es, it, nl, pt).
+_SHORT_WORDS = frozenset(
+    [
+        "ist",
+        "sagt",
+        "sagte",
+        "hat",
+        "war",
+        "sind",
+        "das",
+        "der",
+        "die",
+        "und",
+        "auch",
+        "noch",
+        "nur",
+        "nun",
+        "so",
+        "da",
+        "ja",
+        "wie",
+        "was",
+        "wer",
+        "the",
+        "and",
+        "is",
+        "was",
+        "has",
+        "said",
+        "says",
+        "says",
+        "are",
+        "not",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "it",
+        "he",
+        "she",
+        "est",
+        "a",
+        "dit",
+        "ont",
+        "sont",
+        "et",
+        "la",
+        "le",
+        "les",
+        "de",
+        "du",
+        "il",
+        "elle",
+        "es",
+        "ha",
+        "dice",
+        "dijo",
+        "y",
+        "el",
+        "los",
+        "las",
+        "con",
+        "e",
+        "per",
+        "che",
+        "non",
+        "al",
+        "ein",
+        "eine",
+        "het",
+        "en",
+        "van",
+        "zijn",
+        "em",
+        "da",
+        "os",
+        "ao",
+        "com",
+    ]
+)
+
+
+def _all_initials(words: list[str]) -> bool:
+    """Editors' initials and desk codes after the credit: at most six short lower-case tokens, none of
+    them a word of running text (``AFP ist da`` is prose)."""
+    return len(words) <= 6 and all(
+        _SIGN_OFF_WORD.match(word) and word not in _SHORT_WORDS for word in words
+    )
 
 
 _SQUASH = re.compile(r"[\W_]+")

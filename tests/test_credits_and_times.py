@@ -317,3 +317,18 @@ def test_g2_provider_given_by_qcode_credits_and_places_local_time() -> None:
     record = normalize(parse_document(raw)[0])
     assert record.agencies == ["TT"]
     assert record.published_at == datetime(2024, 1, 15, 8, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("line", "agencies"),
+    [("ansa ab cd", ["ANSA"]), ("efe mr/jl", ["EFE"]), ("AFP/AB", ["AFP"]), ("TT gb/lk", ["TT"])],
+)
+def test_sign_off_lines_are_credits(line: str, agencies: list[str]) -> None:
+    assert parse_credit_line(line) == agencies
+    record = normalize(_page(body=[*PROSE_EN, line]))
+    assert record.body == PROSE_EN and record.agencies == agencies
+
+
+@pytest.mark.parametrize("line", ["AFP ist da", "Reuters sagt das", "ANSA ha detto", "AP and us"])
+def test_short_prose_after_an_agency_is_no_sign_off(line: str) -> None:
+    assert parse_credit_line(line) is None
