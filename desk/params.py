@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
 from fastapi import Path
 
-from storage.search import STATUS_FILTERS, ArticleQuery, Order, StatusFilter
+from storage.search import STATUS_FILTERS, ArticleQuery, Order, StatusFilter, parse_moment
 
-_DURATION = re.compile(r"^(\d{1,5})\s*([mhdw])$")
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 WINDOWS = ("15m", "1h", "6h", "24h", "3d", "7d")
 URGENCIES = {1: "flash", 2: "flash + urgent", 3: "up to 3", 4: "up to 4"}
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pt", "pl", "ar", "ru", "tr")
@@ -28,16 +26,6 @@ TRUE = frozenset({"1", "true", "yes", "on", "show"})
 MAX_ID = 2**63 - 1
 StoreId = Annotated[int, Path(ge=0, le=MAX_ID, description="a store id")]
 _URGENCY = re.compile(r"^[1-8]$")
-
-
-def parse_when(value: str, now: datetime) -> datetime:
-    """``15m``/``2h``/``3d``/``1w`` before ``now``, or an ISO date/datetime (UTC unless it has an offset)."""
-    match = _DURATION.match(value.strip())
-    if match:
-        return now - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    # Raises OverflowError when the instant is outside datetime's range in UTC (0001-01-01T00:00+01:00).
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 @dataclass(slots=True)
@@ -134,8 +122,10 @@ class Filters:
         if not value:
             return None
         try:
-            return parse_when(value, now)
-        except (ValueError, OverflowError):  # year 1 with +01:00 has no UTC instant
+            return parse_moment(value, now)
+        except (
+            ValueError
+        ):  # also a window or date with no UTC instant (99999999d, year 1 at +01:00)
             self.errors.append(f"{name} wants 15m, 2h, 3d or a date like 2026-11-27")
             return None
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,6 @@ __all__ = [
     "positive_int",
 ]
 
-_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 STATUS_FILTERS = ("usable", "withheld", "canceled", "embargoed", "corrected")  # storage.search's
 SEARCH_DEFAULT_LIMIT = 50
 Command = Callable[[argparse.Namespace], int]
@@ -38,17 +35,14 @@ Command = Callable[[argparse.Namespace], int]
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """``2h``, ``30m``, ``3d`` (before now) or an ISO date/datetime (UTC unless it has an offset)."""
-    match = _DURATION.match(value.strip())
-    moment = now or datetime.now(UTC)
-    if match:
-        return moment - timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    from storage.search import parse_moment
+
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parse_moment(value, now)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
             f"want a duration like 2h/30m/3d or a date like 2026-11-27, not {value!r}"
         ) from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 class _FormatNames:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -55,6 +55,27 @@ from normalizers.record import ArticleRecord
 from storage import rawcodec
 from storage.pgsearch import query_configs, tsquery_text
 from storage.store import Store, articles, quarantine, raw_documents, row_to_record
+
+_DURATION = re.compile(r"^(\d{1,7})\s*([smhdw])$")
+_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_moment(value: str, now: datetime | None = None) -> datetime:
+    """A time filter as editors and scripts write it: ``30s``/``15m``/``2h``/``3d``/``1w`` before ``now``,
+    or an ISO date/datetime (UTC unless it has an offset). Aware UTC. Raises ``ValueError`` for anything
+    else, including a duration or date with no representable UTC instant (``99999999d``, year 1 with an
+    offset), so every caller (CLI, desk, API) refuses it the same way."""
+    text = value.strip()
+    moment = now or datetime.now(UTC)
+    match = _DURATION.match(text)
+    try:
+        if match:
+            return moment - timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{value!r} is outside the range of dates") from exc
+
 
 # -- folding and the FTS5 schema (used by migration 0004 and bench/search.py) ---------------------
 

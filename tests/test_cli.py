@@ -403,3 +403,14 @@ def test_the_bundled_feed_list_loads(tmp_path: Path) -> None:
     forced.write_text('[[feed]]\nname = "x"\npath = "in"\nformat = "nosuch"\n', encoding="utf-8")
     refused = run("feeds", db=tmp_path / "s.db", cwd=tmp_path, env={"WIREDESK_FEEDS": str(forced)})
     assert refused.returncode != 0 and "nosuch" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    "since", ["99999999d", "99999999999999999999999h", "0001-01-01T00:00+01:00"]
+)
+def test_time_filters_without_a_utc_instant_are_refused_not_a_traceback(
+    tmp_path: Path, since: str
+) -> None:
+    result = run("search", "--since", since, "x", db=tmp_path / "s.db", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "want a duration" in result.stderr
