@@ -115,14 +115,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.backfill import ingest_paths as engine_ingest
     from storage.store import Store
 
-    absent = [problem for path in args.paths if (problem := missing(path, "ingest"))]
-    for problem in absent:
-        say(problem)
-    if absent:
-        return 2
-    problems: list[str] = []
+    # A missing path is reported (and the exit status is 2), the other paths are still ingested.
+    problems = [problem for path in args.paths if (problem := missing(path, "ingest"))]
+    present = [path for path in args.paths if not missing(path, "ingest")]
     files: list[Path] = []
-    for entry in walk_files(args.paths, patterns_of(args)):
+    for entry in walk_files(present, patterns_of(args)):
         if isinstance(entry, Unreadable):
             problems.append(f"cannot ingest {entry.path}: {entry.reason}")
         else:

@@ -154,6 +154,12 @@ def test_missing_and_unreadable_paths_exit_2_with_one_line(files: Path, tmp_path
     assert "1 stored" in result.stdout  # the readable files are still ingested
     parsed = run("parse", str(tmp_path / "nowhere"), db=db, cwd=tmp_path)
     assert parsed.returncode == 2 and "cannot parse" in parsed.stderr
+    fresh = tmp_path / "fresh.db"
+    both = run(
+        "ingest", str(tmp_path / "nowhere"), str(files / "story.txt"), db=fresh, cwd=tmp_path
+    )
+    assert both.returncode == 2 and "cannot ingest" in both.stderr
+    assert "1 stored" in both.stdout  # a missing path does not cost the others
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
