@@ -49,7 +49,12 @@ SECRET_PARAMS = frozenset(
     }
 )
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]+")
-_SCHEME_AUTH = re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}")
+# ``Bearer x``/``Basic x`` always; the bare word ``token`` only before something credential-shaped (a digit
+# in it, or 20+ characters), so ``bearer token variable AFP_TOKEN`` stays readable.
+_SCHEME_AUTH = re.compile(
+    r"(?i)\b(bearer|basic)\s+(?!token\b)[A-Za-z0-9._~+/=-]{6,}"
+    r"|\b(token)\s+(?=[A-Za-z._~+/=-]*\d|[A-Za-z0-9._~+/=-]{20})[A-Za-z0-9._~+/=-]{6,}"
+)
 _PAIR = re.compile(
     r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|access_token|client_secret)"
     r"(\s*[=:]\s*)([^\s&,;'\"]+)"
@@ -102,7 +107,12 @@ def redact_url(url: str) -> str:
                 safe="*",
                 quote_via=quote,
             )
-    return _mask_registered(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+    rebuilt = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    if not netloc and url.startswith(parts.scheme + "://"):
+        rebuilt = (
+            f"{parts.scheme}://{rebuilt[len(parts.scheme) + 1 :]}"  # sqlite:///path keeps its //
+        )
+    return _mask_registered(rebuilt)
 
 
 def _mask_registered(text: str) -> str:
@@ -119,7 +129,7 @@ def redact(text: str) -> str:
     if not text:
         return text
     text = _URL.sub(lambda match: redact_url(match.group(0)), text)
-    text = _SCHEME_AUTH.sub(lambda match: f"{match.group(1)} {MASK}", text)
+    text = _SCHEME_AUTH.sub(lambda match: f"{match.group(1) or match.group(2)} {MASK}", text)
     text = _PAIR.sub(lambda match: f"{match.group(1)}{match.group(2)}{MASK}", text)
     return _mask_registered(text)
 

@@ -167,3 +167,23 @@ def test_unusable_token_names_the_variable_only(
     error = load_state(store, "ansa-t").last_error or ""
     assert "ANSA_TOKEN" in error and error.isascii()
     assert not server.hits("/t.xml")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("store=sqlite:///var/wiredesk.db", "store=sqlite:///var/wiredesk.db"),
+        (
+            "bearer token variable AFP_TOKEN is not set",
+            "bearer token variable AFP_TOKEN is not set",
+        ),
+        ("Authorization: Bearer abcdef123456", "Authorization: Bearer ***"),
+        ("Authorization: token ghp_abc123def456", "Authorization: token ***"),
+    ],
+)
+def test_redaction_keeps_what_is_no_secret_readable(text: str, shown: str) -> None:
+    """A store path keeps its ``///`` (it is a path, not a host); an error naming a token's variable is
+    not mangled; real credentials are still masked."""
+    from config.redact import redact
+
+    assert redact(text) == shown
