@@ -34,6 +34,7 @@ from parsers._timelines import parse_time_line
 from parsers.base import ParsedItem, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import strip_bom
+from parsers.furniture import is_furniture
 from parsers.limits import MAX_DOCUMENT_BYTES, MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, html_fragment_paragraphs
 from parsers.xmlsafe import local_name, parse_xml, xml_root_name
@@ -689,6 +690,8 @@ def map_entry(entry: RawEntry, kind: FeedKind, feed_language: str | None) -> Par
     updated = _date(entry.updated)
     headline = _headline(entry.title) or _headline(entry.fallback_title)
     body, body_language = _body(entry)
+    # "Lea también: ...", "Read more: ...", newsletter and rights lines: page furniture, as on article pages.
+    body = [paragraph for paragraph in body if not is_furniture(paragraph)]
     return ParsedItem(
         source_format=kind,
         guid=entry.guid or link,
