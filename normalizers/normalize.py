@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -19,6 +20,19 @@ from normalizers.record import ArticleRecord, Dateline, RelatedItem
 from normalizers.text import clean_field, clean_list, clean_paragraphs, clean_text
 from normalizers.versions import derived_identity
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
+
+
+@dataclass(slots=True)
+class NormalizedRecord(ArticleRecord):
+    """The record as ``normalize`` builds it, plus whether its ``version`` was given by the source.
+
+    ``version_from_source`` is not part of the JSON contract (``to_dict`` is the record's): the store needs
+    it because a source that numbers its versions (NewsML, ninjs, NITF with ``version``) means the same
+    item when it repeats a number, while a source that numbers nothing (RSS, Atom, text, HTML, most NITF)
+    re-sends a corrected copy under the same guid with the default version 1 (DESIGN.md, "Storage rules";
+    ``storage.store.settle_version``). Survives pickling to and from parser processes."""
+
+    version_from_source: bool = True
 
 
 def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[str], list[str]]:
@@ -159,11 +173,12 @@ def normalize(
     source: str | None = None,
     default_agency: str | None = None,
     language_hint: str | None = None,
-) -> ArticleRecord:
+) -> NormalizedRecord:
     """Build the record for ``item``. ``source`` overrides what seeds the fallback guid (default: the feed,
     else the first agency, else the format -- never a file path, so a copied file is the same item);
     ``default_agency`` and ``language_hint`` come from the feed configuration and are used only when the
-    document itself says nothing."""
+    document itself says nothing. ``version_from_source`` is False when the version is the default 1 or
+    inferred from take labels (``normalizers.versions``): the source gave no version number."""
     host = _host(item.url)
     headline = clean_field(item.headline)
     kicker = clean_field(item.kicker)
@@ -188,9 +203,10 @@ def normalize(
             body[0] if body else None,
         )
     )
-    return ArticleRecord(
+    return NormalizedRecord(
         guid=guid,
         version=item.version if item.version is not None else (derived[1] if derived else 1),
+        version_from_source=item.version is not None,
         source_format=item.source_format,
         feed=feed,
         agencies=agencies,

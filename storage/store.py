@@ -2,13 +2,13 @@
 
 Saving is idempotent on (story key, guid, version): the story key is the first credited agency (or the feed,
 or the format), so the same agency item arriving twice is stored once. A newer version becomes the story's
-current one; an exact duplicate body (same ``content_hash``) points at the first article that had it.
+current one; a changed re-send from a source that numbers no versions is the next version (``settle_version``); an exact duplicate body (same ``content_hash``) points at the first article that had it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,6 +81,7 @@ _STORY_ROWS = select(
     articles.c.id,
     articles.c.version,
     articles.c.content_hash,
+    articles.c.headline,
     articles.c.status,
     articles.c.canceled_at,
     articles.c.is_current,
@@ -125,6 +126,37 @@ def utcnow() -> datetime:
 def story_key(record: ArticleRecord) -> str:
     """Namespace of the guid: the first agency, else the feed, else the format."""
     return (record.agencies[0] if record.agencies else None) or record.feed or record.source_format
+
+
+def version_from_source(record: ArticleRecord) -> bool:
+    """Whether the source numbered this record's version (``normalizers.normalize.NormalizedRecord``);
+    a record built any other way (JSON, a stored row, a test) keeps the strict rule: True."""
+    return bool(getattr(record, "version_from_source", True))
+
+
+def settle_version(
+    story: Sequence[Any], record: ArticleRecord, guid: str
+) -> tuple[Literal["unchanged", "new"], int]:
+    """The one rule deciding what a save of ``record`` is, given its story's stored versions (rows with
+    ``id``, ``version``, ``content_hash``, ``headline``): ``("unchanged", article id)`` or ``("new",
+    version to store)``. Used by every save (live ingest, backfill, replay: all go through ``save_article``).
+
+    DESIGN.md "Storage rules": (agency, guid, version) is the item. When the source numbers its versions,
+    a repeated number is the same item, whatever its text. When it does not (RSS, Atom, NITF without
+    ``version``, text, HTML; take identities derived from slugs), a copy whose text (body hash or headline)
+    differs from every stored version is a correction: the next version (highest stored + 1), which becomes
+    current; a copy identical to any stored version is a re-send: unchanged."""
+    version = record.version
+    existing = next((row for row in story if row.version == version), None)
+    if existing is None:
+        return "new", version
+    if version_from_source(record) and not is_derived(guid):
+        return "unchanged", int(existing.id)
+    same = (record.content_hash, record.headline)
+    for row in (existing, *story):
+        if (row.content_hash, row.headline) == same:
+            return "unchanged", int(row.id)
+    return "new", max(int(row.version) for row in story) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,14 +413,11 @@ class Store:
             # at a time anyway.
             conn.execute(_INSERT_LOCK, {"key": ARTICLE_INSERT_LOCK})
         key, guid, story = self._resolve_story(conn, record, signature)
-        version = record.version
-        existing = next((row for row in story if row.version == version), None)
+        kind, number = settle_version(story, record, guid)
+        if kind == "unchanged":
+            return SaveOutcome("unchanged", number)
+        version = number
         newest = max((row.version for row in story), default=None)
-        if existing is not None:
-            if existing.content_hash == record.content_hash or not is_derived(guid):
-                return SaveOutcome("unchanged", int(existing.id))
-            # A take re-sent with changes (REFILE, correction) under the same label: the next version.
-            version = int(newest or version) + 1
         canceled_at = min(
             (row.canceled_at for row in story if row.status == "canceled" and row.canceled_at),
             default=None,

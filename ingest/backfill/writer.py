@@ -207,7 +207,12 @@ class Writer:
                 return
             results = [outcome.result for outcome in outcomes]
         for result in results:
-            name = {"stored": "new", "duplicate": "duplicates"}.get(result, result)
-            setattr(delta, name, getattr(delta, name) + 1)
+            # A duplicate is stored too (linked by ``duplicate_of``): it counts as stored, and among the
+            # duplicates, so the summary's "S stored, D duplicates" says what is in the store.
+            if result in ("stored", "duplicate"):
+                delta.new += 1
+            if result != "stored":
+                name = "duplicates" if result == "duplicate" else result
+                setattr(delta, name, getattr(delta, name) + 1)
         if mode != "paths":
             delta.resolved += 1 if replay.resolve_quarantine(conn, raw_id) else 0
