@@ -454,8 +454,13 @@ def _teaser_leads(inside: list[tuple[Block, bool, list[etree._Element]]]) -> set
     good_in: dict[etree._Element, int] = {}
     title_at: dict[etree._Element, int] = {}
     for index, (block, is_ok, chain) in enumerate(inside):
+        # A read-also line ("Read more: <a>title</a>") is the story pointing elsewhere, not a card's
+        # title: the paragraphs after it in the same wrapper are still the story's.
         linked_title = (
-            not is_ok and block.chars >= MIN_TITLE and block.link_density > DROP_LINK_DENSITY
+            not is_ok
+            and block.chars >= MIN_TITLE
+            and block.link_density > DROP_LINK_DENSITY
+            and not is_furniture(block.text)
         )
         for element in chain:
             if is_ok:
