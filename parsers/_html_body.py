@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from parsers._html_blocks import Block, page_blocks
+from parsers._html_header import is_time_line
 from parsers.furniture import is_furniture
 
 # A good paragraph: at least this many non-space characters (ideographic scripts pack more per char).
@@ -343,6 +344,8 @@ def extract_body(
             continue
         if block.link_density > DROP_LINK_DENSITY or is_furniture(block.text):
             continue
+        if block.chars <= MAX_HEADER_LINE and is_time_line(block.text):
+            continue  # "Published ... · Updated ...": read into the record's times, never text
         # A paragraph that looks like the article's paragraphs is text even when a third of it is
         # linked (names auto-linked to tag pages in the first paragraph).
         is_ok = is_ok or (block.chars >= MIN_PARAGRAPH and _look(block) in looks)

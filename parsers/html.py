@@ -27,8 +27,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from parsers._html_body import DROP_LINK_DENSITY, GenericBody, extract_body
+from parsers._html_header import displayed_byline, displayed_times, is_time_line
 from parsers._html_profiles import PROFILES, SiteProfile
-from parsers._timelines import parse_time_line
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import decode_bytes, strip_bom
@@ -74,8 +74,6 @@ _MAX_KICKER = 120
 _DOCTYPE_HTML = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _HTML_ROOTS = frozenset({"html", "head", "body"})
-_TIME_LINE_TAIL = 3
-_TIME_LINE_PARTS = re.compile(r"\s+[|•·]\s+|\s*\|\s*")
 
 _HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang")
 _KICKER_CLASS = (
@@ -563,8 +561,9 @@ def _headline(page: _Page, profile: SiteProfile | None, kicker: str | None) -> s
 
 def _authors(page: _Page, profile: SiteProfile | None) -> list[str]:
     """Author/creator strings exactly as the page gives them (JSON-LD authors incl. organisations,
-    else meta authors, then the profile's byline box). Whether one names an agency or a person is the
-    normalizer's call, through the one agency table (``normalizers.agencies``)."""
+    else meta authors, then the profile's byline box, else a byline printed beside the headline when
+    it names no one already found). Whether one names an agency or a person is the normalizer's call,
+    through the one agency table (``normalizers.agencies``)."""
     authors = [name for name, _kind in _ld_names(page.ld.get("author"))]
     if not authors:
         for key in ("article:author", "author", "cxenseparse:author", "dc.creator"):
@@ -573,11 +572,18 @@ def _authors(page: _Page, profile: SiteProfile | None) -> list[str]:
         marked_up = _profile_value(page, profile.byline)
         if marked_up:
             authors.append(marked_up)
+    shown = displayed_byline(page.marks.h1) if not (profile and profile.byline) else None
+    if shown and not any(_key(name) in _key(shown) for name in authors):
+        authors.append(shown)
     unique: list[str] = []
     for name in authors:
         if name not in unique and "://" not in name:
             unique.append(name)
     return unique
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 # ---------------------------------------------------------------------------------------------- body
@@ -628,12 +634,13 @@ def _block_paragraphs(elements: list[etree._Element]) -> list[str]:
 
 
 def _clean_body(paragraphs: list[str]) -> list[str]:
-    """Drop empty lines, page furniture (``parsers.furniture``: ``Anzeige``, ``À lire aussi ...``) and
-    exact repeats."""
+    """Drop empty lines, page furniture (``parsers.furniture``: ``Anzeige``, ``À lire aussi ...``),
+    time lines (``Published ... · Updated ...``: the header's, read into the record's times) and exact
+    repeats."""
     kept: list[str] = []
     for paragraph in paragraphs:
         text = paragraph.strip()
-        if not text.strip(_INVISIBLE_CHARS) or is_furniture(text):
+        if not text.strip(_INVISIBLE_CHARS) or is_furniture(text) or is_time_line(text):
             continue
         if kept and kept[-1] == text:
             continue
@@ -767,32 +774,12 @@ def _time_element(page: _Page) -> datetime | None:
 
 
 def _displayed_times(page: _Page, lines: list[str]) -> tuple[datetime | None, datetime | None]:
-    """(published, updated) when JSON-LD and meta tags give no date: a ``<time datetime>`` of the
-    article, else the first time line printed around the headline, read by the time-line grammar that
-    text dumps use (``parsers._timelines``; parts between ``|``/``•``/``·`` separators are tried one by
-    one: ``27. Januar 2026 • Autor • 3 Minuten``). A time without a zone stays naive."""
+    """(published, updated) shown on the page: published from a ``<time datetime>`` of the article,
+    else from the time lines printed around the headline; updated from those lines
+    (``parsers._html_header.displayed_times``). A time without a zone stays naive."""
+    shown = displayed_times(lines)
     machine = _time_element(page)
-    if machine is not None:
-        return machine, None
-    for line in lines:
-        for part in _TIME_LINE_PARTS.split(line):
-            for candidate in _time_line_candidates(part.strip()):
-                shown = parse_time_line(candidate)
-                if shown is not None and (shown.published or shown.updated):
-                    return shown.published, shown.updated
-    return None, None
-
-
-def _time_line_candidates(part: str) -> list[str]:
-    """One part of a header line, then the same without up to ``_TIME_LINE_TAIL`` trailing words
-    (``erstellt: 01. April 2025, 15:25 in: Gesellschaft``). The line must still open with a label or
-    a date: a caption ending in a date ("Kämpfe um Bachmut, 24. April 2023") is not a time line."""
-    candidates = [part]
-    words = part.split()
-    candidates.extend(
-        " ".join(words[:-cut]) for cut in range(1, min(_TIME_LINE_TAIL, len(words) - 1) + 1)
-    )
-    return candidates
+    return machine or shown.published, shown.updated
 
 
 def _keywords(page: _Page) -> list[str]:
@@ -952,8 +939,9 @@ def parse(raw: bytes) -> list[ParsedItem]:
     )
     # last: a profile removes dropped elements
     item.body, found = _body(page, profile, headline, kicker)
-    if item.published_at is None:
-        item.published_at, shown_update = _displayed_times(page, found.header_lines)
+    if item.published_at is None or item.updated_at is None:
+        shown_published, shown_update = _displayed_times(page, found.header_lines)
+        item.published_at = item.published_at or shown_published
         item.updated_at = item.updated_at or shown_update
     if not item.body:
         raise ParseError("no article text found on the page")
