@@ -181,9 +181,14 @@ def test_unusable_token_names_the_variable_only(
         ("Authorization: token ghp_abc123def456", "Authorization: token ***"),
     ],
 )
-def test_redaction_keeps_what_is_no_secret_readable(text: str, shown: str) -> None:
+def test_redaction_keeps_what_is_no_secret_readable(
+    text: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A store path keeps its ``///`` (it is a path, not a host); an error naming a token's variable is
-    not mangled; real credentials are still masked."""
+    not mangled; real credentials are still masked. (Secrets other tests registered are set aside.)"""
+    from config import redact as redaction
     from config.redact import redact
+
+    monkeypatch.setattr(redaction, "_secrets", set())
 
     assert redact(text) == shown
