@@ -34,8 +34,26 @@ def _quote(value: object) -> str:
     return f'"{text}"' if (" " in text or not text) else text
 
 
+class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at emit time, not the stream current at set-up: a stream
+    replaced and closed later (a daemon's redirected stderr, a test's capture) never turns a log line
+    from a library's thread into a ``Logging error``."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    """Route every logger to stderr through :class:`KeyValueFormatter` at ``level`` (a level name)."""
+    handler = _CurrentStderrHandler()
     formatter = KeyValueFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,20 @@ SEEDS = SHARED / "seeds"
 
 
 POSTGRES_ENV = "WIREDESK_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """Tests that run a command in-process configure the root logger; put it back afterwards so a later
+    test's server threads never log through an earlier test's handlers or levels."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in ("apscheduler", "asyncssh")}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
 
 
 @contextmanager

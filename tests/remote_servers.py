@@ -104,14 +104,22 @@ def ftp_server(
         Handler.certfile, Handler.keyfile = str(tls[0]), str(tls[1])
         Handler.tls_control_required = Handler.tls_data_required = True
     server = ThreadedFTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.2}, daemon=True)
+    stopping = threading.Event()
+
+    def serve() -> None:
+        # One poll round at a time so the loop stops in its own thread before anything is closed.
+        while not stopping.is_set():
+            server.serve_forever(timeout=0.2, blocking=False)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         yield int(server.address[1])
     finally:
         gate.release.set()
-        server.close_all()
+        stopping.set()
         thread.join(10)
+        server.close_all()
 
 
 @dataclass
@@ -182,7 +190,12 @@ def sftp_server(root: Path, gate: Gate, folder: Path) -> Iterator[SftpServer]:
         yield SftpServer(port, known, key_path)
     finally:
         gate.release.set()
-        server.close()
-        asyncio.run_coroutine_threadsafe(server.wait_closed(), loop).result(30)
+
+        async def stop() -> None:
+            # asyncio objects belong to their loop's thread: close the listener there, not from here.
+            server.close()
+            await server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from config.feeds import AuthConfig, ConfigError, FeedConfig, load_feeds
 from config.redact import redact, redact_url, register_secret, short_error
 from config.settings import Settings
 from desk.app import create_app
-from ingest.logsetup import KeyValueFormatter
+from ingest.logsetup import KeyValueFormatter, configure_logging
 from ingest.poller import FeedPoller
 from parsers import format_names
 from storage.feeds import load_state
@@ -192,3 +193,18 @@ def test_redaction_keeps_what_is_no_secret_readable(
     monkeypatch.setattr(redaction, "_secrets", set())
 
     assert redact(text) == shown
+
+
+def test_log_lines_follow_the_current_stderr_after_the_old_one_is_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A library thread logging after stderr was swapped and closed must not print 'Logging error'."""
+
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    configure_logging("INFO")
+    first.close()
+    monkeypatch.setattr(sys, "stderr", second)
+    logging.getLogger("asyncssh").info("connection lost", extra={"peer": "127.0.0.1"})
+    assert "INFO asyncssh connection lost peer=127.0.0.1" in second.getvalue()
+    assert "Logging error" not in second.getvalue()
