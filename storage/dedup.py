@@ -8,15 +8,12 @@ root of its cluster: the first stored article with that content.
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import Connection, Table, and_, bindparam, not_, select
+from sqlalchemy import Connection, and_, bindparam, not_, select
 
 from normalizers.minhash import BANDS, NEAR_DUPLICATE_THRESHOLD, band_buckets, estimated_jaccard
-from storage.models import Article, ArticleBand
+from storage.models import article_bands as article_bands
+from storage.models import articles
 
-articles = cast(Table, Article.__table__)
-article_bands = cast(Table, ArticleBand.__table__)
 MAX_CANDIDATES = 200
 
 

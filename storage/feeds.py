@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import insert, select, update
 
-from storage.models import FeedState
+from storage.models import feed_state
 from storage.store import Store
-
-feed_state = cast(Table, FeedState.__table__)
 
 
 @dataclass(slots=True)

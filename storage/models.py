@@ -1,27 +1,31 @@
-"""SQLAlchemy 2 models. The migration in ``storage/migrations`` is the source of truth for the schema;
-these mappings mirror it for queries and inserts."""
+"""The schema as SQLAlchemy Core tables. The migrations in ``storage/migrations`` are the source of truth;
+these tables mirror them for queries and inserts.
+
+Core tables, not ORM classes: every query in ``storage`` is a Core statement, and importing the ORM cost
+about 0.06 s of CPU on every command start (``wiredesk search`` must start in 0.3 s)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     PrimaryKeyConstraint,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets 64-bit ids.
@@ -48,135 +52,135 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class Base(DeclarativeBase):
-    """Declarative base; every column names its SQL type explicitly."""
+metadata = MetaData()
 
 
-class RawDocument(Base):
-    """Every fetched or ingested document, compressed, so a parser fix can be replayed."""
-
-    __tablename__ = "raw_documents"
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    origin: Mapped[str] = mapped_column(Text)
-    feed: Mapped[str | None] = mapped_column(String(200))
-    source_format: Mapped[str | None] = mapped_column(String(32))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+def _id() -> Column[int]:
+    return Column("id", IdType, primary_key=True, autoincrement=True)
 
 
-class Article(Base):
-    """One stored version of one story."""
+# Every fetched or ingested document, compressed, so a parser fix can be replayed.
+raw_documents = Table(
+    "raw_documents",
+    metadata,
+    _id(),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("feed", String(200)),
+    Column("source_format", String(32)),
+    Column("received_at", UTCDateTime, nullable=False),
+)
 
-    __tablename__ = "articles"
-    __table_args__ = (
-        UniqueConstraint("story_key", "guid", "version", name="uq_articles_item"),
-        Index("ix_articles_story", "story_key", "guid"),
-        Index("ix_articles_content_hash", "content_hash"),
-        Index("ix_articles_received_at", "received_at"),
-        Index("ix_articles_language", "language"),
-    )
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    story_key: Mapped[str] = mapped_column(String(200))
-    guid: Mapped[str] = mapped_column(String(512))
-    version: Mapped[int] = mapped_column(BigInteger)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
-    source_format: Mapped[str] = mapped_column(String(32))
-    origin: Mapped[str | None] = mapped_column(Text)
-    feed: Mapped[str | None] = mapped_column(String(200))
-    agencies: Mapped[list[Any]] = mapped_column(JSON)
-    agency_tags: Mapped[str] = mapped_column(String(400))
-    kicker: Mapped[str | None] = mapped_column(Text)
-    headline: Mapped[str | None] = mapped_column(Text)
-    caption: Mapped[str | None] = mapped_column(Text)
-    dateline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    byline: Mapped[str | None] = mapped_column(Text)
-    body: Mapped[list[Any]] = mapped_column(JSON)
-    body_text: Mapped[str] = mapped_column(Text)
-    related: Mapped[list[Any]] = mapped_column(JSON)
-    language: Mapped[str | None] = mapped_column(String(8))
-    urgency: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))
-    embargo_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    subjects: Mapped[list[Any]] = mapped_column(JSON)
-    keywords: Mapped[list[Any]] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    duplicate_of: Mapped[int | None] = mapped_column(IdType, ForeignKey("articles.id"))
-    raw_document_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("raw_documents.id"))
-    signals: Mapped[list[Any] | None] = mapped_column(JSON)
-    ednotes: Mapped[list[Any] | None] = mapped_column(JSON)
-    canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    replaces: Mapped[list[Any] | None] = mapped_column(JSON)
-    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+# One stored version of one story.
+articles = Table(
+    "articles",
+    metadata,
+    _id(),
+    Column("story_key", String(200), nullable=False),
+    Column("guid", String(512), nullable=False),
+    Column("version", BigInteger, nullable=False),
+    Column("is_current", Boolean, nullable=False, default=True),
+    Column("source_format", String(32), nullable=False),
+    Column("origin", Text),
+    Column("feed", String(200)),
+    Column("agencies", JSON, nullable=False),
+    Column("agency_tags", String(400), nullable=False),
+    Column("kicker", Text),
+    Column("headline", Text),
+    Column("caption", Text),
+    Column("dateline", JSON),
+    Column("byline", Text),
+    Column("body", JSON, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("related", JSON, nullable=False),
+    Column("language", String(8)),
+    Column("urgency", Integer),
+    Column("status", String(16), nullable=False),
+    Column("embargo_until", UTCDateTime),
+    Column("published_at", UTCDateTime),
+    Column("updated_at", UTCDateTime),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("subjects", JSON, nullable=False),
+    Column("keywords", JSON, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("duplicate_of", IdType, ForeignKey("articles.id")),
+    Column("raw_document_id", IdType, ForeignKey("raw_documents.id")),
+    Column("signals", JSON),
+    Column("ednotes", JSON),
+    Column("canceled_at", UTCDateTime),
+    Column("replaces", JSON),
+    Column("minhash", LargeBinary),
+    UniqueConstraint("story_key", "guid", "version", name="uq_articles_item"),
+    Index("ix_articles_story", "story_key", "guid"),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_received_at", "received_at"),
+    Index("ix_articles_language", "language"),
+)
 
+# One LSH band bucket of an article's MinHash signature: near-duplicate look-up is an indexed IN query.
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("bucket", BigInteger, nullable=False),
+    Column("article_id", IdType, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("bucket", "article_id", name="pk_article_bands"),
+    Index("ix_article_bands_article", "article_id"),
+    sqlite_with_rowid=False,
+)
 
-class ArticleBand(Base):
-    """One LSH band bucket of an article's MinHash signature: near-duplicate lookup is an indexed IN query."""
+# A document that failed to parse or store: its error, kept with its raw bytes.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    _id(),
+    Column("raw_document_id", IdType, ForeignKey("raw_documents.id"), nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("feed", String(200)),
+    Column("error", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime),
+)
 
-    __tablename__ = "article_bands"
-    __table_args__ = (
-        PrimaryKeyConstraint("bucket", "article_id", name="pk_article_bands"),
-        Index("ix_article_bands_article", "article_id"),
-        {"sqlite_with_rowid": False},
-    )
-    bucket: Mapped[int] = mapped_column(BigInteger)
-    article_id: Mapped[int] = mapped_column(IdType, ForeignKey("articles.id", ondelete="CASCADE"))
+# Health and conditional-GET validators of one feed, kept across restarts.
+feed_state = Table(
+    "feed_state",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("content_sha256", String(64)),
+    Column("last_attempt", UTCDateTime),
+    Column("last_success", UTCDateTime),
+    Column("last_status", String(20)),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("items_new_last_run", Integer, nullable=False, default=0),
+    Column("last_new_item_at", UTCDateTime),
+    Column("next_run", UTCDateTime),
+    Column("last_duration_ms", Integer),
+)
 
+# Where one transport feed's delivery stands: its cursor and acknowledgement counters.
+transport_state = Table(
+    "transport_state",
+    metadata,
+    Column("feed", String(100), primary_key=True),
+    Column("transport", String(40), nullable=False),
+    Column("cursor", Text),
+    Column("counters", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
 
-class Quarantine(Base):
-    """A document that failed to parse or store: its error, kept with its raw bytes."""
-
-    __tablename__ = "quarantine"
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    raw_document_id: Mapped[int] = mapped_column(IdType, ForeignKey("raw_documents.id"))
-    origin: Mapped[str] = mapped_column(Text)
-    feed: Mapped[str | None] = mapped_column(String(200))
-    error: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class FeedState(Base):
-    """Health and conditional-GET validators of one feed, kept across restarts."""
-
-    __tablename__ = "feed_state"
-    name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    etag: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[str | None] = mapped_column(Text)
-    content_sha256: Mapped[str | None] = mapped_column(String(64))
-    last_attempt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_success: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_status: Mapped[str | None] = mapped_column(String(20))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
-    items_new_last_run: Mapped[int] = mapped_column(Integer, default=0)
-    last_new_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    next_run: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_duration_ms: Mapped[int | None] = mapped_column(Integer)
-
-
-class TransportState(Base):
-    """Where one transport feed's delivery stands: its cursor and acknowledgement counters."""
-
-    __tablename__ = "transport_state"
-    feed: Mapped[str] = mapped_column(String(100), primary_key=True)
-    transport: Mapped[str] = mapped_column(String(40))
-    cursor: Mapped[str | None] = mapped_column(Text)
-    counters: Mapped[dict[str, Any]] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class TransportSeen(Base):
-    """One entry of a feed's seen-list: a remote file (size, mtime) or an article page (validator)."""
-
-    __tablename__ = "transport_seen"
-    __table_args__ = (PrimaryKeyConstraint("feed", "key", name="pk_transport_seen"),)
-    feed: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(1000))
-    size: Mapped[int | None] = mapped_column(BigInteger)
-    mtime: Mapped[str | None] = mapped_column(String(64))
-    validator: Mapped[str | None] = mapped_column(Text)
+# One entry of a feed's seen-list: a remote file (size, mtime) or an article page (validator).
+transport_seen = Table(
+    "transport_seen",
+    metadata,
+    Column("feed", String(100), nullable=False),
+    Column("key", String(1000), nullable=False),
+    Column("size", BigInteger),
+    Column("mtime", String(64)),
+    Column("validator", Text),
+    PrimaryKeyConstraint("feed", "key", name="pk_transport_seen"),
+)

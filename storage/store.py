@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from functools import cache
+from typing import Any, Literal
 
 from sqlalchemy import (
     Connection,
@@ -27,9 +28,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.dml import Insert
 
 from config.redact import short_error
 from normalizers.fingerprint import fallback_guid
@@ -38,7 +38,11 @@ from normalizers.versions import is_derived
 from storage import rawcodec
 from storage.db import check_schema, describe, make_engine, migrate, writable
 from storage.errors import StoreError, StoreReadOnly, is_read_only
-from storage.models import Article, Quarantine, RawDocument
+
+# The tables are re-exported: callers read them with the Store that writes them.
+from storage.models import articles as articles
+from storage.models import quarantine as quarantine
+from storage.models import raw_documents as raw_documents
 
 log = logging.getLogger(__name__)
 SaveResult = Literal["stored", "duplicate", "unchanged"]
@@ -54,10 +58,6 @@ _READ_ONLY_HINT = "; search, show and serve can still read it"
 # ``source_format`` of a raw document that holds only the first bytes of a document over the size cap.
 TRUNCATED_FORMAT = "truncated"
 
-articles = cast(Table, Article.__table__)
-raw_documents = cast(Table, RawDocument.__table__)
-quarantine = cast(Table, Quarantine.__table__)
-
 
 def _new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
@@ -68,12 +68,6 @@ def _new_id(result: CursorResult[Any]) -> int:
 
 _RAW_ORIGIN = select(raw_documents.c.origin).where(raw_documents.c.id == bindparam("b_id"))
 _RAW_BY_SHA = select(raw_documents.c.id).where(raw_documents.c.sha256 == bindparam("b_sha"))
-_INSERT_RAW = {
-    name: dialect_insert(raw_documents)
-    .on_conflict_do_nothing(index_elements=["sha256"])
-    .returning(raw_documents.c.id)
-    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
 _SAME_STORY = and_(
     articles.c.story_key == bindparam("b_key"), articles.c.guid == bindparam("b_guid")
 )
@@ -104,18 +98,33 @@ _CANCEL_STORY = (
     .where(_SAME_STORY, articles.c.id != bindparam("b_new_id"), articles.c.status != "canceled")
     .values(status="canceled", canceled_at=bindparam("b_when"))
 )
-_INSERT_ARTICLE = {
-    name: dialect_insert(articles)
-    .on_conflict_do_nothing(index_elements=["story_key", "guid", "version"])
-    .returning(articles.c.id)
-    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+
+_ITEM_KEY = ("story_key", "guid", "version")
+
+
+@cache
+def _insert_once(table: Table, key: tuple[str, ...], dialect: str) -> Insert:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id`` in ``dialect``'s syntax. The dialect
+    module is imported on first use: a SQLite-only command never pays for the PostgreSQL dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement: Insert = postgresql.insert(table).on_conflict_do_nothing(
+            index_elements=list(key)
+        )
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
+    else:
+        raise StoreError(f"unsupported database dialect: {dialect}")
+    return statement.returning(table.c.id)
 
 
 def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | None:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` on the item key: concurrent writers storing the
     same item store it once, without a savepoint or an aborted transaction (SQLite >= 3.35, PostgreSQL)."""
-    row = conn.execute(_INSERT_ARTICLE[conn.dialect.name], values).first()
+    row = conn.execute(_insert_once(articles, _ITEM_KEY, conn.dialect.name), values).first()
     return int(row[0]) if row else None
 
 
@@ -325,7 +334,9 @@ class Store:
             "received_at": utcnow(),
         }
         # ON CONFLICT: the same bytes are stored already (or by another process right now): reuse that row.
-        row = conn.execute(_INSERT_RAW[conn.dialect.name], values).first()
+        row = conn.execute(
+            _insert_once(raw_documents, ("sha256",), conn.dialect.name), values
+        ).first()
         if row is not None:
             return int(row[0])
         return int(conn.execute(_RAW_BY_SHA, {"b_sha": sha}).scalar_one())

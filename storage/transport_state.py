@@ -11,16 +11,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
-from storage.models import TransportSeen
-from storage.models import TransportState as TransportStateRow
+from storage.models import transport_seen as _seen
+from storage.models import transport_state as _state
 from storage.store import Store
 
-_state = cast(Table, TransportStateRow.__table__)
-_seen = cast(Table, TransportSeen.__table__)
 KEY_CHARS = 1000  # transport_seen.key is VARCHAR(1000)
 _IN_CHUNK = 500  # keys per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 

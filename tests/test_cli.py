@@ -329,14 +329,15 @@ print("LOADED:" + ",".join(sorted(m for m in sys.modules if m.startswith(heavy))
 
 @pytest.mark.parametrize("args", [["--help"], ["search", "Hafen"], ["show", "1"], ["feeds"]])
 def test_light_commands_import_no_heavy_machinery(args: list[str], tmp_path: Path) -> None:
-    """No numpy, parsers, pipeline or backfill; no Alembic either while the store's schema is current
-    (its script machinery imports every migration)."""
+    """No numpy, parsers, pipeline or backfill, no ORM and no PostgreSQL driver on a SQLite store; no
+    Alembic either while the store's schema is current (its script machinery imports every migration)."""
     Store.open(f"sqlite:///{tmp_path / 's.db'}").close()  # an existing store: nothing to migrate
     env = {
         **os.environ,
         "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}",
         "WIREDESK_FEEDS": str(tmp_path / "none.toml"),
-        "PROBE_HEAVY": "numpy,lxml,rich,langdetect,ingest.backfill,ingest.pipeline,parsers.text,alembic",
+        "PROBE_HEAVY": "numpy,lxml,rich,langdetect,ingest.backfill,ingest.pipeline,parsers.text,alembic,"
+        "sqlalchemy.orm,sqlalchemy.dialects.postgresql,psycopg",
     }
     result = subprocess.run(
         [sys.executable, "-c", IMPORT_PROBE, *args],

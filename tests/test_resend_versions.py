@@ -20,7 +20,7 @@ from ingest.backfill import ingest_paths
 from ingest.parse_stage import parse_records
 from ingest.pipeline import ingest_document
 from normalizers.record import ArticleRecord
-from storage.models import Article
+from storage.models import articles
 from storage.store import Store, settle_version
 
 GUID = "https://ntb.example.no/nyheter/flom-i-gudbrandsdalen"
@@ -72,9 +72,9 @@ def versions(store: Store, guid: str) -> list[tuple[int, bool, str | None]]:
     """(version, is_current, headline) of every stored version of ``guid``, oldest first."""
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(Article.version, Article.is_current, Article.headline)
-            .where(Article.guid == guid)
-            .order_by(Article.version)
+            select(articles.c.version, articles.c.is_current, articles.c.headline)
+            .where(articles.c.guid == guid)
+            .order_by(articles.c.version)
         ).all()
     return [(int(r.version), bool(r.is_current), r.headline) for r in rows]
 
