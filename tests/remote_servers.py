@@ -195,6 +195,11 @@ def sftp_server(root: Path, gate: Gate, folder: Path) -> Iterator[SftpServer]:
             # asyncio objects belong to their loop's thread: close the listener there, not from here.
             server.close()
             await server.wait_closed()
+            # Sessions a client dropped mid-transfer still have handler tasks: end them before the loop.
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
         loop.call_soon_threadsafe(loop.stop)
