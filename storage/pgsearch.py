@@ -34,6 +34,17 @@ def _replace_chain(expression: str) -> str:
     return expression
 
 
+def search_vector_sql(row: str, config: str) -> str:
+    """The weighted, folded vector of one article (``row``: ``"NEW."`` in the trigger, a table alias with a
+    dot in a bulk fill) in text-search configuration ``config`` (an SQL ``regconfig`` expression). The one
+    definition the trigger and ``bench/search.py``'s bulk fill share, so both index the same lexemes."""
+    return (
+        f"setweight(to_tsvector({config}, wiredesk_fold(concat_ws(' ', {row}kicker, {row}headline))), 'A')\n"
+        f"            || setweight(to_tsvector({config}, wiredesk_fold({row}caption)), 'B')\n"
+        f"            || setweight(to_tsvector({config}, wiredesk_fold({row}body_text)), 'C')"
+    )
+
+
 CREATE_SQL = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     f"""CREATE OR REPLACE FUNCTION wiredesk_fold(value text) RETURNS text
@@ -42,13 +53,11 @@ CREATE_SQL = [
         LANGUAGE sql IMMUTABLE AS $$ SELECT CASE language
 {_CASES}
         ELSE 'simple'::regconfig END $$""",
-    """CREATE OR REPLACE FUNCTION wiredesk_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION wiredesk_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE config regconfig := wiredesk_ts_config(NEW.language);
     BEGIN
         NEW.search_vector :=
-            setweight(to_tsvector(config, wiredesk_fold(concat_ws(' ', NEW.kicker, NEW.headline))), 'A')
-            || setweight(to_tsvector(config, wiredesk_fold(NEW.caption)), 'B')
-            || setweight(to_tsvector(config, wiredesk_fold(NEW.body_text)), 'C');
+            {search_vector_sql("NEW.", "config")};
         RETURN NEW;
     END $$""",
     "ALTER TABLE articles ADD COLUMN search_vector tsvector",

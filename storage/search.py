@@ -33,6 +33,7 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Dialect,
     Select,
     String,
     and_,
@@ -307,8 +308,14 @@ def _is_sqlite(store: Store) -> bool:
     return store.engine.dialect.name == "sqlite"
 
 
-def build_select(store: Store, query: ArticleQuery, now: datetime | None = None) -> Select[Any]:
-    """The statement behind :func:`search_page` (one extra row is fetched to know ``has_more``)."""
+def build_select(
+    store: Store, query: ArticleQuery, now: datetime | None = None, conn: Connection | None = None
+) -> Select[Any]:
+    """The statement behind :func:`search_page` (one extra row is fetched to know ``has_more``).
+
+    On PostgreSQL a text query first asks the server for its ``tsquery`` (:func:`postgres_tsquery`, on
+    ``conn`` or a connection of its own), so the statement carries it as a constant the planner can
+    estimate."""
     moment = now or datetime.now(UTC)
     conditions = _filters(query, moment)
     match = fts5_query(query.text) if query.text else None
@@ -331,7 +338,14 @@ def build_select(store: Store, query: ArticleQuery, now: datetime | None = None)
         else:
             order = _fts.c.rowid.desc()
     elif query.text and query.text.strip() and not _is_sqlite(store):
-        statement, order = _postgres_text_search(query, columns, conditions)
+        if conn is None:
+            with store.engine.connect() as own:
+                tsquery = postgres_tsquery(own, query.text, query.language)
+        else:
+            tsquery = postgres_tsquery(conn, query.text, query.language)
+        statement, order = _postgres_text_search(
+            query, columns, conditions, tsquery, store.engine.dialect
+        )
     else:
         statement = select(*columns, literal(None, String).label("snippet"))
         if query.text and query.text.strip():
@@ -342,29 +356,54 @@ def build_select(store: Store, query: ArticleQuery, now: datetime | None = None)
     return statement.order_by(order).limit(limit)
 
 
-def _postgres_text_search(
-    query: ArticleQuery, columns: list[Any], conditions: list[ColumnElement[bool]]
-) -> tuple[Select[Any], Any]:
-    """``search_vector @@ tsquery`` (GIN index), ranked by ``ts_rank``, with a ``ts_headline`` snippet."""
-    assert query.text is not None
-    words = tsquery_text(query.text)
+def postgres_tsquery(conn: Connection, user_text: str, language: str | None) -> str | None:
+    """The ``tsquery`` (as text) of an editor's query on PostgreSQL, or None when nothing can match.
+
+    One small ``SELECT`` folds the words (``wiredesk_fold``) and parses them in every configuration the
+    query runs in (:func:`storage.pgsearch.query_configs`); identical and empty results are dropped and the
+    rest OR-ed. Done apart from the search itself because the planner must see the final query as a
+    constant: ``'lawrow':*`` four times over (simple, german, english, french) was estimated at four
+    times its frequency, and an expression over a parameter is estimated with a fixed default, so a rare
+    name looked common enough to walk the whole primary key newest-first (seconds at 1M articles)."""
+    words = tsquery_text(user_text)
     if words is None:
+        return None
+    folded = func.wiredesk_fold(bindparam("pg_words", words, type_=String))
+    parts = [  # configuration names come from a fixed table, never from the input
+        cast(func.to_tsquery(literal_column(f"'{config}'::regconfig"), folded), String)
+        for config in query_configs(language)
+    ]
+    row = conn.execute(select(*parts)).one()
+    unique = list(dict.fromkeys(part for part in row if part))  # stop words give an empty query
+    if not unique:
+        return None
+    return unique[0] if len(unique) == 1 else " | ".join(f"( {part} )" for part in unique)
+
+
+def _postgres_text_search(
+    query: ArticleQuery,
+    columns: list[Any],
+    conditions: list[ColumnElement[bool]],
+    tsquery_value: str | None,
+    dialect: Dialect,
+) -> tuple[Select[Any], Any]:
+    """``search_vector @@ tsquery`` ranked by ``ts_rank``, with a ``ts_headline`` snippet.
+
+    The tsquery is a string literal in the statement (quoted by the dialect's literal rendering; the
+    value is server output built from ``\\w+`` tokens), not a parameter: each query is planned for its
+    own words even where the driver prepares a statement (psycopg does after five runs in one connection
+    checkout) and PostgreSQL could switch to one generic plan for every value, estimated with a default
+    selectivity that fits neither a rare name (GIN index, sort the few hits by id) nor a common word
+    (walk the primary key newest-first, stop after a page)."""
+    if tsquery_value is None:
         conditions.append(false())
         return select(*columns, literal(None, String).label("snippet")), articles.c.id.desc()
-    folded = func.wiredesk_fold(bindparam("pg_words", words, type_=String))
-    tsquery: Any = None
-    for config in query_configs(query.language):  # names from a fixed table, never from input
-        part = func.to_tsquery(literal_column(f"'{config}'::regconfig"), folded)
-        tsquery = part if tsquery is None else tsquery.op("||")(part)
+    quoted = literal(tsquery_value, String).compile(
+        dialect=dialect, compile_kwargs={"literal_binds": True}
+    )
+    tsquery: Any = literal_column(f"{quoted}::tsquery")
     vector: Any = literal_column("articles.search_vector")
-    matches = vector.bool_op("@@")(tsquery)
-    if query.order == "relevance" and query.after is None:
-        conditions.append(matches)
-    else:
-        # Newest-first with LIMIT tempts the planner to walk the primary key backwards and test every row;
-        # a materialised CTE makes it take the GIN index first (a rare name: ms instead of seconds).
-        hits = select(articles.c.id).where(matches).cte("text_hits").prefix_with("MATERIALIZED")
-        conditions.append(articles.c.id.in_(select(hits.c.id)))
+    conditions.append(vector.bool_op("@@")(tsquery))
     options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=30, MinWords=12, MaxFragments=1"
     snippet = func.ts_headline(
         func.wiredesk_ts_config(articles.c.language),
@@ -403,7 +442,7 @@ def search_page(store: Store, query: ArticleQuery, now: datetime | None = None) 
     """Matching articles: newest first, by relevance, or (with ``after``) ascending from the cursor."""
     limit = max(1, min(query.limit, MAX_LIMIT))
     with store.engine.connect() as conn:
-        rows = conn.execute(build_select(store, query, now)).all()
+        rows = conn.execute(build_select(store, query, now, conn)).all()
     hits = [_hit(row) for row in rows[:limit]]
     next_after = query.after
     if query.after is not None and hits:
