@@ -71,6 +71,25 @@ def damaged_utf8(body: bytes) -> str | None:
     return None
 
 
+def utf8_with_surrogates(body: bytes) -> str | None:
+    """``body`` as UTF-8 when its only fault is encoded UTF-16 surrogates, else None.
+
+    Java's modified UTF-8 and CESU-8 write a character outside the BMP (an emoji in a headline) as two
+    3-byte surrogate sequences (``ED A0..AF ..`` then ``ED B0..BF ..``), and JavaScript strings cut
+    mid-pair leave a lone one; strict UTF-8 (RFC 3629, section 3) forbids both. Pairs are joined into the
+    character they encode; a lone surrogate becomes U+FFFD. Without this the whole document would fall
+    through to cp1252 and every other non-ASCII character would turn into mojibake."""
+    try:
+        text = body.decode("utf-8", errors="surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    joined = text.encode("utf-16-le", errors="surrogatepass").decode("utf-16-le", errors="replace")
+    lone = joined.count("\ufffd") - text.count("\ufffd")
+    if lone:
+        log.warning("lone UTF-16 surrogates in UTF-8 replaced", extra={"lone_surrogates": lone})
+    return joined
+
+
 def decode_bytes(raw: bytes) -> tuple[str, str]:
     """Decode ``raw``; return the text and the encoding actually used (``utf-8`` also for damaged UTF-8,
     whose invalid bytes become U+FFFD)."""
@@ -81,6 +100,9 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    surrogates = utf8_with_surrogates(body)
+    if surrogates is not None:
+        return surrogates, "utf-8"
     declared = declared_encoding(body)
     if declared and declared not in _LATIN_DECLARATIONS:
         try:

@@ -99,3 +99,41 @@ def test_damaged_document_is_stored_searchable(store: Store, tmp_path: Path) -> 
     assert result.stored == 1 and not result.quarantined
     found = search(store, ArticleQuery(text="Außenminister", include_all=True))
     assert [r.headline for r in found] == [HEADLINE]
+
+
+# Java's modified UTF-8 / CESU-8: an emoji as two encoded surrogates; a JavaScript string cut mid-pair.
+EMOJI = "\U0001f4e3"  # MEGAPHONE, outside the BMP
+PAIR = b"\xed\xa0\xbd\xed\xb3\xa3"  # U+1F4E3 as two 3-byte surrogate sequences
+LONE = b"\xed\xa0\xbd"  # a high surrogate without its partner
+
+
+def test_surrogate_pairs_are_joined_and_lone_ones_replaced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    text = "Sciopero a Napoli: città ferma".encode()
+    assert decode_bytes(text.replace(b":", b" " + PAIR + b":")) == (
+        f"Sciopero a Napoli {EMOJI}: città ferma",
+        "utf-8",
+    )
+    with caplog.at_level(logging.WARNING, logger="parsers.encoding"):
+        assert decode_bytes(LONE + b" Roma, tutto esaurito") == (
+            "\ufffd Roma, tutto esaurito",
+            "utf-8",
+        )
+    assert any("lone UTF-16 surrogates" in r.getMessage() for r in caplog.records)
+
+
+ASCII_FOLD = str.maketrans({"ß": "ss", "è": "e", "Ö": "Oe", "ü": "ue", "ä": "ae"})
+
+
+@pytest.mark.parametrize("fmt", sorted(DOCUMENTS))
+def test_every_format_reads_utf8_with_surrogates_as_utf8(fmt: str) -> None:
+    """A surrogate the only non-ASCII bytes: still UTF-8 (U+FFFD), not cp1252's ``í\xa0½``."""
+    document = DOCUMENTS[fmt].translate(ASCII_FOLD)
+    raw = document.encode("utf-8").replace(BAD.encode("utf-8"), LONE)
+    records = parse_records(raw, f"ansa.{fmt}", format_name=fmt)
+    assert records, fmt
+    assert records[0].headline == HEADLINE.translate(ASCII_FOLD)
+    text = "\n".join(records[0].body)
+    assert "í" not in text and "½" not in text
+    assert "\ufffd" in text or fmt == "html"  # html may drop the short paragraph as furniture
