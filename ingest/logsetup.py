@@ -61,5 +61,7 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # APScheduler logs every job start and end at INFO; our poll line says what matters.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
+    # APScheduler logs every job start and end at INFO, Alembic every migration step ("Context impl
+    # SQLiteImpl", "Will assume transactional DDL", "Running upgrade"); our poll lines say what matters.
+    for chatty in ("apscheduler", "alembic"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))
