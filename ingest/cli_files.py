@@ -126,6 +126,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             files.append(entry)
     settings = Settings.from_env()
     store = Store.open(settings.db_url)
+    # A refused archive member comes back in ``problems`` and is printed once below, not also logged.
+    sources_log = logging.getLogger("ingest.backfill.sources")
+    level = sources_log.level
+    sources_log.setLevel(logging.ERROR)
     try:
         summary = engine_ingest(
             files,
@@ -137,6 +141,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             problems=problems,
         )
     finally:
+        sources_log.setLevel(level)
         store.close()
     for problem in problems:
         say(problem)

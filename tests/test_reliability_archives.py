@@ -3,7 +3,12 @@ date), never the backfill run."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -11,8 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 import ingest.backfill as backfill
-from ingest.backfill.sources import iter_zip
+from ingest.backfill.sources import iter_path_documents, iter_zip
 from storage.store import Store, articles
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def story(number: int) -> bytes:
@@ -60,3 +67,53 @@ def test_backfill_of_a_zip_with_bad_dates_stores_every_member(
             assert conn.execute(select(func.count()).select_from(articles)).scalar_one() == 4
     finally:
         store.close()
+
+
+def delivery_with_extras(path: Path) -> Path:
+    """An agency delivery as zip and tar: two stories, plus what is not copy (a README, a delivery log,
+    a test expectation, a dot file), plus one member whose name leaves the archive."""
+    extras = {
+        "README.md": b"# TT delivery\nStories as ninjs JSON.\n",
+        "log/delivery.csv": b"file,sent\na.json,2019-05-02\n",
+        "a.expected.json": b'{"headline": "x"}',
+        ".DS_Store": b"\x00\x00\x00\x01Bud1",
+    }
+    members = {"a.json": story(1), "nested/b.json": story(2), **extras, "../escape.json": story(3)}
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
+    else:
+        with tarfile.open(path, "w:gz") as archive:
+            for name, data in members.items():
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.parametrize("name", ["tt.zip", "tt.tar.gz"])
+def test_archive_members_follow_the_folder_patterns(name: str, tmp_path: Path) -> None:
+    """Inside an archive as in a folder: a README, a delivery log, expectations and dot files are skipped;
+    the member that escapes is refused once, as one line, not also as a log line."""
+    archive = delivery_with_extras(tmp_path / name)
+    docs = list(iter_path_documents([archive], 1 << 20))
+    assert sorted(d.origin.rsplit("!", 1)[1] for d in docs) == [
+        "../escape.json",
+        "a.json",
+        "nested/b.json",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "ingest", "--workers", "0", str(archive)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'w.db'}"},
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stdout.startswith(
+        "2 documents: 2 stored, 0 duplicates, 0 unchanged, 0 quarantined"
+    )
+    assert result.stderr.count("escape.json") == 1, result.stderr
+    assert "cannot ingest" in result.stderr and "leaves the archive" in result.stderr

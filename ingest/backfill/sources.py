@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from config.patterns import file_wanted
 from ingest.files import Oversized, iter_files, read_capped
 
 log = logging.getLogger(__name__)
@@ -75,10 +76,11 @@ def unsafe_name(name: str) -> str | None:
 
 
 def _hidden(name: str) -> bool:
-    """Dot files and macOS resource forks are skipped, as ``wiredesk ingest`` skips hidden files.
+    """Members that are not copy are skipped as in a folder: dot files, macOS resource forks and what the
+    default file patterns leave out (``config.patterns``: a README, a delivery log, test expectations).
     (Called after ``unsafe_name``, so ``..`` is refused, not skipped as hidden.)"""
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+    path = PurePosixPath(name.replace("\\", "/"))
+    return "__MACOSX" in path.parts or not file_wanted(path)
 
 
 class _Readable(Protocol):
