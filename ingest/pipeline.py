@@ -23,7 +23,7 @@ from normalizers.record import ArticleRecord
 from normalizers.validate import valid_text
 from parsers import ParseError
 from storage.errors import is_outage
-from storage.store import TRUNCATED_FORMAT, SaveOutcome, Store
+from storage.store import TRUNCATED_FORMAT, DocumentToStore, SaveOutcome, Store
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -109,19 +109,22 @@ def store_parsed(
     packed: bytes | None = None,
 ) -> tuple[int, list[SaveOutcome]]:
     """The store step of one parsed document, inside the caller's transaction: keep the raw bytes, then
-    quarantine the failure or save every record. Shared by the live pipeline and backfill."""
-    if raw_id is None:
-        raw_id = store.save_raw(
-            conn, raw, origin, feed=feed, source_format=source_format, digest=digest, packed=packed
-        )
-    if error is not None:
-        store.quarantine(conn, raw_id, origin, error, feed=feed)
-        return raw_id, []
-    outcomes = [
-        store.save_article(conn, record, raw_id, signature)
-        for record, signature in zip(records, signatures, strict=True)
-    ]
-    return raw_id, outcomes
+    quarantine the failure or save every record. Shared by the live pipeline and backfill: a batch of one
+    on ``Store.save_documents``, the store's one save path."""
+    document = DocumentToStore(
+        raw,
+        origin,
+        records,
+        signatures,
+        feed=feed,
+        source_format=source_format,
+        error=error,
+        raw_id=raw_id,
+        digest=digest,
+        packed=packed,
+    )
+    saved = store.save_documents(conn, [document])[0]
+    return saved.raw_id, saved.outcomes
 
 
 def ingest_document(

@@ -47,6 +47,7 @@ _INSERT_BAND_SQL = {
     "pyformat": "INSERT INTO article_bands (bucket, article_id) VALUES (%s, %s)",
     "format": "INSERT INTO article_bands (bucket, article_id) VALUES (%s, %s)",
 }
+_UNNEST_BANDS_SQL = "INSERT INTO article_bands (bucket, article_id) SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
 
 
 def exact_duplicate_root(conn: Connection, content_hash: str, key: str, guid: str) -> int | None:
@@ -77,7 +78,18 @@ def save_bands(conn: Connection, article_id: int, minhash: bytes | None) -> None
     """Index the article's LSH buckets so later near duplicates find it."""
     if minhash is None:
         return
-    rows = [(bucket, article_id) for bucket in sorted(set(band_buckets(minhash)))]
+    save_band_rows(conn, [(bucket, article_id) for bucket in sorted(set(band_buckets(minhash)))])
+
+
+def save_band_rows(conn: Connection, rows: list[tuple[int, int]]) -> None:
+    """Insert (bucket, article id) rows in one statement: PostgreSQL takes two arrays (``unnest``: one
+    round trip, one parameter per column whatever the count); SQLite runs in-process, an executemany."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        buckets, ids = zip(*rows, strict=True)
+        conn.exec_driver_sql(_UNNEST_BANDS_SQL, (list(buckets), list(ids)))
+        return
     conn.exec_driver_sql(_INSERT_BAND_SQL[conn.dialect.paramstyle], rows)
 
 

@@ -288,6 +288,8 @@ def replay_document(
     ``Store.save_article``, exactly as at ingest (idempotent: an item already stored stays unchanged).
     """
     results: list[ReplayResult] = []
+    # Rewrites take the article lock too: no batch may store an identity a replay is giving an article.
+    store.lock_articles(conn)
     own = _rows_of_raw(conn, raw_document_id)
     pairs = zip(records, signatures, _match_own(own, records), strict=True)
     for record, signature, row in pairs:

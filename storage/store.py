@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
     Connection,
@@ -32,7 +32,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 
 from config.redact import short_error
-from normalizers.fingerprint import fallback_guid
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
 from normalizers.versions import is_derived
 from storage import rawcodec
@@ -43,6 +42,9 @@ from storage.errors import StoreError, StoreReadOnly, is_read_only
 from storage.models import articles as articles
 from storage.models import quarantine as quarantine
 from storage.models import raw_documents as raw_documents
+
+if TYPE_CHECKING:
+    from storage.savebatch import StoreView
 
 log = logging.getLogger(__name__)
 SaveResult = Literal["stored", "duplicate", "unchanged"]
@@ -67,27 +69,13 @@ def _new_id(result: CursorResult[Any]) -> int:
 
 
 _RAW_ORIGIN = select(raw_documents.c.origin).where(raw_documents.c.id == bindparam("b_id"))
-_RAW_BY_SHA = select(raw_documents.c.id).where(raw_documents.c.sha256 == bindparam("b_sha"))
+_RAW_BY_SHA = select(raw_documents.c.id, raw_documents.c.sha256).where(
+    raw_documents.c.sha256.in_(bindparam("b_shas", expanding=True))
+)
 _SAME_STORY = and_(
     articles.c.story_key == bindparam("b_key"), articles.c.guid == bindparam("b_guid")
 )
-_STORY_ROWS = select(
-    articles.c.id,
-    articles.c.version,
-    articles.c.content_hash,
-    articles.c.headline,
-    articles.c.status,
-    articles.c.canceled_at,
-    articles.c.is_current,
-    articles.c.minhash,
-).where(_SAME_STORY)
 _ITEM_ID = select(articles.c.id).where(_SAME_STORY, articles.c.version == bindparam("b_version"))
-_REPLACED = (
-    select(articles.c.story_key, articles.c.guid)
-    .where(articles.c.guid.in_(bindparam("b_guids", expanding=True)))
-    .order_by(articles.c.id)
-    .limit(1)
-)
 _RETIRE_OLDER = (
     update(articles)
     .where(_SAME_STORY, articles.c.id != bindparam("b_new_id"))
@@ -103,9 +91,11 @@ _ITEM_KEY = ("story_key", "guid", "version")
 
 
 @cache
-def _insert_once(table: Table, key: tuple[str, ...], dialect: str) -> Insert:
-    """``INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id`` in ``dialect``'s syntax. The dialect
-    module is imported on first use: a SQLite-only command never pays for the PostgreSQL dialect."""
+def _insert_once(
+    table: Table, key: tuple[str, ...], dialect: str, returning: tuple[str, ...] = ("id",)
+) -> Insert:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING RETURNING <returning>`` in ``dialect``'s syntax. The
+    dialect module is imported on first use: a SQLite-only command never pays for the PostgreSQL dialect."""
     if dialect == "postgresql":
         from sqlalchemy.dialects import postgresql
 
@@ -118,7 +108,7 @@ def _insert_once(table: Table, key: tuple[str, ...], dialect: str) -> Insert:
         statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
     else:
         raise StoreError(f"unsupported database dialect: {dialect}")
-    return statement.returning(table.c.id)
+    return statement.returning(*(table.c[name] for name in returning))
 
 
 def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | None:
@@ -172,6 +162,30 @@ def settle_version(
 class SaveOutcome:
     result: SaveResult
     article_id: int
+
+
+@dataclass(slots=True)
+class DocumentToStore:
+    """One document for ``Store.save_documents``: its raw bytes (``digest``/``packed`` may come from a
+    parser process; ``raw_id`` when they are stored already), and its failure or its parsed records with
+    their MinHash signatures (same length)."""
+
+    data: bytes
+    origin: str
+    records: list[ArticleRecord] = field(default_factory=list)
+    signatures: list[bytes | None] = field(default_factory=list)
+    feed: str | None = None
+    source_format: str | None = None
+    error: str | None = None
+    raw_id: int | None = None
+    digest: str | None = None
+    packed: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    raw_id: int
+    outcomes: list[SaveOutcome]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,23 +337,42 @@ class Store:
         """Keep the raw bytes (compressed) once per distinct content; return the row id.
 
         ``digest`` and ``packed`` (``storage.rawcodec``) may come precomputed from a parser process."""
-        sha = digest or rawcodec.digest(data)
-        values: dict[str, Any] = {
-            "sha256": sha,
-            "size": len(data),
-            "data": packed if packed is not None else rawcodec.pack(data),
-            "origin": origin,
-            "feed": feed,
-            "source_format": source_format,
-            "received_at": utcnow(),
-        }
-        # ON CONFLICT: the same bytes are stored already (or by another process right now): reuse that row.
-        row = conn.execute(
-            _insert_once(raw_documents, ("sha256",), conn.dialect.name), values
-        ).first()
-        if row is not None:
-            return int(row[0])
-        return int(conn.execute(_RAW_BY_SHA, {"b_sha": sha}).scalar_one())
+        doc = DocumentToStore(
+            data, origin, feed=feed, source_format=source_format, digest=digest, packed=packed
+        )
+        return self._save_raws(conn, [doc])[doc.digest or ""]
+
+    def _save_raws(self, conn: Connection, documents: Sequence[DocumentToStore]) -> dict[str, int]:
+        """Keep the raw bytes of ``documents`` (one multi-row insert); sha256 -> raw document id. Sets each
+        document's ``digest``. Bytes stored already (by an earlier run, another process right now, or
+        twice in this batch) keep their first row: ON CONFLICT DO NOTHING, then one look-up."""
+        if not documents:
+            return {}
+        now = utcnow()
+        rows: dict[str, dict[str, Any]] = {}
+        for doc in documents:
+            doc.digest = doc.digest or rawcodec.digest(doc.data)
+            rows.setdefault(
+                doc.digest,
+                {
+                    "sha256": doc.digest,
+                    "size": len(doc.data),
+                    "data": doc.packed if doc.packed is not None else rawcodec.pack(doc.data),
+                    "origin": doc.origin,
+                    "feed": doc.feed,
+                    "source_format": doc.source_format,
+                    "received_at": now,
+                },
+            )
+        statement = _insert_once(raw_documents, ("sha256",), conn.dialect.name, ("id", "sha256"))
+        ids = {str(row.sha256): int(row.id) for row in conn.execute(statement, list(rows.values()))}
+        missing = [sha for sha in rows if sha not in ids]
+        for start in range(0, len(missing), 500):
+            part = missing[start : start + 500]
+            ids.update(
+                (str(r.sha256), int(r.id)) for r in conn.execute(_RAW_BY_SHA, {"b_shas": part})
+            )
+        return ids
 
     def raw_bytes(self, raw_document_id: int) -> bytes:
         with self.engine.connect() as conn:
@@ -400,30 +433,60 @@ class Store:
         record: ArticleRecord,
         raw_document_id: int | None = None,
         minhash: bytes | Literal["auto"] | None = "auto",
+        *,
+        view: StoreView | None = None,
+        origin: str | None = None,
     ) -> SaveOutcome:
         """Store ``record`` as a version of its story, unless that exact item is already stored.
 
         ``minhash`` is the body's signature (``normalizers.minhash.signature``); pass it when it was computed
-        outside the transaction, as the pipeline does, to keep write transactions short. Statements are
-        built once (module level) and only executed here: per-call SQL construction was the biggest cost
-        of a save after the database itself.
-        """
-        # Imported here, not at the top: readers (search, show, the desk) never load numpy (MinHash).
-        from storage import dedup
-
+        outside the transaction, as the pipeline does, to keep write transactions short. ``view``: the batch
+        this save belongs to (``save_documents``): its look-ups are made already and its bands are written
+        when the batch ends; without one, the save is a batch of one. ``origin``: the raw document's origin,
+        for a record that names none (else it is read from the raw document)."""
         if minhash == "auto":
             from normalizers.minhash import signature as minhash_signature
 
             signature = minhash_signature(record.body)
         else:
             signature = minhash
+        if view is None:
+            from storage.savebatch import ArticleToSave, StoreView
+
+            self.lock_articles(conn)
+            view = StoreView.load(
+                conn, [ArticleToSave(record, raw_document_id, signature)], story_key
+            )
+            outcome = self._save_in(conn, view, record, raw_document_id, signature, origin)
+            view.write_bands()
+            return outcome
+        return self._save_in(conn, view, record, raw_document_id, signature, origin)
+
+    @staticmethod
+    def lock_articles(conn: Connection) -> None:
+        """Serialise article writers until commit (PostgreSQL; SQLite has one writer at a time anyway).
+
+        Why: the duplicate look-ups then see every earlier article (two writers cannot both become cluster
+        roots), and ids are drawn and committed in order, so cursor readers (``after=<id>``) never skip one.
+        Taken once per transaction: a batch holds it from its first look-up to its commit."""
         if conn.dialect.name == "postgresql":
-            # One article writer at a time per database, until commit: the duplicate lookups below then see
-            # every earlier article (two writers cannot both become cluster roots), and ids are drawn and
-            # committed in order, so cursor readers (``after=<id>``) never skip one. SQLite has one writer
-            # at a time anyway.
             conn.execute(_INSERT_LOCK, {"key": ARTICLE_INSERT_LOCK})
-        key, guid, story = self._resolve_story(conn, record, signature)
+
+    def _save_in(
+        self,
+        conn: Connection,
+        view: StoreView,
+        record: ArticleRecord,
+        raw_document_id: int | None,
+        signature: bytes | None,
+        origin: str | None,
+    ) -> SaveOutcome:
+        """The save rules of one record against ``view`` (stored articles + the batch's own)."""
+        from storage.savebatch import StoryRow, resolve_story
+
+        key, guid, story = resolve_story(
+            view, record, signature, story_key(record), SAME_STORY_SIMILARITY
+        )
         kind, number = settle_version(story, record, guid)
         if kind == "unchanged":
             return SaveOutcome("unchanged", number)
@@ -436,12 +499,15 @@ class Store:
         if record.status == "canceled" and canceled_at is None:
             canceled_at = utcnow()
         is_current = newest is None or version > newest
-        duplicate_of = dedup.exact_duplicate_root(
-            conn, record.content_hash, key, guid
-        ) or dedup.near_duplicate_root(conn, signature, key, guid)
+        duplicate_of = view.exact_root(record.content_hash, (key, guid)) or view.near_root(
+            signature, (key, guid)
+        )
         values = _article_values(record, raw_document_id)
+        if values["origin"] is None:
+            values["origin"] = origin
         if values["origin"] is None and raw_document_id is not None:
             values["origin"] = conn.execute(_RAW_ORIGIN, {"b_id": raw_document_id}).scalar()
+        status = "canceled" if canceled_at else record.status
         values.update(
             story_key=key,
             guid=guid,
@@ -450,47 +516,84 @@ class Store:
             duplicate_of=duplicate_of,
             received_at=utcnow(),
             minhash=signature,
-            status="canceled" if canceled_at else record.status,
+            status=status,
             canceled_at=canceled_at,
         )
-        article_id = _insert_unless_stored(conn, values)
+        article_id = view.defer(values)
+        if article_id is None:
+            article_id = _insert_unless_stored(conn, values)
         if article_id is None:
             # Another writer stored the same item between our check and insert.
             stored = conn.execute(_ITEM_ID, {"b_key": key, "b_guid": guid, "b_version": version})
             return SaveOutcome("unchanged", int(stored.scalar_one()))
-        dedup.save_bands(conn, article_id, signature)
         others = {"b_key": key, "b_guid": guid, "b_new_id": article_id}
+        if (is_current and newest is not None) or canceled_at is not None:
+            view.flush()  # the updates below must see (and may change) the batch's earlier versions
         if is_current and newest is not None:
             conn.execute(_RETIRE_OLDER, others)
+            for row in story:
+                row.is_current = False
         if canceled_at is not None and any(row.status != "canceled" for row in story):
             # A kill withdraws every version of the story, at once.
             conn.execute(_CANCEL_STORY, {**others, "b_when": canceled_at})
+            for row in story:
+                if row.status != "canceled":
+                    row.status, row.canceled_at = "canceled", canceled_at
+        row = StoryRow(
+            article_id,
+            version,
+            record.content_hash,
+            record.headline,
+            status,
+            canceled_at,
+            is_current,
+            signature,
+        )
+        view.added((key, guid), row, duplicate_of)
         return SaveOutcome("duplicate" if duplicate_of else "stored", article_id)
 
-    def _resolve_story(
-        self, conn: Connection, record: ArticleRecord, signature: bytes | None
-    ) -> tuple[str, str, list[Any]]:
-        """(story key, guid, stored versions) the record belongs to: a replaced item's story, or a derived
-        take identity checked against the story's content, or simply its own."""
-        from storage import dedup
+    def save_documents(
+        self, conn: Connection, documents: Sequence[DocumentToStore]
+    ) -> list[StoredDocument]:
+        """Store parsed documents inside the caller's transaction: every document's raw bytes, then its
+        failure (quarantine) or its records (``save_article`` each, against one ``StoreView``). The one save
+        path of live ingest and backfill; a batch of one is a single document.
 
-        key, guid = story_key(record), record.guid
-        if record.replaces:
-            replaced = conn.execute(_REPLACED, {"b_guids": list(record.replaces)}).first()
-            if replaced is not None:
-                key, guid = str(replaced.story_key), str(replaced.guid)
-        story = list(conn.execute(_STORY_ROWS, {"b_key": key, "b_guid": guid}))
-        if is_derived(guid):
-            current = next((row for row in story if row.is_current), None)
-            if (
-                current is not None
-                and current.content_hash != record.content_hash
-                and dedup.similarity(signature, current.minhash) < SAME_STORY_SIMILARITY
-            ):
-                # Same slug, same day, different story: it is not a take of the stored one.
-                guid = fallback_guid(key, record.headline, record.body[0] if record.body else None)
-                story = list(conn.execute(_STORY_ROWS, {"b_key": key, "b_guid": guid}))
-        return key, guid, story
+        Statements per batch: the lock, one multi-row raw insert (plus one look-up when some bytes were
+        stored already), four look-ups per 500 records, one insert per new article, one for all bands.
+        Raises whatever the database raises; the caller rolls back (and may retry document by document)."""
+        from storage.savebatch import ArticleToSave, StoreView
+
+        if any(doc.error is None and doc.records for doc in documents):
+            self.lock_articles(conn)
+        raw_ids = self._save_raws(conn, [doc for doc in documents if doc.raw_id is None])
+        items: list[ArticleToSave] = []
+        for doc in documents:
+            if doc.raw_id is None:
+                doc.raw_id = raw_ids[doc.digest or ""]
+            if doc.error is None:
+                items += [
+                    ArticleToSave(record, doc.raw_id, signature, doc.origin)
+                    for record, signature in zip(doc.records, doc.signatures, strict=True)
+                ]
+        insert = _insert_once(articles, _ITEM_KEY, conn.dialect.name)
+        deferred = insert if conn.dialect.name == "postgresql" else None
+        view = StoreView.load(conn, items, story_key, deferred) if items else None
+        saved: list[StoredDocument] = []
+        for doc in documents:
+            assert doc.raw_id is not None
+            if doc.error is not None:
+                self.quarantine(conn, doc.raw_id, doc.origin, doc.error, feed=doc.feed)
+                saved.append(StoredDocument(doc.raw_id, []))
+                continue
+            outcomes = [
+                self.save_article(conn, record, doc.raw_id, signature, view=view, origin=doc.origin)
+                for record, signature in zip(doc.records, doc.signatures, strict=True)
+            ]
+            saved.append(StoredDocument(doc.raw_id, outcomes))
+        if view is not None:
+            view.write_bands()
+        return saved
 
     def get(self, article_id: int) -> ArticleRecord | None:
         with self.engine.connect() as conn:

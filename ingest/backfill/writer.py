@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,11 +20,10 @@ from config.redact import short_error
 from ingest.backfill.checkpoint import Checkpoint
 from ingest.backfill.options import BackfillOptions
 from ingest.backfill.progress import Counts
-from ingest.pipeline import store_parsed
 from normalizers.record import ArticleRecord
 from storage import replay
 from storage.errors import is_outage
-from storage.store import Store
+from storage.store import DocumentToStore, Store
 
 log = logging.getLogger(__name__)
 LOCK_RETRIES = 5
@@ -146,13 +145,23 @@ class Writer:
         return self._write(batch)
 
     def _write(self, batch: list[Work]) -> Counts:
-        """Write the batch in one transaction (rolled back on --dry-run); counts only what committed."""
+        """Write the batch in one transaction (rolled back on --dry-run); counts only what committed.
+        Consecutive documents to store go to ``Store.save_documents`` together (one set of look-ups, one
+        raw insert, one bands insert, the article lock taken once); a replayed document goes alone."""
         delta = Counts()
         with self.store.engine.connect() as conn:
             transaction = conn.begin()
             try:
+                run: list[tuple[Work, DocumentToStore]] = []
                 for work in batch:
-                    self._write_one(conn, work, delta)
+                    document = self._prepare(conn, work, delta)
+                    if document is not None:
+                        run.append((work, document))
+                    elif run:
+                        self._save_run(conn, run, delta)
+                        run = []
+                if run:
+                    self._save_run(conn, run, delta)
             except BaseException:
                 transaction.rollback()
                 raise
@@ -162,50 +171,57 @@ class Writer:
                 transaction.commit()
         return delta
 
-    def _write_one(self, conn: Connection, work: Work, delta: Counts) -> None:
+    def _prepare(self, conn: Connection, work: Work, delta: Counts) -> DocumentToStore | None:
+        """Count ``work`` and return it as a document to store, or None once it is dealt with here
+        (skipped, refused, filtered, or replayed in place)."""
         if work.counted and (
             work.skip in ("known", "refused") or work.data is None or not self._in_range(work)
         ):
-            return  # a resumed run meets it again: its outcome is in the checkpoint's counts already
+            return None  # a resumed run meets it again: its outcome is in the checkpoint's counts already
         delta.documents += 1
         if work.skip == "known":
             delta.known += 1
-            return
+            return None
         if work.skip == "refused" or work.data is None:
             delta.refused += 1
             if len(self.refused) < MAX_REFUSED_KEPT:
                 self.refused.append((work.origin, work.error or "refused"))
-            return
+            return None
         if not self._in_range(work):
             delta.filtered += 1
-            return
+            return None
         if work.error is None and not work.records:
             delta.empty += 1
-        mode = self.options.mode
-        if mode == "store" and work.error is None and work.raw_id is not None:
+        if self.options.mode == "store" and work.error is None and work.raw_id is not None:
             results = replay.replay_document(
                 conn, self.store, work.raw_id, work.records, work.signatures
             )
-            raw_id = work.raw_id
-        else:
-            raw_id, outcomes = store_parsed(
-                self.store,
-                conn,
-                work.data,
-                work.origin,
-                work.records,
-                work.signatures,
-                feed=work.feed,
-                source_format=work.format,
-                error=work.error,
-                raw_id=work.raw_id,
-                digest=work.digest,
-                packed=work.packed,
-            )
+            self._count(conn, work.raw_id, results, delta)
+            return None
+        return DocumentToStore(
+            work.data,
+            work.origin,
+            work.records,
+            work.signatures,
+            feed=work.feed,
+            source_format=work.format,
+            error=work.error,
+            raw_id=work.raw_id,
+            digest=work.digest,
+            packed=work.packed,
+        )
+
+    def _save_run(
+        self, conn: Connection, run: list[tuple[Work, DocumentToStore]], delta: Counts
+    ) -> None:
+        saved = self.store.save_documents(conn, [document for _work, document in run])
+        for (work, _document), stored in zip(run, saved, strict=True):
             if work.error is not None:
                 delta.quarantined += 1
-                return
-            results = [outcome.result for outcome in outcomes]
+                continue
+            self._count(conn, stored.raw_id, [o.result for o in stored.outcomes], delta)
+
+    def _count(self, conn: Connection, raw_id: int, results: Sequence[str], delta: Counts) -> None:
         for result in results:
             # A duplicate is stored too (linked by ``duplicate_of``): it counts as stored, and among the
             # duplicates, so the summary's "S stored, D duplicates" says what is in the store.
@@ -214,5 +230,5 @@ class Writer:
             if result != "stored":
                 name = "duplicates" if result == "duplicate" else result
                 setattr(delta, name, getattr(delta, name) + 1)
-        if mode != "paths":
+        if self.options.mode != "paths":
             delta.resolved += 1 if replay.resolve_quarantine(conn, raw_id) else 0
