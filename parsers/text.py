@@ -159,7 +159,9 @@ _RIGHTS_WORDS = tuple(
     }
 )
 _LEAD_SCAN_CHARS = 110  # a dateline with its credit fits in the first 110 characters
-_META_SPLIT = re.compile(r"\s+[|·•]\s+")
+_MAX_PLACE_WORDS = 4
+_MAX_PLACE_CHARS = 40
+_META_SPLIT = re.compile(r"\s+[|·•—–]\s+")
 _JSON_ARRAY = re.compile(
     r"^\[\s*(?:[{\[\"\]]|(?:-?\d[\d.eE+-]*|true|false|null)\s*(?:,|\](?:\s*$|\s*[,\]])))"
 )
@@ -350,11 +352,13 @@ def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None]
         return None
     found: list[TimeLine] = []
     byline = None
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         if (times := _time_line(piece, layout)) is not None:
             found.append(times)
         elif byline is None and _is_byline(piece, layout):
             byline = piece
+        elif index == 0 and _is_place_label(piece):
+            continue  # ``Roma, Italia — Aggiornato il ...``: where the page files the story from
         elif not _is_noise(piece, _key(piece), layout):
             return None
     if not found:
@@ -362,6 +366,18 @@ def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None]
     published = next((t.published for t in found if t.published), None)
     updated = next((t.updated for t in found if t.updated), None)
     return TimeLine(published, updated), byline
+
+
+def _is_place_label(text: str) -> bool:
+    """A short run of capitalised words and commas without digits (``Roma, Italia``, ``NEW YORK``,
+    ``Washington, D.C.``): the location some pages print before their time line."""
+    words = text.replace(",", " ").split()
+    return (
+        0 < len(words) <= _MAX_PLACE_WORDS
+        and len(text) <= _MAX_PLACE_CHARS
+        and all(word[0].isupper() for word in words)
+        and not _HAS_DIGIT.search(text)
+    )
 
 
 def _is_furniture(unit: str, layout: TextDumpLayout) -> bool:
