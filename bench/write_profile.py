@@ -53,7 +53,7 @@ def statement_kind(statement: str) -> str:
         return f"DELETE {words[2]}"
     if verb in ("SELECT", "WITH"):
         lowered = statement.lower()
-        match = re.search(r"\bfrom\s+\(?\s*([a-z_]+)", lowered)
+        match = re.search(r"\bfrom\s+(?!\(|select\b)([a-z_]+)", lowered)
         call = re.match(r"select\s+([a-z_]+)\(", lowered.strip())
         if call and (match is None or "from" not in lowered.split(call.group(1))[0]):
             return f"SELECT {call.group(1)}()"
@@ -104,7 +104,9 @@ def main() -> int:
         write_archive(archive, args.docs)
         if args.store == "postgresql":
             if not args.pg_url:
-                parser.error("no PostgreSQL server: pass --pg-url or set WIREDESK_TEST_POSTGRES_URL")
+                parser.error(
+                    "no PostgreSQL server: pass --pg-url or set WIREDESK_TEST_POSTGRES_URL"
+                )
             url = fresh_postgres_url(args.pg_url, "wiredesk_bench_profile")
         else:
             url = f"sqlite:///{workdir / 'profile.db'}"
@@ -130,7 +132,7 @@ def main() -> int:
         return 1
     docs = args.docs
     print(f"{args.store}: {docs:,} documents in {elapsed:.1f} s = {docs / elapsed:.0f} docs/s")
-    print(f"\n| statement | per document | rows per document |\n|---|---:|---:|")
+    print("\n| statement | per document | rows per document |\n|---|---:|---:|")
     for kind, count in counter.statements.most_common():
         print(f"| {kind} | {count / docs:.3f} | {counter.rows[kind] / docs:.2f} |")
     total = sum(counter.statements.values())

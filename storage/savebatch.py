@@ -32,8 +32,10 @@ from storage.dedup import MAX_CANDIDATES, article_bands, save_band_rows, similar
 from storage.errors import StoreError
 from storage.models import articles
 
-# Rows per IN list: well under SQLite's 32,766 bound parameters and short enough for PostgreSQL to plan.
-CHUNK = 500
+# Values per IN list: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters, and large
+# enough that a batch of 500 documents (10,000 band buckets) needs one look-up of each kind.
+CHUNK = 10_000
+STORY_CHUNK = 500  # (key, guid) pairs: up to two values each, and planned as two IN lists
 # Stories kept per body hash: the first one of another story is all an exact-duplicate look-up needs.
 STORIES_PER_HASH = 2
 
@@ -198,7 +200,7 @@ class StoreView:
         story_key: Any,
         insert: Insert | None = None,
     ) -> StoreView:
-        """Four look-ups (per ``CHUNK``) for every record of ``items``: story rows, exact-duplicate roots,
+        """Four look-ups (per ``CHUNK`` values) for every record of ``items``: story rows, exact-duplicate roots,
         band buckets, candidate articles. ``insert``: the articles' ``INSERT ... ON CONFLICT DO NOTHING
         RETURNING id``, given for a PostgreSQL batch of several records: their rows are then written
         together (one more statement draws their ids)."""
@@ -241,7 +243,7 @@ class StoreView:
         wanted = sorted(set(pairs) - self.stories.keys())
         for pair in wanted:
             self.stories[pair] = []
-        for part in chunks(wanted):
+        for part in chunks(wanted, STORY_CHUNK):
             keys = sorted({key for key, _guid in part})
             guids = sorted({guid for _key, guid in part})
             for row in self.conn.execute(_STORIES, {"b_keys": keys, "b_guids": guids}):
