@@ -4,6 +4,12 @@
 The token is cached until shortly before ``expires_in`` runs out, refreshed with the refresh token when the
 server gave one (section 6), and dropped when an API answers 401 so that the next request fetches a new one.
 Every token and credential is registered for redaction the moment it is read or received.
+
+Why not a library: the token request must go through ``TransportHttp`` (size cap, deadline, retries,
+redaction, credential scope on redirects) like every other request of a feed. Authlib 1.9 deprecates its httpx
+integration (for httpx2) and its core client signs requests through integration-specific auth classes;
+httpx-auth keeps tokens in one process-wide cache keyed by the grant request, and reads the expiry of a token
+sent without ``expires_in`` as a JWT, which AFP's and Reuters' opaque tokens are not. Both were tried.
 """
 
 from __future__ import annotations
