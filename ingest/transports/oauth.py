@@ -9,7 +9,7 @@ Why not a library: the token request must go through ``TransportHttp`` (size cap
 redaction, credential scope on redirects) like every other request of a feed. Authlib 1.9 deprecates its httpx
 integration (for httpx2) and its core client signs requests through integration-specific auth classes;
 httpx-auth keeps tokens in one process-wide cache keyed by the grant request, and reads the expiry of a token
-sent without ``expires_in`` as a JWT, which AFP's and Reuters' opaque tokens are not. Both were tried.
+sent without ``expires_in`` from it as a JWT, which fails for an opaque token. Both were tried.
 """
 
 from __future__ import annotations
