@@ -404,7 +404,10 @@ def _postgres_text_search(
     tsquery: Any = literal_column(f"{quoted}::tsquery")
     vector: Any = literal_column("articles.search_vector")
     conditions.append(vector.bool_op("@@")(tsquery))
-    options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=30, MinWords=12, MaxFragments=1"
+    # One cover of 12-30 words (ts_headline's default mode), not MaxFragments=1: the fragment search
+    # costs twice as much per article (about 0.17 vs 0.08 ms for a 900-character body at 1M articles,
+    # paid for every hit on a page) for a window that only differs in how much text precedes the hit.
+    options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=30, MinWords=12"
     snippet = func.ts_headline(
         func.wiredesk_ts_config(articles.c.language),
         articles.c.body_text,
