@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -88,11 +89,14 @@ def _factory(languages: tuple[str, ...] | None) -> DetectorFactory:
     return factory
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+# At least MIN_LETTERS letters (``[^\W\d_]``; ``[\W\d_]`` is exactly everything else): matching stops at
+# the MIN_LETTERS-th letter instead of listing every letter of the sample.
+_ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_LETTERS}}}")
 
 
-def _letters(text: str) -> int:
-    return len(_LETTER.findall(text))
+def has_enough_letters(text: str) -> bool:
+    """Whether ``text`` holds at least ``MIN_LETTERS`` letters: enough to judge its language."""
+    return _ENOUGH_LETTERS.match(text) is not None
 
 
 def _best(sample: str) -> tuple[str, float] | None:
@@ -144,14 +148,16 @@ def is_prose(paragraph: str) -> bool:
         return False
     if sum(map(len, words)) < 0.6 * (len(paragraph) - paragraph.count(" ")):
         return False
-    heads = "".join(word[0] for word in words)
+    heads = "".join(map(itemgetter(0), words))
     lower = sum(map(str.islower, heads))
     cased = lower + sum(map(str.isupper, heads))
     if not cased:
         return True  # scripts without case (Arabic, CJK ...)
-    if sum(map(str.isupper, words)) > _CAPITALS_SHARE * cased:
-        return True  # all-capitals copy: case says nothing here
-    return lower >= _PROSE_LOWER_SHARE * cased
+    if lower >= _PROSE_LOWER_SHARE * cased:
+        return True
+    return (
+        sum(map(str.isupper, words)) > _CAPITALS_SHARE * cased
+    )  # all-capitals copy: case says nothing
 
 
 def prose_text(paragraphs: list[str], enough: int = MAX_CHARS) -> str:
@@ -176,7 +182,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     """
     declared = _normalise_code(hint)
     sample = _fold_capitals(text[:MAX_CHARS])
-    if _letters(sample) < MIN_LETTERS:
+    if not has_enough_letters(sample):
         return declared
     if declared and len(sample) > HINT_SCORED_CHARS:
         # A declared language needs only a short sample that clearly agrees (half the work).

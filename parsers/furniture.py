@@ -237,6 +237,51 @@ _WALL = re.compile(
 )
 
 
+# Speed: ``is_furniture`` runs on every paragraph of every page and feed item, and an IGNORECASE alternation
+# of a few hundred phrases is slow to try (at every position, for the unanchored RIGHTS search). Two exact
+# pre-tests skip most of it: a phrase can only match at the start of a line that begins with one of the
+# phrases' first characters (tested as an IGNORECASE class, so with the regex engine's own case folding),
+# and a RIGHTS/NOTICES phrase can only occur in a line that holds its longest word (``\s*`` sits between
+# words only). That word test runs on a lower-cased copy, with the three characters that IGNORECASE matches
+# to a Latin letter but ``str.lower`` does not map to it (dotless i, long s, the dot ``İ`` leaves) folded
+# (tests/test_furniture.py checks this against every code point).
+
+
+def _first_characters(phrases: Iterable[str]) -> str:
+    chars = set()
+    for phrase in phrases:
+        first = phrase.strip(_TRAILING)[:1]
+        if first == "#":
+            chars.add(r"\d")
+        elif first in ("'", "’"):
+            chars.add("'’")
+        elif first:
+            chars.add(re.escape(first))
+    return "".join(sorted(chars))
+
+
+_OPENING = re.compile(
+    f"[{_first_characters(p for t in (LINES, LEAD_INS, WALLS, PHOTO_CREDITS) for ps in t.values() for p in ps)}]",
+    re.IGNORECASE,
+)
+
+
+def _longest_word(phrase: str) -> str:
+    return max(re.split(r"[\s'’#]+", phrase.strip(_TRAILING)), key=len).lower()
+
+
+RIGHTS_WORDS = frozenset(
+    _longest_word(p) for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps
+)
+_RIGHTS_HINT = re.compile("|".join(re.escape(word) for word in sorted(RIGHTS_WORDS)))
+
+
+def fold_case(text: str) -> str:
+    """``text`` lower-cased so that every character IGNORECASE matches to a Latin letter becomes that letter
+    (dotless i and long s folded, the combining dot of ``İ`` dropped): a superset test's input."""
+    return text.lower().replace("ı", "i").replace("ſ", "s").replace("\u0307", "")
+
+
 def is_furniture(line: str) -> bool:
     """Whether one displayed line (a paragraph) is page furniture rather than article text.
 
@@ -251,10 +296,11 @@ def is_furniture(line: str) -> bool:
         return False
     if len(text) > LEAD_IN_MAX_CHARS:
         return False
-    return (
+    if _OPENING.match(text) is not None and (
         _LINE.match(text) is not None
         or _LEAD_IN.match(text) is not None
         or _WALL.match(text) is not None
         or (len(text) <= MAX_PHOTO_CREDIT and _PHOTO_CREDIT.match(text) is not None)
-        or _RIGHTS.search(text) is not None
-    )
+    ):
+        return True
+    return _RIGHTS_HINT.search(fold_case(text)) is not None and _RIGHTS.search(text) is not None
