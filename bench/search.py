@@ -1,11 +1,17 @@
-"""Search latency on SQLite at 100k and 1M stored articles: p50/p95 of typical desk queries.
+"""Search latency at 100k and 1M stored articles on SQLite or PostgreSQL: p50/p95 of typical desk queries.
 
-Run from the repository root: ``.venv/bin/python bench/search.py [--sizes 100000,1000000] [--runs 40]``.
-Synthetic articles (German/English/French-like text from a Zipf vocabulary, with planted names at known
-rates) are written with Core bulk inserts while the FTS triggers are off, then indexed with one
-``INSERT ... SELECT`` (``storage.search.fts_fill_sql``) and the triggers put back, so the schema afterwards
-is exactly the migrated one. Every query goes through ``storage.search.search_page``, the code the desk and
-the API run, with the desk's page size (100). Timings are printed, never asserted.
+Run from the repository root: ``.venv/bin/python bench/search.py [--sizes 100000,1000000] [--runs 40]
+[--store postgresql [--pg-url URL] [--reuse PREFIX]]``. Synthetic articles (German/English/French-like text
+from a Zipf vocabulary, with planted names at known rates) are bulk-loaded with the search index's upkeep
+off and the index filled once afterwards, so the schema afterwards is exactly the migrated one. SQLite:
+Core inserts while the FTS5 triggers are dropped, one ``INSERT ... SELECT`` (``storage.search.fts_fill_sql``),
+triggers put back. PostgreSQL: ``COPY`` into an unlogged staging table, ``INSERT ... SELECT`` computing the
+vectors with the trigger's expression (``storage.pgsearch.search_vector_sql``) while user triggers are off
+and secondary indexes dropped, indexes re-created from their definitions, ``VACUUM ANALYZE``. PostgreSQL
+databases are ``PREFIX_100k``/``PREFIX_1m`` on the server; with ``--reuse`` they are kept and an existing
+one is searched as it is (as of its newest ``received_at``), else they are dropped at the end. Every query
+goes through ``storage.search.search_page``, the code the desk and the API run, with the desk's page size
+(100). Timings are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import JSON, insert, text  # noqa: E402
+from sqlalchemy import JSON, insert, make_url, text  # noqa: E402
 
 from storage.search import (  # noqa: E402
     FTS_TRIGGERS,
@@ -291,7 +297,7 @@ def measure(
 def _postgres_database(server_url: str, name: str, fresh: bool) -> str:
     """URL of database ``name`` on the server of ``server_url``, created if missing (re-created if
     ``fresh``)."""
-    from sqlalchemy import create_engine, make_url
+    from sqlalchemy import create_engine
 
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
@@ -376,11 +382,21 @@ def main() -> int:
         help="PostgreSQL: keep one database per size, PREFIX_100k, PREFIX_1m, ..., and search an "
         "existing one as it is (build 1M once); default: temporary databases, dropped afterwards",
     )
+    parser.add_argument(
+        "--db-url",
+        help="one database for every size (grown in place, kept), e.g. an empty "
+        "postgresql+psycopg://user@host/bench; overrides --store",
+    )
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
     now = datetime.now(UTC)
     results: list[tuple[int, str, float, float, int]] = []
-    if args.store == "postgresql":
+    if args.db_url:
+        args.store = make_url(args.db_url).get_backend_name()
+        for size in sizes:
+            print(f"{args.store} store with {size:,} articles:")
+            _run_size(args.db_url, size, args.runs, now, results)
+    elif args.store == "postgresql":
         if not args.pg_url:
             parser.error("no PostgreSQL server: pass --pg-url or set WIREDESK_TEST_POSTGRES_URL")
         prefix = args.reuse or f"wd_bench_search_{os.getpid()}"
