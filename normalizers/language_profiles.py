@@ -91,19 +91,28 @@ def load(languages: tuple[str, ...] | None) -> Profiles:
             f"WIREDESK_LANGUAGES names languages langdetect has no profile for: {unknown}"
         )
     rows: dict[str, int] = {}
-    entries: list[tuple[int, int, float]] = []
+    # (row, column, probability) of every entry, as three flat lists: numpy takes them without a
+    # Python-level pass over a hundred thousand tuples (this runs at the first detection of every process).
+    at_rows: list[int] = []
+    at_columns: list[int] = []
+    values: list[float] = []
     for column, code in enumerate(languages):
         profile = json.loads((PROFILES_DIRECTORY / code).read_text(encoding="utf-8"))
         totals = profile["n_words"]
-        for gram, count in profile["freq"].items():
-            if 1 <= len(gram) <= 3:
-                row = rows.setdefault(gram, len(rows))
-                entries.append((row, column, count / totals[len(gram) - 1]))
-    probabilities = np.zeros((len(rows) + 1, len(languages)), dtype=np.float64)
-    if entries:
-        index = np.array([(r, c) for r, c, _p in entries], dtype=np.int64)
-        probabilities[index[:, 0], index[:, 1]] = [p for _r, _c, p in entries]
-    matrix = np.log(probabilities + SMOOTHING).astype(np.float32)
+        grams = [gram for gram in profile["freq"] if 1 <= len(gram) <= 3]
+        at_rows.extend(rows.setdefault(gram, len(rows)) for gram in grams)
+        at_columns.extend(repeat(column, len(grams)))
+        freq = profile["freq"]
+        values.extend(freq[gram] / totals[len(gram) - 1] for gram in grams)
+    # log(SMOOTHING + P) in float64, stored as float32: an n-gram a language lacks has P = 0, so the matrix
+    # starts as that one value and only the entries are computed.
+    matrix = np.full(
+        (len(rows) + 1, len(languages)), np.float32(np.log(np.float64(SMOOTHING))), dtype=np.float32
+    )
+    if values:
+        matrix[np.array(at_rows, dtype=np.int64), np.array(at_columns, dtype=np.int64)] = np.log(
+            np.array(values, dtype=np.float64) + SMOOTHING
+        ).astype(np.float32)
     matrix[-1] = 0.0  # the row of unknown strings: no evidence either way
     return Profiles(languages, rows, matrix)
 

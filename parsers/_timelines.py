@@ -113,10 +113,12 @@ _LABEL_KIND: dict[str, tuple[str, str]] = {
 }
 _LETTER_BEFORE = r"(?<![^\W\d_])"
 _LETTER_AFTER = r"(?![^\W\d_])"
-_LABEL = re.compile(
-    rf"{_LETTER_BEFORE}(?P<label>{_alternation(_LABEL_KIND)}){_LETTER_AFTER}", re.IGNORECASE
-)
-_LABEL_START = re.compile(rf"^(?:{_LABEL.pattern})\s*:?", re.IGNORECASE)
+_LABEL_PATTERN = rf"{_LETTER_BEFORE}(?P<label>{_alternation(_LABEL_KIND)}){_LETTER_AFTER}"
+# Separators pages print between the parts of a time line and between a label and its time (``Published
+# 10:02 · Updated 11:30``, ``Aktualisiert · 24.01.2023``, ``Stand | 24.01.2023``, ``Actualizado – ...``):
+# middle dots, bullets, bars, slashes and dashes, wherever they stand.
+SEPARATORS = "|·•‧∙⋅/–—-"
+_SEPS = re.escape(SEPARATORS)  # inside a character class
 _MONTH_NUMBER = {name: number for number, names in MONTHS.items() for name in names}
 _MON = rf"(?P<mon>{_alternation(_MONTH_NUMBER)}){_LETTER_AFTER}\.?"
 _WD = rf"(?:(?:{_alternation(WEEKDAYS)}){_LETTER_AFTER}\.?,?\s+)?"
@@ -137,20 +139,43 @@ _DATES = (
     rf"{_MON}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>\d{{4}})",  # January 24, 2023; Jan. 24 2023
 )
 _AT = r"(?:(?:um|at|à|a\s+las?|alle\s+ore|alle|ore|kl\.?)\s+)?"
-_DATE_TIME_SEP = rf"\s*[,|·•/\-–—]?\s*{_AT}"
-_TIME_DATE_SEP = r"\s*[,|·•\-–—]?\s*(?:(?:on|am|le|el|il|del)\s+)?"
-_SEGMENTS: tuple[re.Pattern[str], ...] = (
-    *(re.compile(rf"^{_WD}{d}(?:{_DATE_TIME_SEP}{_TIME})?$", re.IGNORECASE) for d in _DATES),
-    *(re.compile(rf"^{_TIME}{_TIME_DATE_SEP}{_WD}{d}$", re.IGNORECASE) for d in _DATES),
-    re.compile(rf"^{_AT}{_TIME}$", re.IGNORECASE),
+_DATE_TIME_SEP = rf"\s*[,{_SEPS}]?\s*{_AT}"
+_TIME_DATE_SEP = (
+    rf"\s*[,{re.escape(SEPARATORS.replace('/', ''))}]?\s*(?:(?:on|am|le|el|il|del)\s+)?"
 )
+
+
+# The label and date/time grammars are compiled on first use (``functools.cache``): with every month,
+# weekday and label of five languages they take longer to compile than the rest of a parser takes to import,
+# and most documents never read a time line.
+@cache
+def _label() -> re.Pattern[str]:
+    return re.compile(_LABEL_PATTERN, re.IGNORECASE)
+
+
+@cache
+def _label_start() -> re.Pattern[str]:
+    """A label at the start of a line, with its colon or separator."""
+    return re.compile(rf"^(?:{_LABEL_PATTERN})\s*:?", re.IGNORECASE)
+
+
+@cache
+def _segments() -> tuple[re.Pattern[str], ...]:
+    return (
+        *(re.compile(rf"^{_WD}{d}(?:{_DATE_TIME_SEP}{_TIME})?$", re.IGNORECASE) for d in _DATES),
+        *(re.compile(rf"^{_TIME}{_TIME_DATE_SEP}{_WD}{d}$", re.IGNORECASE) for d in _DATES),
+        re.compile(rf"^{_AT}{_TIME}$", re.IGNORECASE),
+    )
+
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _LEAD = re.compile(
-    r"^[\s:,.\-–—]*(?:(?:am|on|le|el|il|del|the|at|um|à|a\s+las?|alle\s+ore|alle|ore)\s+)?",
+    rf"^[\s:,.{_SEPS}]*"
+    rf"(?:(?:am|on|le|el|il|del|the|at|um|à|a\s+las?|alle\s+ore|alle|ore)\s+[\s:,{_SEPS}]*)?",
     re.IGNORECASE,
 )
 # Connectors between two parts (``..., et mis à jour le ...``); lower case only, ``ET`` is a zone.
-_TRAIL_CHARS = " \t,;:|·•/([-–—"
+_TRAIL_CHARS = " \t,;:([" + SEPARATORS
 _TRAIL_WORDS = (" and", " und", " et", " y", " e")
 _RELATIVE = re.compile(
     r"^(?:vor|il\s+y\s+a|hace|since)\s+\d+\s+[^\W\d_]+\.?$|^\d+\s+[^\W\d_]+\.?\s+(?:ago|fa)$",
@@ -159,7 +184,7 @@ _RELATIVE = re.compile(
 _HAS_DIGIT = re.compile(r"\d")
 
 
-_PUNCTUATION = " \t,;:|·•()[]-–—"
+_PUNCTUATION = " \t,;:()[]" + SEPARATORS
 _WORD = re.compile(r"[^\W\d_]+")
 _LABEL_FIRST_WORDS = frozenset(label.split()[0] for label in _LABEL_KIND)
 # A date/time expression opens with a number, a weekday or a month name.
@@ -174,7 +199,7 @@ def _labels(text: str) -> list[re.Match[str]]:
     for word in _WORD.finditer(text):
         if word.start() < end or word.group().casefold() not in _LABEL_FIRST_WORDS:
             continue
-        if match := _LABEL.match(text, word.start()):
+        if match := _label().match(text, word.start()):
             found.append(match)
             end = match.end()
     return found
@@ -283,7 +308,7 @@ def _segment(text: str, language: str | None) -> _Stamp | None:
         if value is None:
             return _Stamp(None, None, None, valid=False)
         return _Stamp(value.date(), value.timetz().replace(tzinfo=None), value.tzinfo)
-    for pattern in _SEGMENTS:
+    for pattern in _segments():
         match = pattern.match(text)
         if match is None:
             continue
@@ -323,7 +348,7 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
     if len(text) > MAX_LINE_CHARS or not _HAS_DIGIT.search(text):
         return None
     opening = text.lstrip(_PUNCTUATION)
-    if not _LABEL_START.match(opening):
+    if not _label_start().match(opening):
         # No label first: the line must open with a date or time (``24.01.2023``, ``Tuesday, ...``).
         bare = _LEAD.sub("", opening, count=1)
         if not bare or not (bare[0].isdigit() or _first_word(bare) in _START_WORDS):
@@ -367,5 +392,5 @@ def looks_like_time_line(text: str) -> bool:
         return False
     if _RELATIVE.match(text):
         return True
-    label = _LABEL_START.match(text)
+    label = _label_start().match(text)
     return label is not None and len(text[label.end() :].split()) <= MAX_CHROME_WORDS

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 
 # A phrase that starts a short line and announces a link to another story or a box.
 LEAD_INS: dict[str, tuple[str, ...]] = {
@@ -214,29 +216,6 @@ def _alternation(phrases: Iterable[str]) -> str:
     return "|".join(_pattern(p) for p in unique)
 
 
-_LEAD_IN = re.compile(
-    rf"^(?:{_alternation(p for ps in LEAD_INS.values() for p in ps)})(?=$|[\s:>»›→|\-–—.…(\[])",
-    re.IGNORECASE,
-)
-_LINE = re.compile(
-    rf"^(?:{_alternation(p for ps in LINES.values() for p in ps)})(?:$|\s*[:|>»›→])",
-    re.IGNORECASE,
-)
-
-
-_RIGHTS = re.compile(
-    _alternation(p for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps),
-    re.IGNORECASE,
-)
-_PHOTO_CREDIT = re.compile(
-    rf"^(?:{_alternation(p for ps in PHOTO_CREDITS.values() for p in ps)})\s*(?::|\bby\b|\bvon\b)\s*\S",
-    re.IGNORECASE,
-)
-_WALL = re.compile(
-    rf"^(?:{_alternation(p for ps in WALLS.values() for p in ps)})(?=$|\W)", re.IGNORECASE
-)
-
-
 # Speed: ``is_furniture`` runs on every paragraph of every page and feed item, and an IGNORECASE alternation
 # of a few hundred phrases is slow to try (at every position, for the unanchored RIGHTS search). Two exact
 # pre-tests skip most of it: a phrase can only match at the start of a line that begins with one of the
@@ -244,7 +223,8 @@ _WALL = re.compile(
 # and a RIGHTS/NOTICES phrase can only occur in a line that holds its longest word (``\s*`` sits between
 # words only). That word test runs on a lower-cased copy, with the three characters that IGNORECASE matches
 # to a Latin letter but ``str.lower`` does not map to it (dotless i, long s, the dot ``İ`` leaves) folded
-# (tests/test_furniture.py checks this against every code point).
+# (tests/test_furniture.py checks this against every code point). The patterns are compiled on first use:
+# compiling them costs more than importing a parser, and a command that parses no page never needs them.
 
 
 def _first_characters(phrases: Iterable[str]) -> str:
@@ -260,12 +240,6 @@ def _first_characters(phrases: Iterable[str]) -> str:
     return "".join(sorted(chars))
 
 
-_OPENING = re.compile(
-    f"[{_first_characters(p for t in (LINES, LEAD_INS, WALLS, PHOTO_CREDITS) for ps in t.values() for p in ps)}]",
-    re.IGNORECASE,
-)
-
-
 def _longest_word(phrase: str) -> str:
     return max(re.split(r"[\s'’#]+", phrase.strip(_TRAILING)), key=len).lower()
 
@@ -273,7 +247,53 @@ def _longest_word(phrase: str) -> str:
 RIGHTS_WORDS = frozenset(
     _longest_word(p) for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps
 )
-_RIGHTS_HINT = re.compile("|".join(re.escape(word) for word in sorted(RIGHTS_WORDS)))
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    """The compiled phrase tables (``patterns()``)."""
+
+    line: re.Pattern[str]
+    lead_in: re.Pattern[str]
+    wall: re.Pattern[str]
+    photo_credit: re.Pattern[str]
+    rights: re.Pattern[str]
+    opening: re.Pattern[str]  # the first character of any LINES/LEAD_INS/WALLS/PHOTO_CREDITS phrase
+    rights_hint: re.Pattern[str]  # the longest word of any RIGHTS/NOTICES phrase, lower case
+
+
+@cache
+def patterns() -> Patterns:
+    """The phrase tables as regexes, compiled once per process on first use."""
+    anchored = (LINES, LEAD_INS, WALLS, PHOTO_CREDITS)
+    return Patterns(
+        line=re.compile(
+            rf"^(?:{_alternation(p for ps in LINES.values() for p in ps)})(?:$|\s*[:|>»›→])",
+            re.IGNORECASE,
+        ),
+        lead_in=re.compile(
+            rf"^(?:{_alternation(p for ps in LEAD_INS.values() for p in ps)})"
+            r"(?=$|[\s:>»›→|\-–—.…(\[])",
+            re.IGNORECASE,
+        ),
+        wall=re.compile(
+            rf"^(?:{_alternation(p for ps in WALLS.values() for p in ps)})(?=$|\W)", re.IGNORECASE
+        ),
+        photo_credit=re.compile(
+            rf"^(?:{_alternation(p for ps in PHOTO_CREDITS.values() for p in ps)})"
+            r"\s*(?::|\bby\b|\bvon\b)\s*\S",
+            re.IGNORECASE,
+        ),
+        rights=re.compile(
+            _alternation(p for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps),
+            re.IGNORECASE,
+        ),
+        opening=re.compile(
+            f"[{_first_characters(p for t in anchored for ps in t.values() for p in ps)}]",
+            re.IGNORECASE,
+        ),
+        rights_hint=re.compile("|".join(re.escape(word) for word in sorted(RIGHTS_WORDS))),
+    )
 
 
 def fold_case(text: str) -> str:
@@ -296,11 +316,15 @@ def is_furniture(line: str) -> bool:
         return False
     if len(text) > LEAD_IN_MAX_CHARS:
         return False
-    if _OPENING.match(text) is not None and (
-        _LINE.match(text) is not None
-        or _LEAD_IN.match(text) is not None
-        or _WALL.match(text) is not None
-        or (len(text) <= MAX_PHOTO_CREDIT and _PHOTO_CREDIT.match(text) is not None)
+    found = patterns()
+    if found.opening.match(text) is not None and (
+        found.line.match(text) is not None
+        or found.lead_in.match(text) is not None
+        or found.wall.match(text) is not None
+        or (len(text) <= MAX_PHOTO_CREDIT and found.photo_credit.match(text) is not None)
     ):
         return True
-    return _RIGHTS_HINT.search(fold_case(text)) is not None and _RIGHTS.search(text) is not None
+    return (
+        found.rights_hint.search(fold_case(text)) is not None
+        and found.rights.search(text) is not None
+    )

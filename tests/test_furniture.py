@@ -25,12 +25,13 @@ def _plain(line: str) -> bool:
     text = " ".join(line.split()).strip(furniture._TRAILING)
     if not text or len(text) > furniture.LEAD_IN_MAX_CHARS:
         return False
+    found = furniture.patterns()
     return bool(
-        furniture._LINE.match(text)
-        or furniture._LEAD_IN.match(text)
-        or furniture._WALL.match(text)
-        or (len(text) <= furniture.MAX_PHOTO_CREDIT and furniture._PHOTO_CREDIT.match(text))
-        or furniture._RIGHTS.search(text)
+        found.line.match(text)
+        or found.lead_in.match(text)
+        or found.wall.match(text)
+        or (len(text) <= furniture.MAX_PHOTO_CREDIT and found.photo_credit.match(text))
+        or found.rights.search(text)
     )
 
 
@@ -44,7 +45,7 @@ def test_fold_case_sees_every_character_ignorecase_matches_to_a_rights_word_lett
 def test_opening_class_accepts_every_character_a_phrase_can_start_with() -> None:
     """A line whose first character the class refuses can match no anchored phrase pattern: every code
     point that IGNORECASE matches to a phrase's first character (as the phrase pattern writes it) passes."""
-    accepted = set(furniture._OPENING.findall(ALL_CHARACTERS))
+    accepted = set(furniture.patterns().opening.findall(ALL_CHARACTERS))
     tables = (furniture.LINES, furniture.LEAD_INS, furniture.WALLS, furniture.PHOTO_CREDITS)
     firsts = {p.strip(furniture._TRAILING)[:1] for t in tables for ps in t.values() for p in ps}
     for first in sorted(firsts - {""}):
