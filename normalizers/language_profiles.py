@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise, repeat
+from itertools import chain, count, pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -30,17 +30,22 @@ _NOT_LATIN = re.compile("[^A-z]")  # langdetect's "Latin" test is the code-point
 _NON_LATIN_SCRIPT = re.compile(
     "[\u0300-\u1dff\u1f00-\U0010ffff]"
 )  # >= U+0300 except Latin Ext. Additional
-# Two upper-case letters in a row (str.isupper, as langdetect tests them): langdetect's "capital word" rule.
-_UPPER_BMP = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
-# A class of BMP characters compiles to a fast lookup table; one astral character in it would make the regex
-# engine test every character against a list (50x slower). Capitals beyond the BMP (Deseret, Adlam, math
-# alphanumerics) are rare, so texts that contain any astral character are checked pair by pair instead.
-_CAPITAL_PAIR_BMP = re.compile(f"[{re.escape(_UPPER_BMP)}]{{2}}")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
+@cache
+def _capital_pair_bmp() -> re.Pattern[str]:
+    """Two upper-case letters in a row (str.isupper, as langdetect tests them): langdetect's "capital word"
+    rule. A class of BMP characters compiles to a fast lookup table; one astral character in it would make
+    the regex engine test every character against a list (50x slower). Capitals beyond the BMP (Deseret,
+    Adlam, math alphanumerics) are rare, so texts that contain any astral character are checked pair by
+    pair instead. Built on first use: listing the BMP's capitals is most of this module's import time."""
+    upper = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
+    return re.compile(f"[{re.escape(upper)}]{{2}}")
+
+
 def _has_capital_pair(text: str) -> bool:
-    if _CAPITAL_PAIR_BMP.search(text):
+    if _capital_pair_bmp().search(text):
         return True
     if not _ASTRAL.search(text):
         return False
@@ -90,29 +95,38 @@ def load(languages: tuple[str, ...] | None) -> Profiles:
         raise ValueError(
             f"WIREDESK_LANGUAGES names languages langdetect has no profile for: {unknown}"
         )
-    rows: dict[str, int] = {}
-    # (row, column, probability) of every entry, as three flat lists: numpy takes them without a
-    # Python-level pass over a hundred thousand tuples (this runs at the first detection of every process).
-    at_rows: list[int] = []
-    at_columns: list[int] = []
-    values: list[float] = []
-    for column, code in enumerate(languages):
-        profile = json.loads((PROFILES_DIRECTORY / code).read_text(encoding="utf-8"))
-        totals = profile["n_words"]
-        grams = [gram for gram in profile["freq"] if 1 <= len(gram) <= 3]
-        at_rows.extend(rows.setdefault(gram, len(rows)) for gram in grams)
-        at_columns.extend(repeat(column, len(grams)))
-        freq = profile["freq"]
-        values.extend(freq[gram] / totals[len(gram) - 1] for gram in grams)
+    # Every step below runs in C over a hundred thousand n-grams (this runs at the first detection of
+    # every process, ``wiredesk parse`` included): rows are numbered in first-seen order, and
+    # P(n-gram | language) = count / n_words[n-1] is divided in float64 as Python divides two ints.
+    freqs = [
+        json.loads((PROFILES_DIRECTORY / code).read_text(encoding="utf-8")) for code in languages
+    ]
+    grams = [[gram for gram in profile["freq"] if 1 <= len(gram) <= 3] for profile in freqs]
+    rows = dict(zip(dict.fromkeys(chain.from_iterable(grams)), count()))
+    at_rows = np.fromiter(map(rows.__getitem__, chain.from_iterable(grams)), dtype=np.int64)
+    at_columns = np.repeat(np.arange(len(languages)), [len(found) for found in grams])
+    counts = np.fromiter(
+        chain.from_iterable(
+            map(p["freq"].__getitem__, found) for p, found in zip(freqs, grams, strict=True)
+        ),
+        dtype=np.float64,
+    )
+    totals = np.concatenate(
+        [
+            np.array(profile["n_words"], dtype=np.float64)[
+                np.fromiter(map(len, found), dtype=np.int64) - 1
+            ]
+            for profile, found in zip(freqs, grams, strict=True)
+        ]
+        or [np.zeros(0)]
+    )
     # log(SMOOTHING + P) in float64, stored as float32: an n-gram a language lacks has P = 0, so the matrix
     # starts as that one value and only the entries are computed.
     matrix = np.full(
         (len(rows) + 1, len(languages)), np.float32(np.log(np.float64(SMOOTHING))), dtype=np.float32
     )
-    if values:
-        matrix[np.array(at_rows, dtype=np.int64), np.array(at_columns, dtype=np.int64)] = np.log(
-            np.array(values, dtype=np.float64) + SMOOTHING
-        ).astype(np.float32)
+    if len(counts):
+        matrix[at_rows, at_columns] = np.log(counts / totals + SMOOTHING).astype(np.float32)
     matrix[-1] = 0.0  # the row of unknown strings: no evidence either way
     return Profiles(languages, rows, matrix)
 

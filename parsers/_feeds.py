@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-import feedparser
-from feedparser.datetimes import _parse_date as feedparser_date
 from lxml import etree
 
 from parsers._inline import clean_paragraphs, has_markup
@@ -596,6 +594,8 @@ _ATOM_FIELDS: dict[str, Handler] = {
 
 def parse_with_feedparser(raw: bytes, kind: FeedKind, strict_reason: str = "") -> list[ParsedItem]:
     """Recover entries of a document lxml refuses; no entries from a broken document is an error."""
+    import feedparser  # only for feeds lxml cannot read: importing it costs more than a parse
+
     try:
         result = feedparser.parse(io.BytesIO(raw), sanitize_html=False, resolve_relative_uris=False)
     except (ValueError, UnicodeError) as exc:
@@ -803,6 +803,8 @@ def _date(text: str | None) -> datetime | None:
     line = parse_time_line(text.strip())
     if line is not None and line.published is not None:
         return line.published
+    from feedparser.datetimes import _parse_date as feedparser_date  # the odd formats only
+
     struct = feedparser_date(text)
     if not struct:
         return None

@@ -3,15 +3,25 @@
 Adding a wire format means adding one module with ``FORMAT``, ``SNIFF_ORDER``, ``can_parse`` and ``parse``;
 nothing here changes. Sniffing asks the modules in ``SNIFF_ORDER`` (specific formats first, the plain-text
 fallback last).
+
+Start-up cost: the names and sniffing order are read from the modules' source (their ``FORMAT = "..."`` and
+``SNIFF_ORDER = N`` lines), so knowing the formats imports none of them (``wiredesk feeds`` checks forced
+format names; the CLI lists them in ``--help``). A format module is imported when it is first asked to
+sniff or parse: a NITF file never loads feedparser, the HTML extractor or the text-dump grammars. A module
+whose source cannot be read that way (no ``.py`` file, a computed name) is imported to learn its values.
 """
 
 from __future__ import annotations
 
 import gzip
 import importlib
+import importlib.util
 import pkgutil
+import re
 import zlib
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import cast
 
 import parsers
@@ -19,29 +29,69 @@ from parsers.base import FormatModule, ParsedItem, ParseError
 from parsers.limits import MAX_DOCUMENT_BYTES
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_NOT_FORMATS = frozenset({"registry", "base"})
+_FORMAT_LINE = re.compile(r"^FORMAT(?:\s*:\s*\w+)?\s*=\s*([\"'])(\w+)\1\s*(?:#.*)?$", re.MULTILINE)
+_ORDER_LINE = re.compile(r"^SNIFF_ORDER(?:\s*:\s*\w+)?\s*=\s*(\d+)\s*(?:#.*)?$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class FormatEntry:
+    """One format as the registry knows it before importing it: name, sniffing rank, module."""
+
+    name: str
+    order: int
+    module: str  # dotted module name
+
+
+def _entry_of(module_name: str) -> FormatEntry | None:
+    """The module's format from its source lines, else from the imported module; ``None`` when the module
+    is no format (a helper such as ``parsers.dates``)."""
+    spec = importlib.util.find_spec(module_name)
+    origin = spec.origin if spec is not None else None
+    if origin and origin.endswith(".py"):
+        source = Path(origin).read_text(encoding="utf-8")
+        name, order = _FORMAT_LINE.search(source), _ORDER_LINE.search(source)
+        if name is None and "FORMAT" not in source:
+            return None
+        if name is not None and order is not None:
+            return FormatEntry(name.group(2), int(order.group(1)), module_name)
+    module = importlib.import_module(module_name)
+    if not (hasattr(module, "FORMAT") and hasattr(module, "parse")):
+        return None
+    return FormatEntry(str(module.FORMAT), int(module.SNIFF_ORDER), module_name)
 
 
 @cache
-def _modules() -> tuple[FormatModule, ...]:
-    found: list[FormatModule] = []
+def format_entries() -> tuple[FormatEntry, ...]:
+    """Every format module in sniffing order (``SNIFF_ORDER``, then name), without importing them."""
+    found = []
     for info in pkgutil.iter_modules(parsers.__path__):
-        if info.name.startswith("_") or info.name in {"registry", "base"}:
+        if info.name.startswith("_") or info.name in _NOT_FORMATS:
             continue
-        module = importlib.import_module(f"parsers.{info.name}")
-        if hasattr(module, "FORMAT") and hasattr(module, "parse"):
-            found.append(cast(FormatModule, module))
-    return tuple(sorted(found, key=lambda m: (m.SNIFF_ORDER, m.FORMAT)))
+        entry = _entry_of(f"parsers.{info.name}")
+        if entry is not None:
+            found.append(entry)
+    return tuple(sorted(found, key=lambda e: (e.order, e.name)))
+
+
+@cache
+def _load(entry: FormatEntry) -> FormatModule:
+    """The format's module, imported on first use; its ``FORMAT`` must be the name its source shows."""
+    module = importlib.import_module(entry.module)
+    if getattr(module, "FORMAT", None) != entry.name or not hasattr(module, "parse"):
+        raise ParseError(f"format module {entry.module} does not define format {entry.name!r}")
+    return cast(FormatModule, module)
 
 
 def format_names() -> list[str]:
     """Every known format name, in sniffing order."""
-    return [m.FORMAT for m in _modules()]
+    return [entry.name for entry in format_entries()]
 
 
 def _module(name: str) -> FormatModule:
-    for module in _modules():
-        if name == module.FORMAT:
-            return module
+    for entry in format_entries():
+        if name == entry.name:
+            return _load(entry)
     raise ParseError(f"unknown format {name!r} (known: {', '.join(format_names())})")
 
 
@@ -62,9 +112,9 @@ def gunzip_if_needed(raw: bytes) -> bytes:
 def detect_format(raw: bytes) -> str:
     """Name of the first format whose ``can_parse`` accepts the bytes."""
     data = gunzip_if_needed(raw)
-    for module in _modules():
-        if module.can_parse(data):
-            return module.FORMAT
+    for entry in format_entries():
+        if _load(entry).can_parse(data):
+            return entry.name
     raise ParseError("unrecognised document format")
 
 

@@ -369,6 +369,78 @@ def test_parse_imports_no_store_and_no_alembic(tmp_path: Path) -> None:
     assert loaded == "", f"parse imported {loaded}"
 
 
+FORMAT_MODULES = (
+    "lxml,feedparser,numpy,parsers.rss,parsers.atom,parsers.nitf,parsers.text,parsers._feeds"
+)
+
+
+def test_feeds_forcing_a_format_imports_no_parser(tmp_path: Path) -> None:
+    """Forced format names are checked against the names the format modules' sources declare: ``feeds``
+    with a feed forcing ``rss`` loads neither the format modules, nor lxml nor feedparser."""
+    Store.open(f"sqlite:///{tmp_path / 's.db'}").close()
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        '[[feed]]\nname = "wire"\nurl = "https://wire.example/rss"\nformat = "rss"\n',
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}",
+        "WIREDESK_FEEDS": str(feeds),
+        "PROBE_HEAVY": FORMAT_MODULES,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, "feeds"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wire" in result.stdout
+    assert result.stdout.rsplit("LOADED:", 1)[1].strip() == ""
+
+
+def test_feeds_forcing_an_unknown_format_is_still_refused(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        '[[feed]]\nname = "wire"\nurl = "https://wire.example/rss"\nformat = "rss3"\n',
+        encoding="utf-8",
+    )
+    shown = run("feeds", db=tmp_path / "s.db", cwd=tmp_path, env={"WIREDESK_FEEDS": str(feeds)})
+    assert shown.returncode == 2
+    assert "unknown format 'rss3'" in shown.stderr and "nitf" in shown.stderr
+
+
+def test_parse_loads_only_the_format_modules_sniffing_reaches(tmp_path: Path) -> None:
+    """A NITF file is sniffed by the formats ranked before NITF and parsed by NITF alone: feedparser, the
+    feed, HTML and text-dump parsers and their grammars are not imported."""
+    story = tmp_path / "story.xml"
+    story.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><nitf><head><title>Hafen</title></head><body>'
+        "<body.head><hedline><hl1>Neuer Hafen eröffnet</hl1></hedline></body.head><body.content>"
+        "<p>Der neue Hafen ist am Montag nach vier Jahren Bauzeit eröffnet worden, teilte die Stadt "
+        "mit. Die ersten Schiffe legten am Nachmittag an.</p></body.content></body></nitf>",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, "parse", str(story)],
+        env={
+            **os.environ,
+            "PROBE_HEAVY": "feedparser,parsers._feeds,parsers.rss,parsers.atom,parsers.html,"
+            "parsers._html_body,parsers.text,parsers._timelines,parsers.iptc7901,parsers.anpa1312",
+        },
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"source_format": "nitf"' in result.stdout
+    assert result.stdout.rsplit("LOADED:", 1)[1].strip() == ""
+
+
 def test_feeds_shows_the_delivery_line_of_a_transport_feed(tmp_path: Path) -> None:
     """``wiredesk feeds`` prints the transport's stored state (cursor, acknowledgements) under its feed."""
     from ingest.transports.state import load_transport_state, save_transport_state
