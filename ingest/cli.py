@@ -46,8 +46,9 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
 
 
 class _FormatNames:
-    """The parsers' format names, loaded only when an argument is checked or help is printed (importing
-    every parser costs more than the rest of a search)."""
+    """The parsers' format names, read only when an argument is checked or help is printed (cheap, as
+    ``parsers.registry`` reads them from the format modules' sources, but no command besides ``parse`` and
+    ``ingest`` needs them)."""
 
     def _names(self) -> list[str]:
         from parsers import format_names

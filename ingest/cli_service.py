@@ -7,12 +7,12 @@ import errno
 import logging
 import socket
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from config.feeds import FeedConfig, load_feeds
 from config.redact import redact_url
 from config.settings import Settings, desk_hosts
+from parsers import format_names
 
 if TYPE_CHECKING:  # the desk (FastAPI, uvicorn) is imported only by the commands that serve it
     from fastapi import FastAPI
@@ -23,26 +23,10 @@ if TYPE_CHECKING:  # the desk (FastAPI, uvicorn) is imported only by the command
 log = logging.getLogger("wiredesk")
 
 
-class _FormatNames(list[str]):
-    """The parsers' format names, loaded only when a feed forces a format (importing every parser costs
-    more than the rest of ``wiredesk feeds``)."""
-
-    def _load(self) -> list[str]:
-        if not self:
-            from parsers import format_names
-
-            self.extend(format_names())
-        return self
-
-    def __contains__(self, item: object) -> bool:
-        return list.__contains__(self._load(), item)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list.__iter__(self._load()))
-
-
 def load_feed_list(settings: Settings) -> list[FeedConfig]:
-    return load_feeds(settings.feeds_file, _FormatNames())
+    """The feed list, forced formats checked against the parsers' format names (read from the format
+    modules' sources by ``parsers.registry``: no parser is imported)."""
+    return load_feeds(settings.feeds_file, format_names())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
