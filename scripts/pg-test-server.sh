@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL server on 127.0.0.1 for the test suite and print its URL.
 #   eval "$(scripts/pg-test-server.sh start)"   -> exports WIREDESK_TEST_POSTGRES_URL
+#   scripts/pg-test-server.sh status   -> exit 0 while it runs
 #   scripts/pg-test-server.sh stop
 # Uses Debian's postgresql packages; runs the server as the 'postgres' user when started as root.
 set -euo pipefail
@@ -24,8 +25,11 @@ case "${1:-start}" in
     fi
     echo "export WIREDESK_TEST_POSTGRES_URL=postgresql+psycopg://wiredesk@127.0.0.1:$PORT/postgres"
     ;;
+  status)
+    as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1
+    ;;
   stop)
     as_owner "$BIN/pg_ctl" -D "$DATA" -m fast stop >/dev/null 2>&1 || true
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|status|stop" >&2; exit 2 ;;
 esac
