@@ -33,11 +33,12 @@ _CANDIDATE_IDS = (
     .where(article_bands.c.bucket.in_([bindparam(name) for name in _BUCKET_PARAMS]))
     .distinct()
     .limit(MAX_CANDIDATES)
-    .scalar_subquery()
 )
+# Two statements, not ``id IN (subquery)``: PostgreSQL planned that as a hash join over a sequential scan of
+# ``articles`` (growing with the table); a list of at most MAX_CANDIDATES ids is read by primary key.
 _CANDIDATES = (
     select(articles.c.id, articles.c.duplicate_of, articles.c.minhash)
-    .where(articles.c.id.in_(_CANDIDATE_IDS), _OTHER_STORY)
+    .where(articles.c.id.in_(bindparam("b_ids", expanding=True)), _OTHER_STORY)
     .order_by(articles.c.id)
 )
 # Written through the driver (executemany of plain tuples): twenty rows per article, and SQLAlchemy's
@@ -62,9 +63,11 @@ def near_duplicate_root(conn: Connection, minhash: bytes | None, key: str, guid:
     """Cluster root of the earliest verified near duplicate (estimated Jaccard >= threshold), if any."""
     if minhash is None:
         return None
-    params: dict[str, object] = dict(zip(_BUCKET_PARAMS, band_buckets(minhash), strict=True))
-    params.update(b_key=key, b_guid=guid)
-    rows = conn.execute(_CANDIDATES, params).all()
+    buckets = dict(zip(_BUCKET_PARAMS, band_buckets(minhash), strict=True))
+    ids = list(conn.execute(_CANDIDATE_IDS, buckets).scalars())
+    if not ids:
+        return None
+    rows = conn.execute(_CANDIDATES, {"b_ids": ids, "b_key": key, "b_guid": guid}).all()
     roots = [
         int(row.duplicate_of or row.id)
         for row in rows
