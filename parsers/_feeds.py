@@ -71,7 +71,6 @@ _RDF_FEED_MARKERS = re.compile(
     rb"purl\.org/rss/1\.0|my\.netscape\.com/rdf/simple|<(?:\w+:)?channel\b"
 )
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _LOOKS_LIKE_HTML = re.compile(r"</?[A-Za-z][^<>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]+\d*);")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
@@ -756,15 +755,18 @@ def _html_paragraphs(markup: str) -> list[str]:
 
 
 def _plain_paragraphs(text: str) -> list[str]:
-    return [p for p in (_SPACES.sub(" ", c).strip() for c in _BLANK_LINE.split(text)) if p]
+    return [p for p in (" ".join(c.split()) for c in _BLANK_LINE.split(text)) if p]
 
 
 def _clean_line(text: str) -> str:
-    return _repair(_SPACES.sub(" ", text).strip())
+    # str.split() and re's \s agree on what whitespace is: this is \s+ -> " " and strip, in one C pass.
+    return _repair(" ".join(text.split()))
 
 
 def _repair(text: str) -> str:
     """Undo the two encoding accidents feeds carry: cp1252 code points as C1 controls, and mojibake."""
+    if text.isascii():  # both accidents need characters beyond ASCII
+        return text
     if _C1_CONTROLS.search(text):
         text = text.translate(_CP1252_C1)
     if _MOJIBAKE.search(text):

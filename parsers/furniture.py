@@ -218,26 +218,13 @@ def _alternation(phrases: Iterable[str]) -> str:
 
 # Speed: ``is_furniture`` runs on every paragraph of every page and feed item, and an IGNORECASE alternation
 # of a few hundred phrases is slow to try (at every position, for the unanchored RIGHTS search). Two exact
-# pre-tests skip most of it: a phrase can only match at the start of a line that begins with one of the
-# phrases' first characters (tested as an IGNORECASE class, so with the regex engine's own case folding),
-# and a RIGHTS/NOTICES phrase can only occur in a line that holds its longest word (``\s*`` sits between
-# words only). That word test runs on a lower-cased copy, with the three characters that IGNORECASE matches
-# to a Latin letter but ``str.lower`` does not map to it (dotless i, long s, the dot ``İ`` leaves) folded
-# (tests/test_furniture.py checks this against every code point). The patterns are compiled on first use:
-# compiling them costs more than importing a parser, and a command that parses no page never needs them.
-
-
-def _first_characters(phrases: Iterable[str]) -> str:
-    chars = set()
-    for phrase in phrases:
-        first = phrase.strip(_TRAILING)[:1]
-        if first == "#":
-            chars.add(r"\d")
-        elif first in ("'", "’"):
-            chars.add("'’")
-        elif first:
-            chars.add(re.escape(first))
-    return "".join(sorted(chars))
+# pre-tests skip most of it, since letters inside a phrase's word are literal and ``\s*`` sits between words
+# only: a phrase matched at the start of a line needs the line to start with the phrase's first word, and a
+# RIGHTS/NOTICES phrase needs the line to hold its longest word. Both run on a lower-cased copy of the line,
+# with the three characters that IGNORECASE matches to a Latin letter but ``str.lower`` does not map to it
+# (dotless i, long s, the dot ``İ`` leaves) folded (tests/test_furniture.py checks every code point). The
+# patterns are compiled on first use: that costs more than importing a parser, and most commands never
+# read a page.
 
 
 def _longest_word(phrase: str) -> str:
@@ -247,6 +234,27 @@ def _longest_word(phrase: str) -> str:
 RIGHTS_WORDS = frozenset(
     _longest_word(p) for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps
 )
+_ANCHORED_PHRASES = tuple(
+    p.strip(_TRAILING)
+    for table in (LINES, LEAD_INS, WALLS, PHOTO_CREDITS)
+    for ps in table.values()
+    for p in ps
+    if p.strip(_TRAILING)
+)
+# The first word of every phrase matched at the start of a line, lower case; a phrase may also open with a
+# number (``#``) or, in principle, an apostrophe (either kind matches): no word to test then.
+OPENING_WORDS = frozenset(
+    word for p in _ANCHORED_PHRASES if (word := re.split(r"[\s'’#]+", p)[0].lower())
+)
+_OPENS_WITH_NUMBER = any(p.startswith("#") for p in _ANCHORED_PHRASES)
+_OPENS_WITH_APOSTROPHE = any(p.startswith(("'", "’")) for p in _ANCHORED_PHRASES)
+
+
+def _by_first_character(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for word in sorted(words):
+        table.setdefault(word[:1], []).append(word)
+    return {first: tuple(found) for first, found in table.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,14 +266,13 @@ class Patterns:
     wall: re.Pattern[str]
     photo_credit: re.Pattern[str]
     rights: re.Pattern[str]
-    opening: re.Pattern[str]  # the first character of any LINES/LEAD_INS/WALLS/PHOTO_CREDITS phrase
+    opening: dict[str, tuple[str, ...]]  # OPENING_WORDS by first character
     rights_hint: re.Pattern[str]  # the longest word of any RIGHTS/NOTICES phrase, lower case
 
 
 @cache
 def patterns() -> Patterns:
     """The phrase tables as regexes, compiled once per process on first use."""
-    anchored = (LINES, LEAD_INS, WALLS, PHOTO_CREDITS)
     return Patterns(
         line=re.compile(
             rf"^(?:{_alternation(p for ps in LINES.values() for p in ps)})(?:$|\s*[:|>»›→])",
@@ -288,10 +295,7 @@ def patterns() -> Patterns:
             _alternation(p for table in (RIGHTS, NOTICES) for ps in table.values() for p in ps),
             re.IGNORECASE,
         ),
-        opening=re.compile(
-            f"[{_first_characters(p for t in anchored for ps in t.values() for p in ps)}]",
-            re.IGNORECASE,
-        ),
+        opening=_by_first_character(OPENING_WORDS),
         rights_hint=re.compile("|".join(re.escape(word) for word in sorted(RIGHTS_WORDS))),
     )
 
@@ -317,14 +321,21 @@ def is_furniture(line: str) -> bool:
     if len(text) > LEAD_IN_MAX_CHARS:
         return False
     found = patterns()
-    if found.opening.match(text) is not None and (
+    folded = fold_case(text)
+    if _may_open_a_phrase(text, folded, found.opening) and (
         found.line.match(text) is not None
         or found.lead_in.match(text) is not None
         or found.wall.match(text) is not None
         or (len(text) <= MAX_PHOTO_CREDIT and found.photo_credit.match(text) is not None)
     ):
         return True
-    return (
-        found.rights_hint.search(fold_case(text)) is not None
-        and found.rights.search(text) is not None
-    )
+    return found.rights_hint.search(folded) is not None and found.rights.search(text) is not None
+
+
+def _may_open_a_phrase(text: str, folded: str, opening: dict[str, tuple[str, ...]]) -> bool:
+    """Whether ``text`` starts with the first word of some anchored phrase (``folded`` is ``fold_case``
+    of it), or with a digit when a phrase opens with a number."""
+    if _OPENS_WITH_APOSTROPHE or (_OPENS_WITH_NUMBER and text[0].isdecimal()):  # ``\d``: decimal
+        return True
+    candidates = opening.get(folded[:1])
+    return candidates is not None and folded.startswith(candidates)
