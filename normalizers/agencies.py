@@ -117,21 +117,50 @@ def _alias_index() -> dict[str, str]:
 def _alias_pattern() -> re.Pattern[str]:
     """Aliases longest first. Two-letter ones (``AP``, ``PA``, ``TT``) match only in their own case, since
     ``ap``/``pa``/``tt`` are ordinary letters in running text; short acronyms (``ANA``, ``STA``, ``AFP``)
-    in capitals or all lower case (``(ats afp)``), never capitalised like a word (``Ana``, ``Sta.``)."""
+    in capitals or all lower case (``(ats afp)``), never capitalised like a word (``Ana``, ``Sta.``); the
+    others in any case (``(?i:Associated Press)``).
+
+    Written for speed, with the same matches: the alternatives are grouped under their first character
+    (``A(?:ssociated Press|FP|P|...)``, a case-insensitive alias once under each character IGNORECASE
+    matches to its first letter), in the same order within each group. The regex engine skips a group
+    whose first character differs with one comparison, where it tried all three hundred alternatives,
+    case-insensitive ones in full, at every word (most of a credit line's cost).
+    tests/test_agencies_speed.py checks the first letters' case variants against every code point and the
+    matches against the plain alternation."""
     names = sorted(
         {alias for row in AGENCIES for alias in (row.canonical, *row.aliases)},
         key=len,
         reverse=True,
     )
-    parts = []
+    groups: dict[str, list[str]] = {}
     for name in names:
         if len(name) <= 2:
-            parts.append(re.escape(name))
+            forms = [(name[0], re.escape(name[1:]))]
         elif len(name) <= 5 and name.isupper() and name.isalpha():
-            parts.append(f"{re.escape(name)}|{re.escape(name.lower())}")
+            lower = name.lower()
+            forms = [(name[0], re.escape(name[1:])), (lower[0], re.escape(lower[1:]))]
         else:
-            parts.append(f"(?i:{re.escape(name)})")
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?![\w-])")
+            rest = f"(?i:{re.escape(name[1:])})"
+            forms = [(first, rest) for first in sorted(ignorecase_variants(name[0]))]
+        for first, rest in forms:
+            groups.setdefault(first, []).append(rest)
+    alternatives = "|".join(
+        f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items()
+    )
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+# Characters IGNORECASE matches to a letter besides its lower- and upper-case forms (``re``'s case
+# equivalences: the dotted and dotless i, the Kelvin sign, the long s).
+_IGNORECASE_EXTRAS = {"i": "İı", "k": "\u212a", "s": "ſ"}
+
+
+def ignorecase_variants(char: str) -> frozenset[str]:
+    """The characters ``re.IGNORECASE`` matches to ``char`` (``"K"`` -> K, k and the Kelvin sign), for the
+    letters agency names start with (tests/test_agencies_speed.py checks each against every code point)."""
+    lower = char.lower()
+    forms = {char, lower, lower.upper(), char.upper(), *_IGNORECASE_EXTRAS.get(lower, "")}
+    return frozenset(form for form in forms if len(form) == 1)
 
 
 def canonical_agency(name: str) -> str | None:
@@ -221,9 +250,17 @@ def _host_label(host: str) -> str:
 
 def _fold_accents(text: str) -> str:
     """``lanación`` -> ``lanacion``: host names are written without accents."""
+    if text.isascii():  # NFKD leaves ASCII as it is, and ASCII has no combining marks
+        return text
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
+
+
+@lru_cache(maxsize=1024)
+def _site_label(host: str) -> str:
+    """``_host_label`` without accents, once per host (every item of a feed or site has the same)."""
+    return _fold_accents(_host_label(host))
 
 
 def is_site_name(name: str, host: str | None) -> bool:
@@ -231,7 +268,7 @@ def is_site_name(name: str, host: str | None) -> bool:
     ``n-tv NACHRICHTEN`` on n-tv.de, ``ZEIT ONLINE`` on zeit.de): the site's name, not a credit."""
     if not host:
         return False
-    label = _fold_accents(_host_label(host))
+    label = _site_label(host)
     squashed = _fold_accents(_SQUASH.sub("", name.casefold()))
     if len(label) < 3 or not squashed:
         return False
