@@ -132,8 +132,21 @@ _PROSE_LOWER_SHARE = 0.25
 _PROSE_MIN_WORDS = 4
 
 
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+
+
 def _fold_capitals(sample: str) -> str:
-    """``sample`` in lower case when most of its cased letters are capitals, else unchanged."""
+    """``sample`` in lower case when most of its cased letters are capitals, else unchanged.
+
+    Most samples are decided by counting ASCII letters in C: with every non-ASCII character counted as a
+    capital and only ASCII ones as lower case, the share of capitals can only be overestimated, so a low
+    estimate settles it (the exact count per character runs only when it does not)."""
+    ascii_only = sample.encode("ascii", "ignore")
+    most_upper = len(sample) - len(ascii_only.translate(None, _ASCII_UPPER))
+    least_lower = len(ascii_only) - len(ascii_only.translate(None, _ASCII_LOWER))
+    if most_upper + least_lower and most_upper / (most_upper + least_lower) <= _CAPITALS_SHARE:
+        return sample
     upper = sum(map(str.isupper, sample))
     lower = sum(map(str.islower, sample))
     return sample.lower() if upper + lower and upper / (upper + lower) > _CAPITALS_SHARE else sample
