@@ -29,9 +29,12 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DocumentResult",
     "IngestSummary",
+    "document_result",
     "format_of",
     "ingest_document",
+    "log_document",
     "parse_records",
+    "quarantine_failure",
     "quarantine_oversized",
     "safe_origin",
     "store_parsed",
@@ -46,7 +49,9 @@ def safe_origin(origin: str) -> str:
 
 @dataclass(slots=True)
 class DocumentResult:
-    """What happened to one document."""
+    """What happened to one document. A duplicate is stored too (linked by ``duplicate_of``): ``stored``
+    counts it, and ``duplicates`` says how many of the stored ones are duplicates (the meaning of
+    ``wiredesk ingest``'s summary, the poll line and the feed health)."""
 
     origin: str
     items: int = 0
@@ -85,12 +90,54 @@ class IngestSummary:
             self.empty += 1
 
     def line(self) -> str:
+        """``N documents: S stored, D duplicates, U unchanged, Q quarantined`` (singular for 1); the
+        duplicates are among the stored."""
         return (
-            f"{self.documents} documents: {self.stored} stored, {self.duplicates} duplicates, "
+            f"{_counted(self.documents, 'document')}: {self.stored} stored, "
+            f"{_counted(self.duplicates, 'duplicate')}, "
             f"{self.unchanged} unchanged, {self.quarantined} quarantined"
             + (f", {self.empty} without a text story" if self.empty else "")
             + (f", {self.refused} unreadable" if self.refused else "")
         )
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def document_result(
+    origin: str, items: int, error: str | None, outcomes: list[SaveOutcome]
+) -> DocumentResult:
+    """One document's result from its save outcomes (none when quarantined): the one counting rule of
+    the live paths (a duplicate counts as stored and as a duplicate)."""
+    result = DocumentResult(origin=origin, items=items, error=error)
+    for outcome in outcomes:
+        result.article_ids.append(outcome.article_id)
+        if outcome.result == "unchanged":
+            result.unchanged += 1
+            continue
+        result.stored += 1
+        if outcome.result == "duplicate":
+            result.duplicates += 1
+    return result
+
+
+def log_document(result: DocumentResult, feed: str | None, ms: float) -> None:
+    """The per-document log line of the live paths (``ms``: parse and store, milliseconds)."""
+    log.info(
+        "document %s",
+        "quarantined" if result.error else "ingested",
+        extra={
+            "origin": result.origin,
+            "feed": feed,
+            "items": result.items,
+            "new": result.stored,
+            "dup": result.duplicates,
+            "unchanged": result.unchanged,
+            "error": result.error,
+            "ms": round(ms, 1),
+        },
+    )
 
 
 def store_parsed(
@@ -142,7 +189,7 @@ def ingest_document(
     transport's metadata for fields the document leaves empty (``ingest.transports.hints``)."""
     started = time.perf_counter()
     origin = safe_origin(origin)
-    result = DocumentResult(origin=origin)
+    error: str | None = None
     records: list[ArticleRecord] = []
     try:
         records = parse_records(
@@ -155,7 +202,7 @@ def ingest_document(
             hints=hints,
         )
     except ParseError as exc:
-        result.error = exc.reason
+        error = exc.reason
     fmt = records[0].source_format if records else format_of(raw, format_name)
     try:
         signatures = [minhash_signature(record.body) for record in records]  # CPU work, no lock
@@ -169,55 +216,33 @@ def ingest_document(
                 signatures,
                 feed=feed,
                 source_format=fmt,
-                error=result.error,
+                error=error,
             )
     except Exception as exc:
         if is_outage(exc):
             raise
         # The save failed and was rolled back: keep the bytes and the reason, as for a parse failure.
-        result.error = f"could not be stored: {short_error(exc)}"
+        error = f"could not be stored: {short_error(exc)}"
         records, outcomes = [], []
         with store.transaction() as conn:
             store_parsed(
-                store, conn, raw, origin, [], [], feed=feed, source_format=fmt, error=result.error
+                store, conn, raw, origin, [], [], feed=feed, source_format=fmt, error=error
             )
-    for outcome in outcomes:
-        result.article_ids.append(outcome.article_id)
-        if outcome.result == "stored":
-            result.stored += 1
-        elif outcome.result == "duplicate":
-            result.duplicates += 1
-        else:
-            result.unchanged += 1
-    result.items = len(records)
-    log.info(
-        "document %s",
-        "quarantined" if result.error else "ingested",
-        extra={
-            "origin": origin,
-            "feed": feed,
-            "items": result.items,
-            "new": result.stored,
-            "dup": result.duplicates,
-            "unchanged": result.unchanged,
-            "error": result.error,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-        },
-    )
+    result = document_result(origin, len(records), error, outcomes)
+    log_document(result, feed, (time.perf_counter() - started) * 1000)
     return result
 
 
-def quarantine_oversized(
-    store: Store, prefix: bytes, size: int, reason: str, origin: str, *, feed: str | None = None
+def _keep_unparsed(
+    store: Store, data: bytes, reason: str, origin: str, feed: str | None
 ) -> DocumentResult:
-    """Quarantine a document over the size cap without reading it: only ``prefix`` (its first bytes) is
-    kept, marked ``truncated`` so that no re-run or replay parses it as if it were the whole document."""
-    origin = safe_origin(origin)
+    """Quarantine ``data`` without parsing it, marked ``truncated``: it is not the whole document, so no
+    re-run or replay may parse it as if it were (``storage.replay`` skips that format)."""
     with store.transaction() as conn:
         store_parsed(
             store,
             conn,
-            prefix,
+            data,
             origin,
             [],
             [],
@@ -225,8 +250,32 @@ def quarantine_oversized(
             source_format=TRUNCATED_FORMAT,
             error=reason,
         )
+    return DocumentResult(origin=origin, error=reason)
+
+
+def quarantine_oversized(
+    store: Store, prefix: bytes, size: int, reason: str, origin: str, *, feed: str | None = None
+) -> DocumentResult:
+    """Quarantine a document over the size cap without reading it: only ``prefix`` (its first bytes) is
+    kept; ``size`` is the whole document's, in bytes."""
+    origin = safe_origin(origin)
+    result = _keep_unparsed(store, prefix, reason, origin, feed)
     log.warning(
         "document quarantined: over the size cap",
         extra={"origin": origin, "feed": feed, "bytes": size},
     )
-    return DocumentResult(origin=origin, error=reason)
+    return result
+
+
+def quarantine_failure(
+    store: Store, data: bytes, size: int, reason: str, origin: str, *, feed: str | None = None
+) -> DocumentResult:
+    """Quarantine a delivery that cannot become a document (``Delivery.failure``: an AP item whose NITF
+    rendition is gone): ``data`` is what is known of it (``size`` bytes), ``reason`` says why."""
+    origin = safe_origin(origin)
+    result = _keep_unparsed(store, data, reason, origin, feed)
+    log.warning(
+        "document quarantined: delivery failed",
+        extra={"origin": origin, "feed": feed, "bytes": size, "error": reason},
+    )
+    return result

@@ -5,8 +5,14 @@ A feed with ``transport = "..."`` (queue, agency API, remote folder, article pag
 ``ingest.transports.runner``: each document committed, then acknowledged. Its transport object is kept per
 feed between polls (OAuth2 tokens and connections survive) and reopened when the feed's settings change.
 
+A drop folder is polled in batches (``ingest.folderpoll``): its files are parsed -- in this process, or in
+worker processes kept for the poller's lifetime (``workers``) -- and saved up to ``LIVE_BATCH`` per
+transaction, each file moved once its batch committed.
+
 Used by the scheduler (one job per feed) and by ``wiredesk poll NAME``. Every poll writes one structured log
-line (feed, status, bytes, items new/dup/quarantined, ms) and updates the feed's health row.
+line (feed, status, bytes, items new/dup/quarantined, ms) and updates the feed's health row. ``new`` counts
+every article stored, duplicates included (``dup`` says how many of them are duplicates), as
+``wiredesk ingest``'s summary does.
 """
 
 from __future__ import annotations
@@ -16,15 +22,17 @@ import logging
 import math
 import threading
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from config.feeds import FeedConfig
 from config.redact import SHORT_ERROR_CHARS, redact, short_error
 from config.settings import Settings
-from ingest.dropfolder import move_processed, ready_files
+from ingest.backfill.engine import start_workers
 from ingest.fetch import FetchError, HttpFetcher
 from ingest.files import Oversized, read_capped
+from ingest.folderpoll import poll_folder
 from ingest.pipeline import DocumentResult, ingest_document, quarantine_oversized
 from ingest.transports import open_transport
 from ingest.transports.base import Transport, TransportError, TransportSpec
@@ -59,6 +67,7 @@ class PollOutcome:
         return self.status in {"error", "quarantined"}
 
     def add(self, result: DocumentResult, size: int) -> None:
+        """Count one document; ``result.stored`` includes its duplicates (``DocumentResult``)."""
         self.documents += 1
         self.bytes += size
         self.new += result.stored
@@ -85,21 +94,40 @@ class FeedPoller:
         settings: Settings,
         fetcher: HttpFetcher | None = None,
         stop: threading.Event | None = None,
+        *,
+        workers: int = 0,
     ) -> None:
+        """``workers``: parser processes for drop folders, started on the first folder poll and kept
+        until ``close`` (0: parse in this process)."""
         self.store = store
         self.settings = settings
         self.fetcher = fetcher or HttpFetcher(settings)
         self.stop = stop or threading.Event()
+        self.workers = max(0, workers)
         # per feed: the transport and the spec it was opened with (tokens survive between polls)
         self._transports: dict[str, tuple[TransportSpec, Transport]] = {}
         self._transports_lock = threading.Lock()
+        self._executor: Executor | None = None
+        self._executor_lock = threading.Lock()
 
     def close(self) -> None:
-        """Close every kept transport (connections, sessions); the service calls it on stop."""
+        """Close every kept transport (connections, sessions) and end the parser processes; the service
+        calls it on stop, after the in-flight polls finished."""
         with self._transports_lock:
             kept, self._transports = list(self._transports.values()), {}
         for _spec, transport in kept:
             _close_quietly(transport)
+        with self._executor_lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _parsers(self) -> Executor:
+        """The one parser pool of this poller (shared by its drop folders), started on first use."""
+        with self._executor_lock:
+            if self._executor is None:
+                self._executor = start_workers(self.workers)
+            return self._executor
 
     def poll(self, feed: FeedConfig) -> PollOutcome:
         """Poll ``feed`` unless another worker on the same database is polling it right now."""
@@ -232,26 +260,15 @@ class FeedPoller:
         state.content_sha256 = digest
 
     def _poll_folder(self, feed: FeedConfig, outcome: PollOutcome) -> None:
-        assert feed.path is not None
-        for path in ready_files(feed.path, self.settings.settle_seconds, patterns=feed.patterns):
-            if self.stop.is_set():
-                break  # shutting down: the current document was finished and committed
-            try:
-                data = read_capped(path, self.settings.max_document_bytes)
-            except OSError as exc:
-                # Vanished or unreadable: it must not hold back the files after it.
-                log.warning(
-                    "drop-folder file unreadable",
-                    extra={"feed": feed.name, "path": str(path), "error": exc.strerror},
-                )
-                continue
-            if isinstance(data, Oversized):
-                result = self._oversized(feed, data, path)
-                outcome.add(result, data.size)
-            else:
-                result = self._ingest(feed, data, str(path))
-                outcome.add(result, len(data))
-            move_processed(path, failed=result.quarantined)
+        poll_folder(
+            self.store,
+            feed,
+            self.settings,
+            executor=self._parsers(),
+            workers=self.workers,
+            stop=self.stop,
+            on_document=outcome.add,
+        )
 
     def _record_health(
         self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome, now: datetime
@@ -269,8 +286,9 @@ class FeedPoller:
             state.last_success = now
             state.last_error = None
         # A 304 (or an unchanged file) brought nothing new in this run: 0, not the last run's count.
-        state.items_new_last_run = outcome.new + outcome.duplicates
-        if outcome.new + outcome.duplicates:
+        # ``new`` includes the duplicates (they are stored too): adding them again would count them twice.
+        state.items_new_last_run = outcome.new
+        if outcome.new:
             state.last_new_item_at = now
         idle_since = state.last_new_item_at or state.last_success
         if feed.idle_alert and idle_since and now - idle_since > timedelta(seconds=feed.idle_alert):

@@ -11,8 +11,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from config.feeds import FeedConfig
 from config.settings import Settings
+from ingest.backfill import engine
+from ingest.backfill.engine import CHUNK
+from ingest.backfill.worker import Parsed, Task, parse_chunk
 from ingest.dropfolder import ready_files
 from ingest.fetch import HttpFetcher
 from ingest.poller import FeedPoller, PollOutcome
@@ -101,28 +106,33 @@ def test_two_feeds_run_independently_and_a_failing_one_backs_off(
     assert state.next_run is not None
 
 
-def test_stop_lets_the_in_flight_poll_finish(tmp_path: Path, store: Store) -> None:
+def test_stop_lets_the_in_flight_poll_finish(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopping mid-poll: the files read so far are parsed, committed and moved; the rest wait."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    for n in range(5):
+    total = 3 * CHUNK
+    for n in range(total):
         write_story(inbox, n)
     settings = Settings(settle_seconds=0)
     service = WireService(store, settings, [FeedConfig(name="inbox", path=inbox, interval=60)])
     started = threading.Event()
-    original = service.poller._ingest
 
-    def slow_ingest(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def slow_parse(tasks: list[Task]) -> list[Parsed]:
         started.set()
         time.sleep(0.3)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+        return parse_chunk(tasks)
 
-    service.poller._ingest = slow_ingest  # type: ignore[method-assign]
+    monkeypatch.setattr(engine, "parse_chunk", slow_parse)
     service.start()
     assert started.wait(5)
     service.stop()
-    stored = len(search(store, ArticleQuery()))
+    stored = len(search(store, ArticleQuery(limit=total)))
     done = len(list((inbox / "done").iterdir()))
-    assert 1 <= stored < 5 and stored == done  # what was stored was moved, nothing half-done
+    waiting = len(list(ready_files(inbox, 0)))
+    assert 1 <= stored < total and stored == done  # what was stored was moved, nothing half-done
+    assert done + waiting == total
 
 
 def test_sigterm_stops_the_service_cleanly(tmp_path: Path) -> None:

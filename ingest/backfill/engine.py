@@ -128,6 +128,47 @@ class Sources:
         )
 
 
+def pump(
+    works: Iterable[Work],
+    submit: Callable[[list[Work]], Future[list[Parsed]]],
+    writer: Writer,
+    *,
+    window: int,
+    stopping: Callable[[], bool],
+) -> None:
+    """The one way documents are parsed and stored in batches (backfill, ``wiredesk ingest``, the service's
+    drop folders): ``works`` in chunks of ``CHUNK`` go to ``submit`` (which parses the chunk's documents
+    to be parsed, in worker processes or inline), at most ``window`` chunks in flight; their results reach
+    ``writer`` in source order. ``stopping`` is asked after each chunk: once true, no more documents are
+    read and what is in flight is parsed and handed to the writer (the caller flushes it). Raises what the
+    writer raises (a store outage), leaving uncommitted documents uncommitted."""
+    in_flight: deque[tuple[list[Work], Future[list[Parsed]]]] = deque()
+    for chunk in _chunks(works, CHUNK):
+        in_flight.append((chunk, submit(chunk)))
+        while len(in_flight) >= window:
+            _collect(writer, *in_flight.popleft())
+        if stopping():
+            break
+    while in_flight:
+        _collect(writer, *in_flight.popleft())
+
+
+def submit_chunk(
+    executor: Executor, chunk: list[Work], task: Callable[[Work], Task]
+) -> Future[list[Parsed]]:
+    """Parse the documents of ``chunk`` that are not skipped (``task`` says how), on ``executor``."""
+    return executor.submit(parse_chunk, [task(work) for work in chunk if work.skip is None])
+
+
+def _collect(writer: Writer, chunk: list[Work], future: Future[list[Parsed]]) -> None:
+    """Hand a parsed chunk to the writer: parse results go to the documents that were submitted."""
+    results = iter(future.result())
+    for work in chunk:
+        if work.skip is None:
+            work.records, work.signatures, work.error, work.format, work.packed = next(results)
+        writer.accept(work)
+
+
 def _chunks(items: Iterable[Work], size: int) -> Iterator[list[Work]]:
     chunk: list[Work] = []
     for item in items:
@@ -226,7 +267,7 @@ class Backfill:
         self.stopping = False
         self.reporter: Reporter | None = None
 
-    def _committed(self) -> None:
+    def _committed(self, _batch: list[Work] | None = None) -> None:
         self.checkpoint.counts = self.counts.to_dict()
         if not self.options.dry_run and self.directory is not None:
             checkpoints.save(self.directory, self.checkpoint)
@@ -249,15 +290,7 @@ class Backfill:
 
     def _submit(self, executor: Executor, chunk: list[Work]) -> Future[list[Parsed]]:
         self._mark_known(chunk)
-        tasks = [self.sources.task(w) for w in chunk if w.skip is None]
-        return executor.submit(parse_chunk, tasks)
-
-    def _collect(self, chunk: list[Work], future: Future[list[Parsed]]) -> None:
-        results = iter(future.result())
-        for work in chunk:
-            if work.skip is None:
-                work.records, work.signatures, work.error, work.format, work.packed = next(results)
-            self.writer.accept(work)
+        return submit_chunk(executor, chunk, self.sources.task)
 
     def run(self) -> RunResult:
         started = time.monotonic()
@@ -295,18 +328,15 @@ class Backfill:
         )
 
     def _pump(self, executor: Executor) -> None:
-        """Keep a bounded window of chunks in flight; hand results to the writer in source order."""
-        window: deque[tuple[list[Work], Future[list[Parsed]]]] = deque()
         # At least a batch more than the writer holds, so workers keep parsing while it commits.
         limit = max(max(1, self.workers) * WINDOW_PER_WORKER, 2 * self.writer.batch // CHUNK + 2)
-        for chunk in _chunks(self.sources, CHUNK):
-            window.append((chunk, self._submit(executor, chunk)))
-            while len(window) >= limit:
-                self._collect(*window.popleft())
-            if self.stopping:
-                break
-        while window:
-            self._collect(*window.popleft())
+        pump(
+            self.sources,
+            lambda chunk: self._submit(executor, chunk),
+            self.writer,
+            window=limit,
+            stopping=lambda: self.stopping,
+        )
 
     def _signals(self) -> _StopOnSignal:
         return _StopOnSignal(self)

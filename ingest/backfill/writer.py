@@ -2,7 +2,8 @@
 
 SQLite allows one writer at a time, so the live service waits at most one batch. A batch that fails for a
 reason other than the store itself is written again document by document: one bad row never costs the
-others (issue 16, finding 1).
+others (issue 16, finding 1). Backfill, ``wiredesk ingest`` and the service's drop-folder polls
+(``ingest.folderpoll``) all write through it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ingest.backfill.progress import Counts
 from normalizers.record import ArticleRecord
 from storage import replay
 from storage.errors import is_outage
-from storage.store import DocumentToStore, Store
+from storage.store import DocumentToStore, SaveOutcome, Store
 
 log = logging.getLogger(__name__)
 LOCK_RETRIES = 5
@@ -49,6 +50,7 @@ class Work:
     format: str | None = None
     digest: str | None = None  # sha256 of ``data``, once computed
     packed: bytes | None = None  # ``data`` compressed by the worker
+    saved: list[SaveOutcome] = field(default_factory=list)  # per record, once its batch committed
 
 
 class Writer:
@@ -61,18 +63,28 @@ class Writer:
         checkpoint: Checkpoint,
         counts: Counts,
         batch: int,
-        on_commit: Callable[[], None],
+        on_commit: Callable[[list[Work]], None],
+        max_wait: float | None = None,
     ) -> None:
+        """``batch``: documents per transaction; ``on_commit`` is called with each batch once it committed
+        (its documents' ``error`` and ``saved`` are final then); ``max_wait``: seconds after which a batch
+        is written however few documents it holds (a live feed must not wait for a full batch)."""
         self.store, self.options, self.checkpoint = store, options, checkpoint
         self.counts, self.batch, self.on_commit = counts, max(1, batch), on_commit
+        self.max_wait = max_wait
         self.since, self.until = options.window()
         self.pending: list[Work] = []
+        self.opened = 0.0  # time.monotonic() when the first pending document came
         self.position = 0  # of the last committed document, for the progress display
         self.refused: list[tuple[str, str]] = []  # (origin, why), the first MAX_REFUSED_KEPT
 
     def accept(self, work: Work) -> None:
+        if not self.pending:
+            self.opened = time.monotonic()
         self.pending.append(work)
-        if len(self.pending) >= self.batch:
+        if len(self.pending) >= self.batch or (
+            self.max_wait is not None and time.monotonic() - self.opened >= self.max_wait
+        ):
             self.flush()
 
     def flush(self) -> None:
@@ -86,7 +98,7 @@ class Writer:
         if cursors:
             self.checkpoint.cursor = max(self.checkpoint.cursor, max(cursors))
         self.position = max(self.position, batch[-1].position)
-        self.on_commit()
+        self.on_commit(batch)
 
     def _in_range(self, work: Work) -> bool:
         if self.since is None and self.until is None:
@@ -216,6 +228,7 @@ class Writer:
     ) -> None:
         saved = self.store.save_documents(conn, [document for _work, document in run])
         for (work, _document), stored in zip(run, saved, strict=True):
+            work.saved = stored.outcomes  # set again if the batch is retried document by document
             if work.error is not None:
                 delta.quarantined += 1
                 continue

@@ -15,7 +15,12 @@ import time
 from dataclasses import dataclass
 
 from config.redact import redact
-from ingest.pipeline import DocumentResult, ingest_document, quarantine_oversized
+from ingest.pipeline import (
+    DocumentResult,
+    ingest_document,
+    quarantine_failure,
+    quarantine_oversized,
+)
 from ingest.transports.base import Batch, Delivery, Transport, TransportError, TransportSpec
 from ingest.transports.state import TransportState, load_transport_state, save_transport_state
 from storage.store import Store
@@ -65,7 +70,7 @@ def commit(store: Store, spec: TransportSpec, delivery: Delivery) -> DocumentRes
             store, delivery.data, delivery.size, reason, delivery.origin, feed=spec.name
         )
     if delivery.failure is not None:
-        return quarantine_oversized(
+        return quarantine_failure(
             store, delivery.data, delivery.size, delivery.failure, delivery.origin, feed=spec.name
         )
     return ingest_document(
