@@ -14,14 +14,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 
 from config.feeds import FeedConfig
 from config.settings import Settings
+from ingest.backfill import worker
 from ingest.backfill.checkpoint import Checkpoint
-from ingest.backfill.engine import CHUNK, WINDOW_PER_WORKER, pump, submit_chunk
+from ingest.backfill.engine import CHUNK, WINDOW_PER_WORKER, pump
 from ingest.backfill.options import BackfillOptions
 from ingest.backfill.progress import Counts
 from ingest.backfill.worker import Parsed, Task
@@ -56,14 +57,17 @@ def poll_folder(
     workers: int,
     stop: threading.Event,
     on_document: Callable[[DocumentResult, int], None],
+    on_broken: Callable[[], None] = lambda: None,
     batch: int = LIVE_BATCH,
     max_wait: float = LIVE_MAX_WAIT,
 ) -> None:
     """Ingest the finished files of ``feed``'s folder (``ingest.dropfolder.ready_files``), oldest first.
 
     ``executor`` parses (``ingest.backfill.engine.start_workers``: worker processes, or inline for 0
-    ``workers``); ``on_document(result, bytes)`` is called for each file once its batch committed, right
-    after it was moved. An unreadable or vanished file is logged and left alone; a file over the size cap
+    ``workers``); when its processes are gone (killed, out of memory), the chunks they held are parsed in
+    this process and ``on_broken`` is called, so the owner starts a new pool for the next poll.
+    ``on_document(result, bytes)`` is called for each file once its batch committed, right after it was
+    moved. An unreadable or vanished file is logged and left alone; a file over the size cap
     is quarantined from its first bytes, unparsed. ``stop`` set: no further file is read, the ones read
     are parsed, committed and moved, then this returns. Raises only what the writer raises (a store
     outage): the files of the uncommitted batch stay in the folder for the next poll."""
@@ -99,7 +103,11 @@ def poll_folder(
         return (work.origin, work.data, feed.name, feed.format, feed.agency, feed.language, True)
 
     def submit(chunk: list[Work]) -> Future[list[Parsed]]:
-        return submit_chunk(executor, chunk, task)
+        tasks = [task(work) for work in chunk if work.skip is None]
+        try:
+            return _ParseOrFallback(executor.submit(worker.parse_chunk, tasks), tasks, on_broken)
+        except BrokenExecutor:
+            return _ParseOrFallback(None, tasks, on_broken)
 
     def committed(done: list[Work]) -> None:
         for work in done:
@@ -122,6 +130,30 @@ def poll_folder(
     window = max(max(1, workers) * WINDOW_PER_WORKER, batch // CHUNK + 1)
     pump(works(), submit, writer, window=window, stopping=stop.is_set)
     writer.flush()
+
+
+class _ParseOrFallback(Future[list[Parsed]]):
+    """A chunk parsed by the pool, or -- when the pool's processes are gone -- in this process, when its
+    result is asked for (in the polling thread): documents already read are never dropped for that."""
+
+    def __init__(
+        self, pooled: Future[list[Parsed]] | None, tasks: list[Task], on_broken: Callable[[], None]
+    ) -> None:
+        super().__init__()
+        self.pooled, self.tasks, self.on_broken = pooled, tasks, on_broken
+
+    def result(self, timeout: float | None = None) -> list[Parsed]:
+        if self.pooled is not None:
+            try:
+                return self.pooled.result(timeout)
+            except BrokenExecutor:
+                pass
+        log.warning(
+            "parser processes gone: parsing in the service process",
+            extra={"documents": len(self.tasks)},
+        )
+        self.on_broken()
+        return worker.parse_chunk(self.tasks)
 
 
 def _log(result: DocumentResult, feed: str, work: Work, file: _Dropped) -> None:

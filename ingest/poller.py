@@ -127,7 +127,17 @@ class FeedPoller:
         with self._executor_lock:
             if self._executor is None:
                 self._executor = start_workers(self.workers)
+                if self.workers:
+                    log.info("parser processes started", extra={"workers": self.workers})
             return self._executor
+
+    def _retire(self, executor: Executor) -> None:
+        """Drop a pool whose processes are gone: the next folder poll starts a new one."""
+        with self._executor_lock:
+            if self._executor is not executor:
+                return  # retired already (several polls saw it break)
+            self._executor = None
+        executor.shutdown(wait=False, cancel_futures=True)
 
     def poll(self, feed: FeedConfig) -> PollOutcome:
         """Poll ``feed`` unless another worker on the same database is polling it right now."""
@@ -260,14 +270,16 @@ class FeedPoller:
         state.content_sha256 = digest
 
     def _poll_folder(self, feed: FeedConfig, outcome: PollOutcome) -> None:
+        executor = self._parsers()
         poll_folder(
             self.store,
             feed,
             self.settings,
-            executor=self._parsers(),
+            executor=executor,
             workers=self.workers,
             stop=self.stop,
             on_document=outcome.add,
+            on_broken=lambda: self._retire(executor),
         )
 
     def _record_health(

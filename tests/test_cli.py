@@ -234,7 +234,7 @@ def test_archives_point_to_backfill_and_stray_files_are_skipped(
     assert packed.returncode == 2
     assert f"{archive} is an archive: use `wiredesk backfill {archive}`" in packed.stderr
     unpacked = run("ingest", str(archive), db=db, cwd=tmp_path)  # backfill's engine reads members
-    assert unpacked.returncode == 0 and unpacked.stdout.startswith("1 documents: 0 stored, 0 dup")
+    assert unpacked.returncode == 0 and unpacked.stdout.startswith("1 document: 0 stored, 0 dup")
     for option, value in (("--workers", "-1"), ("--batch", "0")):
         refused = run("ingest", str(files), option, value, db=db, cwd=tmp_path)
         assert refused.returncode == 2 and option in refused.stderr

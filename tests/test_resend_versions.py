@@ -150,14 +150,14 @@ def test_backfill_writer_follows_the_same_rule(store: Store, tmp_path: Path) -> 
 
 def test_backfill_summary_counts_stored_duplicates_as_stored(store: Store, tmp_path: Path) -> None:
     """Two deliveries of one text under different guids: both rows are stored, the second is marked a
-    duplicate, and the summary says exactly that ("2 stored, 1 duplicates")."""
+    duplicate, and the summary says exactly that ("2 stored, 1 duplicate")."""
     inbox = tmp_path / "inbox"  # not tmp_path itself: the SQLite store lives there
     inbox.mkdir()
     (inbox / "1.xml").write_bytes(rss("Flom: 40 hus evakuert", FIRST, guid=GUID + "?a"))
     (inbox / "2.xml").write_bytes(rss("Flom: 40 hus evakuert", FIRST, guid=GUID + "?b"))
     summary = ingest_paths([inbox], store, workers=0, progress=False)
     assert (summary.documents, summary.stored, summary.duplicates) == (2, 2, 1)
-    assert summary.line().startswith("2 documents: 2 stored, 1 duplicates, 0 unchanged")
+    assert summary.line().startswith("2 documents: 2 stored, 1 duplicate, 0 unchanged")
     assert store.count_articles() == summary.stored
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from config.feeds import FeedConfig
 from config.settings import Settings
-from ingest.backfill import engine
+from ingest.backfill import worker
 from ingest.backfill.engine import CHUNK
 from ingest.backfill.worker import Parsed, Task, parse_chunk
 from ingest.dropfolder import ready_files
@@ -116,7 +116,8 @@ def test_stop_lets_the_in_flight_poll_finish(
     for n in range(total):
         write_story(inbox, n)
     settings = Settings(settle_seconds=0)
-    service = WireService(store, settings, [FeedConfig(name="inbox", path=inbox, interval=60)])
+    feeds = [FeedConfig(name="inbox", path=inbox, interval=60)]
+    service = WireService(store, settings, feeds, parse_workers=0)  # the patch is in this process
     started = threading.Event()
 
     def slow_parse(tasks: list[Task]) -> list[Parsed]:
@@ -124,7 +125,7 @@ def test_stop_lets_the_in_flight_poll_finish(
         time.sleep(0.3)
         return parse_chunk(tasks)
 
-    monkeypatch.setattr(engine, "parse_chunk", slow_parse)
+    monkeypatch.setattr(worker, "parse_chunk", slow_parse)
     service.start()
     assert started.wait(5)
     service.stop()
