@@ -79,9 +79,21 @@ def is_secret_param(name: str) -> bool:
     return _is_secret_param(name)
 
 
+# A parameter whose name, without case and separators, ends so is a credential: ``access_key``,
+# ``subscription-key``, ``X-Amz-Signature``, ``private_key``, ``license_key``, ``refreshToken`` ... A name
+# like ``sortkey`` is masked too: a masked harmless value costs less than a leaked key (and a feed can pass
+# any parameter from the environment with ``auth = { type = "query", ... }``).
+_SECRET_SUFFIXES = (
+    "token", "secret", "key", "password", "passwd", "passphrase", "signature", "credential",
+    "credentials", "sessionid",
+)  # fmt: skip
+_COMPACT = re.compile(r"[-_.\s]")
+
+
 def _is_secret_param(name: str) -> bool:
     lowered = name.lower()
-    return lowered in SECRET_PARAMS or lowered.endswith(("token", "secret", "apikey", "api_key"))
+    compact = _COMPACT.sub("", lowered)
+    return lowered in SECRET_PARAMS or compact.endswith(_SECRET_SUFFIXES)
 
 
 def redact_url(url: str) -> str:

@@ -47,6 +47,9 @@ def feeds_file(tmp_path: Path, body: str) -> Path:
         (f'url = "https://wire.example/feed.xml?format=rss&access_token={KEY}"', KEY, "auth"),
         (f'url = "https://editor:{KEY}@wire.example/feed.xml"', KEY, 'type = "basic"'),
         (f'url = "ftp://editor:{KEY}@wire.example/in/"', KEY, "auth"),
+        (f'url = "https://api.example/v1/news?access_key={KEY}&languages=en"', KEY, "auth"),
+        (f'url = "https://wire.example/feed?Subscription-Key={KEY}"', KEY, "auth"),
+        (f'url = "https://bucket.example/feed.xml?X-Amz-Signature={KEY}"', KEY, "auth"),
     ],
 )
 def test_credentials_in_feed_urls_are_refused_without_echo(
@@ -208,3 +211,22 @@ def test_log_lines_follow_the_current_stderr_after_the_old_one_is_closed(
     logging.getLogger("asyncssh").info("connection lost", extra={"peer": "127.0.0.1"})
     assert "INFO asyncssh connection lost peer=127.0.0.1" in second.getvalue()
     assert "Logging error" not in second.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["access_key", "accessKey", "subscription-key", "private_key", "license_key", "passphrase",
+     "X-Amz-Signature", "refreshToken", "client.secret"],
+)  # fmt: skip
+def test_credential_shaped_parameter_names_are_masked(name: str) -> None:
+    assert redact_url(f"https://api.example/news?{name}={KEY}&lang=en") == (
+        f"https://api.example/news?{name}=***&lang=en"
+    )
+
+
+@pytest.mark.parametrize("name", ["lang", "q", "page", "since", "category", "keywords", "format"])
+def test_ordinary_parameter_names_stay_readable(name: str) -> None:
+    assert (
+        redact_url(f"https://api.example/news?{name}=wahl")
+        == f"https://api.example/news?{name}=wahl"
+    )
