@@ -32,6 +32,10 @@ class StoreReadOnly(StoreError):
     """The store refuses writes (file or directory permissions, ``mode=ro``, a read-only database role)."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached (server down, wrong host or port, authentication refused)."""
+
+
 class SchemaMismatch(StoreError):
     """The store's schema revision is not one this code can use as it is."""
 

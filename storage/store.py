@@ -36,7 +36,7 @@ from normalizers.record import ArticleRecord, Dateline, RelatedItem
 from normalizers.versions import is_derived
 from storage import rawcodec
 from storage.db import check_schema, describe, make_engine, migrate, writable
-from storage.errors import StoreError, StoreReadOnly, is_read_only
+from storage.errors import StoreError, StoreReadOnly, StoreUnavailable, is_outage, is_read_only
 
 # The tables are re-exported: callers read them with the Store that writes them.
 from storage.models import articles as articles
@@ -116,6 +116,12 @@ def _insert_unless_stored(conn: Connection, values: dict[str, Any]) -> int | Non
     same item store it once, without a savepoint or an aborted transaction (SQLite >= 3.35, PostgreSQL)."""
     row = conn.execute(_insert_once(articles, _ITEM_KEY, conn.dialect.name), values).first()
     return int(row[0]) if row else None
+
+
+def _first_line(exc: DBAPIError) -> str:
+    """The driver's own message, first line only (``connection to server at ... failed: Connection
+    refused``), redacted: without SQLAlchemy's statement and background link."""
+    return short_error(exc.orig if exc.orig is not None else exc).splitlines()[0]
 
 
 def utcnow() -> datetime:
@@ -302,11 +308,15 @@ class Store:
             raise
         except DBAPIError as exc:
             engine.dispose()
-            if not is_read_only(exc):
-                raise
-            raise StoreReadOnly(
-                f"store is read-only: {describe(engine)} ({short_error(exc)}){_READ_ONLY_HINT}"
-            ) from None
+            if is_read_only(exc):
+                raise StoreReadOnly(
+                    f"store is read-only: {describe(engine)} ({short_error(exc)}){_READ_ONLY_HINT}"
+                ) from None
+            if is_outage(exc):
+                raise StoreUnavailable(
+                    f"cannot reach the store: {describe(engine)} ({_first_line(exc)})"
+                ) from None
+            raise
         return cls(engine, readonly=bool(readonly))
 
     def close(self) -> None:

@@ -168,3 +168,32 @@ def test_rerun_on_a_read_only_store_fails_plainly(store_file: Path) -> None:
         assert [item.id for item in quarantine_items(store)] == [entry.id]
     finally:
         store.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    "command", [["search", "Hafen"], ["feeds"], ["ingest", "."], ["show", "1"]]
+)
+def test_unreachable_postgresql_store_is_one_line_and_exit_2(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No server on the port: one ``wiredesk: cannot reach the store`` line without the password."""
+    url = f"postgresql+psycopg://wd:S3cretPW-x9@127.0.0.1:{_closed_port()}/wd"
+    monkeypatch.setenv("WIREDESK_DB_URL", url)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "inbox"\npath = "inbox"\n', encoding="utf-8")
+    monkeypatch.setenv("WIREDESK_FEEDS", str(feeds))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["wiredesk", *command])
+    assert console_main() == 2
+    err = capsys.readouterr().err
+    assert err.startswith("wiredesk: cannot reach the store: postgresql+psycopg://***@127.0.0.1:")
+    assert err.count("\n") == 1 and "S3cretPW" not in err and "Traceback" not in err
