@@ -22,7 +22,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 from config.redact import redact_url
-from storage.errors import SchemaMismatch
+from storage.errors import SchemaMismatch, StoreUnavailable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -62,6 +62,21 @@ def _sqlite_read_only_url(parsed: URL) -> URL:
     return parsed.set(database=f"file:{path}?mode=ro", query={**parsed.query, "uri": "true"})
 
 
+def _make_store_folder(folder: Path) -> None:
+    """Create the store's own folder (``var/`` on first run), but not a whole missing path: a mistyped
+    ``WIREDESK_DB_URL`` must not leave folders behind; raises ``StoreUnavailable`` (one line)."""
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise StoreUnavailable(
+            f"cannot create the store in {folder}: {folder.parent} does not exist"
+        ) from None
+    except OSError as exc:
+        raise StoreUnavailable(
+            f"cannot create the store folder {folder}: {exc.strerror or exc}"
+        ) from None
+
+
 def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """Engine for ``url``; SQLite gets WAL + busy timeout and its parent directory created.
 
@@ -76,7 +91,7 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
             event.listen(engine, "connect", _sqlite_read_pragmas)
             return engine
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _make_store_folder(Path(database).expanduser().parent)
         engine = create_engine(url, connect_args=connect_args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

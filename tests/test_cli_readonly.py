@@ -197,3 +197,20 @@ def test_unreachable_postgresql_store_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("wiredesk: cannot reach the store: postgresql+psycopg://***@127.0.0.1:")
     assert err.count("\n") == 1 and "S3cretPW" not in err and "Traceback" not in err
+
+
+def test_store_in_a_missing_path_is_one_line_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped store path leaves no folders behind; the store's own folder (``var/``) is created."""
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "inbox"\npath = "inbox"\n', encoding="utf-8")
+    monkeypatch.setenv("WIREDESK_FEEDS", str(feeds))
+    monkeypatch.setenv("WIREDESK_DB_URL", f"sqlite:///{tmp_path / 'typo' / 'deeper' / 'w.db'}")
+    monkeypatch.setattr(sys, "argv", ["wiredesk", "feeds"])
+    assert console_main() == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "typo").exists()
+    monkeypatch.setenv("WIREDESK_DB_URL", f"sqlite:///{tmp_path / 'var' / 'w.db'}")
+    assert console_main() == 0
+    assert (tmp_path / "var" / "w.db").is_file()
