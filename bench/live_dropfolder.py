@@ -13,8 +13,9 @@ Run from the repository root (PostgreSQL: ``eval "$(scripts/pg-test-server.sh st
 raw documents in the store (every document is kept there, stored or quarantined) every 0.5 s.
 
 Printed: when the last document was dropped, when the store held them all (seconds after the first drop),
-the stored count every 10 s, the service's mean rate over the run, and the articles and quarantine
-entries at the end. Target (issue 19): 12,000 documents at 200/s all stored within 75 s of the first.
+the stored count every 10 s, the largest backlog (dropped but not yet stored), the service's mean rate
+over the run, the articles and quarantine entries at the end, and the machine's load average before and
+after (a loaded machine is slower: say so next to a figure). Target (issue 19): 12,000 documents at 200/s all stored within 75 s of the first.
 The run gives up ``--grace`` seconds after the last drop.
 """
 
@@ -83,6 +84,7 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("WIREDESK_TEST_POSTGRES_URL"))
     args = parser.parse_args()
     total = int(args.rate * args.seconds)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="wiredesk-live-") as scratch:
         workdir = Path(scratch)
         if args.store == "postgresql":
@@ -152,6 +154,10 @@ def main() -> int:
             log.close()
             engine.dispose()
         last_drop = sent[-1] - first
+        backlog = max(
+            (sum(t - first <= moment for t in sent) - stored for moment, stored in samples),
+            default=0,
+        )
         print(
             f"{args.store}: {len(sent):,} documents dropped at {args.rate:g}/s into "
             f"{len(folders)} folder(s), the last at {last_drop:.1f} s"
@@ -168,7 +174,13 @@ def main() -> int:
                 f"all {total:,} stored {done_at:.1f} s after the first drop "
                 f"({total / done_at:.0f} docs/s; target: within 75 s for 12,000 at 200/s)"
             )
-        print(f"articles {articles:,}, quarantined {failed:,}")
+        print(
+            f"largest backlog {backlog:,} documents; articles {articles:,}, quarantined {failed:,}"
+        )
+        before, after = (
+            " / ".join(f"{x:.2f}" for x in load) for load in (load_before, os.getloadavg())
+        )
+        print(f"load average (1/5/15 min) before {before}, after {after}; {os.cpu_count()} cores")
     return 0
 
 

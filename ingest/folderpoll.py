@@ -102,7 +102,7 @@ def poll_folder(
         assert work.data is not None
         return (work.origin, work.data, feed.name, feed.format, feed.agency, feed.language, True)
 
-    def submit(chunk: list[Work]) -> Future[list[Parsed]]:
+    def submit(chunk: list[Work]) -> _ParseOrFallback:
         tasks = [task(work) for work in chunk if work.skip is None]
         try:
             return _ParseOrFallback(executor.submit(worker.parse_chunk, tasks), tasks, on_broken)
@@ -132,26 +132,21 @@ def poll_folder(
     writer.flush()
 
 
-class _ParseOrFallback(Future[list[Parsed]]):
+class _ParseOrFallback:
     """A chunk parsed by the pool, or -- when the pool's processes are gone -- in this process, when its
     result is asked for (in the polling thread): documents already read are never dropped for that."""
 
     def __init__(
         self, pooled: Future[list[Parsed]] | None, tasks: list[Task], on_broken: Callable[[], None]
     ) -> None:
-        super().__init__()
         self.pooled, self.tasks, self.on_broken = pooled, tasks, on_broken
 
-    def result(self, timeout: float | None = None) -> list[Parsed]:
+    def result(self) -> list[Parsed]:
         if self.pooled is not None:
             try:
-                return self.pooled.result(timeout)
+                return self.pooled.result()
             except BrokenExecutor:
                 pass
-        log.warning(
-            "parser processes gone: parsing in the service process",
-            extra={"documents": len(self.tasks)},
-        )
         self.on_broken()
         return worker.parse_chunk(self.tasks)
 

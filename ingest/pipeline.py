@@ -68,7 +68,9 @@ class DocumentResult:
 
 @dataclass(slots=True)
 class IngestSummary:
-    """Counts over a run, for the CLI summary and the service's log line."""
+    """Counts over a run, for the CLI summary and the service's log line: ``stored`` articles (the
+    ``duplicates`` among them: a duplicate is stored, linked by ``duplicate_of``), ``unchanged`` articles
+    (stored before), ``documents``, ``quarantined``, ``empty`` (no text story) and ``refused`` files."""
 
     documents: int = 0
     stored: int = 0

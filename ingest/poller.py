@@ -135,8 +135,13 @@ class FeedPoller:
         """Drop a pool whose processes are gone: the next folder poll starts a new one."""
         with self._executor_lock:
             if self._executor is not executor:
-                return  # retired already (several polls saw it break)
+                return  # retired already (several chunks or polls saw it break)
             self._executor = None
+        log.warning(
+            "parser processes gone: what they held is parsed in this process; "
+            "the next folder poll starts new ones",
+            extra={"workers": self.workers},
+        )
         executor.shutdown(wait=False, cancel_futures=True)
 
     def poll(self, feed: FeedConfig) -> PollOutcome:

@@ -8,6 +8,8 @@ import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -199,3 +201,54 @@ def test_a_failed_delivery_is_logged_as_such_not_as_oversized(
     ]
     assert first.error == "NITF rendition gone (HTTP 404)" and second.quarantined
     assert count(store, quarantine) == 2
+
+
+WIREDESK = Path(sys.executable).parent / "wiredesk"
+
+
+def test_sigterm_to_the_whole_process_group_still_commits_what_was_read(tmp_path: Path) -> None:
+    """systemd's default stop (KillMode=control-group) sends SIGTERM to the service and its parser
+    processes at once: the chunks the dead workers held are parsed in the service, committed and moved;
+    every file is then either in ``done/`` with its article stored, or still waiting in the folder."""
+    inbox = tmp_path / "inbox"
+    sample = dict(documents(1500))
+    drop(inbox, sample)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nname = "drop"\npath = "{inbox}"\ninterval = "1s"\n', "utf-8")
+    url = f"sqlite:///{tmp_path / 'svc.db'}"
+    env = {
+        **os.environ,
+        "WIREDESK_DB_URL": url,
+        "WIREDESK_FEEDS": str(feeds),
+        "WIREDESK_SETTLE_SECONDS": "0",
+        "WIREDESK_DESK_PORT": "0",
+    }
+    log = (tmp_path / "service.log").open("wb")
+    process = subprocess.Popen(
+        [str(WIREDESK), "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not names(inbox / "done"):
+            time.sleep(0.05)
+        assert names(inbox / "done"), "the service never ingested a file"
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+    text = (tmp_path / "service.log").read_text(errors="replace")
+    assert process.returncode == 0, text[-3000:]
+    done, waiting = names(inbox / "done"), [p.name for p in inbox.iterdir() if p.is_file()]
+    assert not names(inbox / "failed") and sorted(done + waiting) == sorted(sample)
+    store = Store.open(url)
+    try:
+        assert count(store, articles) == len(done) == count(store, raw_documents), text[-3000:]
+    finally:
+        store.close()

@@ -30,7 +30,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Protocol
 
 from config.settings import Settings
 from ingest.backfill import checkpoint as checkpoints
@@ -128,9 +128,15 @@ class Sources:
         )
 
 
+class ParsedChunk(Protocol):
+    """A chunk being parsed: a ``Future``, or anything whose ``result()`` waits for the chunk's results."""
+
+    def result(self) -> list[Parsed]: ...
+
+
 def pump(
     works: Iterable[Work],
-    submit: Callable[[list[Work]], Future[list[Parsed]]],
+    submit: Callable[[list[Work]], ParsedChunk],
     writer: Writer,
     *,
     window: int,
@@ -142,7 +148,7 @@ def pump(
     ``writer`` in source order. ``stopping`` is asked after each chunk: once true, no more documents are
     read and what is in flight is parsed and handed to the writer (the caller flushes it). Raises what the
     writer raises (a store outage), leaving uncommitted documents uncommitted."""
-    in_flight: deque[tuple[list[Work], Future[list[Parsed]]]] = deque()
+    in_flight: deque[tuple[list[Work], ParsedChunk]] = deque()
     for chunk in _chunks(works, CHUNK):
         in_flight.append((chunk, submit(chunk)))
         while len(in_flight) >= window:
@@ -160,7 +166,7 @@ def submit_chunk(
     return executor.submit(parse_chunk, [task(work) for work in chunk if work.skip is None])
 
 
-def _collect(writer: Writer, chunk: list[Work], future: Future[list[Parsed]]) -> None:
+def _collect(writer: Writer, chunk: list[Work], future: ParsedChunk) -> None:
     """Hand a parsed chunk to the writer: parse results go to the documents that were submitted."""
     results = iter(future.result())
     for work in chunk:

@@ -75,7 +75,7 @@ def ingest_paths(
     counts = result.counts
     return IngestSummary(
         documents=counts.documents - counts.refused,
-        stored=counts.new,
+        stored=counts.new,  # duplicates included: they are stored (``IngestSummary``)
         duplicates=counts.duplicates,
         unchanged=counts.unchanged + counts.updated,
         quarantined=counts.quarantined,
