@@ -400,10 +400,14 @@ class Store:
         *,
         feed: str | None = None,
     ) -> int:
-        """Record a failure for a kept raw document (the same document failing again is one entry)."""
+        """Record a failure for a kept raw document. The same document failing again from the same origin
+        (a feed polled again) is one entry; the same bytes from another origin (two identical files) get
+        their own entry, so every failed file can be found by its name."""
         open_entry = conn.execute(
             select(quarantine.c.id).where(
-                quarantine.c.raw_document_id == raw_document_id, quarantine.c.resolved_at.is_(None)
+                quarantine.c.raw_document_id == raw_document_id,
+                quarantine.c.origin == origin,
+                quarantine.c.resolved_at.is_(None),
             )
         ).scalar()
         if open_entry is not None:

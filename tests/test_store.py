@@ -132,7 +132,13 @@ def test_bad_document_is_quarantined_with_raw_bytes(store: Store) -> None:
     assert len(entries) == 1 and entries[0].origin == "broken.xml"
     assert store.raw_bytes(entries[0].raw_document_id) == garbage
     again = ingest_document(store, garbage, "broken.xml")
-    assert again.quarantined and len(store.quarantined()) == 1  # one entry per document
+    assert again.quarantined and len(store.quarantined()) == 1  # one entry per document and origin
+    # the same bytes in another file
+    twin = ingest_document(store, garbage, "inbox/broken-copy.xml")
+    assert twin.quarantined
+    entries = store.quarantined()
+    assert sorted(e.origin for e in entries) == ["broken.xml", "inbox/broken-copy.xml"]
+    assert len({e.raw_document_id for e in entries}) == 1  # the bytes are kept once
 
 
 def test_ingest_keeps_raw_bytes_once(store: Store) -> None:
