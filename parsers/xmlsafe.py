@@ -190,21 +190,24 @@ def canonical_tags(
     ``inlineXML``) belong to another vocabulary and keep their names, apart from the namespace.
     """
     names = spellings.names
-    by_lower = spellings.by_lower
+    # tag -> (local name, specified spelling or None), worked out once per distinct tag of the document
+    renames: dict[str, tuple[str, str | None]] = {}
     for element in root.iter():
         tag = element.tag
-        if tag in names or not isinstance(tag, str):
+        if not isinstance(tag, str) or tag in names:
             continue
-        if tag.startswith("{"):
-            tag = tag.rsplit("}", 1)[-1]
-            element.tag = tag
-            if tag in names:
-                continue
-        wanted = by_lower.get(tag.lower())
-        if wanted is None:
-            continue
-        if opaque and any(
-            isinstance(a.tag, str) and local_name(a) in opaque for a in element.iterancestors()
+        found = renames.get(tag)
+        if found is None:
+            local = tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
+            found = (local, None if local in names else spellings.by_lower.get(local.lower()))
+            renames[tag] = found
+        local, wanted = found
+        if wanted is not None and not (
+            opaque
+            and any(
+                isinstance(a.tag, str) and local_name(a) in opaque for a in element.iterancestors()
+            )
         ):
-            continue
-        element.tag = wanted
+            element.tag = wanted
+        elif local != tag:
+            element.tag = local
