@@ -114,7 +114,15 @@ def poll_folder(
             file = dropped.pop(id(work))
             result = document_result(work.origin, len(work.records), work.error, work.saved)
             _log(result, feed.name, work, file)
-            move_processed(file.path, failed=result.quarantined)
+            try:
+                move_processed(file.path, failed=result.quarantined)
+            except OSError as exc:
+                # Committed but still here: the next poll finds it stored (unchanged) and moves it then;
+                # it must not keep the rest of its batch in the folder.
+                log.warning(
+                    "drop-folder file stored but not moved",
+                    extra={"feed": feed.name, "path": str(file.path), "error": exc.strerror},
+                )
             on_document(result, file.size)
 
     writer = Writer(

@@ -252,3 +252,29 @@ def test_sigterm_to_the_whole_process_group_still_commits_what_was_read(tmp_path
         assert count(store, articles) == len(done) == count(store, raw_documents), text[-3000:]
     finally:
         store.close()
+
+
+def test_a_file_that_cannot_be_moved_holds_back_no_other(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "inbox"
+    sample = dict(documents(4))
+    stuck = sorted(sample)[1]
+    drop(inbox, sample)
+    original = folderpoll.move_processed
+
+    def move_or_fail(path: Path, failed: bool) -> Path:
+        if path.name == stuck:
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path, failed)
+
+    monkeypatch.setattr(folderpoll, "move_processed", move_or_fail)
+    poller = FeedPoller(store, SETTLED)
+    feed = FeedConfig(name="belga-drop", path=inbox)
+    first = poller.poll(feed)
+    assert (first.documents, first.new) == (4, 4)
+    assert names(inbox / "done") == sorted(set(sample) - {stuck}) and (inbox / stuck).is_file()
+    monkeypatch.setattr(folderpoll, "move_processed", original)
+    again = poller.poll(feed)  # stored already: unchanged, and moved now
+    assert (again.documents, again.new, again.unchanged) == (1, 0, 1)
+    assert names(inbox / "done") == sorted(sample) and count(store, articles) == 4
