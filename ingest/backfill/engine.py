@@ -13,6 +13,9 @@ Every document's raw bytes and articles are committed together, saving is idempo
 (story key, guid, version), and a resumed run skips documents whose raw bytes are already stored: killing
 a run at any instant (SIGKILL included) and resuming it neither loses nor duplicates an article.
 See ``ingest/backfill/checkpoint.py`` for what the checkpoint file holds and why.
+
+``pump`` (chunks -> parser -> writer, in order) and the writer are also how the service's drop-folder
+polls parse and store (``ingest.folderpoll``): one code path for a batch of raw documents.
 """
 
 from __future__ import annotations
