@@ -23,6 +23,8 @@ from langdetect import detector_factory
 from langdetect.detector import Detector
 from langdetect.utils.ngram import NGram
 
+from normalizers import profile_cache
+
 PROFILES_DIRECTORY = Path(detector_factory.PROFILES_DIRECTORY)
 # langdetect's smoothing: every language gets alpha / BASE_FREQ added to an n-gram's probability.
 SMOOTHING = Detector.ALPHA_DEFAULT / Detector.BASE_FREQ
@@ -86,7 +88,8 @@ class Profiles:
 
 @cache
 def load(languages: tuple[str, ...] | None) -> Profiles:
-    """The profiles of ``languages`` (None: every profile langdetect ships), read once per set."""
+    """The profiles of ``languages`` (None: every profile langdetect ships), read once per process and
+    set: from the disk copy when there is a current one, else built and copied."""
     if languages is None:
         languages = tuple(sorted(p.name for p in PROFILES_DIRECTORY.iterdir()))
     available = {p.name for p in PROFILES_DIRECTORY.iterdir()}
@@ -95,6 +98,18 @@ def load(languages: tuple[str, ...] | None) -> Profiles:
         raise ValueError(
             f"WIREDESK_LANGUAGES names languages langdetect has no profile for: {unknown}"
         )
+    key = profile_cache.cache_key(languages, PROFILES_DIRECTORY)
+    cached = profile_cache.read(key, len(languages))
+    if cached is not None:
+        return Profiles(languages, *cached)
+    profiles = build(languages)
+    profile_cache.write(key, profiles.rows, profiles.log_probabilities)
+    return profiles
+
+
+def build(languages: tuple[str, ...]) -> Profiles:
+    """The matrix of ``languages`` computed from langdetect's profile files (``load`` keeps a disk copy:
+    ``normalizers.profile_cache``)."""
     # Every step below runs in C over a hundred thousand n-grams (this runs at the first detection of
     # every process, ``wiredesk parse`` included): rows are numbered in first-seen order, and
     # P(n-gram | language) = count / n_words[n-1] is divided in float64 as Python divides two ints.
