@@ -14,6 +14,7 @@
 | retries | WIREDESK_RETRIES | 3 |
 | backoff_cap | WIREDESK_BACKOFF_CAP | 3600 s |
 | settle_seconds | WIREDESK_SETTLE_SECONDS | 2 s (drop-folder files younger than this are still being written) |
+| parse_workers | WIREDESK_PARSE_WORKERS | -1: one parser process per core but one, at most 2 (0: parse in the service) |
 
 The settings file is ``WIREDESK_CONFIG`` (default ``config/wiredesk.toml`` when it exists), with the same
 keys at top level.
@@ -52,6 +53,7 @@ class Settings:
     retries: int = 3
     backoff_cap: float = 3600.0
     settle_seconds: float = 2.0
+    parse_workers: int = -1  # drop-folder parser processes of ``wiredesk run``; -1: the default
     user_agent: str = "wiredesk/0.1 (+https://github.com/wiredesk; wire ingest)"
 
     @classmethod

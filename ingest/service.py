@@ -74,7 +74,9 @@ class WireService:
         self.feeds = {feed.name: feed for feed in feeds if feed.enabled}
         self.reload = reload
         self.stopping = threading.Event()
-        workers = default_parse_workers() if parse_workers is None else parse_workers
+        if parse_workers is None:
+            parse_workers = settings.parse_workers
+        workers = default_parse_workers() if parse_workers < 0 else parse_workers
         self.poller = poller or FeedPoller(store, settings, stop=self.stopping, workers=workers)
         self.poller.stop = self.stopping
         self.failures: dict[str, int] = {}

@@ -289,3 +289,13 @@ def test_apply_feeds_adds_removes_and_reschedules(store: Store, tmp_path: Path) 
         }
     finally:
         service.stop()
+
+
+def test_parse_workers_setting_reaches_the_poller(store: Store) -> None:
+    """``WIREDESK_PARSE_WORKERS``: 0 parses in the service, N starts N parser processes, -1 the default."""
+    from ingest.service import default_parse_workers
+
+    for value, expected in (("0", 0), ("2", 2), ("-1", default_parse_workers())):
+        settings = Settings.from_env({"WIREDESK_PARSE_WORKERS": value})
+        assert WireService(store, settings, []).poller.workers == expected
+    assert WireService(store, Settings(), [], parse_workers=1).poller.workers == 1  # argument wins
