@@ -215,7 +215,10 @@ class FeedPoller:
         )
 
     def _poll_http(self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome) -> None:
-        result = self.fetcher.fetch(feed, state.etag, state.last_modified)
+        # Validators belong to the URL that sent them: after a changed ``url`` the first fetch is full.
+        same_url = state.validators_url in (None, feed.url)
+        etag, modified = (state.etag, state.last_modified) if same_url else (None, None)
+        result = self.fetcher.fetch(feed, etag, modified)
         if result.not_modified or result.content is None:
             outcome.status = "not_modified"
             return
@@ -229,6 +232,7 @@ class FeedPoller:
         outcome.add(self._ingest(feed, result.content, result.url), len(result.content))
         # The document is kept (stored or quarantined): the same bytes need not be fetched again.
         state.etag, state.last_modified = result.etag, result.last_modified
+        state.validators_url = feed.url
 
     def _transport(self, feed: FeedConfig) -> tuple[TransportSpec, Transport]:
         """The feed's kept transport, opened (again) when missing or the feed's settings changed."""

@@ -17,6 +17,9 @@ class FeedHealth:
     name: str
     etag: str | None = None
     last_modified: str | None = None
+    validators_url: str | None = (
+        None  # the URL ``etag``/``last_modified`` came from (migration 0010)
+    )
     content_sha256: str | None = None
     last_attempt: datetime | None = None
     last_success: datetime | None = None

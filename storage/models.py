@@ -150,6 +150,7 @@ feed_state = Table(
     Column("name", String(100), primary_key=True),
     Column("etag", Text),
     Column("last_modified", Text),
+    Column("validators_url", Text),
     Column("content_sha256", String(64)),
     Column("last_attempt", UTCDateTime),
     Column("last_success", UTCDateTime),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,40 @@ def test_200_then_304_costs_no_parse_and_round_trips_validators(
     assert sent["If-Modified-Since"] == "Fri, 27 Nov 2026 08:00:00 GMT"
     assert "wiredesk" in sent["User-Agent"]
     assert store.count_articles() == 2
+
+
+YONHAP_RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Yonhap English</title><language>en</language>
+<item><guid>yna-1</guid><title>KOSPI closes higher on chip rally</title>
+<description>SEOUL, May 2 (Yonhap) -- South Korean stocks closed higher on Friday as chipmakers rallied on strong export data.</description></item>
+</channel></rss>"""
+
+
+def test_changed_feed_url_fetches_in_full_without_the_old_validators(
+    server: WireServer, store: Store
+) -> None:
+    """Validators belong to the URL that sent them (RFC 9110 8.8): a feed moved to another URL must not
+    send them there, where an older file would answer 304 for ever (a static server compares dates)."""
+    old = server.route("/kyodo.rss", conditional(RSS, '"k1"', "Tue, 01 Dec 2026 03:55:07 GMT"))
+
+    def dated_static(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("If-Modified-Since") or handler.headers.get("If-None-Match"):
+            send(304)(handler)  # the file is older than any date it is asked about
+        else:
+            send(200, YONHAP_RSS, {"Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"})(handler)
+
+    new = server.route("/yonhap.rss", dated_static)
+    poller = FeedPoller(store, FAST, fetcher())
+    assert poller.poll(feed(old)).new == 2
+    moved = poller.poll(feed(new))
+    assert (moved.status, moved.new) == ("ok", 1)
+    first = server.hits("/yonhap.rss")[0].headers
+    assert "If-None-Match" not in first and "If-Modified-Since" not in first
+    state = load_state(store, "wire")
+    assert state.validators_url == new and state.last_modified == "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert (
+        poller.poll(feed(new)).status == "not_modified"
+    )  # and from now on its own validators count
 
 
 def test_500_is_retried_with_backoff_then_recovers(server: WireServer) -> None:
