@@ -64,7 +64,12 @@ class PollOutcome:
 
     @property
     def failed(self) -> bool:
-        return self.status in {"error", "quarantined"}
+        """The feed failed: its fetch, or every document of the poll was quarantined (an agency that
+        changed its format). A poll that kept some documents and quarantined others worked: the bad ones
+        wait in the quarantine, the feed's health shows their reason, and its failure count stays 0."""
+        if self.status == "error":
+            return True
+        return self.status == "quarantined" and self.new + self.unchanged == 0
 
     def add(self, result: DocumentResult, size: int) -> None:
         """Count one document; ``result.stored`` includes its duplicates (``DocumentResult``)."""
@@ -182,7 +187,7 @@ class FeedPoller:
         outcome.ms = round((time.perf_counter() - started) * 1000, 1)
         self._record_health(feed, state, outcome, now)
         log.log(
-            logging.WARNING if outcome.failed else logging.INFO,
+            logging.WARNING if outcome.failed or outcome.quarantined else logging.INFO,
             "poll %s",
             outcome.status,
             extra={
@@ -305,7 +310,8 @@ class FeedPoller:
         else:
             state.consecutive_failures = 0
             state.last_success = now
-            state.last_error = None
+            error = redact(outcome.error or "") if outcome.status == "quarantined" else ""
+            state.last_error = error.splitlines()[0][:SHORT_ERROR_CHARS] if error else None
         # A 304 (or an unchanged file) brought nothing new in this run: 0, not the last run's count.
         # ``new`` includes the duplicates (they are stored too): adding them again would count them twice.
         state.items_new_last_run = outcome.new

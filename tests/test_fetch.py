@@ -184,6 +184,33 @@ def test_broken_xml_is_quarantined_and_the_next_feed_still_runs(
     assert load_state(store, "broken").last_error
 
 
+def test_poll_with_some_documents_quarantined_is_healthy_all_quarantined_is_a_failure(
+    tmp_path: Path, store: Store
+) -> None:
+    """A drop folder with two good stories and one broken file worked (the broken one waits in the
+    quarantine, its reason shown); a poll whose every document was quarantined is the feed failing."""
+    inbox = tmp_path / "yna"
+    inbox.mkdir()
+    (inbox / "a.xml").write_bytes(RSS)
+    (inbox / "b.xml").write_bytes(YONHAP_RSS)
+    (inbox / "trunc.xml").write_bytes(b"<?xml version='1.0'?><nitf><head><title>KOSPI")
+    poller = FeedPoller(store, replace(FAST, settle_seconds=0))
+    folder = FeedConfig(name="yna-drop", path=inbox, interval=60)
+    mixed = poller.poll(folder)
+    assert (mixed.status, mixed.new, mixed.quarantined, mixed.failed) == (
+        "quarantined",
+        3,
+        1,
+        False,
+    )
+    state = load_state(store, "yna-drop")
+    assert state.consecutive_failures == 0 and state.last_success is not None and state.last_error
+    (inbox / "junk.xml").write_bytes(b"\x00\x01 not a document")
+    broken = poller.poll(folder)
+    assert (broken.status, broken.new, broken.failed) == ("quarantined", 0, True)
+    assert load_state(store, "yna-drop").consecutive_failures == 1
+
+
 def test_bearer_token_sent_and_never_logged(
     server: WireServer,
     store: Store,
