@@ -28,6 +28,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 
@@ -100,7 +101,8 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    surrogates = utf8_with_surrogates(body)
+    # An encoded surrogate starts with ED A0..BF: without an ED byte there is none to repair.
+    surrogates = utf8_with_surrogates(body) if b"\xed" in body else None
     if surrogates is not None:
         return surrogates, "utf-8"
     declared = declared_encoding(body)
@@ -109,7 +111,8 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
             return body.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass
-    damaged = damaged_utf8(body)
+    # Damaged UTF-8 has at least one valid multi-byte sequence: a lead byte then a continuation byte.
+    damaged = damaged_utf8(body) if _UTF8_PAIR.search(body) else None
     if damaged is not None:
         return damaged, "utf-8"
     # Latin-1 declarations in the wild are windows-1252 in practice (smart quotes at 0x80-0x9F).
