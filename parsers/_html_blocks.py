@@ -38,6 +38,9 @@ _KINDS = {"p": "p", "li": "li", "dd": "li", "blockquote": "quote", "pre": "pre",
 # Reader comment sections (class/id tokens; schema.org Comment items). Never the body.
 _COMMENTS = re.compile(
     r"(?:^|[\s_-])(?:(?:comments?|kommentare?|commentaires?|comentarios?|commenti|leserkommentare?"
+    # nl, fr, sv/da/no, pl, cs/sk, fi, hr/sr/bs, ro, tr, hu, ru (transliterated), el (transliterated)
+    r"|reacties|reactions?|r[eé]actions?|kommentarer|komentarze|komentare?|komentaru|diskuse|diskusia"
+    r"|kommentit|komentari|comentarii|yorumlar|hozzaszolasok|kommentarii|sxolia"
     r"|replies|user-?reactions?)(?:[_-]?(?:list|section|area|thread|container|wrapper|box|block"
     r"|module|widget|stream|root))?(?=$|\s)|disqus\w*|discussion(?:s|[_-]?thread)?(?=$|\s))",
     re.IGNORECASE,

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from parsers._datelead import is_dateline_lead
 from parsers._html_body import DROP_LINK_DENSITY, GenericBody, extract_body
 from parsers._html_header import displayed_byline, displayed_times, is_time_line
 from parsers._html_profiles import PROFILES, SiteProfile
@@ -546,13 +547,16 @@ def _headline(page: _Page, profile: SiteProfile | None, kicker: str | None) -> s
     marked_up = _profile_value(page, profile.headline) if profile else None
     if marked_up:
         return _strip_kicker(marked_up, kicker, bare=True)
+    h1 = _text(page.marks.h1)
     for candidate in (
         _plain(page.meta_first("twitter:title")),
         _text(page.marks.title),
     ):
         if candidate:
+            suffix = _TITLE_SUFFIX.search(candidate)
+            if h1 and suffix and _squash(suffix.group("title")) == _squash(h1):
+                break  # "Headline | Site name" with the headline as the page's h1: the site unnamed
             return _strip_kicker(_strip_site_suffix(candidate, page.publishers), kicker, bare=False)
-    h1 = _text(page.marks.h1)
     return _strip_kicker(h1, kicker, bare=True) if h1 else None
 
 
@@ -705,7 +709,9 @@ def _words(paragraphs: list[str]) -> int:
 
 def _generic_paragraphs(page: _Page, found: GenericBody, ld_text: str) -> list[str]:
     generic = _trim_to_article_body(found.paragraphs, ld_text, page)
-    if found.lead and _starts_with(ld_text, found.lead):
+    # A standfirst is kept when the structured body starts with it, or when it opens with a wire
+    # dateline (``Warszawa (PAP) - ...``): then it is the story's first paragraph set in bold.
+    if found.lead and (_starts_with(ld_text, found.lead) or is_dateline_lead(found.lead[0])):
         generic = found.lead + generic
     credit = _generic_credit(found.container)
     if generic and credit and credit not in generic:

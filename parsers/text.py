@@ -26,6 +26,7 @@ from functools import cache
 from itertools import pairwise
 
 from parsers import furniture
+from parsers._datelead import is_dateline_lead
 from parsers._textsniff import kind_of_non_dump
 from parsers._timelines import (
     MAX_LINE_CHARS,
@@ -133,13 +134,6 @@ _HAS_DIGIT = re.compile(r"\d")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK = re.compile(r"\n[^\S\n]*\n")
 _LETTERS = re.compile(r"[^\W\d_]+")
-_CREDITED_LEAD = re.compile(
-    r"^[^\W\d_][^()\n]{0,60}?(?:\s*\([^()\n]{1,30}\))*?\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
-)
-_DATED_LEAD = re.compile(
-    r"^(?P<place>[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){0,3}),\s*\d{1,2}\.?\s+[^\W\d_]{3,5}\.?\s*"
-    r"[-–—]{1,2}\s*\S"
-)
 _FIRST_WORD = re.compile(r"\W*([^\W\d_]+)")
 _FURNITURE_FIRST_WORDS = frozenset(
     match.group(1).casefold()
@@ -158,7 +152,6 @@ _RIGHTS_WORDS = tuple(
         for phrase in phrases
     }
 )
-_LEAD_SCAN_CHARS = 110  # a dateline with its credit fits in the first 110 characters
 _MAX_PLACE_WORDS = 4
 _MAX_PLACE_CHARS = 40
 _META_SPLIT = re.compile(r"\s+[|·•—–]\s+")
@@ -238,18 +231,6 @@ def _shared_furniture(unit: str) -> bool:
         if word in lowered:
             return furniture.is_furniture(unit)
     return False
-
-
-def _is_dateline_lead(text: str) -> bool:
-    """Story text opening with a dateline: ``LOS ANGELES (AP) —``, ``Frankfurt (Oder) (dpa) -``,
-    ``LONDON, Sept 28 (Reuters) -``, ``Madrid, 24 ene (EFE).-`` (a credit in brackets, then a dash), or a
-    capitalised place with a date (``ROMA, 24 GEN -``). Such a unit is a paragraph or teaser even when it
-    is short and unpunctuated (a flash), never a heading; splitting it is the normalizer's job."""
-    opening = text[:_LEAD_SCAN_CHARS]
-    if "(" in opening and _CREDITED_LEAD.match(text):
-        return True
-    match = _DATED_LEAD.match(text) if "," in opening else None
-    return match is not None and match.group("place").isupper()
 
 
 def _is_byline(text: str, layout: TextDumpLayout) -> bool:
@@ -416,7 +397,7 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
             continue
         if key in layout.related_headings or key in layout.terminal_headings:
             break
-        if _is_dateline_lead(text):
+        if is_dateline_lead(text):
             break
         meta = _meta_line(text, layout)
         byline = _is_byline(text, layout)
@@ -470,7 +451,7 @@ def _teaser_follows(lines: list[str], index: int, title: str, layout: TextDumpLa
     if index >= len(lines) or lines[index] == title:
         return False
     repeated = index + 1 < len(lines) and lines[index + 1] == title
-    return repeated or not _is_heading_like(lines[index], layout) or _is_dateline_lead(lines[index])
+    return repeated or not _is_heading_like(lines[index], layout) or is_dateline_lead(lines[index])
 
 
 def _teasers(lines: list[str], layout: TextDumpLayout) -> list[ParsedRelated]:
@@ -545,7 +526,7 @@ def parse_text(text: str, layout: TextDumpLayout = DEFAULT_LAYOUT) -> ParsedItem
         not header.headings
         and len(body) > 1
         and len(body[0]) <= layout.max_heading_chars
-        and not _is_dateline_lead(body[0])
+        and not is_dateline_lead(body[0])
     ):
         # No heading line at all: a short first paragraph is the headline of a bare text story.
         header.headings.append(body.pop(0))

@@ -1,0 +1,32 @@
+"""Does a paragraph open with a wire dateline? One test for every format that must tell story text from
+headings and teasers: text dumps (a short flash is still a paragraph) and article pages (a standfirst
+that opens with a dateline is the story's first paragraph, not a summary).
+
+Only the shape is checked here; reading place, date and agency is the normalizer's job
+(``normalizers.dateline``), which parsers may not import.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CREDITED_LEAD = re.compile(
+    r"^[^\W\d_][^()\n]{0,60}?(?:\s*\([^()\n]{1,30}\))*?\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
+)
+_DATED_LEAD = re.compile(
+    r"^(?P<place>[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){0,3}),\s*\d{1,2}\.?\s+[^\W\d_]{3,5}\.?\s*"
+    r"[-–—]{1,2}\s*\S"
+)
+_LEAD_SCAN_CHARS = 110  # a dateline with its credit fits in the first 110 characters
+
+
+def is_dateline_lead(text: str) -> bool:
+    """Story text opening with a dateline: ``LOS ANGELES (AP) —``, ``Frankfurt (Oder) (dpa) -``,
+    ``LONDON, Sept 28 (Reuters) -``, ``Madrid, 24 ene (EFE).-`` (a credit in brackets, then a dash), or a
+    capitalised place with a date (``ROMA, 24 GEN -``). Such a unit is a paragraph or teaser even when it
+    is short and unpunctuated (a flash), never a heading; splitting it is the normalizer's job."""
+    opening = text[:_LEAD_SCAN_CHARS]
+    if "(" in opening and _CREDITED_LEAD.match(text):
+        return True
+    match = _DATED_LEAD.match(text) if "," in opening else None
+    return match is not None and match.group("place").isupper()
