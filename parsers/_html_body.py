@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from parsers._datelead import is_dateline_lead
 from parsers._html_blocks import Block, page_blocks
 from parsers._html_header import is_time_line
 from parsers.furniture import is_furniture
@@ -365,6 +366,8 @@ def extract_body(
         if not started and is_ok and not kept and len(lead) < 2 and _is_lead(chain):
             lead.append(block.text)
             continue
+        if started and not block.heading and _next_story(kept, block, good_kept):
+            break  # "BOISE, Idaho (AP) — ..." after a story of its own: the next story in the column
         started = started or is_ok
         good_kept += block.chars if is_ok else 0
         kept.append(block)
@@ -374,6 +377,19 @@ def extract_body(
     result.lead = lead if kept else []
     result.good_chars = sum(b.chars for b in kept if is_good(b))
     return result
+
+
+def _next_story(kept: list[Block], block: Block, good_kept: int) -> bool:
+    """``block`` opens another story: it starts with a wire dateline and the text kept so far is a story
+    already: one with its own dateline, a story's length of text, or two paragraphs or more under which a
+    new heading stands (``<h2>Other headline</h2><p>BOISE, Idaho (AP) — ...``). A dateline paragraph after
+    a standfirst alone is the story itself."""
+    if not is_dateline_lead(block.text):
+        return False
+    paragraphs = [b for b in kept if not b.heading]
+    if good_kept >= MIN_STORY or any(is_dateline_lead(b.text) for b in paragraphs):
+        return True
+    return bool(kept) and kept[-1].heading and len(paragraphs) >= 2
 
 
 def _noisy_wrappers(
