@@ -351,6 +351,11 @@ def _is_person(part: str, *, alone: bool = False) -> bool:
     return bool(named) and all(w[0].isalpha() and not w[0].islower() for w in named)
 
 
+_MAX_CREDIT_WORDS = (
+    4  # "Australian Associated Press", "Agence France-Presse", "Deutsche Presse-Agentur"
+)
+
+
 def split_author(text: str, host: str | None = None) -> tuple[list[str], list[str]]:
     """Credits and persons of one author string: (agencies, persons).
 
@@ -383,9 +388,28 @@ def split_author(text: str, host: str | None = None) -> tuple[list[str], list[st
             agencies.extend(a for a in employer if a not in agencies)
         elif is_site_name(part, host):
             continue
+        elif (split := _trailing_credit(part, host)) is not None:
+            # ``REBECCA BOONE Associated Press``: a person, then the agency, with no comma between.
+            credit, person = split
+            agencies.extend(a for a in credit if a not in agencies)
+            if _is_person(person, alone=True) and person not in persons:
+                persons.append(person)
         elif _is_person(part, alone=len(parts) == 1) and part not in persons:
             persons.append(part)
     return agencies, persons
+
+
+def _trailing_credit(part: str, host: str | None) -> tuple[list[str], str] | None:
+    """(agencies, rest) when ``part`` ends with an agency's name after at least two other words: a full
+    name (``Associated Press``, ``Agencia EFE``) or an acronym as agencies write it (``AAP``, ``dpa``)."""
+    words = part.split()
+    for size in range(min(_MAX_CREDIT_WORDS, len(words) - 2), 0, -1):
+        if size == 1 and words[-1].istitle():
+            continue  # "Anna Maria Reuters" may be a surname; "Jane Smith AAP", "Max Muster dpa" not
+        credit = parse_credit_line(" ".join(words[-size:]), host)
+        if credit:
+            return credit, " ".join(words[:-size])
+    return None
 
 
 _COMPANY = re.compile(

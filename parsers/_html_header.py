@@ -96,9 +96,22 @@ def _is_byline_element(element: etree._Element) -> bool:
     )
 
 
+_COMMAS = re.compile(r"\s*(?:,\s*)+")
+_LINE_BREAKING = frozenset({"br", "div", "p", "li"})
+
+
 def _squashed(element: etree._Element) -> str:
-    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
-    return " ".join(text.split())
+    """The element's text on one line; a ``<br>`` or a child block between two names is a comma
+    (``Jane Smith<br><span>Australian Associated Press</span>``: ``Jane Smith, Australian ...``)."""
+    pieces: list[str] = [element.text or ""]
+    for child in element.iterchildren():
+        if isinstance(child.tag, str) and child.tag in _LINE_BREAKING:
+            pieces.append(", ")
+        if isinstance(child.tag, str):
+            pieces.append(etree.tostring(child, method="text", encoding="unicode", with_tail=False))
+        pieces.append(child.tail or "")
+    text = " ".join("".join(pieces).split())
+    return " ".join(_COMMAS.sub(", ", text).split()).strip(" ,")
 
 
 def _byline_text(element: etree._Element) -> str | None:

@@ -577,13 +577,33 @@ def _authors(page: _Page, profile: SiteProfile | None) -> list[str]:
         if marked_up:
             authors.append(marked_up)
     shown = displayed_byline(page.marks.h1) if not (profile and profile.byline) else None
-    if shown and not any(_key(name) in _key(shown) for name in authors):
-        authors.append(shown)
+    if shown:
+        authors.extend(_new_parts(shown, authors))
     unique: list[str] = []
     for name in authors:
         if name not in unique and "://" not in name:
             unique.append(name)
     return unique
+
+
+def _new_parts(shown: str, known: list[str]) -> list[str]:
+    """What a displayed byline adds to the authors already known (meta, JSON-LD): ``[shown]`` when it
+    names someone new (``By REBECCA BOONE Associated Press`` beside the meta author ``Associated
+    Press``), its new comma parts when it repeats a known name (``Jane Smith, Australian Associated
+    Press`` beside ``Jane Smith, AAP``), nothing when it only repeats them."""
+    names = {_key(part) for name in known for part in name.split(",") if _key(part)}
+    rest = _key(_BY_WORD.sub("", shown))
+    for name in sorted(names, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    if not rest:
+        return []
+    parts = [part.strip() for part in shown.split(",") if part.strip()]
+    if len(parts) > 1 and any(_key(part) in names for part in parts):
+        return [part for part in parts if _key(part) not in names]
+    return [shown]
+
+
+_BY_WORD = re.compile(r"^\s*(?:by|von|par|por|di|da|av|door|przez)\s+", re.IGNORECASE)
 
 
 def _key(text: str) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from ingest.parse_stage import parse_records
 from normalizers.agencies import (
     AGENCIES,
     Agency,
@@ -74,6 +75,11 @@ def test_every_row_zone_and_domains_are_usable(row: Agency) -> None:
         ("admin", None, [], []),
         ("Reuters", None, ["Reuters"], []),
         ("Sam Ple (Reuters)", None, ["Reuters"], ["Sam Ple"]),
+        # a person, then the agency without a comma (AP/AAP/EFE author boxes)
+        ("By REBECCA BOONE Associated Press", None, ["AP"], ["REBECCA BOONE"]),
+        ("María López Agencia EFE", None, ["EFE"], ["María López"]),
+        ("Tomasz Nowak PAP", None, ["PAP"], ["Tomasz Nowak"]),
+        ("Anna Maria Reuters", None, [], ["Anna Maria Reuters"]),  # a surname, maybe
     ],
 )
 def test_split_author(
@@ -332,3 +338,27 @@ def test_sign_off_lines_are_credits(line: str, agencies: list[str]) -> None:
 @pytest.mark.parametrize("line", ["AFP ist da", "Reuters sagt das", "ANSA ha detto", "AP and us"])
 def test_short_prose_after_an_agency_is_no_sign_off(line: str) -> None:
     assert parse_credit_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("meta", "box", "byline", "agencies"),
+    [
+        # a line break between person and agency, the meta author repeating the person
+        ('<meta name="author" content="Liam Chen, AAP">', "Liam Chen<br><span>Australian Associated Press</span>", "Liam Chen", ["AAP"]),
+        # the meta author names only the agency; the box names the reporter
+        ('<meta name="author" content="Agencia EFE">', "Por María López Agencia EFE", "María López", ["EFE"]),
+        ("", "Tomasz Nowak<br>PAP", "Tomasz Nowak", ["PAP"]),
+    ],
+)  # fmt: skip
+def test_author_box_beside_the_headline(
+    meta: str, box: str, byline: str, agencies: list[str]
+) -> None:
+    page = (
+        f'<!doctype html><html><head><meta charset="utf-8">{meta}<title>Storm closes ports</title></head>'
+        f'<body><article><h1>Storm closes ports</h1><div class="author">{box}</div>'
+        "<p>Ports along the coast were closed on Tuesday as a storm brought winds of up to 120 km/h, "
+        "the maritime authority said in a statement.</p><p>Ferries will stay in harbour until Wednesday "
+        "morning, when the winds are expected to ease, the authority added.</p></article></body></html>"
+    ).encode()
+    (record,) = parse_records(page, "https://coastnews.example/storm", format_name="html")
+    assert (record.byline, record.agencies) == (byline, agencies)
