@@ -209,7 +209,9 @@ def parse_credit_line(line: str, host: str | None = None) -> list[str] | None:
     return agencies
 
 
-_SIGN_OFF_WORD = re.compile(r"^[a-zäöüåæøéèçñ][a-zäöüåæøéèçñ0-9]{0,3}$")
+# Initials and desk codes: ``ab``, ``kre``, ``yysw``, ``a3``; AGI and Lusa write them capitalised
+# (``(AGI)Ge1/Pgi``, ``Lusa/Fim``).
+_SIGN_OFF_WORD = re.compile(r"^[a-zäöüåæøéèçñA-Z][a-zäöüåæøéèçñ0-9]{0,3}$")
 
 
 def _opens_with_agency(text: str) -> bool:
@@ -227,7 +229,7 @@ def _all_initials(words: list[str]) -> bool:
     """Editors' initials and desk codes after the credit: at most six short lower-case tokens, none of
     them a word of running text (``AFP ist da`` is prose)."""
     return len(words) <= 6 and all(
-        _SIGN_OFF_WORD.match(word) and word not in _SHORT_WORDS for word in words
+        _SIGN_OFF_WORD.match(word) and word.casefold() not in _SHORT_WORDS for word in words
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -42,12 +43,27 @@ def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[s
     agencies: list[str] = []
     end = len(body)
     while end > 0:
-        credit = parse_credit_line(body[end - 1], host)
+        last = body[end - 1]
+        credit = parse_credit_line(last, host)
         if credit is None:
-            break
+            if not _END_OF_COPY.match(last):
+                break
+            end -= 1  # ``(END)``, ``Enditem``, ``-30-``, ``ASR // JMR``, ``Editor: Wang Li``
+            continue
         agencies = credit + [a for a in agencies if a not in credit]
         end -= 1
     return body[:end], agencies
+
+
+# What agencies put after the story's last sentence that is neither text nor credit: end marks (Yonhap
+# ``(END)``, Xinhua ``Enditem``, ``-30-``, ``###``, ``Fim``/``Ende``/``Fin``), editors' initials in
+# capitals joined by slashes (Lusa ``ASR // JMR``) and Xinhua's ``Editor: NAME`` trailer.
+_END_OF_COPY = re.compile(
+    r"^\s*(?:\(?(?:end|enditem|fin|fim|ende|slut|loppu|koniec|konec|vége)\)?\.?|-+\s*30\s*-+|#{3,}"
+    r"|[A-ZÄÖÜ]{2,4}(?:\s*/{1,2}\s*[A-ZÄÖÜ]{2,4}){1,4}"
+    r"|(?:editor|editors|edited by)\s*:\s*[A-Z][\w.'’ -]{1,40})\s*$",
+    re.IGNORECASE,
+)
 
 
 def strip_dateline(body: list[str]) -> tuple[list[str], Dateline | None]:

@@ -18,7 +18,7 @@ from normalizers.agencies import (
     split_author,
 )
 from normalizers.language import detect_language, is_prose
-from normalizers.normalize import localise, normalize
+from normalizers.normalize import localise, normalize, strip_credit_lines
 from normalizers.text import clean_field, clean_list, clean_text
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
 
@@ -362,3 +362,29 @@ def test_author_box_beside_the_headline(
     ).encode()
     (record,) = parse_records(page, "https://coastnews.example/storm", format_name="html")
     assert (record.byline, record.agencies) == (byline, agencies)
+
+
+@pytest.mark.parametrize(
+    ("tail", "agencies"),
+    [
+        (["(END)"], []),  # Yonhap
+        (["Enditem", "Editor: Wang Li"], []),  # Xinhua
+        (["ASR // JMR", "Lusa/Fim"], ["Lusa"]),
+        (["(AGI)Ge1/Pgi"], ["AGI"]),
+        (["-30-"], []),  # CP
+        (["###"], []),
+    ],
+)
+def test_end_marks_and_desk_codes_after_the_story_are_not_text(
+    tail: list[str], agencies: list[str]
+) -> None:
+    story = ["Der Hafen bleibt bis Mittwoch geschlossen, teilte die Behörde mit."]
+    assert strip_credit_lines(story + tail) == (story, agencies)
+
+
+@pytest.mark.parametrize(
+    "last", ["EU/NATO said the talks would go on.", "AFP Paris", "Ende gut, alles gut."]
+)
+def test_story_sentences_that_look_like_end_marks_stay(last: str) -> None:
+    story = ["Die Gespräche gehen weiter.", last]
+    assert strip_credit_lines(story)[0] == story
