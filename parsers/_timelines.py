@@ -52,19 +52,30 @@ LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }  # fmt: skip
 
 MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen"),
-    2: ("february", "feb", "februar", "feber", "février", "fevrier", "févr", "fevr", "febrero", "febbraio"),
-    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo"),
-    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile"),
-    5: ("may", "mai", "mayo", "maggio", "mag"),
-    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu"),
-    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug"),
-    8: ("august", "aug", "août", "aout", "agosto", "ago"),
-    9: ("september", "sept", "sep", "septembre", "septiembre", "setiembre", "settembre", "set"),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
-    11: ("november", "nov", "novembre", "noviembre"),
+    1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen",
+        "janeiro", "januari", "stycznia", "styczeń", "ledna", "leden", "januára", "január", "ocak"),
+    2: ("february", "feb", "februar", "feber", "février", "fevrier", "févr", "fevr", "febrero", "febbraio",
+        "fevereiro", "fev", "februari", "lutego", "luty", "února", "únor", "februára", "február", "şubat"),
+    3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "marco", "maart", "mrt",
+        "marca", "marzec", "března", "březen", "marec", "mart"),
+    4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwietnia", "kwiecień", "dubna", "duben",
+        "apríla", "apríl", "nisan"),
+    5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maja", "maj", "května", "květen", "mája",
+        "máj", "mayıs"),
+    6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwca", "czerwiec", "června",
+        "červen", "júna", "jún", "haziran"),
+    7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "lipca", "lipiec",
+        "července", "červenec", "júla", "júl", "temmuz"),
+    8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "sierpnia", "sierpień", "srpna",
+        "srpen", "augusta", "ağustos"),
+    9: ("september", "sept", "sep", "septembre", "septiembre", "setiembre", "settembre", "set", "setembro",
+        "września", "wrzesień", "září", "septembra", "eylül"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro",
+         "października", "październik", "října", "říjen", "októbra", "október", "ekim"),
+    11: ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopad", "listopadu",
+         "novembra", "kasım"),
     12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic",
-         "dicembre"),
+         "dicembre", "dezembro", "grudnia", "grudzień", "prosince", "prosinec", "decembra", "aralık"),
 }  # fmt: skip
 
 WEEKDAYS: tuple[str, ...] = (
@@ -85,6 +96,11 @@ FIXED_ZONES: dict[str, float] = {
     "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "MEZ": 1, "CEST": 2,
     "MESZ": 2, "EET": 2, "OEZ": 2, "EEST": 3, "OESZ": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
     "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10,
+    # Asia-Pacific agencies' own (Kyodo, Yonhap, AAP, Xinhua's Hong Kong desk): no daylight saving
+    # except the Australian/New Zealand summer forms, which are spelled out. (IST and China's CST are
+    # ambiguous and left out: such times fall back to the agency's zone.)
+    "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "PHT": 8, "AWST": 8, "WIB": 7, "ICT": 7, "ACST": 9.5,
+    "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13, "MSK": 3,
 }  # fmt: skip
 # Zone names that follow daylight saving time (``10:02 a.m. ET``).
 NAMED_ZONES: dict[str, str] = {

@@ -38,6 +38,18 @@ def _naive(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("Last updated: 24th January 2023 10:02 GMT+1", None, _utc(2023, 1, 24, 9, 2)),
         ("Posted 1/13/2023 9:00 am", _naive(2023, 1, 13, 9, 0), None),
         ("2023-01-24T22:02:00+01:00", _utc(2023, 1, 24, 21, 2), None),
+        # Asia-Pacific zone abbreviations (Kyodo, Yonhap, AAP pages)
+        ("Updated 6:10 PM JST, April 2, 2025", None, _utc(2025, 4, 2, 9, 10)),
+        ("Published 2 April 2025, 18:10 AEST", _utc(2025, 4, 2, 8, 10), None),
+        ("2025-04-02 18:10 KST", _utc(2025, 4, 2, 9, 10), None),
+        ("Apr 2, 2025 | 18:10 JST", _utc(2025, 4, 2, 9, 10), None),
+        # month names of pt, nl, pl, cs, sk, tr (genitive forms as dates print them)
+        ("15 de outubro de 2025 14:32", _naive(2025, 10, 15, 14, 32), None),
+        ("15 oktober 2025 14:32", _naive(2025, 10, 15, 14, 32), None),
+        ("15 października 2025 14:32", _naive(2025, 10, 15, 14, 32), None),
+        ("15. října 2025 14:32", _naive(2025, 10, 15, 14, 32), None),
+        ("15. októbra 2025 14:32", _naive(2025, 10, 15, 14, 32), None),
+        ("15 Ağustos 2025 14:32", _naive(2025, 8, 15, 14, 32), None),
         # German: Uhr, day-first, weekday names, MEZ/MESZ, both labels on one line
         ("Stand: 24.01.2023 22:02 Uhr", None, _naive(2023, 1, 24, 22, 2)),
         ("Aktualisiert am 24.01.2023, 22:02 Uhr", None, _naive(2023, 1, 24, 22, 2)),
