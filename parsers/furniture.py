@@ -55,6 +55,13 @@ LEAD_INS: dict[str, tuple[str, ...]] = {
     "sv": ("Läs också", "Läs även", "Läs mer"),
     "no": ("Les også", "Les mer"),
     "da": ("Læs også", "Læs mere"),
+    "cs": ("Čtěte také", "Čtěte též", "Přečtěte si také", "Přečtěte si též"),
+    "sk": ("Prečítajte si aj", "Prečítajte si tiež", "Čítajte aj", "Čítajte tiež"),
+    "fi": ("Lue myös", "Lue lisää"),
+    "hr": ("Pročitajte i", "Pročitajte još"),
+    "ro": ("Citește și", "Citeşte şi", "Citiți și"),
+    "hu": ("Olvassa el ezt is", "Ezt is ajánljuk"),
+    "tr": ("Ayrıca okuyun", "İlgili haber", "Bunu da okuyun"),
 }  # fmt: skip
 
 # The start of a short line in a subscription, registration or donation box (a paywall's pitch, a

@@ -68,7 +68,9 @@ class TextDumpLayout:
         "Les plus lus", "Sur le même sujet", "Sur le même thème", "Articles liés", "Dans la même rubrique",
         "Nos articles", "Lee también", "Leggi anche", "Noticias relacionadas", "Te puede interesar",
         "Lo más leído", "Más leídas", "Lo más visto", "Articoli correlati", "I più letti", "Più letti",
-        "Potrebbe interessarti", "Ti potrebbe interessare",
+        "Potrebbe interessarti", "Ti potrebbe interessare", "Další články", "Související články",
+        "Ďalšie články", "Súvisiace články", "Powiązane artykuły", "Gerelateerde artikelen",
+        "Notícias relacionadas", "Artigos relacionados", "İlgili Haberler", "Liittyvät uutiset",
     )  # fmt: skip
     # ``Lesen Sie auch: Titel`` inside the body is a link to another story, not a paragraph. The lead-in
     # phrases of ``parsers.furniture`` (shared with the HTML parser) count too.
@@ -81,7 +83,9 @@ class TextDumpLayout:
         "Comment", "Leave a comment", "Join the conversation", "Commentaires", "Commentaire", "Réagir",
         "Réactions", "Commenti", "Comentarios", "Newsletter", "Artikel teilen", "Teilen", "Share",
         "Share this article", "Partager", "Partager cet article", "Impressum", "Datenschutz", "Privacy",
-        "Mentions légales", "Deja tu comentario", "Lascia un commento",
+        "Mentions légales", "Deja tu comentario", "Lascia un commento", "Diskuse", "Diskusia",
+        "Komentáře", "Komentáre", "Komentarze", "Reacties", "Kommentarer", "Comentários", "Yorumlar",
+        "Kommentit", "Komentari", "Comentarii", "Hozzászólások",
     )  # fmt: skip
     # Chrome lines beyond the shared furniture phrases (``parsers.furniture``: advertising labels, share
     # and print links, newsletter and reading-time boxes, rights notices), which are noise as well.
