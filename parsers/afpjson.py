@@ -29,6 +29,7 @@ from parsers.dates import parse_datetime
 
 FORMAT = "afpjson"
 SNIFF_ORDER = 12  # before ninjs: "uno" is AFP's own key
+SNIFF_OPENS = "{["  # JSON: registry skips it for documents opening otherwise
 
 _SNIFF = re.compile(rb'"uno"\s*:\s*"')
 _DOC_KEYS = ("uno", "news")

@@ -11,6 +11,7 @@ from parsers.base import ParsedItem
 
 FORMAT = "atom"
 SNIFF_ORDER = 40
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 
 def can_parse(raw: bytes) -> bool:

@@ -27,6 +27,7 @@ from parsers.xmlsafe import (
 
 FORMAT = "cpxml"
 SNIFF_ORDER = 35
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 
 _ROOT = "Publish"

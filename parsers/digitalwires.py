@@ -39,6 +39,7 @@ from parsers.markup import element_paragraphs, element_text
 
 FORMAT = "digitalwires"
 SNIFF_ORDER = 10
+SNIFF_OPENS = "{["  # JSON: registry skips it for documents opening otherwise
 
 _SNIFF = re.compile(
     rb'"format"\s*:\s*"digitalwires|"(?:article_html|entry_id|version_created)"\s*:'

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "html"
 SNIFF_ORDER = 50
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 ARTICLE_TYPES = frozenset(
     {

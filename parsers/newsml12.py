@@ -42,6 +42,7 @@ from parsers.xmlsafe import (
 
 FORMAT = "newsml12"
 SNIFF_ORDER = 20
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 _ROOT = "NewsML"
 # NewsML 1.2 element names as the DTD spells them; case variants agencies send (Belga ``Headline``,

@@ -32,6 +32,7 @@ from parsers.xmlsafe import canonical_tags, parse_xml, spelling_table, xml_root_
 
 FORMAT = "newsmlg2"
 SNIFF_ORDER = 20
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 _ITEM_ROOTS = frozenset({"newsItem", "packageItem", "conceptItem", "knowledgeItem", "planningItem"})
 _ROOTS = _ITEM_ROOTS | {"newsMessage", "contentSet"}

@@ -37,6 +37,7 @@ from parsers.markup import element_paragraphs, element_text
 
 FORMAT = "ninjs"
 SNIFF_ORDER = 15
+SNIFF_OPENS = "{["  # JSON: registry skips it for documents opening otherwise
 
 _SNIFF = re.compile(
     rb'"(?:versioncreated|firstcreated|body_html5?|body_text|bodies|headlines|representationtype)"\s*:'

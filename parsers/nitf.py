@@ -30,6 +30,7 @@ from parsers.xmlsafe import (
 
 FORMAT = "nitf"
 SNIFF_ORDER = 30
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 
 _HL1 = element_query("body/body.head/hedline/hl1")

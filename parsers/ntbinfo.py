@@ -25,6 +25,7 @@ from parsers.xmlsafe import (
 
 FORMAT = "ntbinfo"
 SNIFF_ORDER = 35
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 
 _ROOT = "release"

@@ -1,7 +1,7 @@
 """Format plug-ins: every module in ``parsers/`` that defines ``FORMAT`` is a format.
 
-Adding a wire format means adding one module with ``FORMAT``, ``SNIFF_ORDER``, ``can_parse`` and ``parse``;
-nothing here changes. Sniffing asks the modules in ``SNIFF_ORDER`` (specific formats first, the plain-text
+Adding a wire format means adding one module with ``FORMAT``, ``SNIFF_ORDER``, ``can_parse`` and ``parse``
+(optionally ``SNIFF_OPENS``, the characters its documents open with); nothing here changes. Sniffing asks the modules in ``SNIFF_ORDER`` (specific formats first, the plain-text
 fallback last).
 
 Start-up cost: the names and sniffing order are read from the modules' source (their ``FORMAT = "..."`` and
@@ -32,6 +32,10 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _NOT_FORMATS = frozenset({"registry", "base"})
 _FORMAT_LINE = re.compile(r"^FORMAT(?:\s*:\s*\w+)?\s*=\s*([\"'])(\w+)\1\s*(?:#.*)?$", re.MULTILINE)
 _ORDER_LINE = re.compile(r"^SNIFF_ORDER(?:\s*:\s*\w+)?\s*=\s*(\d+)\s*(?:#.*)?$", re.MULTILINE)
+_OPENS_LINE = re.compile(
+    r"^SNIFF_OPENS(?:\s*:\s*\w+)?\s*=\s*\"([^\"\\]+)\"\s*(?:#.*)?$", re.MULTILINE
+)
+_BLANK = b" \t\r\n\f\v"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class FormatEntry:
     name: str
     order: int
     module: str  # dotted module name
+    opens: str | None = None  # ``SNIFF_OPENS``: the characters its documents start with ("<", "{[")
 
 
 def _entry_of(module_name: str) -> FormatEntry | None:
@@ -54,11 +59,17 @@ def _entry_of(module_name: str) -> FormatEntry | None:
         if name is None and "FORMAT" not in source:
             return None
         if name is not None and order is not None:
-            return FormatEntry(name.group(2), int(order.group(1)), module_name)
+            opens = _OPENS_LINE.search(source)
+            return FormatEntry(
+                name.group(2), int(order.group(1)), module_name, opens.group(1) if opens else None
+            )
     module = importlib.import_module(module_name)
     if not (hasattr(module, "FORMAT") and hasattr(module, "parse")):
         return None
-    return FormatEntry(str(module.FORMAT), int(module.SNIFF_ORDER), module_name)
+    opens_value = getattr(module, "SNIFF_OPENS", None)
+    return FormatEntry(
+        str(module.FORMAT), int(module.SNIFF_ORDER), module_name, opens_value and str(opens_value)
+    )
 
 
 @cache
@@ -109,10 +120,26 @@ def gunzip_if_needed(raw: bytes) -> bytes:
     return data
 
 
+def opening_character(data: bytes) -> str | None:
+    """The document's first character after a UTF-8 byte-order mark and white space, when it is ASCII
+    and the encoding is byte-compatible with ASCII; ``None`` otherwise (UTF-16/32, binary, empty)."""
+    head = data[:1024].lstrip(_BLANK)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip(_BLANK)
+    if not head or b"\x00" in data[:4] or head[0] >= 0x80:
+        return None
+    return chr(head[0])
+
+
 def detect_format(raw: bytes) -> str:
-    """Name of the first format whose ``can_parse`` accepts the bytes."""
+    """Name of the first format whose ``can_parse`` accepts the bytes. A format that declares what its
+    documents open with (``SNIFF_OPENS``: XML formats ``<``, JSON formats ``{[``) is not imported or asked
+    for a document that opens with something else: a text dump loads no XML or JSON parser."""
     data = gunzip_if_needed(raw)
+    first = opening_character(data)
     for entry in format_entries():
+        if entry.opens is not None and first is not None and first not in entry.opens:
+            continue
         if _load(entry).can_parse(data):
             return entry.name
     raise ParseError("unrecognised document format")

@@ -34,6 +34,7 @@ from parsers.markup import element_paragraphs
 
 FORMAT = "reutersconnect"
 SNIFF_ORDER = 12  # before ninjs: the camel-case keys below are this API's own
+SNIFF_OPENS = "{["  # JSON: registry skips it for documents opening otherwise
 
 _SNIFF = re.compile(rb'"(?:headLine|bodyXhtml|versionedGuid|byLine)"\s*:')
 _ITEM_KEYS = ("uri", "usn", "versionedGuid", "headLine", "bodyXhtml")

@@ -26,6 +26,7 @@ from parsers.xmlsafe import (
 
 FORMAT = "ritzau"
 SNIFF_ORDER = 35
+SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 
 _ROOT = "RBNews"

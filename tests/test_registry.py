@@ -51,3 +51,31 @@ def test_format_names_import_no_format_module() -> None:
     assert result.returncode == 0, result.stderr
     count, loaded = result.stdout.split(" ", 1)
     assert int(count) >= 17 and loaded.strip() == "[]"
+
+
+def test_declared_openings_skip_formats_without_importing_them() -> None:
+    """A text dump is sniffed without importing any XML or JSON format module (``SNIFF_OPENS``)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from parsers import detect_format\n"
+        "assert detect_format('Ostsee-Fähre fällt aus\\n\\nKiel (dpa) - Wegen Sturms fällt die Fähre aus.'.encode()) == 'text'\n"
+        "loaded = sorted(m for m in ('parsers.nitf', 'parsers.newsml12', 'parsers.ninjs', 'parsers.rss', 'parsers.html') if m in sys.modules)\n"
+        "print('LOADED:' + ','.join(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "LOADED:"
+
+
+def test_opening_character() -> None:
+    from parsers.registry import opening_character
+
+    assert opening_character(b"\xef\xbb\xbf  <?xml") == "<"
+    assert opening_character(b'\n {"uri": 1}') == "{"
+    assert opening_character("<a>".encode("utf-16")) is None  # not ASCII-compatible: no skipping
+    assert opening_character("Überschrift".encode()) is None
