@@ -220,8 +220,9 @@ class FeedPoller:
         )
 
     def _poll_http(self, feed: FeedConfig, state: FeedHealth, outcome: PollOutcome) -> None:
-        # Validators belong to the URL that sent them: after a changed ``url`` the first fetch is full.
-        same_url = state.validators_url in (None, feed.url)
+        # Validators belong to the URL that sent them: after a changed ``url`` the first fetch is full,
+        # and so is the first after an upgrade (validators kept before 0010 name no URL).
+        same_url = state.validators_url == feed.url
         etag, modified = (state.etag, state.last_modified) if same_url else (None, None)
         result = self.fetcher.fetch(feed, etag, modified)
         if result.not_modified or result.content is None:

@@ -13,7 +13,7 @@ from config.feeds import AuthConfig, FeedConfig
 from config.settings import Settings
 from ingest.fetch import FetchError, HttpFetcher
 from ingest.poller import FeedPoller
-from storage.feeds import load_state
+from storage.feeds import load_state, save_state
 from storage.store import Store
 from tests.wire_server import (
     WireServer,
@@ -105,9 +105,24 @@ def test_changed_feed_url_fetches_in_full_without_the_old_validators(
     assert "If-None-Match" not in first and "If-Modified-Since" not in first
     state = load_state(store, "wire")
     assert state.validators_url == new and state.last_modified == "Mon, 01 Jan 2024 00:00:00 GMT"
-    assert (
-        poller.poll(feed(new)).status == "not_modified"
-    )  # and from now on its own validators count
+    # and from now on its own validators count
+    assert poller.poll(feed(new)).status == "not_modified"
+
+
+def test_validators_kept_before_the_url_was_recorded_are_not_trusted(
+    server: WireServer, store: Store
+) -> None:
+    """A store upgraded to 0010 has validators without a URL: the first poll fetches in full."""
+    url = server.route("/kyodo.rss", conditional(RSS, '"k1"', "Tue, 01 Dec 2026 03:55:07 GMT"))
+    poller = FeedPoller(store, FAST, fetcher())
+    poller.poll(feed(url))
+    state = load_state(store, "wire")
+    state.validators_url = None  # as migration 0010 leaves an older row
+    save_state(store, state)
+    again = poller.poll(feed(url))
+    assert again.status == "ok" and again.unchanged == 2
+    assert "If-None-Match" not in server.hits("/kyodo.rss")[1].headers
+    assert load_state(store, "wire").validators_url == url
 
 
 def test_500_is_retried_with_backoff_then_recovers(server: WireServer) -> None:

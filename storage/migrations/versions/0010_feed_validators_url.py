@@ -3,8 +3,8 @@
 An ``ETag`` or ``Last-Modified`` belongs to one resource (RFC 9110, 8.8): sent to another URL after an
 operator changes a feed's ``url``, an older ``Last-Modified`` made the new server answer 304 on every poll
 and the new feed was never ingested. The poller now sends the validators only to the URL they came from.
-Rows of earlier versions have no URL: their validators are used once more (the URL did not change in
-between, or the next full fetch replaces them).
+Rows of earlier versions have no URL: their validators are not sent, so the first poll after the upgrade
+fetches in full (an unchanged document is then stored as unchanged) and records the URL.
 
 Revision ID: 0010
 Revises: 0009
