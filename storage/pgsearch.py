@@ -79,9 +79,13 @@ _WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def tsquery_text(user_text: str) -> str | None:
-    """Editor syntax -> ``to_tsquery`` text built only from ``\\w+`` tokens (so input cannot inject
-    operators): words AND-ed, ``"a b"`` as ``a <-> b``, ``-word`` as ``!word``, the last word a prefix."""
+def tsquery_text(user_text: str) -> tuple[str, str | None] | None:
+    """Editor syntax -> ``to_tsquery`` texts built only from ``\\w+`` tokens (so input cannot inject
+    operators): (what must match, what must not) -- words AND-ed, ``"a b"`` as ``a <-> b``, the last word
+    a prefix; ``-word``/``-"a b"`` OR-ed into the second text, applied as ``!( ... )`` by the caller. Kept
+    apart because the words are parsed in several configurations: an exclusion must exclude in all of
+    them (``-flights`` is ``flight`` in English), not only in the one its branch of the OR was parsed in.
+    ``None`` when nothing must match."""
     positive: list[str] = []
     negative: list[str] = []
     last_is_word = False
@@ -94,7 +98,7 @@ def tsquery_text(user_text: str) -> str | None:
         term = " <-> ".join(f"'{token}'" for token in tokens)
         term = f"({term})" if len(tokens) > 1 else term
         if neg_phrase if quoted else neg_word:
-            negative.append(f"!{term}")
+            negative.append(term)
         else:
             positive.append(term)
             last_is_word = not quoted and len(tokens) == 1
@@ -102,7 +106,7 @@ def tsquery_text(user_text: str) -> str | None:
         return None
     if last_is_word and not user_text[-1:].isspace():
         positive[-1] += ":*"
-    return " & ".join(positive + negative)
+    return " & ".join(positive), (" | ".join(negative) if negative else None)
 
 
 def query_configs(language: str | None) -> tuple[str, ...]:

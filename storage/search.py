@@ -266,7 +266,10 @@ def _status_condition(status: str, now: datetime) -> ColumnElement[bool]:
 def _filters(query: ArticleQuery, now: datetime) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.agency:
-        conditions.append(articles.c.agency_tags.like(f"%|{query.agency}|%"))
+        # Agency names as editors type them (``kyodo``, ``AFP``), matched without case and literally:
+        # ``%`` and ``_`` in the filter are characters, not wildcards.
+        wanted = query.agency.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(articles.c.agency_tags).like(f"%|{wanted}|%", escape="\\"))
     if query.language:
         conditions.append(articles.c.language == query.language.lower())
     if query.feed:
@@ -365,16 +368,31 @@ def postgres_tsquery(conn: Connection, user_text: str, language: str | None) -> 
     constant: ``'lawrow':*`` four times over (simple, german, english, french) was estimated at four
     times its frequency, and an expression over a parameter is estimated with a fixed default, so a rare
     name looked common enough to walk the whole primary key newest-first (seconds at 1M articles)."""
-    words = tsquery_text(user_text)
-    if words is None:
+    texts = tsquery_text(user_text)
+    if texts is None:
         return None
-    folded = func.wiredesk_fold(bindparam("pg_words", words, type_=String))
-    parts = [  # configuration names come from a fixed table, never from the input
-        cast(func.to_tsquery(literal_column(f"'{config}'::regconfig"), folded), String)
-        for config in query_configs(language)
-    ]
+    configs = query_configs(language)
+
+    def parsed(name: str, words: str) -> list[Any]:
+        folded = func.wiredesk_fold(bindparam(name, words, type_=String))
+        return [  # configuration names come from a fixed table, never from the input
+            cast(func.to_tsquery(literal_column(f"'{config}'::regconfig"), folded), String)
+            for config in configs
+        ]
+
+    wanted, unwanted = texts
+    parts = parsed("pg_words", wanted) + (parsed("pg_not", unwanted) if unwanted else [])
     row = conn.execute(select(*parts)).one()
-    unique = list(dict.fromkeys(part for part in row if part))  # stop words give an empty query
+    positive = _any_of(row[: len(configs)])
+    if positive is None:
+        return None  # stop words only
+    negative = _any_of(row[len(configs) :])
+    return positive if negative is None else f"( {positive} ) & !( {negative} )"
+
+
+def _any_of(queries: Sequence[str | None]) -> str | None:
+    """The distinct non-empty tsqueries OR-ed (stop words parse to an empty query)."""
+    unique = list(dict.fromkeys(part for part in queries if part))
     if not unique:
         return None
     return unique[0] if len(unique) == 1 else " | ".join(f"( {part} )" for part in unique)

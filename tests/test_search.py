@@ -297,3 +297,35 @@ def test_migration_0004_indexes_existing_articles(tmp_path: Path) -> None:
         tables = conn.execute(text("SELECT sql FROM sqlite_master WHERE name='articles_fts'"))
         assert "caption" in tables.scalar_one()
     engine.dispose()
+
+
+def test_exclusion_holds_in_every_language_configuration(store: Store) -> None:
+    """``-flights`` excludes a story with "flights" although English stems it to ``flight`` and the
+    query is also parsed in the simple configuration (PostgreSQL ORs the configurations)."""
+    okinawa = {
+        "typhoon": ["Typhoon Kalmaegi approached Okinawa on Tuesday and flights were cancelled."],
+        "festival": ["A music festival opened in Okinawa on Tuesday with thousands of visitors."],
+    }
+    typhoon, festival = save(
+        store,
+        *(
+            record(f"kyodo-{key}", "trade", body=body, language="en", agencies=["Kyodo"])
+            for key, body in okinawa.items()
+        ),
+    )
+    assert set(ids(store, text="Okinawa")) == {typhoon, festival}
+    assert ids(store, text="Okinawa -flights") == [festival]
+    assert ids(store, text='Okinawa -"flights were"') == [festival]
+    assert ids(store, text="Okinawa -flights", language="en") == [festival]
+
+
+@pytest.mark.parametrize("agency", ["kyodo", "KYODO", "Kyodo"])
+def test_agency_filter_ignores_case(store: Store, agency: str) -> None:
+    (kyodo,) = save(store, record("kyodo-1", "trade", language="en", agencies=["Kyodo"]))
+    assert ids(store, agency=agency) == [kyodo]
+
+
+@pytest.mark.parametrize("agency", ["K_odo", "%", "Ky%"])
+def test_agency_filter_has_no_wildcards(store: Store, agency: str) -> None:
+    save(store, record("kyodo-1", "trade", language="en", agencies=["Kyodo"]))
+    assert ids(store, agency=agency) == []
