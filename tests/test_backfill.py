@@ -274,6 +274,34 @@ def test_cli_subcommand_is_the_same_command(
     assert cli_main(["backfill", "--resume", "../../etc/passwd"]) == 2
 
 
+def test_paths_are_kept_absolute_and_a_gone_path_refuses_the_resume(
+    tmp_path: Path,
+    env: dict[str, str],
+    db: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A run started with a relative path can be resumed from another folder; a run whose input is not
+    there any more is refused (it used to be skipped, and the run marked done with its input unread)."""
+    write_docs(tmp_path / "in", 0, 3)
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["backfill", "in", "--workers", "0", "--json"]) == 0
+    (saved,) = Path(env["WIREDESK_BACKFILL_DIR"]).glob("*.json")
+    assert json.loads(saved.read_text())["options"]["paths"] == [str(tmp_path / "in")]
+    capsys.readouterr()
+    directory = Path(env["WIREDESK_BACKFILL_DIR"])
+    for gone in ("archive-2019.tar.gz", str(tmp_path / "moved.tar.gz")):
+        checkpoint = Checkpoint(
+            run_id=f"20261201T000000Z-{len(gone):06x}", options={"paths": [gone]}
+        )
+        save(directory, checkpoint)
+        monkeypatch.chdir(tmp_path / "in")
+        assert cli_main(["backfill", "--resume", checkpoint.run_id, "--workers", "0"]) == 2
+        err = capsys.readouterr().err
+        assert f"cannot resume {checkpoint.run_id}: {gone} is not there" in err
+        assert load(directory, checkpoint.run_id).state != "done"
+
+
 # -- resume after SIGKILL (real processes) -----------------------------------------------------------
 
 

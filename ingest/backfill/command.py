@@ -29,7 +29,22 @@ def _prepare(
     """Options and checkpoint of a new run, or of the run named by ``--resume``."""
     if args.resume:
         checkpoint = checkpoints.load(directory, args.resume)
-        return BackfillOptions.from_dict(checkpoint.options), checkpoint
+        options = BackfillOptions.from_dict(checkpoint.options)
+        # A path that is gone (or relative, in a run started elsewhere before paths were stored
+        # absolute) would be skipped and the run marked done with most of its input unread.
+        gone = [
+            path for path in options.paths if not (Path(path).exists() or Path(path).is_symlink())
+        ]
+        if gone:
+            raise ValueError(
+                f"cannot resume {checkpoint.run_id}: {gone[0]} is not there"
+                + (
+                    " (a relative path: resume from the folder the run started in)"
+                    if not Path(gone[0]).is_absolute()
+                    else ""
+                )
+            )
+        return options, checkpoint
     options = options_from_args(args)
     if options.mode == "paths" and not options.paths:
         raise ValueError("name files, folders or archives, or use --from-store / --quarantine")

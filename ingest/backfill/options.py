@@ -7,6 +7,7 @@ import argparse
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
@@ -104,7 +105,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def options_from_args(args: argparse.Namespace) -> BackfillOptions:
     return BackfillOptions(
-        paths=[str(p) for p in args.paths],
+        # Absolute: ``--resume`` may run from another folder (cron, a different shell).
+        paths=[str(Path(p).expanduser().absolute()) for p in args.paths],
         from_store=args.from_store,
         quarantine=args.quarantine,
         feed=args.feed,
