@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 
 from config.redact import redact_url
@@ -81,7 +82,27 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
     """Engine for ``url``; SQLite gets WAL + busy timeout and its parent directory created.
 
     ``readonly``: SQLite opens the file with ``mode=ro`` (never created, never written); PostgreSQL
-    sessions start with ``default_transaction_read_only``."""
+    sessions start with ``default_transaction_read_only``. ``postgres://`` and ``postgresql://`` (libpq
+    and hosting-service spelling) use psycopg 3, the driver wiredesk installs. Raises ``StoreUnavailable``
+    for a URL no supported store can use (one line, no traceback)."""
+    try:
+        return _make_engine(supported_url(url), readonly)
+    except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ImportError) as exc:
+        raise StoreUnavailable(
+            f"cannot use the store URL {redact_url(url)} ({type(exc).__name__}); use "
+            "sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE"
+        ) from None
+
+
+def supported_url(url: str) -> str:
+    """``url`` with the PostgreSQL driver wiredesk ships (psycopg 3) where none or another is named."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.lower() in {"postgres", "postgresql", "postgresql+psycopg2"}:
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def _make_engine(url: str, readonly: bool) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -95,6 +116,8 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
         engine = create_engine(url, connect_args=connect_args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise sa_exc.ArgumentError(f"unsupported database {parsed.get_backend_name()}")
     if readonly:
         options = "-c default_transaction_read_only=on"
         return create_engine(url, pool_pre_ping=True, connect_args={"options": options})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import exc as sa_exc
 
+from config.redact import redact
+
 # The database is unreachable, locked or gone: no document is at fault, so none is quarantined for it.
 _OUTAGES = (
     sa_exc.OperationalError,
@@ -20,6 +22,14 @@ def is_outage(exc: BaseException) -> bool:
     Everything else raised while saving one document (a value out of range, text the driver cannot encode,
     a constraint) is that document's failure: it is quarantined and the run goes on."""
     return isinstance(exc, _OUTAGES)
+
+
+def outage_line(exc: BaseException) -> str:
+    """The driver's own first line of an outage (``server closed the connection unexpectedly``), without
+    SQLAlchemy's statement, parameters and background link; redacted."""
+    original = getattr(exc, "orig", None) or exc
+    lines = str(original).strip().splitlines()
+    return redact(f"{type(original).__name__}: {lines[0] if lines else 'connection lost'}")
 
 
 class StoreError(Exception):

@@ -214,3 +214,55 @@ def test_store_in_a_missing_path_is_one_line_and_creates_nothing(
     monkeypatch.setenv("WIREDESK_DB_URL", f"sqlite:///{tmp_path / 'var' / 'w.db'}")
     assert console_main() == 0
     assert (tmp_path / "var" / "w.db").is_file()
+
+
+def test_store_lost_mid_run_is_one_line_without_statement_or_fields(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server stops during a backfill: one line, no SQL, no parameters (a document's fields)."""
+    from sqlalchemy.exc import OperationalError
+
+    import ingest.cli
+
+    def lose_the_store(argv: object = None) -> int:
+        raise OperationalError(
+            "INSERT INTO articles (headline) VALUES (%(headline)s)",
+            {"headline": "Geheimer Entwurf"},
+            ConnectionError("server closed the connection unexpectedly\n\tThis probably means ..."),
+        )
+
+    monkeypatch.setattr(ingest.cli, "main", lose_the_store)
+    assert console_main() == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == "wiredesk: lost the store: ConnectionError: server closed the connection unexpectedly\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "works"),
+    [
+        (
+            "postgres://wd@127.0.0.1:{port}/wd",
+            "cannot reach the store",
+        ),  # libpq spelling: psycopg 3
+        ("postgresql://wd@127.0.0.1:{port}/wd", "cannot reach the store"),
+        ("postgresql+asyncpg://wd:pw@127.0.0.1:{port}/wd", "cannot use the store URL"),
+        ("mysql://wd:pw@127.0.0.1:{port}/wd", "cannot use the store URL"),
+        ("not-a-url", "cannot use the store URL"),
+    ],
+)
+def test_store_urls_that_cannot_be_used_are_one_line(
+    url: str,
+    works: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("WIREDESK_DB_URL", url.format(port=_closed_port()))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["wiredesk", "search", "Hafen"])
+    assert console_main() == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"wiredesk: {works}") and err.count("\n") == 1 and "pw@" not in err
