@@ -28,6 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from config.feeds import MIN_INTERVAL, FeedConfig
 from config.settings import Settings
 from ingest.poller import FeedPoller, PollOutcome
+from storage.errors import is_outage, outage_line
 from storage.feeds import set_next_run
 from storage.store import Store
 
@@ -162,10 +163,33 @@ class WireService:
             self._in_flight += 1
         try:
             self._poll_and_reschedule(feed)
+        except (
+            Exception
+        ) as exc:  # the store itself (its feed state, its lock) failed: not the feed's fault
+            self._store_failed(feed, exc)
         finally:
             with self._idle:
                 self._in_flight -= 1
                 self._idle.notify_all()
+
+    def _store_failed(self, feed: FeedConfig, exc: Exception) -> None:
+        """One WARNING line and the feed's backoff when the store is down (no traceback per poll: a
+        stopped database logged a hundred lines every second); anything else is logged with its
+        traceback once per attempt, backed off the same way. The next poll after recovery goes on."""
+        failures = self.failures.get(feed.name, 0) + 1
+        self.failures[feed.name] = failures
+        delay = backoff_delay(feed.interval, failures, self.settings.backoff_cap)
+        if is_outage(exc):
+            log.warning(
+                "store unavailable: poll postponed",
+                extra={"feed": feed.name, "error": outage_line(exc), "next_in_s": round(delay, 1)},
+            )
+        else:
+            log.exception("poll failed", extra={"feed": feed.name, "next_in_s": round(delay, 1)})
+        if self.scheduler.get_job(feed.name) is not None:
+            self.scheduler.modify_job(
+                feed.name, next_run_time=datetime.now(UTC) + timedelta(seconds=delay)
+            )
 
     def _poll_and_reschedule(self, feed: FeedConfig) -> None:
         outcome = self.poller.poll(feed)

@@ -299,3 +299,27 @@ def test_parse_workers_setting_reaches_the_poller(store: Store) -> None:
         settings = Settings.from_env({"WIREDESK_PARSE_WORKERS": value})
         assert WireService(store, settings, []).poller.workers == expected
     assert WireService(store, Settings(), [], parse_workers=1).poller.workers == 1  # argument wins
+
+
+def test_store_outage_during_a_poll_is_one_line_and_backs_off(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database stops: each poll logs one WARNING (no traceback) and the feed backs off."""
+    import logging
+
+    from sqlalchemy.exc import OperationalError
+
+    feed = FeedConfig(name="inbox", path=tmp_path, interval=5)
+    service = WireService(store, Settings(), [feed], parse_workers=0)
+
+    def down(_feed: FeedConfig) -> PollOutcome:
+        raise OperationalError("SELECT 1", {}, ConnectionError("connection refused"))
+
+    monkeypatch.setattr(service.poller, "poll", down)
+    with caplog.at_level(logging.WARNING, logger="ingest.service"):
+        service._poll_job("inbox")
+        service._poll_job("inbox")
+    lines = [r for r in caplog.records if r.name == "ingest.service"]
+    assert [r.getMessage() for r in lines] == ["store unavailable: poll postponed"] * 2
+    assert all(r.exc_info is None for r in lines)
+    assert service.failures["inbox"] == 2
