@@ -388,3 +388,18 @@ def test_end_marks_and_desk_codes_after_the_story_are_not_text(
 def test_story_sentences_that_look_like_end_marks_stay(last: str) -> None:
     story = ["Die Gespräche gehen weiter.", last]
     assert strip_credit_lines(story)[0] == story
+
+
+@pytest.mark.parametrize(
+    ("kicker", "wanted_kicker", "agencies"),
+    [
+        ("Agência Lusa", None, ["Lusa"]),
+        ("Polska Agencja Prasowa", None, ["PAP"]),
+        ("Haushalt", "Haushalt", []),  # a real kicker stays
+    ],
+)
+def test_a_kicker_that_is_only_an_agency_name_is_its_credit(
+    kicker: str, wanted_kicker: str | None, agencies: list[str]
+) -> None:
+    record = normalize(_page(kicker=kicker))
+    assert (record.kicker, record.agencies) == (wanted_kicker, agencies)
