@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import os
 import socket
 import sys
 from typing import TYPE_CHECKING
@@ -23,9 +24,21 @@ if TYPE_CHECKING:  # the desk (FastAPI, uvicorn) is imported only by the command
 log = logging.getLogger("wiredesk")
 
 
-def load_feed_list(settings: Settings) -> list[FeedConfig]:
+def load_feed_list(settings: Settings, *, optional: bool = False) -> list[FeedConfig]:
     """The feed list, forced formats checked against the parsers' format names (read from the format
-    modules' sources by ``parsers.registry``: no parser is imported)."""
+    modules' sources by ``parsers.registry``: no parser is imported).
+
+    ``optional`` (``serve``, ``feeds``): when no feeds file was configured and the default one is not
+    in this folder, there are no feeds (a warning says so) instead of a configuration error: the desk
+    and the health table work from any folder. A configured file that is missing stays an error."""
+    default = Settings().feeds_file
+    configured = os.environ.get("WIREDESK_FEEDS") or settings.feeds_file != default
+    if optional and not configured and not settings.feeds_file.exists():
+        log.warning(
+            "no feeds file: showing no feeds (set WIREDESK_FEEDS)",
+            extra={"feeds_file": str(settings.feeds_file)},
+        )
+        return []
     return load_feeds(settings.feeds_file, format_names())
 
 
@@ -136,7 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    feeds = load_feed_list(settings)
+    feeds = load_feed_list(settings, optional=True)
     store = Store.open(settings.db_url, readonly=None)  # a read-only store is still served
     log.warning("wiredesk desk serving", extra={"url": f"http://{host}:{port}/"})
     try:

@@ -162,7 +162,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     from storage.feeds import all_states
 
     settings = Settings.from_env()
-    feeds = load_feed_list(settings)
+    feeds = load_feed_list(settings, optional=True)
     store = open_store(readonly=None)
     try:
         states = all_states(store)

@@ -266,3 +266,20 @@ def test_store_urls_that_cannot_be_used_are_one_line(
     assert console_main() == 2
     err = capsys.readouterr().err
     assert err.startswith(f"wiredesk: {works}") and err.count("\n") == 1 and "pw@" not in err
+
+
+def test_feeds_from_a_folder_without_a_feeds_file_shows_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README's "migrate once with wiredesk feeds" works from any folder; a configured file that is
+    missing is still an error."""
+    monkeypatch.delenv("WIREDESK_FEEDS", raising=False)
+    monkeypatch.setenv("WIREDESK_DB_URL", f"sqlite:///{tmp_path / 'w.db'}")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["wiredesk", "feeds"])
+    assert console_main() == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("feed ") and "no feeds file" in err
+    monkeypatch.setenv("WIREDESK_FEEDS", str(tmp_path / "missing.toml"))
+    assert console_main() == 2
+    assert "missing.toml: cannot read" in capsys.readouterr().err
