@@ -327,28 +327,35 @@ print("LOADED:" + ",".join(sorted(m for m in sys.modules if m.startswith(heavy))
 """
 
 
+def probe(args: list[str], heavy: str, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """Run ``wiredesk ARGS`` in a fresh interpreter; (its output, the ``heavy`` modules it imported)."""
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {}), "PROBE_HEAVY": heavy},
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    output, loaded = result.stdout.rsplit("LOADED:", 1)
+    return output, loaded.strip()
+
+
 @pytest.mark.parametrize("args", [["--help"], ["search", "Hafen"], ["show", "1"], ["feeds"]])
 def test_light_commands_import_no_heavy_machinery(args: list[str], tmp_path: Path) -> None:
     """No numpy, parsers, pipeline or backfill, no ORM and no PostgreSQL driver on a SQLite store; no
     Alembic either while the store's schema is current (its script machinery imports every migration)."""
     Store.open(f"sqlite:///{tmp_path / 's.db'}").close()  # an existing store: nothing to migrate
     env = {
-        **os.environ,
         "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}",
         "WIREDESK_FEEDS": str(tmp_path / "none.toml"),
-        "PROBE_HEAVY": "numpy,lxml,rich,langdetect,ingest.backfill,ingest.pipeline,parsers.text,alembic,"
-        "sqlalchemy.orm,sqlalchemy.dialects.postgresql,psycopg",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_PROBE, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=120,
+    heavy = (
+        "numpy,lxml,rich,langdetect,ingest.backfill,ingest.pipeline,parsers.text,alembic,"
+        "sqlalchemy.orm,sqlalchemy.dialects.postgresql,psycopg"
     )
-    assert result.returncode == 0, result.stderr
-    loaded = result.stdout.rsplit("LOADED:", 1)[1].strip()
+    _output, loaded = probe(args, heavy, env)
     assert loaded == "", f"{args} imported {loaded}"
 
 
@@ -356,16 +363,7 @@ def test_parse_imports_no_store_and_no_alembic(tmp_path: Path) -> None:
     """``parse`` stores nothing, so it loads neither the store (SQLAlchemy) nor Alembic."""
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_PROBE, "parse", str(story)],
-        env={**os.environ, "PROBE_HEAVY": "sqlalchemy,storage,alembic,ingest.transports"},
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    loaded = result.stdout.rsplit("LOADED:", 1)[1].strip()
+    _output, loaded = probe(["parse", str(story)], "sqlalchemy,storage,alembic,ingest.transports")
     assert loaded == "", f"parse imported {loaded}"
 
 
@@ -383,23 +381,9 @@ def test_feeds_forcing_a_format_imports_no_parser(tmp_path: Path) -> None:
         '[[feed]]\nname = "wire"\nurl = "https://wire.example/rss"\nformat = "rss"\n',
         encoding="utf-8",
     )
-    env = {
-        **os.environ,
-        "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}",
-        "WIREDESK_FEEDS": str(feeds),
-        "PROBE_HEAVY": FORMAT_MODULES,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_PROBE, "feeds"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "wire" in result.stdout
-    assert result.stdout.rsplit("LOADED:", 1)[1].strip() == ""
+    env = {"WIREDESK_DB_URL": f"sqlite:///{tmp_path / 's.db'}", "WIREDESK_FEEDS": str(feeds)}
+    output, loaded = probe(["feeds"], FORMAT_MODULES, env)
+    assert "wire" in output and loaded == ""
 
 
 def test_feeds_forcing_an_unknown_format_is_still_refused(tmp_path: Path) -> None:
@@ -424,21 +408,12 @@ def test_parse_loads_only_the_format_modules_sniffing_reaches(tmp_path: Path) ->
         "mit. Die ersten Schiffe legten am Nachmittag an.</p></body.content></body></nitf>",
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_PROBE, "parse", str(story)],
-        env={
-            **os.environ,
-            "PROBE_HEAVY": "feedparser,parsers._feeds,parsers.rss,parsers.atom,parsers.html,"
-            "parsers._html_body,parsers.text,parsers._timelines,parsers.iptc7901,parsers.anpa1312",
-        },
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
+    heavy = (
+        "feedparser,parsers._feeds,parsers.rss,parsers.atom,parsers.html,parsers._html_body,"
+        "parsers.text,parsers._timelines,parsers.iptc7901,parsers.anpa1312"
     )
-    assert result.returncode == 0, result.stderr
-    assert '"source_format": "nitf"' in result.stdout
-    assert result.stdout.rsplit("LOADED:", 1)[1].strip() == ""
+    output, loaded = probe(["parse", str(story)], heavy)
+    assert '"source_format": "nitf"' in output and loaded == ""
 
 
 def test_feeds_shows_the_delivery_line_of_a_transport_feed(tmp_path: Path) -> None:
