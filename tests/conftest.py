@@ -59,11 +59,11 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """The store under test, once on SQLite and once on PostgreSQL (each test in its own database)."""
-    if request.param == "sqlite":
-        opened = Store.open(f"sqlite:///{tmp_path / 'wiredesk.db'}")
+@contextmanager
+def fresh_store(kind: str, folder: Path, name: str = "wiredesk.db") -> Iterator[Store]:
+    """A new, empty store: a SQLite file ``folder/name``, or a fresh PostgreSQL database."""
+    if kind == "sqlite":
+        opened = Store.open(f"sqlite:///{folder / name}")
         yield opened
         opened.close()
         return
@@ -71,6 +71,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened = Store.open(url)
         yield opened
         opened.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The store under test, once on SQLite and once on PostgreSQL (each test in its own database)."""
+    with fresh_store(request.param, tmp_path) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from normalizers.minhash import signature
 from normalizers.record import ArticleRecord
 from storage.models import article_bands, articles, quarantine, raw_documents
 from storage.store import DocumentToStore, Store
-from tests.conftest import postgres_database
+from tests.conftest import fresh_store
 
 SENTENCE = (
     "Die Regierung in Wien hat am Dienstag nach langen Verhandlungen ein neues Gesetz zum Schutz der "
@@ -108,15 +108,8 @@ def summary(store: Store, saved: list[Any]) -> list[Any]:
 @contextmanager
 def another(store: Store, tmp_path: Path) -> Iterator[Store]:
     """A second, empty store of the same kind."""
-    if store.engine.dialect.name == "sqlite":
-        other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    with fresh_store(store.engine.dialect.name, tmp_path, "other.db") as other:
         yield other
-        other.close()
-        return
-    with postgres_database() as url:
-        other = Store.open(url)
-        yield other
-        other.close()
 
 
 def test_a_batch_decides_what_one_document_at_a_time_decides(store: Store, tmp_path: Path) -> None:
