@@ -35,6 +35,20 @@ from storage.store import Store, articles, quarantine, raw_documents
 SETTLED = Settings(settle_seconds=0)
 
 
+def poll_in_process(store: Store, inbox: Path, on_document: Any, **options: Any) -> None:
+    """One drop-folder poll of ``inbox`` parsed in this process (no parser processes)."""
+    folderpoll.poll_folder(
+        store,
+        FeedConfig(name="belga-drop", path=inbox),
+        SETTLED,
+        executor=start_workers(0),
+        workers=0,
+        stop=threading.Event(),
+        on_document=on_document,
+        **options,
+    )
+
+
 def belga(uri: str, headline: str, body: str) -> bytes:
     """A ninjs item in the style of a Belgian agency's JSON feed (French copy)."""
     item = {
@@ -94,16 +108,7 @@ def test_a_poll_commits_in_batches_and_moves_each_file_after_its_commit(
 
     monkeypatch.setattr(folderpoll, "move_processed", move_checked)
     results: list[DocumentResult] = []
-    folderpoll.poll_folder(
-        store,
-        FeedConfig(name="belga-drop", path=inbox),
-        SETTLED,
-        executor=start_workers(0),
-        workers=0,
-        stop=threading.Event(),
-        on_document=lambda result, _size: results.append(result),
-        batch=10,
-    )
+    poll_in_process(store, inbox, lambda result, _size: results.append(result), batch=10)
     assert len(commits) == 3, "24 documents in batches of 10: three transactions"
     assert len(moved_while_stored) == 24 and all(moved_while_stored)
     assert [r.quarantined for r in results] == [False] * 23 + [True]
@@ -117,15 +122,8 @@ def test_a_batch_waits_at_most_max_wait(store: Store, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     drop(inbox, dict(documents(3)))
     committed: list[int] = []
-    folderpoll.poll_folder(
-        store,
-        FeedConfig(name="belga-drop", path=inbox),
-        SETTLED,
-        executor=start_workers(0),
-        workers=0,
-        stop=threading.Event(),
-        on_document=lambda _result, _size: committed.append(count(store, articles)),
-        max_wait=0.0,
+    poll_in_process(
+        store, inbox, lambda _result, _size: committed.append(count(store, articles)), max_wait=0.0
     )
     assert committed == [1, 2, 3]  # each file reported once its own transaction committed
 
