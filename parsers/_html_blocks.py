@@ -45,6 +45,12 @@ _COMMENTS = re.compile(
     r"|module|widget|stream|root))?(?=$|\s)|disqus\w*|discussion(?:s|[_-]?thread)?(?=$|\s))",
     re.IGNORECASE,
 )
+# Lower-case pieces one of which every match of ``_COMMENTS`` holds in ASCII text: a substring test
+# rules most class/id strings out before the costly search (which tries every alternative at every
+# position). Text with other characters goes to the full search (case folding beyond ASCII).
+_COMMENT_PIECES = (
+    "omment", "omentar", "reacti", "diskus", "discus", "disqus", "yorum", "hozzasz", "sxolia", "replies",
+)  # fmt: skip
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Class tokens of the common CSS conventions for text no reader sees: screen-reader-only labels
 # ("Article content") and utility classes for ``display: none`` (Bootstrap ``hidden``/``d-none``,
@@ -113,7 +119,16 @@ def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element])
     ):
         return True
     marks = f"{classes} {attrib.get('id', '')}"
-    return len(marks) > 1 and _COMMENTS.search(marks) is not None
+    return len(marks) > 1 and _comment_marks(marks)
+
+
+def _comment_marks(marks: str) -> bool:
+    """Whether class/id tokens name a comment section (``_COMMENTS``), pre-tested cheaply."""
+    if marks.isascii():
+        lowered = marks.lower()
+        if not any(piece in lowered for piece in _COMMENT_PIECES):
+            return False
+    return _COMMENTS.search(marks) is not None
 
 
 def _has_text_input(form: etree._Element) -> bool:
