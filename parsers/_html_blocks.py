@@ -88,12 +88,16 @@ class Block:
         return self.kind[0] == "h" and self.kind[1:].isdigit()
 
 
-def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element]) -> bool:
-    if tag in SKIP_TAGS:
-        return True
-    attrib = element.attrib
-    if not attrib:
-        return False
+def _skipped(
+    element: etree._Element,
+    tag: str,
+    attrib: etree._Attrib,
+    keep: frozenset[etree._Element],
+    by_marks: dict[tuple[str, str], bool],
+) -> bool:
+    """Whether an element with attributes (``attrib``, not empty) is left out of the text; tags alone
+    (``SKIP_TAGS``) are the caller's test. ``by_marks`` remembers the class/id verdict per page: a page
+    repeats a few dozen class strings over hundreds of elements."""
     if attrib.get("aria-hidden") == "true":
         return True
     if "hidden" in attrib and element not in keep and _short_text(element):
@@ -110,7 +114,15 @@ def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element])
         return True
     if tag == "form" and _has_text_input(element) and _short_text(element):
         return True  # a newsletter sign-up, log-in or search box (a page-wide form holds more text)
-    classes = attrib.get("class", "")
+    key = (attrib.get("class", ""), attrib.get("id", ""))
+    verdict = by_marks.get(key)
+    if verdict is None:
+        verdict = by_marks[key] = _unseen_or_comments(*key)
+    return verdict
+
+
+def _unseen_or_comments(classes: str, id_: str) -> bool:
+    """Class/id tokens of text no reader sees (``_UNSEEN_CLASS``) or of a comment section."""
     if (
         classes
         and ("hidden" in classes or "-only" in classes or "-text" in classes or "none" in classes)
@@ -118,7 +130,7 @@ def _skipped(element: etree._Element, tag: str, keep: frozenset[etree._Element])
         and not _SHOWN_AGAIN.search(classes)
     ):
         return True
-    marks = f"{classes} {attrib.get('id', '')}"
+    marks = f"{classes} {id_}"
     return len(marks) > 1 and _comment_marks(marks)
 
 
@@ -162,58 +174,51 @@ def _nonspace(text: str) -> int:
     )
 
 
-class _Buffer:
-    """Text pieces of the current block; ``_BREAK`` marks a ``<br>``."""
+def _flush(pieces: list[tuple[str, bool]], owner: etree._Element, out: list[Block]) -> None:
+    """Turn the text pieces of the current block (``_BREAK`` marks a ``<br>``; two in a row end a
+    paragraph) into blocks of ``owner``, then empty ``pieces``."""
+    paragraph: list[str] = []
+    links = 0
+    pending_break = False
+    for text, link in pieces:
+        if text == _BREAK:
+            if pending_break:
+                _emit(owner, paragraph, links, out)
+                paragraph, links, pending_break = [], 0, False
+            else:
+                pending_break = True
+                paragraph.append(" ")
+            continue
+        if pending_break and text.strip():
+            pending_break = False
+        paragraph.append(text)
+        if link:
+            links += _nonspace(text)
+    _emit(owner, paragraph, links, out)
+    pieces.clear()
 
-    __slots__ = ("out", "pieces")
 
-    def __init__(self, out: list[Block]) -> None:
-        self.pieces: list[tuple[str, bool]] = []
-        self.out = out
-
-    def add(self, text: str | None, link: bool) -> None:
-        if text:
-            self.pieces.append((text, link))
-
-    def flush(self, owner: etree._Element) -> None:
-        if not self.pieces:
-            return
-        pieces, self.pieces = self.pieces, []
-        paragraph: list[str] = []
-        links = 0
-        pending_break = False
-        for text, link in pieces:
-            if text == _BREAK:
-                if pending_break:
-                    self._emit(owner, paragraph, links)
-                    paragraph, links, pending_break = [], 0, False
-                else:
-                    pending_break = True
-                    paragraph.append(" ")
-                continue
-            if pending_break and text.strip():
-                pending_break = False
-            paragraph.append(text)
-            if link:
-                links += _nonspace(text)
-        self._emit(owner, paragraph, links)
-
-    def _emit(self, owner: etree._Element, paragraph: list[str], links: int) -> None:
-        text = " ".join("".join(paragraph).split())
-        if not text:
-            return
-        tag = owner.tag if isinstance(owner.tag, str) else ""
-        kind = tag if tag in HEADING_TAGS else _KINDS.get(tag, "text")
-        chars = _nonspace(text)
-        self.out.append(Block(owner, text, chars, min(links, chars), kind))
+def _emit(owner: etree._Element, paragraph: list[str], links: int, out: list[Block]) -> None:
+    text = " ".join("".join(paragraph).split())
+    if not text:
+        return
+    tag = owner.tag if isinstance(owner.tag, str) else ""
+    kind = tag if tag in HEADING_TAGS else _KINDS.get(tag, "text")
+    chars = _nonspace(text)
+    out.append(Block(owner, text, chars, min(links, chars), kind))
 
 
 def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozenset()) -> list[Block]:
     """Every visible run of text under ``root`` (normally ``<body>``), in document order. ``keep``:
     elements never skipped as a comment section (the headline's ancestors: a class like
-    ``comments-enabled`` on the article's wrapper names a feature, not the comments)."""
+    ``comments-enabled`` on the article's wrapper names a feature, not the comments).
+
+    The loop runs once per element of the page, so its steps are inlined (one list of pending text
+    pieces, flushed only when it holds any)."""
     blocks: list[Block] = []
-    buffer = _Buffer(blocks)
+    pieces: list[tuple[str, bool]] = []  # the current block's text; ``_BREAK`` for a ``<br>``
+    add = pieces.append
+    by_marks: dict[tuple[str, str], bool] = {}
     owners: list[etree._Element] = [root]
     link_depth = 0
     skipping: etree._Element | None = None
@@ -222,32 +227,49 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
         tag = element.tag
         if not isinstance(tag, str):  # comments and processing instructions
             if event == "end" and element is not root:
-                buffer.add(element.tail, link_depth > 0)
+                text = element.tail
+                if text:
+                    add((text, link_depth > 0))
             continue
         if event == "start":
-            if element is not root and _skipped(element, tag, keep):
-                skipping = element
-                walker.skip_subtree()
-                continue
+            if element is not root:
+                if tag in SKIP_TAGS:
+                    skipping = element
+                    walker.skip_subtree()
+                    continue
+                attrib = element.attrib
+                if attrib and _skipped(element, tag, attrib, keep, by_marks):
+                    skipping = element
+                    walker.skip_subtree()
+                    continue
             if tag == "br":
-                buffer.add(_BREAK, False)
+                add((_BREAK, False))
             elif tag in BLOCK_TAGS:
-                buffer.flush(owners[-1])
+                if pieces:
+                    _flush(pieces, owners[-1], blocks)
                 owners.append(element)
             elif tag == "a":
                 link_depth += 1
-            buffer.add(element.text, link_depth > 0)
+            text = element.text
+            if text:
+                add((text, link_depth > 0))
             continue
-        tail = element.tail
         if element is skipping:
             skipping = None
-            if tag in BLOCK_TAGS and tail and tail.strip():
-                buffer.flush(owners[-1])  # a skipped block separates the text around it
+            if tag in BLOCK_TAGS and pieces:
+                tail = element.tail
+                if tail and tail.strip():
+                    _flush(pieces, owners[-1], blocks)  # a skipped block separates the text around it
         elif tag in BLOCK_TAGS:
-            buffer.flush(owners.pop())
+            owner = owners.pop()
+            if pieces:
+                _flush(pieces, owner, blocks)
         elif tag == "a":
             link_depth -= 1
         if element is not root:
-            buffer.add(element.tail, link_depth > 0)
-    buffer.flush(owners[-1] if owners else root)
+            text = element.tail
+            if text:
+                add((text, link_depth > 0))
+    if pieces:
+        _flush(pieces, owners[-1] if owners else root, blocks)
     return blocks
