@@ -176,7 +176,7 @@ def _nonspace(text: str) -> int:
 
 def _flush(pieces: list[tuple[str, bool]], owner: etree._Element, out: list[Block]) -> None:
     """Turn the text pieces of the current block (``_BREAK`` marks a ``<br>``; two in a row end a
-    paragraph) into blocks of ``owner``, then empty ``pieces``."""
+    paragraph) into blocks of ``owner``."""
     paragraph: list[str] = []
     links = 0
     pending_break = False
@@ -195,7 +195,6 @@ def _flush(pieces: list[tuple[str, bool]], owner: etree._Element, out: list[Bloc
         if link:
             links += _nonspace(text)
     _emit(owner, paragraph, links, out)
-    pieces.clear()
 
 
 def _emit(owner: etree._Element, paragraph: list[str], links: int, out: list[Block]) -> None:
@@ -213,11 +212,13 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
     elements never skipped as a comment section (the headline's ancestors: a class like
     ``comments-enabled`` on the article's wrapper names a feature, not the comments).
 
-    The loop runs once per element of the page, so its steps are inlined (one list of pending text
-    pieces, flushed only when it holds any)."""
+    The loop runs once per element of the page, so its steps are inlined: one list of pending text
+    pieces, turned into blocks only when one of them is more than white space (indentation between
+    tags makes most pieces; white space alone never makes a block)."""
     blocks: list[Block] = []
     pieces: list[tuple[str, bool]] = []  # the current block's text; ``_BREAK`` for a ``<br>``
     add = pieces.append
+    has_text = False  # a piece in ``pieces`` is more than white space
     by_marks: dict[tuple[str, str], bool] = {}
     owners: list[etree._Element] = [root]
     link_depth = 0
@@ -230,6 +231,7 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
                 text = element.tail
                 if text:
                     add((text, link_depth > 0))
+                    has_text = has_text or not text.isspace()
             continue
         if event == "start":
             if element is not root:
@@ -245,31 +247,40 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
             if tag == "br":
                 add((_BREAK, False))
             elif tag in BLOCK_TAGS:
-                if pieces:
+                if has_text:
                     _flush(pieces, owners[-1], blocks)
+                    has_text = False
+                pieces.clear()
                 owners.append(element)
             elif tag == "a":
                 link_depth += 1
             text = element.text
             if text:
                 add((text, link_depth > 0))
+                has_text = has_text or not text.isspace()
             continue
         if element is skipping:
             skipping = None
             if tag in BLOCK_TAGS and pieces:
                 tail = element.tail
-                if tail and tail.strip():
-                    _flush(pieces, owners[-1], blocks)  # a skipped block separates the text around it
+                if tail and tail.strip():  # a skipped block separates the text around it
+                    if has_text:
+                        _flush(pieces, owners[-1], blocks)
+                        has_text = False
+                    pieces.clear()
         elif tag in BLOCK_TAGS:
             owner = owners.pop()
-            if pieces:
+            if has_text:
                 _flush(pieces, owner, blocks)
+                has_text = False
+            pieces.clear()
         elif tag == "a":
             link_depth -= 1
         if element is not root:
             text = element.tail
             if text:
                 add((text, link_depth > 0))
-    if pieces:
+                has_text = has_text or not text.isspace()
+    if has_text:
         _flush(pieces, owners[-1] if owners else root, blocks)
     return blocks
