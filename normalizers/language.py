@@ -23,13 +23,13 @@ agate and result tables are names and numbers, not a language.
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
 
-import numpy as np
 from langdetect import DetectorFactory, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
@@ -118,10 +118,10 @@ def _clear_winner(sample: str) -> str | None:
     scores, known = profiles.scores(language_profiles.ngrams(language_profiles.prepare(sample)))
     if known == 0 or len(scores) < 2:
         return None
-    second, best = np.argpartition(scores, -2)[-2:]
+    best, second = heapq.nlargest(2, range(len(scores)), key=scores.__getitem__)
     if (scores[best] - scores[second]) / known < CLEAR_MARGIN:
         return None
-    return profiles.languages[int(best)]
+    return profiles.languages[best]
 
 
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")

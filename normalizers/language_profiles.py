@@ -7,23 +7,31 @@ same profile files, the same character normalisation and the same 1- to 3-gram e
 sums every n-gram's log-probability once, as a matrix row look-up: the same evidence without the sampling,
 the same answer every time, about a tenth of the cost. ``normalizers.language`` decides what a score means
 and falls back to langdetect's own detector for the few texts this scoring cannot separate.
+
+Scoring runs without numpy for the first ``VECTORISE_AFTER`` samples of a process (``wiredesk parse`` on a few
+files never pays numpy's 0.17 s import) and with numpy after that; both add the same float32 rows in the same
+order, so their sums are bit-for-bit equal (tested).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from array import array
 from functools import cache
 from itertools import chain, count, pairwise, repeat
+from operator import add
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from langdetect import detector_factory
 from langdetect.detector import Detector
 from langdetect.utils.ngram import NGram
 
 from normalizers import profile_cache
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PROFILES_DIRECTORY = Path(detector_factory.PROFILES_DIRECTORY)
 # langdetect's smoothing: every language gets alpha / BASE_FREQ added to an n-gram's probability.
@@ -66,24 +74,63 @@ class _NormalisedChars(dict[int, str]):
 _NORMALISE = _NormalisedChars()
 
 
-@dataclass(frozen=True, slots=True)
+# Samples scored in pure Python before numpy is imported: numpy's import costs about as much as 100 pure
+# scorings of a 200-character sample, so a process that scores more than this is a bulk run.
+VECTORISE_AFTER = 64
+
+
 class Profiles:
-    """The n-gram log-probability matrix of a set of languages."""
+    """The n-gram log-probability matrix of a set of languages.
 
-    languages: tuple[str, ...]
-    rows: dict[str, int]  # n-gram -> row of ``log_probabilities``
-    # (n-grams + 1, languages) float32: log(SMOOTHING + P(n-gram | language)); the last row is all zeros and
-    # stands for every string no profile knows, so look-ups need no filtering.
-    log_probabilities: np.ndarray
+    ``log_probabilities`` is a flat row-major float32 ``array``: ``len(rows) + 1`` rows of
+    ``len(languages)`` values, log(SMOOTHING + P(n-gram | language)); the last row is all zeros and stands
+    for every string no profile knows.
+    """
 
-    def scores(self, grams: list[str]) -> tuple[np.ndarray, int]:
-        """Summed log-probabilities per language and the number of known n-grams that went into them."""
+    __slots__ = ("_matrix", "_scored", "languages", "log_probabilities", "rows")
+
+    def __init__(
+        self, languages: tuple[str, ...], rows: dict[str, int], log_probabilities: array[float]
+    ) -> None:
+        self.languages = languages
+        self.rows = rows  # n-gram -> row of ``log_probabilities``
+        self.log_probabilities = log_probabilities
+        self._scored = 0
+        self._matrix: np.ndarray | None = None
+
+    def scores(self, grams: list[str]) -> tuple[list[float], int]:
+        """Summed log-probabilities per language (float32 sums, in ``languages`` order) and the number of
+        known n-grams that went into them."""
         unknown = len(self.rows)
-        found = list(map(self.rows.get, grams, repeat(unknown)))
-        known = len(found) - found.count(unknown)
-        if not known:
-            return np.zeros(len(self.languages), dtype=np.float32), 0
-        return self.log_probabilities.take(found, axis=0).sum(axis=0), known
+        found = [row for row in map(self.rows.get, grams, repeat(unknown)) if row != unknown]
+        if not found:
+            return [0.0] * len(self.languages), 0
+        self._scored += 1
+        if self._matrix is not None or self._scored > VECTORISE_AFTER:
+            return self.vectorise().take(found, axis=0).sum(axis=0).tolist(), len(found)
+        return self._summed(found).tolist(), len(found)
+
+    def _summed(self, found: list[int]) -> array[float]:
+        """The rows ``found`` added in order, rounding to float32 after every addition as numpy's float32
+        reduction over rows does (a sum of two float32 values computed in float64 and rounded once is the
+        correctly rounded float32 sum)."""
+        width = len(self.languages)
+        flat = self.log_probabilities
+        total = flat[found[0] * width : (found[0] + 1) * width]
+        for row in found[1:]:
+            total = array("f", map(add, total, flat[row * width : (row + 1) * width]))
+        return total
+
+    def vectorise(self) -> np.ndarray:
+        """The matrix as a (rows, languages) numpy view of the same memory (made once); scoring uses it from
+        now on. Bulk runs call this up front (``ingest.backfill.worker.preload``)."""
+        if self._matrix is None:
+            import numpy as np
+
+            self._matrix = np.frombuffer(self.log_probabilities, dtype=np.float32).reshape(
+                -1, len(self.languages)
+            )
+        return self._matrix
 
 
 @cache
@@ -109,7 +156,9 @@ def load(languages: tuple[str, ...] | None) -> Profiles:
 
 def build(languages: tuple[str, ...]) -> Profiles:
     """The matrix of ``languages`` computed from langdetect's profile files (``load`` keeps a disk copy:
-    ``normalizers.profile_cache``)."""
+    ``normalizers.profile_cache``). Needs numpy: it runs once per cache directory and language set."""
+    import numpy as np
+
     # Every step below runs in C over a hundred thousand n-grams (this runs at the first detection of
     # every process, ``wiredesk parse`` included): rows are numbered in first-seen order, and
     # P(n-gram | language) = count / n_words[n-1] is divided in float64 as Python divides two ints.
@@ -143,7 +192,7 @@ def build(languages: tuple[str, ...]) -> Profiles:
     if len(counts):
         matrix[at_rows, at_columns] = np.log(counts / totals + SMOOTHING).astype(np.float32)
     matrix[-1] = 0.0  # the row of unknown strings: no evidence either way
-    return Profiles(languages, rows, matrix)
+    return Profiles(languages, rows, array("f", matrix.tobytes()))
 
 
 def prepare(text: str) -> str:

@@ -359,12 +359,22 @@ def test_light_commands_import_no_heavy_machinery(args: list[str], tmp_path: Pat
     assert loaded == "", f"{args} imported {loaded}"
 
 
-def test_parse_imports_no_store_and_no_alembic(tmp_path: Path) -> None:
-    """``parse`` stores nothing, so it loads neither the store (SQLAlchemy) nor Alembic."""
+def test_parse_imports_no_store_no_alembic_and_no_numpy(tmp_path: Path) -> None:
+    """``parse`` stores nothing, so it loads neither the store (SQLAlchemy) nor Alembic; and one document's
+    language is scored without numpy (its import alone costs more than the rest of the command), from the
+    profile matrix's disk copy that the first run writes."""
     story = tmp_path / "story.txt"
     story.write_text(STORY, encoding="utf-8")
-    _output, loaded = probe(["parse", str(story)], "sqlalchemy,storage,alembic,ingest.transports")
+    heavy = "sqlalchemy,storage,alembic,ingest.transports,numpy"
+    env = {"WIREDESK_CACHE_DIR": str(tmp_path / "cache")}
+    _first, loaded = probe(["parse", str(story)], heavy, env)
+    assert loaded.split(",")[0] == "numpy" and "storage" not in loaded, (
+        "the first run builds the matrix"
+    )
+    assert list((tmp_path / "cache").glob("profiles-*.f32"))
+    output, loaded = probe(["parse", str(story)], heavy, env)
     assert loaded == "", f"parse imported {loaded}"
+    assert json.loads(output)["language"] == "de"
 
 
 FORMAT_MODULES = (

@@ -29,11 +29,12 @@ Parsed = tuple[list[ArticleRecord], list[bytes | None], str | None, str | None, 
 
 def preload() -> None:
     """Load what every worker needs before the forkserver forks them (``ingest.backfill.preload``): they
-    then share one copy of the language profile matrix instead of building their own (about 20 MB each)."""
+    then share one copy of the language profile matrix instead of building their own (about 20 MB each),
+    and score with numpy from their first document (a backfill is a bulk run)."""
     with contextlib.suppress(
         ValueError
     ):  # a bad WIREDESK_LANGUAGES is reported by the first document
-        language_profiles.load(configured_languages())
+        language_profiles.load(configured_languages()).vectorise()
 
 
 WORKER_NICENESS = 10
