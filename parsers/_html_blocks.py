@@ -78,14 +78,11 @@ class Block:
     chars: int
     links: int
     kind: str  # "p", "h1".."h6", "li", "quote", "pre", "cell" or "text" (loose text in a wrapper)
+    heading: bool  # kind is "h1".."h6" (set once: read for every block many times)
 
     @property
     def link_density(self) -> float:
         return self.links / self.chars if self.chars else 1.0
-
-    @property
-    def heading(self) -> bool:
-        return self.kind[0] == "h" and self.kind[1:].isdigit()
 
 
 def _skipped(
@@ -202,9 +199,10 @@ def _emit(owner: etree._Element, paragraph: list[str], links: int, out: list[Blo
     if not text:
         return
     tag = owner.tag if isinstance(owner.tag, str) else ""
-    kind = tag if tag in HEADING_TAGS else _KINDS.get(tag, "text")
+    heading = tag in HEADING_TAGS
+    kind = tag if heading else _KINDS.get(tag, "text")
     chars = _nonspace(text)
-    out.append(Block(owner, text, chars, min(links, chars), kind))
+    out.append(Block(owner, text, chars, min(links, chars), kind, heading))
 
 
 def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozenset()) -> list[Block]:

@@ -100,7 +100,10 @@ class GenericBody:
 def _dense(text: str) -> bool:
     """Text in a script without spaces between words (or with syllable blocks): Chinese, Japanese,
     Korean."""
-    return len(_DENSE_SCRIPT.findall(text[:40])) >= min(10, len(text) // 2)
+    head = text[:40]
+    if head.isascii():  # none of those scripts (the common case, without a regex)
+        return len(text) < 2
+    return len(_DENSE_SCRIPT.findall(head)) >= min(10, len(text) // 2)
 
 
 def is_good(block: Block, minimum: int = MIN_PARAGRAPH) -> bool:
@@ -122,11 +125,12 @@ def _junk(block: Block) -> int:
 
 
 def _choose_container(
-    blocks: list[Block], good: list[bool], headline_at: int | None = None
+    blocks: list[Block], runs: list[_Run], headline_at: int | None = None
 ) -> tuple[etree._Element | None, list[_Run]]:
-    """Where the article is: the common ancestor of its runs of good blocks (``_article_runs``), so
-    paragraphs spread over sibling wrappers are followed to the element that holds them all."""
-    chosen = _article_runs(_runs(blocks, good), blocks, headline_at)
+    """Where the article is: the common ancestor of its runs of good blocks (``runs``, chosen by
+    ``_article_runs``), so paragraphs spread over sibling wrappers are followed to the element that
+    holds them all."""
+    chosen = _article_runs(runs, blocks, headline_at)
     if not chosen:
         return None, []
     return _common_ancestor([b.element for run in chosen for b in run.blocks]), chosen
@@ -276,7 +280,7 @@ def _headline_forms(headline: str | None, kicker: str | None) -> set[str]:
 
 
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 def extract_body(
@@ -291,12 +295,13 @@ def extract_body(
     if sum(b.chars for b, ok in zip(blocks, good, strict=True) if ok) < MIN_PAGE_TEXT:
         good = [is_good(b, MIN_PARAGRAPH_SHORT) for b in blocks]  # a short story of short sentences
     headline_at = next((i for i, b in enumerate(blocks) if b.kind == "h1"), None)
-    container, chosen = _choose_container(blocks, good, headline_at)
+    runs = _runs(blocks, good)
+    container, chosen = _choose_container(blocks, runs, headline_at)
     result = GenericBody(container=container, header_lines=_header_lines(blocks, headline_at))
     if container is None:
         return result
     # Good text of other runs (a promo box, an author bio, teasers below) is not the article's.
-    foreign = {id(b) for run in _runs(blocks, good) if run not in chosen for b in run.blocks}
+    foreign = {id(b) for run in runs if run not in chosen for b in run.blocks}
     # After the last paragraph only a credit line directly below it ("(dpa)", "Quelle: ...") is text.
     end = max(run.last for run in chosen)
     looks = {run.signature() for run in chosen}

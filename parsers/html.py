@@ -608,7 +608,7 @@ _BY_WORD = re.compile(r"^\s*(?:by|von|par|por|di|da|av|door|przez)\s+", re.IGNOR
 
 
 def _key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 # ---------------------------------------------------------------------------------------------- body
