@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
+from config.logcontext import DocumentFilter
 from config.redact import redact
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -58,6 +59,7 @@ def configure_logging(level: str = "INFO") -> None:
         "%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%dT%H:%M:%S"
     )
     handler.setFormatter(formatter)
+    handler.addFilter(DocumentFilter())  # lines logged while a document is read name it
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from config.logcontext import about_document
 from config.redact import short_error
 from normalizers.normalize import normalize
 from normalizers.record import ArticleRecord
@@ -38,35 +39,34 @@ def parse_records(
     Each record's ``origin`` is ``origin``: where this document came from (a path, ``archive!member``, a
     URL; callers pass it redacted: ``ingest.pipeline.safe_origin``). The store keeps raw bytes once, so
     their raw document's origin is the first place they came under, not necessarily this one."""
-    try:
-        items = parse_document(raw, format_name)
-        if (
-            hints
-        ):  # imported only then: the transports package loads the store (parser processes don't)
-            from ingest.transports.hints import apply_hints
+    with about_document(origin):
+        try:
+            items = parse_document(raw, format_name)
+            if hints:  # imported only then: the transports package loads the store (parser processes don't)
+                from ingest.transports.hints import apply_hints
 
-            items = apply_hints(items, hints)
-        records = [
-            validate_record(
-                normalize(
-                    clean_item(item),
-                    feed=feed,
-                    default_agency=default_agency,
-                    language_hint=language_hint,
-                ),
-                origin,
-            )
-            for item in items
-        ]
-    except ParseError:
-        raise
-    except RecordError as exc:
-        raise ParseError(f"record refused: {exc.reason}") from exc
-    except RecursionError as exc:
-        raise ParseError("document nests too deeply to read") from exc
-    except Exception as exc:  # a parser bug must cost one document, never the run
-        log.exception("parser failure", extra={"origin": origin})
-        raise ParseError(f"internal parser error: {short_error(exc)}") from exc
+                items = apply_hints(items, hints)
+            records = [
+                validate_record(
+                    normalize(
+                        clean_item(item),
+                        feed=feed,
+                        default_agency=default_agency,
+                        language_hint=language_hint,
+                    ),
+                    origin,
+                )
+                for item in items
+            ]
+        except ParseError:
+            raise
+        except RecordError as exc:
+            raise ParseError(f"record refused: {exc.reason}") from exc
+        except RecursionError as exc:
+            raise ParseError("document nests too deeply to read") from exc
+        except Exception as exc:  # a parser bug must cost one document, never the run
+            log.exception("parser failure", extra={"origin": origin})
+            raise ParseError(f"internal parser error: {short_error(exc)}") from exc
     for record in records:
         record.origin = origin
     return records

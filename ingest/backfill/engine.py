@@ -208,7 +208,7 @@ def _executor(workers: int) -> Executor:
         max_workers=workers,
         mp_context=context,
         initializer=worker_init,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), logging.getLevelName(logging.getLogger().getEffectiveLevel())),
     )
 
 

@@ -13,6 +13,7 @@ import os
 import signal
 
 from ingest.backfill import lifeline
+from ingest.logsetup import configure_logging
 from ingest.parse_stage import format_of, parse_records
 from normalizers import language_profiles
 from normalizers.language import configured_languages
@@ -43,12 +44,14 @@ GC_YOUNG_THRESHOLD = (
 )
 
 
-def worker_init(writer_pid: int) -> None:
-    """Workers leave Ctrl-C to the main process, which drains and commits before it exits, and run at a
+def worker_init(writer_pid: int, log_level: str = "WARNING") -> None:
+    """Workers log as the run does (``log_level``, the key=value lines naming the document a line is
+    about: a forkserver child starts with no logging set up), leave Ctrl-C to the main process, which drains and commits before it exits, and run at a
     lower CPU priority than the writer: the single writer is the run's bottleneck, and with more workers
     than free cores it would otherwise get only its share of a core (--workers 2 on two cores: 2/3).
     They end with the forkserver that forked them and with the writer ``writer_pid``, however those end
     (``ingest.backfill.lifeline``): a killed run leaves no process behind."""
+    configure_logging(log_level)
     lifeline.die_with_parent()
     lifeline.watch(writer_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
