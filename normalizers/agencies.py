@@ -336,15 +336,27 @@ _NAME_EMAIL = re.compile(r"^([^<>]+?)\s*<[^<>@\s]+@[^<>\s]+>$")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
+_JOB_PIECES = re.compile(r"[\s-]+")
+
+
+def without_addresses(value: str) -> str:
+    """``value`` with its mail address forms reduced to the name (or removed), stripped of ``()<>``."""
+    if "@" in value:  # speed: all three address forms need one (tests/test_agencies_speed.py)
+        value = _EMAIL_NAME.sub(r"\1", value)
+        value = _NAME_EMAIL.sub(r"\1", value)
+        value = _EMAIL.sub(" ", value)
+    return value.strip(" ()<>")
+
+
 def _is_job_title(part: str) -> bool:
-    pieces = [p for p in re.split(r"[\s-]+", part.casefold()) if p]
+    pieces = [p for p in _JOB_PIECES.split(part.casefold()) if p]
     return any(piece.startswith(_JOB_STEMS) for piece in pieces)
 
 
 def _is_person(part: str, *, alone: bool = False) -> bool:
     """Two to five name words, capitalised (particles like ``von``/``de`` aside), no digits, no address;
     one capitalised word only when it is the whole author string (a surname or pen name)."""
-    if any(ch.isdigit() for ch in part) or "@" in part or "://" in part or _DOMAIN.fullmatch(part):
+    if any(map(str.isdigit, part)) or "@" in part or "://" in part or _DOMAIN.fullmatch(part):
         return False
     words = part.split()
     if not (1 if alone else 2) <= len(words) <= 5:
@@ -366,15 +378,20 @@ def split_author(text: str, host: str | None = None) -> tuple[list[str], list[st
     ``"Von Anna Beispiel, Online-Redakteurin"`` -> ([], ["Anna Beispiel"]). Agencies come only from the
     agency table; job titles, the site's own name (``host``), single words and anything with digits are
     neither credit nor person."""
-    value = _EMAIL_NAME.sub(r"\1", " ".join(text.split()))
-    value = _NAME_EMAIL.sub(r"\1", value)
-    value = _EMAIL.sub(" ", value).strip(" ()<>")
-    value = _AUTHOR_LABEL.sub("", value, count=1).strip()
+    agencies, persons = _split_author(text, host)
+    return list(agencies), list(persons)
+
+
+@lru_cache(maxsize=4096)
+def _split_author(text: str, host: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`split_author`, once per (author string, host): a feed credits the same few authors on every
+    item, and the answer depends only on the (fixed) agency table."""
+    value = _AUTHOR_LABEL.sub("", without_addresses(" ".join(text.split())), count=1).strip()
     if not value:
-        return [], []
+        return (), ()
     whole = parse_credit_line(value, host)
     if whole is not None:
-        return whole, []
+        return tuple(whole), ()
     agencies: list[str] = []
     persons: list[str] = []
     parts = [p for p in (raw.strip(" .:-–—()") for raw in _AUTHOR_SPLIT.split(value)) if p]
@@ -398,7 +415,7 @@ def split_author(text: str, host: str | None = None) -> tuple[list[str], list[st
                 persons.append(person)
         elif _is_person(part, alone=len(parts) == 1) and part not in persons:
             persons.append(part)
-    return agencies, persons
+    return tuple(agencies), tuple(persons)
 
 
 def _trailing_credit(part: str, host: str | None) -> tuple[list[str], str] | None:
