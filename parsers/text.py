@@ -159,6 +159,12 @@ _RIGHTS_WORDS = tuple(
 _MAX_PLACE_WORDS = 4
 _MAX_PLACE_CHARS = 40
 _META_SPLIT = re.compile(r"\s+[|·•—–]\s+")
+# A site's menu or breadcrumb rendered as one line: "Domov | Slovensko | Zahraničie | Šport",
+# "Startseite > Politik > Ausland". Three or more short labels between the same separator.
+_MENU_SPLIT = re.compile(r"\s*([|·•»›>/])\s*")
+_MENU_MIN_ITEMS = 3
+_MENU_MAX_WORDS = 3
+_MENU_MAX_CHARS = 30
 _JSON_ARRAY = re.compile(
     r"^\[\s*(?:[{\[\"\]]|(?:-?\d[\d.eE+-]*|true|false|null)\s*(?:,|\](?:\s*$|\s*[,\]])))"
 )
@@ -219,6 +225,30 @@ def _is_noise(unit: str, key: str, layout: TextDumpLayout) -> bool:
         or bool(layout.photo_credit.match(unit))
         or (len(unit) <= _MAX_KEY_CHARS and bool(layout.noise_pattern.match(unit)))
         or _shared_furniture(unit)
+    )
+
+
+def is_menu_row(unit: str) -> bool:
+    """A navigation menu or breadcrumb on one line: at least three labels of one to three words, split by
+    one repeated separator (``|``, ``·``, ``•``, ``»``, ``›``, ``>``, ``/``), none ending a sentence or
+    holding a digit. A kicker has at most one separator ("Ukraine | Analyse"); a headline's words are
+    not all short runs between the same mark. Asked above the story and among teasers only: inside a body,
+    ``Neuer / Kimmich / Upamecano`` is a line-up, not a menu."""
+    if len(unit) > 200:
+        return False
+    parts = _MENU_SPLIT.split(unit.strip())
+    labels, separators = parts[::2], set(parts[1::2])
+    return (
+        len(labels) >= _MENU_MIN_ITEMS
+        and len(separators) == 1
+        and all(
+            label
+            and len(label) <= _MENU_MAX_CHARS
+            and len(label.split()) <= _MENU_MAX_WORDS
+            and not _HAS_DIGIT.search(label)
+            and not _TERMINAL.search(label)
+            for label in labels
+        )
     )
 
 
@@ -411,7 +441,7 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
             header.byline = header.byline or meta_byline
         elif byline and header.headings and header.byline is None:
             header.byline = text
-        elif _is_noise(text, key, layout):
+        elif _is_noise(text, key, layout) or is_menu_row(text):
             pass
         elif _is_heading_like(text, layout) and not byline:
             header.headings.append(text)
@@ -463,7 +493,11 @@ def _teasers(lines: list[str], layout: TextDumpLayout) -> list[ParsedRelated]:
 
     A repeated title marks the line between as the teaser even when that line looks like a heading."""
     lines = [
-        ln for ln in lines if not _is_noise(ln, _key(ln), layout) and not _meta_line(ln, layout)
+        ln
+        for ln in lines
+        if not _is_noise(ln, _key(ln), layout)
+        and not is_menu_row(ln)
+        and not _meta_line(ln, layout)
     ]
     items: list[ParsedRelated] = []
     index = 0

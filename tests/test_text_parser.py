@@ -19,7 +19,7 @@ import pytest
 
 from normalizers.normalize import normalize
 from parsers import ParseError, detect_format, parse_document
-from parsers.text import can_parse, parse
+from parsers.text import can_parse, is_menu_row, parse, parse_text
 from tests.fixture_check import fixture_cases, item_as_dict
 
 
@@ -236,3 +236,34 @@ def test_dateline_leads_are_never_headings(lead: str) -> None:
     page = f"Title\n\nFirst paragraph.\n\nAuch interessant\n\nOther story\n{lead}\n"
     related = parse(page.encode())[0].related
     assert [(r.title, r.teaser) for r in related] == [("Other story", lead)]
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("Domov | Slovensko | Zahraničie | Ekonomika | Šport", True),  # TASR-style site menu
+        ("Startseite > Politik > Ausland", True),  # breadcrumb
+        ("Home / News / World / Europe", True),
+        ("Politique · Économie · Culture · Sport", True),
+        ("Ukraine | Analyse", False),  # a kicker: one separator
+        ("Krieg in Nahost: Israel greift Ziele im Libanon an", False),
+        ("24/7 | News | Live", False),  # digits: not a label row
+        ("Biden says he will run / again / in 2024", False),
+        ("Rom | Mailand · Neapel | Turin", False),  # mixed separators
+        ("Er sagte: Ja. | Sie sagte: Nein. | Dann ging er.", False),  # sentences
+    ],
+)
+def test_menu_rows(line: str, menu: bool) -> None:
+    assert is_menu_row(line) is menu
+
+
+def test_menu_row_is_not_taken_out_of_a_body() -> None:
+    """Above the story a menu row is chrome; inside it ``Neuer / Kimmich / Upamecano`` is a line-up."""
+    item = parse_text(
+        "Startseite > Sport > Fußball\n\nBayern gewinnt das Spitzenspiel\n\n"
+        "München (dpa) - Der FC Bayern hat das Spitzenspiel gegen Leverkusen mit 2:1 gewonnen.\n\n"
+        "Aufstellung Bayern:\n\nNeuer / Kimmich / Upamecano / Davies\n\n"
+        "Die Münchner bauten ihren Vorsprung an der Tabellenspitze damit auf fünf Punkte aus.\n"
+    )
+    assert item.headline == "Bayern gewinnt das Spitzenspiel" and item.kicker is None
+    assert "Neuer / Kimmich / Upamecano / Davies" in item.body
