@@ -64,6 +64,8 @@ _SHOWN_AGAIN = re.compile(r":|(?:^|\s)d-(?!none)\w+-(?:block|flex|inline)", re.I
 # A ``hidden`` element with less text than this is a closed popover or a collapsed disclaimer; with more
 # it may be streamed article text that a script moves into place (React streaming renders it so).
 MAX_HIDDEN_TEXT = 500
+# The attributes ``_skipped`` reads besides class and id (each can leave an element out).
+_RARE_ATTRIBUTES = frozenset({"aria-hidden", "hidden", "style", "itemtype", "role"})
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 _NOT_TYPED = frozenset({"hidden", "submit", "button", "image", "reset", "checkbox", "radio"})
 _BREAK = "\x00"
@@ -90,49 +92,56 @@ def _skipped(
     tag: str,
     attrib: etree._Attrib,
     keep: frozenset[etree._Element],
-    by_marks: dict[tuple[str, str], bool],
+    by_class: dict[str, bool],
 ) -> bool:
     """Whether an element with attributes (``attrib``, not empty) is left out of the text; tags alone
-    (``SKIP_TAGS``) are the caller's test. ``by_marks`` remembers the class/id verdict per page: a page
-    repeats a few dozen class strings over hundreds of elements."""
-    if attrib.get("aria-hidden") == "true":
-        return True
-    if "hidden" in attrib and element not in keep and _short_text(element):
-        return True
-    style = attrib.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    itemtype = attrib.get("itemtype")
-    if itemtype and itemtype.endswith("/Comment"):
-        return True
+    (``SKIP_TAGS``) are the caller's test. ``by_class`` remembers the verdict per class string for
+    the page (a page repeats a few dozen class strings over hundreds of elements); most elements have
+    none of ``_RARE_ATTRIBUTES``, which are then not read one by one."""
+    rare = not _RARE_ATTRIBUTES.isdisjoint(attrib)
+    if rare:
+        if attrib.get("aria-hidden") == "true":
+            return True
+        if "hidden" in attrib and element not in keep and _short_text(element):
+            return True
+        style = attrib.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            return True
+        itemtype = attrib.get("itemtype")
+        if itemtype and itemtype.endswith("/Comment"):
+            return True
     if tag in ("body", "html", "main", "article") or element in keep:
         return False
-    if attrib.get("role") in _DIALOG_ROLES:  # a popup (consent, sign-in), unless it holds the h1
+    if (
+        rare and attrib.get("role") in _DIALOG_ROLES
+    ):  # a popup (consent, sign-in), unless it holds the h1
         return True
     if tag == "form" and _has_text_input(element) and _short_text(element):
         return True  # a newsletter sign-up, log-in or search box (a page-wide form holds more text)
-    key = (attrib.get("class", ""), attrib.get("id", ""))
-    verdict = by_marks.get(key)
-    if verdict is None:
-        verdict = by_marks[key] = _unseen_or_comments(*key)
-    return verdict
+    classes = attrib.get("class")
+    if classes:
+        verdict = by_class.get(classes)
+        if verdict is None:
+            verdict = by_class[classes] = _unseen_class(classes) or _comment_marks(classes)
+        if verdict:
+            return True
+    # A comment-section match never spans the space between class and id (its tokens hold none), so
+    # the two are tested apart.
+    id_ = attrib.get("id")
+    return _comment_marks(id_) if id_ else False
 
 
-def _unseen_or_comments(classes: str, id_: str) -> bool:
-    """Class/id tokens of text no reader sees (``_UNSEEN_CLASS``) or of a comment section."""
-    if (
-        classes
-        and ("hidden" in classes or "-only" in classes or "-text" in classes or "none" in classes)
+def _unseen_class(classes: str) -> bool:
+    """Class tokens of text no reader sees (``_UNSEEN_CLASS``), unless shown again (``_SHOWN_AGAIN``)."""
+    return bool(
+        ("hidden" in classes or "-only" in classes or "-text" in classes or "none" in classes)
         and _UNSEEN_CLASS.search(classes)
         and not _SHOWN_AGAIN.search(classes)
-    ):
-        return True
-    marks = f"{classes} {id_}"
-    return len(marks) > 1 and _comment_marks(marks)
+    )
 
 
 def _comment_marks(marks: str) -> bool:
-    """Whether class/id tokens name a comment section (``_COMMENTS``), pre-tested cheaply."""
+    """Whether class or id tokens name a comment section (``_COMMENTS``), pre-tested cheaply."""
     if marks.isascii():
         lowered = marks.lower()
         if not any(piece in lowered for piece in _COMMENT_PIECES):
@@ -217,7 +226,7 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
     pieces: list[tuple[str, bool]] = []  # the current block's text; ``_BREAK`` for a ``<br>``
     add = pieces.append
     has_text = False  # a piece in ``pieces`` is more than white space
-    by_marks: dict[tuple[str, str], bool] = {}
+    by_class: dict[str, bool] = {}
     owners: list[etree._Element] = [root]
     link_depth = 0
     skipping: etree._Element | None = None
@@ -238,7 +247,7 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
                     walker.skip_subtree()
                     continue
                 attrib = element.attrib
-                if attrib and _skipped(element, tag, attrib, keep, by_marks):
+                if attrib and _skipped(element, tag, attrib, keep, by_class):
                     skipping = element
                     walker.skip_subtree()
                     continue
@@ -257,15 +266,15 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
                 add((text, link_depth > 0))
                 has_text = has_text or not text.isspace()
             continue
+        tail = element.tail
         if element is skipping:
             skipping = None
-            if tag in BLOCK_TAGS and pieces:
-                tail = element.tail
-                if tail and tail.strip():  # a skipped block separates the text around it
-                    if has_text:
-                        _flush(pieces, owners[-1], blocks)
-                        has_text = False
-                    pieces.clear()
+            # a skipped block separates the text around it
+            if tag in BLOCK_TAGS and pieces and tail and tail.strip():
+                if has_text:
+                    _flush(pieces, owners[-1], blocks)
+                    has_text = False
+                pieces.clear()
         elif tag in BLOCK_TAGS:
             owner = owners.pop()
             if has_text:
@@ -274,11 +283,9 @@ def page_blocks(root: etree._Element, keep: frozenset[etree._Element] = frozense
             pieces.clear()
         elif tag == "a":
             link_depth -= 1
-        if element is not root:
-            text = element.tail
-            if text:
-                add((text, link_depth > 0))
-                has_text = has_text or not text.isspace()
+        if tail and element is not root:
+            add((tail, link_depth > 0))
+            has_text = has_text or not tail.isspace()
     if has_text:
         _flush(pieces, owners[-1] if owners else root, blocks)
     return blocks
