@@ -1,0 +1,59 @@
+"""parsers: the shortcuts taken for speed give the plain rules' answers."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import datetime
+
+import pytest
+
+from parsers import dates
+
+_NEVER = re.compile(r"(?!)")
+_WEEKDAYS = ["", "Sun, ", "Fri,", "Xyz, "]
+_DAYS = ["1", "01", "29", "31", "0", "32"]
+_MONTHS = ["Feb", "Jun", "Dec", "jun", "June"]
+_YEARS = ["2023", "2024", "1000", "9999", "0050", "23", "10000"]
+_TIMES = ["10:00", "23:59:59", "00:00:00", "24:00:00", "12:60:00", "23:59:60", "1:00:00"]
+_ZONES = [
+    "+0000", "-0000", "+0200", "-0530", "+1400", "-2359", "+2400", "+9999", "GMT", "UT", "UTC", "EST",
+    "Z", "gmt", "+02:00", "",
+]  # fmt: skip
+
+
+def _values(zone: str) -> list[str]:
+    return [
+        f"{weekday}{day} {month} {year} {time} {zone}".strip()
+        for weekday, day, month, year, time in itertools.product(
+            _WEEKDAYS, _DAYS, _MONTHS, _YEARS, _TIMES
+        )
+    ]
+
+
+@pytest.mark.parametrize("zone", _ZONES)
+def test_common_rfc822_shortcut_agrees_with_email_reading(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    values = _values(zone)
+    found = [dates.parse_datetime(value) for value in values]
+    taken = sum(dates._RFC822_COMMON.match(value) is not None for value in values)
+    monkeypatch.setattr(
+        dates, "_RFC822_COMMON", _NEVER
+    )  # the plain rule: email.utils reads them all
+    for value, got in zip(values, found, strict=True):
+        expected = dates.parse_datetime(value)
+        assert got == expected, value
+        assert (got and got.tzinfo) == (expected and expected.tzinfo), value
+    assert taken or zone not in {"+0000", "-0000", "+0200", "GMT", "UTC"}
+
+
+def test_common_rfc822_values() -> None:
+    """Offsets are kept exactly; ``-0000`` and GMT are UTC; impossible dates are no date."""
+    assert dates.parse_datetime("Sun, 11 Jun 2023 10:00:00 +0200") == datetime.fromisoformat(
+        "2023-06-11T08:00:00+00:00"
+    )
+    assert dates.parse_datetime("11 Jun 2023 10:00 -0000") == datetime.fromisoformat(
+        "2023-06-11T10:00:00+00:00"
+    )
+    assert dates.parse_datetime("Tue, 31 Feb 2023 10:00:00 GMT") is None
