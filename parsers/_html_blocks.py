@@ -12,9 +12,40 @@ popovers, dialogs) and reader comment sections are skipped whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
+
+# Characters outside ASCII that ``re.IGNORECASE`` matches with an ASCII letter (long s, dotless and
+# dotted I, Kelvin sign): a pattern holding one cannot be matched lower-cased.
+_FOLDS_TO_ASCII = frozenset("\u017f\u0131\u0130\u212a")
+
+
+def ascii_folded(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """A faster ``pattern.search(text) is not None`` for a case-insensitive pattern written in lower
+    case: ASCII text is lower-cased and searched case-sensitively (the same answers, as ASCII letters
+    fold only onto each other), other text by ``pattern`` itself. ``re.IGNORECASE`` folds every
+    character it compares at every position: about five times slower on class strings.
+
+    Raises ``ValueError`` for a pattern that is not case-insensitive, has upper-case letters (an
+    escape like ``\\S`` included) or a character that folds onto an ASCII letter."""
+    text = pattern.pattern
+    if (
+        not pattern.flags & re.IGNORECASE
+        or text != text.lower()
+        or not _FOLDS_TO_ASCII.isdisjoint(text)
+    ):
+        raise ValueError(f"not a lower-case case-insensitive pattern: {text!r}")
+    exact = re.compile(text, pattern.flags & ~re.IGNORECASE)
+
+    def search(value: str) -> bool:
+        if value.isascii():
+            return exact.search(value.lower()) is not None
+        return pattern.search(value) is not None
+
+    return search
+
 
 # Never article text: code, media, controls, navigation. (``aside``/``section``/``header``/``form`` are
 # judged by their content: some sites wrap the whole article in them.)
@@ -61,6 +92,10 @@ _UNSEEN_CLASS = re.compile(
     re.IGNORECASE,
 )
 _SHOWN_AGAIN = re.compile(r":|(?:^|\s)d-(?!none)\w+-(?:block|flex|inline)", re.IGNORECASE)
+_comments = ascii_folded(_COMMENTS)
+_hidden_style = ascii_folded(_HIDDEN_STYLE)
+_unseen = ascii_folded(_UNSEEN_CLASS)
+_shown_again = ascii_folded(_SHOWN_AGAIN)
 # A ``hidden`` element with less text than this is a closed popover or a collapsed disclaimer; with more
 # it may be streamed article text that a script moves into place (React streaming renders it so).
 MAX_HIDDEN_TEXT = 500
@@ -105,7 +140,7 @@ def _skipped(
         if "hidden" in attrib and element not in keep and _short_text(element):
             return True
         style = attrib.get("style")
-        if style and _HIDDEN_STYLE.search(style):
+        if style and _hidden_style(style):
             return True
         itemtype = attrib.get("itemtype")
         if itemtype and itemtype.endswith("/Comment"):
@@ -135,8 +170,8 @@ def _unseen_class(classes: str) -> bool:
     """Class tokens of text no reader sees (``_UNSEEN_CLASS``), unless shown again (``_SHOWN_AGAIN``)."""
     return bool(
         ("hidden" in classes or "-only" in classes or "-text" in classes or "none" in classes)
-        and _UNSEEN_CLASS.search(classes)
-        and not _SHOWN_AGAIN.search(classes)
+        and _unseen(classes)
+        and not _shown_again(classes)
     )
 
 
@@ -146,7 +181,7 @@ def _comment_marks(marks: str) -> bool:
         lowered = marks.lower()
         if not any(piece in lowered for piece in _COMMENT_PIECES):
             return False
-    return _COMMENTS.search(marks) is not None
+    return _comments(marks)
 
 
 def _has_text_input(form: etree._Element) -> bool:

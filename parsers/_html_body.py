@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from parsers._datelead import is_dateline_lead
-from parsers._html_blocks import Block, page_blocks
+from parsers._html_blocks import Block, ascii_folded, page_blocks
 from parsers._html_header import is_time_line
 from parsers.furniture import is_furniture
 
@@ -73,6 +73,7 @@ _NOISE_CLASS = re.compile(
     r"(?=$|[\s_-])",
     re.IGNORECASE,
 )
+_noise_class = ascii_folded(_NOISE_CLASS)
 _LEAD_CLASS = re.compile(
     r"(?:(?:^|[\s_-])(?:[Ii]ntro|[Ll]ead|[Ss]ummary|[Ee]xcerpt|[Ss]tandfirst|[Aa]bstract|[Tt]easer-?text"
     r"|[Dd]escription|[Ss]ubtitle|[Dd]eck)"
@@ -414,7 +415,7 @@ def _noisy_wrappers(
         for element in chain:
             if element not in checked:
                 checked.add(element)
-                if _NOISE_CLASS.search(_class_of(element)):
+                if _noise_class(_class_of(element)):
                     candidates[element] = (
                         f"{element.tag}.{_DIGITS.sub('', element.get('class') or '')}"
                     )
