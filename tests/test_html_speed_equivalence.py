@@ -85,8 +85,9 @@ def test_comment_test_on_class_and_id_apart_is_the_test_on_both() -> None:
 
 
 def _blocks(html: str) -> list[tuple[str, str, int, int]]:
-    root = _parse_tree(html.encode())
-    found = page_blocks(root.find("body"))
+    page = _parse_tree(html.encode()).find("body")
+    assert page is not None
+    found = page_blocks(page)
     return [(b.kind, b.text, b.chars, b.links) for b in found]
 
 
