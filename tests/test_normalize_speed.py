@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import random
 from urllib.parse import urlsplit
 
 import pytest
 
-from normalizers import agencies
+from normalizers import agencies, dateline
 from normalizers.agencies import split_author, without_addresses
 from normalizers.normalize import _host
 
@@ -73,3 +74,27 @@ def test_split_author_cache_returns_fresh_lists(author: str) -> None:
     assert "changed" not in again[0] and "changed" not in again[1]
     agencies._split_author.cache_clear()
     assert split_author(author, "www.theguardian.com") == again
+
+
+def _plain_separator(text: str, end: int) -> tuple[int, int] | None:
+    """The definition: the first ``_SEPARATOR`` match before ``end``, else the first ``_BRACKET_ONLY`` one."""
+    found = dateline._SEPARATOR.search(text, 0, end) or dateline._BRACKET_ONLY.search(text, 0, end)
+    return found.span() if found else None
+
+
+def test_separator_shortcut_agrees_with_plain_search() -> None:
+    """Random texts over the characters the separator patterns look at, plus real dateline shapes."""
+    rng = random.Random(15)
+    alphabet = " -–—_.:/()aZé1\n\t\u00a0"
+    texts = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 120))) for _ in range(20000)
+    ]
+    texts += [
+        "Berlin (dpa) - Die Regierung", "LONDON, Sept 28 (Reuters) -", "Nueva Delhi, 21 ene (EFE).-",
+        "København /ritzau/: Text", "MOSCOW, January 21. /TASS/. Text", "Paris (ats afp) Les violences",
+        "well-known - x", "A -- b", "x—", "(AP)_ y", "a" * 93 + " - b", "a" * 92 + ") b",
+    ]  # fmt: skip
+    for text in texts:
+        for end in (len(text), 94, 10):
+            found = dateline.find_separator(text, end)
+            assert (found.span() if found else None) == _plain_separator(text, end), (text, end)
