@@ -19,6 +19,7 @@ import html as html_lib
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -740,13 +741,32 @@ def _generic_paragraphs(page: _Page, found: GenericBody, ld_text: str) -> list[s
     return generic
 
 
-def _profile_agrees(paragraphs: list[str], generic: list[str], ld_words: int) -> bool:
+def _profile_agrees(
+    paragraphs: list[str],
+    generic: list[str],
+    ld_words: int,
+    words: Callable[[list[str]], int] = _words,
+) -> bool:
     """A profile's body is trusted unless it is empty or much shorter than the generic body or the
     page's own ``articleBody`` (the site changed its layout: a selector now finds one block)."""
-    words = _words(paragraphs)
-    if not words:
+    found = words(paragraphs)
+    if not found:
         return False
-    return words >= _TRUNCATED_SHARE * max(_words(generic), ld_words)
+    return found >= _TRUNCATED_SHARE * max(words(generic), ld_words)
+
+
+def _word_counter() -> Callable[[list[str]], int]:
+    """``_words`` remembering its answer per list: ``_body`` weighs the same lists several times, and
+    none of them changes while it does."""
+    counted: dict[int, tuple[list[str], int]] = {}  # the list is held so its id stays its own
+
+    def words(paragraphs: list[str]) -> int:
+        hit = counted.get(id(paragraphs))
+        if hit is None:
+            hit = counted[id(paragraphs)] = (paragraphs, _words(paragraphs))
+        return hit[1]
+
+    return words
 
 
 def _body(
@@ -756,7 +776,8 @@ def _body(
     body, else (markup body missing or much shorter) the page's JSON-LD ``articleBody``."""
     ld_body = _article_body(page.ld.get("articleBody"))
     ld_text = " ".join(ld_body)  # its lines are squashed already
-    ld_words = _words(ld_body)
+    words = _word_counter()
+    ld_words = words(ld_body)
     found = extract_body(
         page.root, headline=headline, kicker=kicker
     )  # before a profile edits the tree
@@ -768,15 +789,15 @@ def _body(
         first = _squash(marked_up[0]) if marked_up else ""
         if lead and _starts_with(ld_text, lead) and not _starts_with(first, lead):
             marked_up = lead + marked_up
-        if _profile_agrees(marked_up, generic, ld_words):
+        if _profile_agrees(marked_up, generic, ld_words, words):
             paragraphs, path = marked_up, f"profile {profile.name}"
         else:
-            path = f"generic (profile {profile.name} found {_words(marked_up)} words)"
+            path = f"generic (profile {profile.name} found {words(marked_up)} words)"
     # Boxes the generic extractor left out on purpose are in articleBody too: not a truncation.
-    left_out = _words(found.left_out) if paragraphs is generic else 0
-    if ld_words >= _MIN_LD_WORDS and _words(paragraphs) + left_out < _TRUNCATED_SHARE * ld_words:
+    left_out = words(found.left_out) if paragraphs is generic else 0
+    if ld_words >= _MIN_LD_WORDS and words(paragraphs) + left_out < _TRUNCATED_SHARE * ld_words:
         # The markup body is a truncation of the page's own text (or missing): take articleBody.
-        path = f"articleBody ({path} found {_words(paragraphs)} of {ld_words} words)"
+        path = f"articleBody ({path} found {words(paragraphs)} of {ld_words} words)"
         paragraphs = list(ld_body)
     if profile and profile.credit:
         credit = _profile_value(page, profile.credit)
