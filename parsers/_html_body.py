@@ -440,7 +440,7 @@ def _header_lines(blocks: list[Block], headline_at: int | None) -> list[str]:
     return [
         b.text
         for b in blocks[max(0, at - HEADER_WINDOW) : at + HEADER_WINDOW + 1]
-        if b.chars <= MAX_HEADER_LINE and not b.heading and any(ch.isdigit() for ch in b.text)
+        if b.chars <= MAX_HEADER_LINE and not b.heading and any(map(str.isdigit, b.text))
     ]
 
 

@@ -46,7 +46,7 @@ def is_time_line(text: str) -> bool:
     or it is a time label with a relative value (``Updated 2 hours ago``). Such a line is never body
     text."""
     text = " ".join(text.split())
-    if len(text) > MAX_TIME_LINE or not any(ch.isdigit() for ch in text):
+    if len(text) > MAX_TIME_LINE or not any(map(str.isdigit, text)):
         return False
     if parse_time_line(text) is not None or looks_like_time_line(text):
         return True
@@ -119,7 +119,7 @@ def _byline_text(element: etree._Element) -> str | None:
     text = _squashed(element)
     parts = [p for p in TIME_LINE_PARTS.split(text) if p.strip() and not is_time_line(p)]
     found = " · ".join(parts).strip(_SEPARATORS)
-    if not found or len(found) > MAX_BYLINE or not any(ch.isalpha() for ch in found):
+    if not found or len(found) > MAX_BYLINE or not any(map(str.isalpha, found)):
         return None
     return found
 
