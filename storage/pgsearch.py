@@ -1,7 +1,7 @@
 """Full-text search on PostgreSQL: a ``tsvector`` per article in its language's text-search configuration.
 
 The vector is kept by a trigger (so every write path -- pipeline, backfill, replays -- keeps it in sync),
-built from folded text: ``wiredesk_fold`` lower-cases, replaces ``ß`` with ``ss`` and removes accents
+built from folded text: ``wiredesk_fold`` applies the fold table both stores share (``storage.folding``: ``ß`` -> ``ss``, ``ł`` -> ``l`` ...), removes accents
 (``unaccent``), so "Aussenminister" finds "Außenminister" and "Lawrow" finds "Lawrów", as on SQLite. Headline
 and kicker weigh most (A), then caption (B), then the body (C). Queries use the same editor syntax as FTS5
 (all words, ``"phrases"``, ``-exclusions``, last word as prefix) turned into a ``tsquery`` from sanitised
@@ -11,6 +11,8 @@ tokens, and folded by the same SQL function.
 from __future__ import annotations
 
 import re
+
+from storage.folding import FOLDS, fold_sql
 
 # ISO 639-1 -> PostgreSQL text-search configuration (PostgreSQL 15 ships these); anything else: simple.
 TS_CONFIGS = {
@@ -25,13 +27,6 @@ DEFAULT_QUERY_CONFIGS = ("simple", "german", "english", "french")
 _CASES = "\n".join(
     f"        WHEN '{code}' THEN '{config}'::regconfig" for code, config in TS_CONFIGS.items()
 )
-FOLD_REPLACEMENTS = (("ß", "ss"), ("ẞ", "ss"), ("æ", "ae"), ("Æ", "ae"), ("œ", "oe"), ("Œ", "oe"))
-
-
-def _replace_chain(expression: str) -> str:
-    for source, target in FOLD_REPLACEMENTS:
-        expression = f"replace({expression}, '{source}', '{target}')"
-    return expression
 
 
 def search_vector_sql(row: str, config: str) -> str:
@@ -45,10 +40,16 @@ def search_vector_sql(row: str, config: str) -> str:
     )
 
 
+def fold_function_sql(folds: tuple[tuple[str, str], ...] = FOLDS) -> str:
+    """``wiredesk_fold``: the fold table (``folds``: a migration passes the table of its time), then
+    ``unaccent``, then lower case."""
+    return f"""CREATE OR REPLACE FUNCTION wiredesk_fold(value text) RETURNS text
+        LANGUAGE sql STABLE AS $$ SELECT lower(unaccent({fold_sql("coalesce(value, '')", folds)})) $$"""
+
+
 CREATE_SQL = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
-    f"""CREATE OR REPLACE FUNCTION wiredesk_fold(value text) RETURNS text
-        LANGUAGE sql STABLE AS $$ SELECT lower(unaccent({_replace_chain("coalesce(value, '')")})) $$""",
+    fold_function_sql(),
     f"""CREATE OR REPLACE FUNCTION wiredesk_ts_config(language text) RETURNS regconfig
         LANGUAGE sql IMMUTABLE AS $$ SELECT CASE language
 {_CASES}

@@ -4,7 +4,7 @@ Full text on SQLite is an FTS5 table over ``articles`` (kicker, headline, captio
 ``remove_diacritics 2`` folds accents (``Aleppo``/``Alep``, ``Lawrow``, ``Genève``/``Geneve``), but it has
 no rule that turns ``ß`` into ``ss``; so the *indexed* text is folded once more by :func:`fold_sql` (in the
 triggers that keep the index in sync) and every query word by :func:`fold_text`. Both are built from the
-one table :data:`FOLDS`, so index and query can never disagree.
+one table ``storage.folding.FOLDS`` (PostgreSQL folds with it too), so index and query never disagree.
 
 The FTS table is "external content": it reads its text back from ``articles`` for snippets. Folding never
 changes the number of tokens (``ß`` -> ``ss`` stays inside one word), so FTS5 finds the matched token
@@ -54,6 +54,7 @@ from sqlalchemy import (
 
 from normalizers.record import ArticleRecord
 from storage import rawcodec
+from storage.folding import FOLDS, fold_sql, fold_text
 from storage.pgsearch import query_configs, tsquery_text
 from storage.store import Store, articles, quarantine, raw_documents, row_to_record
 
@@ -80,77 +81,59 @@ def parse_moment(value: str, now: datetime | None = None) -> datetime:
 
 # -- folding and the FTS5 schema (used by migration 0004 and bench/search.py) ---------------------
 
-FOLDS: tuple[tuple[str, str], ...] = (
-    ("ß", "ss"),
-    ("ẞ", "ss"),
-    ("æ", "ae"),
-    ("Æ", "ae"),
-    ("œ", "oe"),
-    ("Œ", "oe"),
-)
-"""Folds that unicode61's ``remove_diacritics`` does not do; each keeps a word one token."""
-
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("kicker", "headline", "caption", "body_text")
 FTS_RANK = "bm25(4.0, 6.0, 1.5, 1.0)"
 """Column weights for relevance: a hit in the headline counts most, then kicker, caption, body."""
 
 
-def fold_text(value: str) -> str:
-    """Query-side folding; the same table as :func:`fold_sql` applies to the index."""
-    for source, target in FOLDS:
-        value = value.replace(source, target)
-    return value
+def _folded(prefix: str, folds: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(fold_sql(f"{prefix}{name}", folds) for name in FTS_COLUMNS)
 
 
-def fold_sql(expression: str) -> str:
-    """SQL that folds ``expression`` like :func:`fold_text` (nested ``replace``, no Python function)."""
-    for source, target in FOLDS:
-        expression = f"replace({expression}, '{source}', '{target}')"
-    return expression
-
-
-def _folded(prefix: str) -> str:
-    return ", ".join(fold_sql(f"{prefix}{name}") for name in FTS_COLUMNS)
-
-
-def fts_create_sql() -> list[str]:
-    """The FTS5 table, its rank function and the three sync triggers."""
+def fts_create_sql(folds: tuple[tuple[str, str], ...] = FOLDS) -> list[str]:
+    """The FTS5 table, its rank function and the sync triggers (text folded by ``folds``)."""
     names = ", ".join(FTS_COLUMNS)
     return [
         f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
             {names}, content='articles', content_rowid='id',
             tokenize='unicode61 remove_diacritics 2')""",
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', '{FTS_RANK}')",
-        *fts_trigger_sql(),
+        *fts_trigger_sql(folds),
     ]
 
 
-def fts_trigger_sql() -> list[str]:
-    """Triggers keeping the index in sync on insert, delete and update of an indexed column."""
+def fts_trigger_sql(folds: tuple[tuple[str, str], ...] = FOLDS) -> list[str]:
+    """Triggers keeping the index in sync on insert, delete and update of an indexed column (text folded
+    by ``folds``: a migration passes the table of its time)."""
     names = ", ".join(FTS_COLUMNS)
-    insert_new = f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {_folded('new.')});"
+    insert_new = (
+        f"INSERT INTO {FTS_TABLE}(rowid, {names}) VALUES (new.id, {_folded('new.', folds)});"
+    )
     delete_old = (
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {names}) "
-        f"VALUES ('delete', old.id, {_folded('old.')});"
+        f"VALUES ('delete', old.id, {_folded('old.', folds)});"
     )
     return [
         f"CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN {insert_new} END",
         f"CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN {delete_old} END",
-        f"CREATE TRIGGER articles_fts_au AFTER UPDATE OF {names} ON articles "
-        f"BEGIN {delete_old} {insert_new} END",
+        # An update un-indexes the old text before the row changes and indexes the new text after: two
+        # triggers, because one holding both statements overflows SQLite's parser stack (YYSTACKDEPTH) with
+        # the nested replace() of a longer fold table.
+        f"CREATE TRIGGER articles_fts_bu BEFORE UPDATE OF {names} ON articles BEGIN {delete_old} END",
+        f"CREATE TRIGGER articles_fts_au AFTER UPDATE OF {names} ON articles BEGIN {insert_new} END",
     ]
 
 
-FTS_TRIGGERS = ("articles_fts_ai", "articles_fts_ad", "articles_fts_au")
+FTS_TRIGGERS = ("articles_fts_ai", "articles_fts_ad", "articles_fts_bu", "articles_fts_au")
 
 
-def fts_fill_sql(min_id: int = 0) -> str:
+def fts_fill_sql(min_id: int = 0, folds: tuple[tuple[str, str], ...] = FOLDS) -> str:
     """Index every article with an id above ``min_id`` in one ``INSERT ... SELECT`` (folded text)."""
     names = ", ".join(FTS_COLUMNS)
     return (
         f"INSERT INTO {FTS_TABLE}(rowid, {names}) "
-        f"SELECT id, {_folded('')} FROM articles WHERE id > {int(min_id)} ORDER BY id"
+        f"SELECT id, {_folded('', folds)} FROM articles WHERE id > {int(min_id)} ORDER BY id"
     )
 
 

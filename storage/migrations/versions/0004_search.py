@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from alembic import op
 
+from storage.folding import FOLDS_BEFORE_0011
 from storage.search import FTS_TABLE, FTS_TRIGGERS, fts_create_sql, fts_fill_sql
 
 revision = "0004"
@@ -56,9 +57,9 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     _drop_fts()
-    for statement in fts_create_sql():
+    for statement in fts_create_sql(FOLDS_BEFORE_0011):  # the table of its time (0011 widens it)
         op.execute(statement)
-    op.execute(fts_fill_sql())
+    op.execute(fts_fill_sql(0, FOLDS_BEFORE_0011))
 
 
 def downgrade() -> None:
