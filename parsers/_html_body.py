@@ -27,7 +27,7 @@ from lxml import etree
 
 from parsers._datelead import is_dateline_lead
 from parsers._html_blocks import Block, ascii_folded, page_blocks
-from parsers._html_header import is_time_line
+from parsers._html_header import MAX_TIME_LINE, is_time_line
 from parsers.furniture import is_furniture
 
 # A good paragraph: at least this many non-space characters (ideographic scripts pack more per char).
@@ -96,6 +96,9 @@ class GenericBody:
     left_out: list[str] = field(default_factory=list)
     # Short lines with a number around the headline, where pages print when they were published.
     header_lines: list[str] = field(default_factory=list)
+    # Block texts (those of ``paragraphs`` and ``lead`` among them) known to be neither furniture nor
+    # a time line: a caller cleaning the body need not test them again.
+    clean: set[str] = field(default_factory=set)
 
 
 def _dense(text: str) -> bool:
@@ -353,6 +356,8 @@ def extract_body(
             continue
         if block.chars <= MAX_HEADER_LINE and is_time_line(block.text):
             continue  # "Published ... · Updated ...": read into the record's times, never text
+        if block.chars <= MAX_HEADER_LINE or len(block.text) > MAX_TIME_LINE:
+            result.clean.add(block.text)  # (block text is squashed: longer is never a time line)
         # A paragraph that looks like the article's paragraphs is text even when a third of it is
         # linked (names auto-linked to tag pages in the first paragraph).
         is_ok = is_ok or (block.chars >= MIN_PARAGRAPH and _look(block) in looks)

@@ -659,14 +659,16 @@ def _block_paragraphs(elements: list[etree._Element]) -> list[str]:
     return paragraphs
 
 
-def _clean_body(paragraphs: list[str]) -> list[str]:
+def _clean_body(paragraphs: list[str], clean: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """Drop empty lines, page furniture (``parsers.furniture``: ``Anzeige``, ``À lire aussi ...``),
     time lines (``Published ... · Updated ...``: the header's, read into the record's times) and exact
-    repeats."""
+    repeats. ``clean``: texts already found neither furniture nor a time line."""
     kept: list[str] = []
     for paragraph in paragraphs:
         text = paragraph.strip()
-        if not text.strip(_INVISIBLE_CHARS) or is_furniture(text) or is_time_line(text):
+        if not text.strip(_INVISIBLE_CHARS):
+            continue
+        if text not in clean and (is_furniture(text) or is_time_line(text)):
             continue
         if kept and kept[-1] == text:
             continue
@@ -804,7 +806,7 @@ def _body(
         if credit and (not paragraphs or _squash(paragraphs[-1]) != credit):
             paragraphs.append(credit)
     log.debug("html body: %s", path, extra={"url": page.url})
-    return _clean_body(paragraphs), found
+    return _clean_body(paragraphs, found.clean), found
 
 
 # ---------------------------------------------------------------------------------------------- the rest
