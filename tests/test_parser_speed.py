@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from datetime import datetime
 
 import pytest
 
 from parsers import dates
+from parsers._wirelines import collapse, decode_text
 
 _NEVER = re.compile(r"(?!)")
 _WEEKDAYS = ["", "Sun, ", "Fri,", "Xyz, "]
@@ -57,3 +59,24 @@ def test_common_rfc822_values() -> None:
         "2023-06-11T10:00:00+00:00"
     )
     assert dates.parse_datetime("Tue, 31 Feb 2023 10:00:00 GMT") is None
+
+
+ALL_CHARACTERS = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_str_split_and_re_agree_on_white_space() -> None:
+    """``" ".join(text.split())`` stands for ``re.sub(r"\\s+", " ", text).strip()`` (``collapse``)."""
+    assert set(re.findall(r"\s", ALL_CHARACTERS)) == {c for c in ALL_CHARACTERS if c.isspace()}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "a", "  a  b  ", "a\u00a0\u2009b\u3000c", "\x1c\x1d\x1e\x1fx\x85y\u2028", "\tT\r\n"],
+)
+def test_collapse_is_the_plain_rule(text: str) -> None:
+    assert collapse(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("raw", [b"a\r\nb\rc\nd", b"no breaks", b"a\n\nb", b"\r", b"x\r\r\n"])
+def test_decode_text_line_ends(raw: bytes) -> None:
+    assert decode_text(raw) == re.sub(r"\r\n?", "\n", raw.decode("utf-8"))
