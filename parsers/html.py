@@ -629,12 +629,13 @@ def _block_texts(block: etree._Element, raw: str | None = None) -> list[str]:
     return [text] if text else []
 
 
-def _mostly_links(element: etree._Element) -> bool:
-    """A block whose text is mostly link text (a teaser list item), counted on text, not markup."""
+def _mostly_links(element: etree._Element, plain: str) -> bool:
+    """A block whose text (``plain``: its ``_plain_text``) is mostly link text (a teaser list item),
+    counted on text, not markup."""
     links = [a for a in element.iter("a")]
     if not links:
         return False
-    text = len("".join(_plain_text(element).split()))
+    text = len("".join(plain.split()))
     linked = sum(len("".join(_plain_text(a).split())) for a in links)
     return linked > DROP_LINK_DENSITY * text
 
@@ -644,11 +645,14 @@ def _block_paragraphs(elements: list[etree._Element]) -> list[str]:
     heading followed by no text before the next heading is a teaser box title, not a subhead."""
     kept: list[tuple[bool, list[str]]] = []  # (is a heading, paragraphs)
     for element in elements:
-        if _mostly_links(element):
-            if kept and kept[-1][0]:
-                kept.pop()  # the title of this link box
-            continue
-        texts = _block_texts(element)
+        plain = None  # read once, only for a block with links
+        if next(element.iter("a"), None) is not None:
+            plain = _plain_text(element)
+            if _mostly_links(element, plain):
+                if kept and kept[-1][0]:
+                    kept.pop()  # the title of this link box
+                continue
+        texts = _block_texts(element, plain)
         if texts:
             kept.append((element.tag in _HEADINGS, texts))
     while kept and kept[-1][0]:
