@@ -25,7 +25,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_ENDS = re.compile(r"\r\n?")
 # Only ``+ * •`` bullets: a wrapped line may well start with ``- `` or ``2.`` (``2. Bundesliga``).
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)[+*•][ \t]+\S")
-_INDENT = re.compile(r"^(?:\t|[ ]{2,})")
 
 
 def decode_text(raw: bytes) -> str:
@@ -79,13 +78,15 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
         bullet_indent = None
 
     for line in lines:
-        if is_blank(line):
+        if not line.strip():  # blank
             flush()
             continue
-        width = _indent_width(line)
-        continues_bullet = bullet_indent is not None and width > bullet_indent
         bullet = _BULLET.match(line)
-        if bullet or (_INDENT.match(line) and not continues_bullet):
+        # An indent is a tab or two spaces; the width is needed only inside a bullet.
+        if bullet or (
+            line.startswith(("\t", "  "))
+            and not (bullet_indent is not None and _indent_width(line) > bullet_indent)
+        ):
             flush()
             if bullet:
                 bullet_indent = _indent_width(bullet.group("indent"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import sys
 from datetime import datetime
@@ -10,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from parsers import dates
-from parsers._wirelines import collapse, decode_text
+from parsers._wirelines import collapse, decode_text, paragraphs
 
 _NEVER = re.compile(r"(?!)")
 _WEEKDAYS = ["", "Sun, ", "Fri,", "Xyz, "]
@@ -80,3 +81,58 @@ def test_collapse_is_the_plain_rule(text: str) -> None:
 @pytest.mark.parametrize("raw", [b"a\r\nb\rc\nd", b"no breaks", b"a\n\nb", b"\r", b"x\r\r\n"])
 def test_decode_text_line_ends(raw: bytes) -> None:
     assert decode_text(raw) == re.sub(r"\r\n?", "\n", raw.decode("utf-8"))
+
+
+def _plain_paragraphs(lines: list[str]) -> list[str]:
+    """``paragraphs`` as first written: every line's width measured, the indent as a regex."""
+    indent = re.compile(r"^(?:\t|[ ]{2,})")
+    bullet_line = re.compile(r"^(?P<indent>[ \t]*)[+*•][ \t]+\S")
+
+    def width(line: str) -> int:
+        return len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+
+    result: list[str] = []
+    current: list[str] = []
+    bullet_indent: int | None = None
+    for line in [*lines, ""]:
+        if not line.strip():
+            if current and (text := re.sub(r"\s+", " ", " ".join(current)).strip()):
+                result.append(text)
+            current, bullet_indent = [], None
+            continue
+        continues_bullet = bullet_indent is not None and width(line) > bullet_indent
+        bullet = bullet_line.match(line)
+        if bullet or (indent.match(line) and not continues_bullet):
+            if current and (text := re.sub(r"\s+", " ", " ".join(current)).strip()):
+                result.append(text)
+            current, bullet_indent = [], None
+            if bullet:
+                bullet_indent = width(bullet.group("indent"))
+        current.append(line)
+    return result
+
+
+def test_paragraphs_shortcuts_agree_with_plain_rule() -> None:
+    rng = random.Random(7901)
+    pieces = [
+        "",
+        " ",
+        "  ",
+        "\t",
+        "   ",
+        " \t",
+        "* ",
+        "+ ",
+        "• ",
+        "- ",
+        "2. ",
+        "word",
+        "Wort two",
+        "\u00a0",
+    ]
+    for _ in range(2000):
+        lines = [
+            "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 5)))
+            for _ in range(rng.randrange(0, 12))
+        ]
+        assert paragraphs(lines) == _plain_paragraphs(lines), lines
