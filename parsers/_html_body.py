@@ -195,10 +195,10 @@ def _runs(blocks: list[Block], good: list[bool]) -> list[_Run]:
 
 
 def _article_of(element: etree._Element) -> etree._Element | None:
-    node: etree._Element | None = element
-    while node is not None and node.tag != "article":
-        node = node.getparent()
-    return node
+    """The ``<article>`` an element is or sits in (the ancestors are searched in C)."""
+    if element.tag == "article":
+        return element
+    return next(element.iterancestors("article"), None)
 
 
 def _in_page_footer(element: etree._Element) -> bool:
