@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_SPACES = re.compile(r"\s+")
 _MIN_LINES = 3  # content lines after the first: fewer is a wrapped paragraph, not a laid-out story
 
 # Advisories that open wire copy: the verb says what the take does (English ``Adds``/``Corrects``, French
@@ -78,7 +77,7 @@ def preformatted_paragraphs(text: str) -> list[str] | None:
         current.append(line.strip())
     if current:
         paragraphs.append(" ".join(current))
-    return [p for p in (_SPACES.sub(" ", p).strip() for p in paragraphs) if p]
+    return [p for p in (" ".join(p.split()) for p in paragraphs) if p]
 
 
 @dataclass(slots=True)

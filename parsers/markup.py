@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from typing import cast
 
 import lxml.html
 from lxml import etree
@@ -39,7 +41,6 @@ CELL_TAGS = frozenset({"td", "th"})
 _WIRE_CONTAINERS = frozenset({"p", "div", "blockquote", "block", "body.content", "body"})
 _MIN_WIRE_BREAKS = 3
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
-_SPACES = re.compile(r"\s+")
 
 
 class _Collector:
@@ -110,7 +111,7 @@ def _walk(element: etree._Element, out: _Collector, skip: frozenset[str]) -> Non
 def _pre_lines(element: etree._Element, skip: frozenset[str]) -> list[str]:
     """One paragraph per non-blank line of a ``<pre>`` (inline markup inside it flattened)."""
     text = "".join(_flat_text(element, skip))
-    return [line for line in (_SPACES.sub(" ", ln).strip() for ln in text.split("\n")) if line]
+    return [line for line in (" ".join(ln.split()) for ln in text.split("\n")) if line]
 
 
 def _flat_text(element: etree._Element, skip: frozenset[str]) -> list[str]:
@@ -164,7 +165,7 @@ def html_fragment_paragraphs(markup: str, *, skip: frozenset[str] = SKIP_TAGS) -
         return []
     if "<" not in markup:
         text = html.unescape(markup)
-        return [p for p in (_SPACES.sub(" ", c).strip() for c in _BLANK_LINE.split(text)) if p]
+        return [p for p in (" ".join(c.split()) for c in _BLANK_LINE.split(text)) if p]
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -176,7 +177,7 @@ def element_text(element: etree._Element | None) -> str | None:
     """All text inside ``element``, whitespace collapsed; ``None`` when empty or absent."""
     if element is None:
         return None
-    text = _SPACES.sub(" ", "".join(str(t) for t in element.itertext())).strip()
+    text = " ".join("".join(cast("Iterator[str]", element.itertext())).split())
     return text or None
 
 

@@ -152,7 +152,6 @@ _PUBLIC_ID = re.compile(r"^(urn:newsml:[^:\s]+:[^:\s]+:.+):\d+[A-Za-z]?$", re.IG
 _LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_]|$)")
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"[0-9]{1,6}")
-_SPACES = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _PARAGRAPH_BREAK = "<br><br>"
 _HTML_BLOCK = re.compile(r"<\s*/?\s*(?:p|br|div|li|ul|ol|h[1-6]|table|tr|blockquote)\b", re.I)
@@ -627,7 +626,7 @@ def _texts(elements: Iterable[etree._Element]) -> list[str]:
 
 
 def _collapse(text: str | None) -> str:
-    return _SPACES.sub(" ", text).strip() if text else ""
+    return " ".join(text.split()) if text else ""
 
 
 def _unique(values: Iterable[str]) -> list[str]:
