@@ -239,13 +239,15 @@ def _flush(pieces: list[tuple[str, bool]], owner: etree._Element, out: list[Bloc
 
 
 def _emit(owner: etree._Element, paragraph: list[str], links: int, out: list[Block]) -> None:
-    text = " ".join("".join(paragraph).split())
-    if not text:
+    words = "".join(paragraph).split()
+    if not words:
         return
+    text = " ".join(words)
+    # ``_nonspace(text)``: the squashed text's only white space is one space between words
+    chars = len(text) - len(words) + 1
     tag = owner.tag if isinstance(owner.tag, str) else ""
     heading = tag in HEADING_TAGS
     kind = tag if heading else _KINDS.get(tag, "text")
-    chars = _nonspace(text)
     out.append(Block(owner, text, chars, min(links, chars), kind, heading))
 
 
