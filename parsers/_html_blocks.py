@@ -179,7 +179,7 @@ def _comment_marks(marks: str) -> bool:
     """Whether class or id tokens name a comment section (``_COMMENTS``), pre-tested cheaply."""
     if marks.isascii():
         lowered = marks.lower()
-        if not any(piece in lowered for piece in _COMMENT_PIECES):
+        if not any(map(lowered.__contains__, _COMMENT_PIECES)):
             return False
     return _comments(marks)
 
