@@ -10,8 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from parsers import dates
+from parsers import dates, xmlsafe
 from parsers._wirelines import collapse, decode_text, paragraphs
+from parsers.base import ParseError
 
 _NEVER = re.compile(r"(?!)")
 _WEEKDAYS = ["", "Sun, ", "Fri,", "Xyz, "]
@@ -136,3 +137,38 @@ def test_paragraphs_shortcuts_agree_with_plain_rule() -> None:
             for _ in range(rng.randrange(0, 12))
         ]
         assert paragraphs(lines) == _plain_paragraphs(lines), lines
+
+
+def _plain_refuses_entities(raw: bytes) -> bool:
+    """The definition: an ``<!ENTITY`` (any case) in the first 64 KiB, up to the DOCTYPE's ``]>``."""
+    head = raw[: 64 * 1024]
+    end = head.find(b"]>")
+    return (
+        b"<!DOCTYPE" in head
+        and re.search(rb"<!ENTITY", head[: end + 2 if end >= 0 else None], re.IGNORECASE)
+        is not None
+    )
+
+
+def _refuses_entities(raw: bytes) -> bool:
+    try:
+        xmlsafe._reject_entity_declarations(raw)
+    except ParseError:
+        return True
+    return False
+
+
+def test_entity_check_agrees_with_plain_rule() -> None:
+    pad = b"x" * (64 * 1024 - 20)
+    parts = [b"", b"<!DOCTYPE a [", b"<!doctype a [", b"<!ENTITY e 'v'>", b"<!entity e 'v'>", b"]>"]
+    parts += [b"<a/>", pad, b" ", b"<!DOCTYPE", b"<!ENTITY"]
+    rng = random.Random(64)
+    documents = [
+        b"".join(rng.choice(parts) for _ in range(rng.randrange(0, 6))) for _ in range(3000)
+    ]
+    documents += [
+        pad + b"<!DOCTYPE a [<!ENTITY e 'v'>]>",
+        b"<!DOCTYPE a [" + pad + b"<!ENTITY e 'v'>",
+    ]
+    for raw in documents:
+        assert _refuses_entities(raw) == _plain_refuses_entities(raw), raw[:80]
