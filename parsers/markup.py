@@ -167,10 +167,38 @@ def html_fragment_paragraphs(markup: str, *, skip: frozenset[str] = SKIP_TAGS) -
         text = html.unescape(markup)
         return [p for p in (" ".join(c.split()) for c in _BLANK_LINE.split(text)) if p]
     try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+        root = fragment_root(markup)
     except (etree.ParserError, ValueError):
         return []
     return element_paragraphs(root, skip=skip)
+
+
+# ``lxml.html.fragments_fromstring``'s test for a string that is a whole document (it is then parsed as it is).
+_WHOLE_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)
+
+
+def fragment_root(markup: str) -> etree._Element:
+    """``lxml.html.fragment_fromstring(markup, create_parent="div")``: a ``div`` holding the fragment's
+    leading text (unless blank) and its elements; raises what that raises.
+
+    Speed: for a fragment (not a whole document) the same tree is read with a plain ``HTMLParser`` (the
+    options of ``lxml.html``'s, without its Python element-class lookup, which runs for every element a
+    walk touches) and its ``body`` made the ``div``. Anything unusual is left to ``lxml.html``
+    (tests/test_parser_speed.py compares the paragraphs of both)."""
+    if not _WHOLE_DOCUMENT.match(markup):
+        document = etree.fromstring(f"<html><body>{markup}</body></html>", etree.HTMLParser())
+        if document is not None and document.tag == "html":
+            bodies = [child for child in document if child.tag == "body"]
+            if len(bodies) == 1:
+                body = bodies[0]
+                text = body.text
+                body.text = text if text and text.strip() else None
+                body.tail = None
+                body.attrib.clear()
+                body.tag = "div"
+                return body
+    root: etree._Element = lxml.html.fragment_fromstring(markup, create_parent="div")
+    return root
 
 
 def element_text(element: etree._Element | None) -> str | None:

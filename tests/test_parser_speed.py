@@ -8,9 +8,12 @@ import re
 import sys
 from datetime import datetime
 
+import lxml.html
 import pytest
+from lxml import etree
 
 from parsers import dates, xmlsafe
+from parsers import markup as markup_module
 from parsers._wirelines import collapse, decode_text, paragraphs
 from parsers.base import ParseError
 
@@ -172,3 +175,46 @@ def test_entity_check_agrees_with_plain_rule() -> None:
     ]
     for raw in documents:
         assert _refuses_entities(raw) == _plain_refuses_entities(raw), raw[:80]
+
+
+_FRAGMENT_PIECES = [
+    "", "text", " ", "\n", "\n\n", "\t", "<p>", "</p>", "<br>", "<br/>", "<div>", "</div>", "<!-- c -->",
+    "<html>", "</html>", "<!DOCTYPE html>", " <!doctype html>", "<head>", "<title>t</title>", "</head>",
+    "<body class='x'>", "</body>", "<pre>a\n b</pre>", "<table><tr><td>a</td><td>b</td></tr></table>",
+    "<script>x()</script>", "<style>p{}</style>", "<iframe>", "<?pi x?>", "<![CDATA[x]]>", "<html:p>",
+    "<", ">", "&amp;", "&nbsp;", "&bogus;", "é", "Wort\nzwei\ndrei\nvier\n", "<b>", "</b>", "<li>x",
+    "<meta charset='utf-8'>", "<frameset>", "\x00",
+]  # fmt: skip
+
+
+def _plain_fragment(markup: str, skip: frozenset[str]) -> tuple[list[str], bytes] | None:
+    """Paragraphs and serialised tree of ``lxml.html``'s fragment, ``None`` when it refuses it."""
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    except AssertionError as exc:  # lxml.html's check of a whole document without one body
+        return [type(exc).__name__], b""
+    return markup_module.element_paragraphs(root, skip=skip), etree.tostring(root)
+
+
+def _fast_fragment(markup: str, skip: frozenset[str]) -> tuple[list[str], bytes] | None:
+    try:
+        root = markup_module.fragment_root(markup)
+    except (etree.ParserError, ValueError):
+        return None
+    except AssertionError as exc:  # lxml.html's check of a whole document without one body
+        return [type(exc).__name__], b""
+    return markup_module.element_paragraphs(root, skip=skip), etree.tostring(root)
+
+
+def test_fragment_shortcut_builds_lxml_html_tree() -> None:
+    """Same tree (serialised) and paragraphs as ``lxml.html.fragment_fromstring(..., "div")``."""
+    rng = random.Random(1312)
+    fragments = [
+        "".join(rng.choice(_FRAGMENT_PIECES) for _ in range(rng.randrange(0, 9)))
+        for _ in range(3000)
+    ]
+    for markup in fragments:
+        for skip in (markup_module.SKIP_TAGS, frozenset()):
+            assert _fast_fragment(markup, skip) == _plain_fragment(markup, skip), markup
