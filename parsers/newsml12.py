@@ -606,7 +606,9 @@ def _first(elements: list[etree._Element]) -> etree._Element | None:
 
 
 def _child(element: etree._Element | None, name: str) -> etree._Element | None:
-    return element.find(name) if element is not None else None
+    """The first child named ``name`` (a plain name): ``element.find(name)`` without the ElementPath
+    machinery (tests/test_parser_speed.py)."""
+    return next(element.iterchildren(name), None) if element is not None else None
 
 
 def _child_text(element: etree._Element | None, name: str) -> str | None:

@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from parsers import dates, xmlsafe
+from parsers import dates, newsml12, xmlsafe
 from parsers import markup as markup_module
 from parsers._wirelines import collapse, decode_text, paragraphs
 from parsers.base import ParseError
@@ -218,3 +218,17 @@ def test_fragment_shortcut_builds_lxml_html_tree() -> None:
     for markup in fragments:
         for skip in (markup_module.SKIP_TAGS, frozenset()):
             assert _fast_fragment(markup, skip) == _plain_fragment(markup, skip), markup
+
+
+def test_newsml12_child_is_find() -> None:
+    """``_child`` answers as ``find`` does for a plain name: namespaces, comments, repeats, absence."""
+    root = etree.fromstring(
+        '<a xmlns:p="urn:x"><!--c--><p:Name/><Name2/><Name>1</Name><Name>2</Name>'
+        '<b xmlns="urn:y"><Name/></b><c><Name>deep</Name></c></a>'
+    )
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in ("Name", "Name2", "b", "c", "Missing"):
+            assert newsml12._child(element, name) is element.find(name), (element.tag, name)
+    assert newsml12._child(None, "Name") is None
