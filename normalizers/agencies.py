@@ -75,9 +75,47 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("TASR", ("TASR", "Tlačová agentúra Slovenskej republiky"), "Europe/Bratislava", ("tasr.sk",)),
     Agency("MTI", ("MTI", "Magyar Távirati Iroda"), "Europe/Budapest", ("mti.hu",)),
     Agency("BTA", ("BTA", "Bulgarian News Agency"), "Europe/Sofia", ("bta.bg",)),
-    Agency("HINA", ("HINA", "Hrvatska izvještajna novinska agencija"), "Europe/Zagreb", ("hina.hr",)),
+    Agency("HINA", ("HINA", "Hina", "Hrvatska izvještajna novinska agencija"), "Europe/Zagreb", ("hina.hr",)),
     Agency("STA", ("STA", "Slovenska tiskovna agencija", "Slovenian Press Agency"), "Europe/Ljubljana", ("sta.si",)),
     Agency("Agerpres", ("Agerpres",), "Europe/Bucharest", ("agerpres.ro",)),
+    Agency("LETA", ("LETA", "Latvijas Ziņu aģentūra"), "Europe/Riga", ("leta.lv",)),
+    Agency("ELTA", ("ELTA", "Lietuvos telegramų agentūra"), "Europe/Vilnius", ("elta.lt",)),
+    Agency("BNS", ("BNS", "Baltic News Service"), "Europe/Tallinn", ("bns.ee", "bns.lt", "bns.lv")),
+    Agency("CNA Cyprus", ("Cyprus News Agency", "KYPE", "ΚΥΠΕ"), "Asia/Nicosia", ("cna.org.cy",)),
+    Agency("Tanjug", ("Tanjug",), "Europe/Belgrade", ("tanjug.rs",)),
+    Agency("MINA", ("MINA", "MINA-business", "Mina News"), "Europe/Podgorica", ("mina.news",)),
+    Agency("MIA Skopje", ("Media Information Agency", "Медиумска информативна агенција"), "Europe/Skopje", ("mia.mk",)),
+    Agency("Albanian Telegraphic Agency", ("Agjencia Telegrafike Shqiptare",), "Europe/Tirane", ("ata.gov.al",)),
+    Agency("FENA", ("FENA", "Fena", "Federalna novinska agencija"), "Europe/Sarajevo", ("fena.ba",)),
+    Agency("UNIAN", ("UNIAN", "УНІАН"), "Europe/Kyiv", ("unian.net", "unian.ua")),
+    Agency("Sputnik", ("Sputnik", "Sputnik News"), "Europe/Moscow", ("sputniknews.com",)),
+    Agency("IANS", ("IANS", "Indo-Asian News Service"), "Asia/Kolkata", ("ianslive.in",)),
+    Agency("DHA", ("DHA", "Demirören Haber Ajansı"), "Europe/Istanbul", ("dha.com.tr",)),
+    Agency("IHA", ("İHA", "IHA", "İhlas Haber Ajansı"), "Europe/Istanbul", ("iha.com.tr",)),
+    Agency("Télam", ("Télam", "Telam", "Agencia Télam"), "America/Argentina/Buenos_Aires", ("telam.com.ar",)),
+    Agency("Andina", ("Andina", "Agencia Andina"), "America/Lima", ("andina.pe",)),
+    Agency("Prensa Latina", ("Prensa Latina",), "America/Havana", ("prensa-latina.cu",)),
+    Agency("Agência Brasil", ("Agência Brasil", "Agencia Brasil"), "America/Sao_Paulo", ("agenciabrasil.ebc.com.br",)),
+    Agency("WAFA", ("WAFA", "Palestine News and Information Agency"), "Asia/Hebron", ("wafa.ps",)),
+    Agency("KUNA", ("KUNA", "Kuwait News Agency"), "Asia/Kuwait", ("kuna.net.kw",)),
+    Agency("Saudi Press Agency", (), "Asia/Riyadh", ("spa.gov.sa",)),
+    Agency("Middle East News Agency", (), "Africa/Cairo", ("mena.org.eg",)),
+    Agency("QNA", ("QNA", "Qatar News Agency"), "Asia/Qatar", ("qna.org.qa",)),
+    Agency("WAM", ("WAM", "Emirates News Agency"), "Asia/Dubai", ("wam.ae",)),
+    Agency("SANA", ("SANA", "Syrian Arab News Agency"), "Asia/Damascus", ("sana.sy",)),
+    Agency("IRNA", ("IRNA", "Islamic Republic News Agency"), "Asia/Tehran", ("irna.ir",)),
+    Agency("Jordan News Agency", ("Petra News Agency",), "Asia/Amman", ("petra.gov.jo",)),
+    Agency("Maghreb Arabe Presse", (), "Africa/Casablanca", ("mapexpress.ma",)),
+    Agency("APS", ("Algérie Presse Service", "Algerie Presse Service"), "Africa/Algiers", ("aps.dz",)),
+    Agency("Tunis Afrique Presse", (), "Africa/Tunis", ("tap.info.tn",)),
+    Agency("News Agency of Nigeria", (), "Africa/Lagos", ("nannews.ng",)),
+    Agency("CNA Taiwan", ("Central News Agency", "Focus Taiwan"), "Asia/Taipei", ("focustaiwan.tw", "cna.com.tw")),
+    Agency("KCNA", ("KCNA", "Korean Central News Agency"), "Asia/Pyongyang", ("kcna.kp",)),
+    Agency("VNA", ("VNA", "Vietnam News Agency"), "Asia/Ho_Chi_Minh", ("vnanet.vn",)),
+    Agency("Philippine News Agency", (), "Asia/Manila", ("pna.gov.ph",)),
+    Agency("BSS", ("BSS", "Bangladesh Sangbad Sangstha"), "Asia/Dhaka", ("bssnews.net",)),
+    Agency("Associated Press of Pakistan", (), "Asia/Karachi", ("app.com.pk",)),
+    Agency("EPA", ("EPA", "European Pressphoto Agency"), "Europe/Berlin", ("epa.eu",)),
     Agency("Notimex", ("Notimex",), "America/Mexico_City", ("notimex.gob.mx",)),
     Agency("BusinessDesk", ("BusinessDesk",), "Pacific/Auckland", ("businessdesk.co.nz",)),
     Agency("Business Wire", ("Business Wire", "BUSINESS WIRE"), "America/New_York", ("businesswire.com",)),
@@ -150,16 +188,33 @@ def _alias_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
-# Characters IGNORECASE matches to a letter besides its lower- and upper-case forms (``re``'s case
-# equivalences: the dotted and dotless i, the Kelvin sign, the long s).
-_IGNORECASE_EXTRAS = {"i": "İı", "k": "\u212a", "s": "ſ"}
+# Letters IGNORECASE matches beyond a letter's lower- and upper-case forms (``re``'s case equivalences: the
+# dotted and dotless i, the Kelvin sign, the long s, Greek final sigma and symbol forms, micro and ohm).
+_IGNORECASE_GROUPS = (
+    "Ii\u0130\u0131",
+    "Kk\u212a",
+    "Ss\u017f",
+    "\u039a\u03ba\u03f0",
+    "\u03a3\u03c2\u03c3",
+    "\u0392\u03b2\u03d0",
+    "\u0395\u03b5\u03f5",
+    "\u0398\u03b8\u03d1\u03f4",
+    "\u03a0\u03c0\u03d6",
+    "\u03a1\u03c1\u03f1",
+    "\u03a6\u03c6\u03d5",
+    "\u00b5\u039c\u03bc",
+    "\u03a9\u03c9\u2126",
+)
+_IGNORECASE_EXTRAS = {char: group for group in _IGNORECASE_GROUPS for char in group}
 
 
 def ignorecase_variants(char: str) -> frozenset[str]:
     """The characters ``re.IGNORECASE`` matches to ``char`` (``"K"`` -> K, k and the Kelvin sign), for the
     letters agency names start with (tests/test_agencies_speed.py checks each against every code point)."""
+    if char in _IGNORECASE_EXTRAS:
+        return frozenset(_IGNORECASE_EXTRAS[char])
     lower = char.lower()
-    forms = {char, lower, lower.upper(), char.upper(), *_IGNORECASE_EXTRAS.get(lower, "")}
+    forms = {char, lower, lower.upper(), char.upper()}
     return frozenset(form for form in forms if len(form) == 1)
 
 

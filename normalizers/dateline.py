@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from normalizers.agencies import find_agencies, parse_credit_line
 from normalizers.record import Dateline
+from parsers._timelines import MONTHS, WEEKDAYS
 
 _SEPARATOR = re.compile(
     r"(?:(?<=\s)|(?<=\)))(?:--|[-–—_])(?:\s+|$)|(?<=\))\.-\s*|(?<=/)[.:]\s+|(?<=\))[.:]\s+"
@@ -29,6 +30,11 @@ _PREFIX_CREDIT = re.compile(r"^\(([^()]{1,30})\)\s*(?:--|[-–—_])\s*")
 _TRAILING_CREDIT = re.compile(r"\s*(?:\(([^()]{1,40})\)|/([^/\s][^/]{0,20})/)\.?$")
 _HAS_DIGIT = re.compile(r"\d")
 _MAX_HEAD = 90
+# A date part longer than this is prose; with an agency credit after it, longer forms are real
+# (``2026. november 30., szerda`` in MTI copy).
+_MAX_DATE = 25
+_MAX_CREDITED_DATE = 40
+_DATE_WORDS = frozenset(name.casefold() for names in (*MONTHS.values(), WEEKDAYS) for name in names)
 _NOT_PLACE_WORDS = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "im", "in", "am", "an", "auf", "aus", "bei", "mit", "nach", "von", "vor", "zu", "zum", "zur", "und", "oder", "aber", "doch", "er", "sie", "es", "wir", "ihr", "man", "the", "a", "an", "in", "on", "at", "of", "for", "and", "or", "but", "he", "she", "it", "we", "they", "this", "that", "le", "la", "les", "un", "une", "des", "et", "ou", "il", "elle", "on", "el", "los", "las", "y", "o", "lo", "ella", "es", "da", "het", "een", "de", "en", "je", "ich", "du", "mehr", "weniger", "nur", "auch", "noch", "schon", "so", "wie", "was", "wer", "wo", "wann", "warum", "dies", "diese", "dieser", "dieses", "jetzt", "heute"]
 )  # fmt: skip
@@ -96,16 +102,35 @@ def _plausible_place(place: str, *, credited: bool = False) -> bool:
     return True
 
 
-def _split_place_date(head: str) -> tuple[str | None, str | None]:
+def _split_place_date(head: str, *, credited: bool = False) -> tuple[str | None, str | None]:
     """``"SAITAMA, Japan, Dec. 9"`` -> (``"SAITAMA, Japan"``, ``"Dec. 9"``): the first segment holding a digit
-    starts the date."""
+    starts the date. Central European agencies write no comma (``Bratislava 30. novembra``, ``Praha 1.
+    prosince``, ``LONDON Dec 1``): when an agency credit follows (``credited``), inside that segment the date
+    starts at its first number, or at the month or weekday name right before it. Without a credit a place
+    needs its comma, so prose (``Berlin 2 Tore -``) is never read as a dateline."""
     segments = [seg.strip() for seg in head.split(",")]
     for index, segment in enumerate(segments):
         if _HAS_DIGIT.search(segment):
-            place = ", ".join(segments[:index]) or None
-            date = ", ".join(segments[index:]).rstrip(".").strip() or None
-            return place, date
+            words = segment.split()
+            start = _date_start(words) if credited else 0
+            place = ", ".join([*segments[:index], *([" ".join(words[:start])] if start else [])])
+            date = ", ".join([" ".join(words[start:]), *segments[index + 1 :]]).rstrip(".").strip()
+            return place or None, date or None
     return head.strip() or None, None
+
+
+def _date_start(words: list[str]) -> int:
+    """Index of the word a date starts at: the first holding a digit, moved back over month and weekday
+    names (``Dec.``, ``novembra``, ``Dienstag``: the table in ``parsers._timelines``) and over words in
+    lower case, which place names never are (``Vilnius, lapkričio 30 d.``: a month the table lacks)."""
+    start = next(i for i, word in enumerate(words) if _HAS_DIGIT.search(word))
+    while start and _date_word(words[start - 1]):
+        start -= 1
+    return start
+
+
+def _date_word(word: str) -> bool:
+    return word[:1].islower() or word.rstrip(".,").casefold() in _DATE_WORDS
 
 
 def _trailing_bare_agency(head: str) -> tuple[str, list[str]]:
@@ -169,8 +194,8 @@ def _split_head(text: str, agencies: list[str]) -> DatelineMatch | None:
     terminator = separator.group().strip()
     if terminator in {".", ":", ".-", ""} and not agencies:
         return None
-    place, date = _split_place_date(head.rstrip(",").strip())
-    if date is not None and len(date) > 25:
+    place, date = _split_place_date(head.rstrip(",").strip(), credited=bool(agencies))
+    if date is not None and len(date) > (_MAX_CREDITED_DATE if agencies else _MAX_DATE):
         return None
     if place is not None and not _plausible_place(place, credited=bool(agencies)):
         return None

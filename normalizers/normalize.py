@@ -213,12 +213,16 @@ def normalize(
     body, text_dateline = strip_dateline(body)
     dateline = _merge_datelines(text_dateline, _metadata_dateline(item.dateline))
     from_authors, byline = _author_credits(item.authors, clean_field(item.byline), host)
-    # A "kicker" that is only an agency's name (``Polska Agencja Prasowa`` above a text dump's headline)
-    # is the page's credit, not a kicker.
+    # A "kicker" or "headline" that is only an agency's name (``Polska Agencja Prasowa`` above a text dump's
+    # headline, ``Agencia EFE`` as a dump's first line) is the page's credit, not a title.
     kicker_credit = parse_credit_line(kicker, host) if kicker else None
     if kicker_credit:
         kicker = None
-    credited = credited + [a for a in kicker_credit or [] if a not in credited]
+    headline_credit = parse_credit_line(headline, host) if headline else None
+    if headline_credit:
+        headline = None
+    for named in (kicker_credit or [], headline_credit or []):
+        credited = credited + [a for a in named if a not in credited]
     in_text = _unique((text_dateline.agencies if text_dateline else []) + credited + from_authors)
     agencies = in_text or canonical_list(item.agencies)
     if not agencies:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ingest.parse_stage import parse_records
 from normalizers.dateline import split_dateline
+from normalizers.record import Dateline
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 DATELINES = [
     # (paragraph start, place, date, agencies, rest starts)
@@ -61,6 +67,29 @@ DATELINES = [
     ("Frankfurt (Oder) (dpa) - Die Stadt", "Frankfurt (Oder)", None, ["dpa"], "Die Stadt"),
     ("Halle (Saale) (epd) - Die Kirche", "Halle (Saale)", None, ["epd"], "Die Kirche"),
     ("DES MOINES, Iowa (AP) — The governor", "DES MOINES, Iowa", None, ["AP"], "The governor"),
+    # Central and Eastern European agencies: no comma between place and date, month names in the genitive,
+    # credits in mixed case, longer date parts; the date starts at the number or the name before it.
+    ("Bratislava 30. novembra (TASR) - Vláda", "Bratislava", "30. novembra", ["TASR"], "Vláda"),
+    ("Praha 1. prosince (ČTK) - Vláda dnes", "Praha", "1. prosince", ["CTK"], "Vláda dnes"),
+    ("Zagreb, 30. studenoga (Hina) - Vlada je", "Zagreb", "30. studenoga", ["HINA"], "Vlada je"),
+    (
+        "Vilnius, lapkričio 30 d. (ELTA) - Vyriausybė",
+        "Vilnius",
+        "lapkričio 30 d",
+        ["ELTA"],
+        "Vyriausybė",
+    ),
+    ("Riga, 30. novembris (LETA) - Valdība", "Riga", "30. novembris", ["LETA"], "Valdība"),
+    (
+        "Budapest, 2026. november 30., szerda (MTI) - A kormány",
+        "Budapest",
+        "2026. november 30., szerda",
+        ["MTI"],
+        "A kormány",
+    ),
+    ("Sarajevo, 30. novembra (Fena) - Vijeće", "Sarajevo", "30. novembra", ["FENA"], "Vijeće"),
+    ("LONDON Dec 1 (Reuters) - Oil rose", "LONDON", "Dec 1", ["Reuters"], "Oil rose"),
+    ("NEW YORK Tuesday Dec 1 (AP) — Stocks", "NEW YORK", "Tuesday Dec 1", ["AP"], "Stocks"),
 ]
 
 
@@ -94,6 +123,9 @@ PROSE = [
     "Frankfurt (Oder) - Die Stadt feiert.",
     "Die Polizei (dpa) - sagt, sie ermittle.",
     "In Berlin (dpa) - so hieß es - wird gebaut.",
+    # A place without its comma before a number is a dateline only when a credit follows.
+    "Berlin 2 Tore - und das Spiel war entschieden.",
+    "Er sagte am 30. Mai - nein.",
     "",
 ]
 
@@ -101,3 +133,12 @@ PROSE = [
 @pytest.mark.parametrize("text", PROSE)
 def test_prose_is_never_cut(text: str) -> None:
     assert split_dateline(text) is None
+
+
+def test_a_mixed_case_credit_and_a_genitive_month_in_a_wire_story() -> None:
+    """The same grammar reads datelines in every format: a Hina NITF story (``(Hina)``, ``studenoga``)."""
+    raw = (FIXTURES / "nitf" / "hina_hr_dateline_mixed_case_credit.xml").read_bytes()
+    (record,) = parse_records(raw, "hina.xml")
+    assert record.dateline == Dateline("Zagreb", "30. studenoga", ["HINA"])
+    assert record.agencies == ["HINA"]
+    assert record.body[0].startswith("Vlada je u ponedjeljak")
