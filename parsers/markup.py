@@ -168,9 +168,27 @@ def html_fragment_paragraphs(markup: str, *, skip: frozenset[str] = SKIP_TAGS) -
         return [p for p in (" ".join(c.split()) for c in _BLANK_LINE.split(text)) if p]
     try:
         root = fragment_root(markup)
+    except (etree.ParserError, ValueError, AssertionError):
+        # lxml.html refuses a fragment with no body or two (``</body><head>...<body>``, a feed body pasted
+        # from a whole page; an ``AssertionError`` there): read it as a document instead of losing it.
+        return _document_paragraphs(markup, skip)
+    return element_paragraphs(root, skip=skip)
+
+
+def _document_paragraphs(markup: str, skip: frozenset[str]) -> list[str]:
+    """Paragraphs of ``markup`` parsed as a whole HTML document: every ``body`` the parser kept, in order,
+    else the root; no paragraphs when nothing could be parsed."""
+    try:
+        root = etree.fromstring(markup, etree.HTMLParser(no_network=True))
     except (etree.ParserError, ValueError):
         return []
-    return element_paragraphs(root, skip=skip)
+    if root is None:
+        return []
+    bodies = root.findall("body")
+    paragraphs: list[str] = []
+    for element in bodies or [root]:
+        paragraphs.extend(element_paragraphs(element, skip=skip))
+    return paragraphs
 
 
 # ``lxml.html.fragments_fromstring``'s test for a string that is a whole document (it is then parsed as it is).

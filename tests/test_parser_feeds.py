@@ -330,3 +330,28 @@ def test_atom_base64_content(content: str, body: list[str]) -> None:
         f"<feed xmlns='http://www.w3.org/2005/Atom'><entry><title>t</title>{content}</entry></feed>"
     )
     assert parse_document(raw.encode())[0].body == body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "</body><head><title>Seite</title></head><body class='story'><p>Der Landtag hat das Gesetz "
+        "beschlossen.</p><p>Die Opposition stimmte dagegen.</p></body>",
+        "<div>Der Landtag hat das Gesetz beschlossen.</div></body><body><p>Die Opposition stimmte "
+        "dagegen.</p>",
+    ],
+)
+def test_item_body_with_two_bodies_is_read_not_lost(body: str) -> None:
+    """lxml.html refuses a fragment with two ``body`` elements (an ``AssertionError``: a body pasted from a
+    whole page); the item's text is still read, in order, without the page's title."""
+    escaped = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>lnw</title><item>'
+        f"<title>Gesetz beschlossen</title><guid>lnw-1</guid><description>{escaped}</description>"
+        "</item></channel></rss>"
+    ).encode()
+    (item,) = parse_document(feed, "rss")
+    assert item.body == [
+        "Der Landtag hat das Gesetz beschlossen.",
+        "Die Opposition stimmte dagegen.",
+    ]
