@@ -34,11 +34,12 @@ not secrets and are written as they are.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from urllib.parse import parse_qsl, urlsplit
 
 from config.patterns import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FilePatterns, check_patterns
@@ -106,6 +107,8 @@ _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")  # an RFC 9110
 _PARAM_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
 _RESERVED_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 MIN_INTERVAL = 1.0
+MAX_INTERVAL = 7 * 86400.0
+"""A poll interval longer than a week is a typo (``1e400``, ``"9999d"``), not a schedule: refused."""
 
 
 class ConfigError(Exception):
@@ -172,16 +175,26 @@ class FeedConfig:
 
 
 def parse_duration(value: Any) -> float:
-    """``300``, ``"30s"``, ``"5m"``, ``"1h"`` -> seconds."""
+    """``300``, ``"30s"``, ``"5m"``, ``"1h"`` -> seconds (a finite float). Raises ``ValueError`` for
+    anything else, including TOML's ``inf``/``nan`` and numbers too large for a float (``1e400`` is
+    ``inf`` in TOML), which would otherwise overflow the scheduler."""
     if isinstance(value, bool):
         raise ValueError("want seconds or a duration like '5m'")
+    seconds: float | None = None
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
+        try:
+            seconds = float(value)
+        except OverflowError:  # an int beyond float's range
+            seconds = math.inf
+    elif isinstance(value, str):
         match = _DURATION.match(value)
         if match:
-            return float(match.group(1)) * _SECONDS[match.group(2)]
-    raise ValueError(f"want seconds or a duration like '30s', '5m', '1h', not {value!r}")
+            seconds = float(match.group(1)) * _SECONDS[match.group(2)]
+    if seconds is None:
+        raise ValueError(f"want seconds or a duration like '30s', '5m', '1h', not {value!r}")
+    if not math.isfinite(seconds):
+        raise ValueError(f"want a finite number of seconds, not {value!r}")
+    return seconds
 
 
 class _Locator:
@@ -314,7 +327,7 @@ def _feed(
         f"feed #{index + 1}" if not isinstance(raw.get("name"), str) else f"feed {raw['name']!r}"
     )
 
-    def fail(key: str | None, message: str) -> None:
+    def fail(key: str | None, message: str) -> NoReturn:
         raise ConfigError(
             file, locate.line(index, key), f"{label}: {key}" if key else label, message
         )
@@ -367,9 +380,15 @@ def _feed(
                 fail(key, str(exc))
         else:
             values[key] = default
-    interval = values["interval"] or 300.0
-    if interval < MIN_INTERVAL:
-        fail("interval", f"must be at least {MIN_INTERVAL:g} second")
+    interval = values["interval"]
+    # 0 is refused like any interval below the minimum (it used to mean "the default", silently).
+    if interval is None or interval < MIN_INTERVAL:
+        fail("interval", f"must be at least {MIN_INTERVAL:g} second (leave it out for 5m)")
+    if interval > MAX_INTERVAL:
+        fail(
+            "interval",
+            f"must be at most {MAX_INTERVAL:g} seconds (one week), not {raw['interval']!r}",
+        )
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         fail("enabled", "want true or false")
@@ -421,6 +440,14 @@ def load_feeds(file: Path, formats: list[str]) -> list[FeedConfig]:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(file, None, None, f"cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:  # TOML is UTF-8 (TOML 1.0, "Spec"); say where it is not
+        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            file,
+            line,
+            None,
+            f"not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})",
+        ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

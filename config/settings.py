@@ -34,6 +34,15 @@ from config.redact import register_secret
 
 DEFAULT_DB_URL = "sqlite:///var/wiredesk.db"
 DEFAULT_CONFIG = Path("config/wiredesk.toml")
+PORT_RANGE = (0, 65535)
+"""TCP ports (0: any free port); checked with the setting, not left to ``bind()``'s OverflowError."""
+_RANGES: dict[str, tuple[int, int]] = {"desk_port": PORT_RANGE}
+
+
+def port_problem(port: int) -> str | None:
+    """Why ``port`` is no TCP port, or None (shared by ``WIREDESK_DESK_PORT`` and ``serve --port``)."""
+    low, high = PORT_RANGE
+    return None if low <= port <= high else f"a port is {low}-{high}, not {port}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +106,10 @@ class Settings:
                 raise ConfigError(
                     origin, None, key, f"want a {type(current).__name__}: {value!r}"
                 ) from exc
+            if key in _RANGES:
+                low, high = _RANGES[key]
+                if not low <= changes[key] <= high:
+                    raise ConfigError(origin, None, key, f"want {low}-{high}, not {changes[key]}")
         return replace(self, **changes)
 
 

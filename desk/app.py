@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.feeds import FeedConfig
 from storage.store import Store
@@ -52,6 +53,29 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+
+
+class HeadAsGet:
+    """Answer ``HEAD`` on every ``GET`` route (RFC 9110 9.3.2: same status and headers, no body).
+
+    FastAPI routes declared with ``get`` answer ``HEAD`` with 405, which breaks monitors and link checkers
+    (``curl -I``). This outermost ASGI layer runs a ``HEAD`` request as ``GET`` -- through every check a
+    ``GET`` passes (host, token) -- and drops the body it produces; ``Content-Length`` stays as ``GET``'s."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def _desk_token_ok(header: str, expected: str) -> bool:
@@ -135,6 +159,7 @@ def create_app(
     if allowed_hosts is not None:
         # Added last, so it runs first: nothing is served under a name the desk was not given.
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD passes every check a GET passes
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(apidocs.router)

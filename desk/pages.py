@@ -47,10 +47,17 @@ def incoming(request: Request) -> HTMLResponse:
     filters = Filters.from_params(dict(request.query_params))
     now = datetime.now(UTC)
     query = filters.query(now, limit=PAGE_SIZE)
-    page = search_page(context.store, query, now)
+    if filters.errors:
+        # As the API: a bad filter is the client's mistake (400). The page keeps the form so the editor
+        # can fix it, names each bad parameter, and shows no rows: an unfiltered list that looks filtered
+        # would be worse than none.
+        page = SearchPage(hits=[], has_more=False, next_after=None)
+    else:
+        page = search_page(context.store, query, now)
     return _render(
         request,
         "incoming.html",
+        400 if filters.errors else 200,
         filters=filters,
         query=query,
         page=page,

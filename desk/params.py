@@ -1,7 +1,8 @@
 """Filters from the URL -> ``ArticleQuery``, and back to a URL, so every desk view can be bookmarked.
 
-The desk and the API read the same parameters. Parsing is lenient and collects readable errors instead of
-raising: the desk shows them above the list, the API answers 400 with them.
+The desk and the API read the same parameters and refuse the same values: parsing collects readable
+errors (each naming its parameter) instead of raising, and both answer 400 with them -- the desk as a page
+with the filter form and the errors but no rows, the API as JSON -- never an unfiltered list.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from urllib.parse import urlencode
 
 from fastapi import Path
 
-from storage.search import STATUS_FILTERS, ArticleQuery, Order, StatusFilter, parse_moment
+from storage.search import (
+    STATUS_FILTERS,
+    ArticleQuery,
+    MomentError,
+    Order,
+    StatusFilter,
+    parse_moment,
+    query_problems,
+)
 
 WINDOWS = ("15m", "1h", "6h", "24h", "3d", "7d")
 URGENCIES = {1: "flash", 2: "flash + urgent", 3: "up to 3", 4: "up to 4"}
@@ -92,7 +101,7 @@ class Filters:
             self.errors.append("before pages newest first: use sort=newest with it")
             before = None
         include_all = self.include_all if self.all else default_all
-        return ArticleQuery(
+        query = ArticleQuery(
             text=self.q or None,
             agency=self.agency or None,
             language=self.lang.lower() or None,
@@ -108,6 +117,8 @@ class Filters:
             after=after,
             before=before,
         )
+        self.errors += query_problems(query)
+        return query
 
     def _before(self) -> int | None:
         """The "older" link's cursor: a store id, newest-first rows below it."""
@@ -124,10 +135,12 @@ class Filters:
         try:
             return parse_moment(value, now)
         except (
-            ValueError
-        ):  # also a window or date with no UTC instant (99999999d, year 1 at +01:00)
+            MomentError
+        ) as exc:  # well formed, but no UTC instant: say which way it is out of range
+            self.errors.append(f"{name}: {exc}")
+        except ValueError:
             self.errors.append(f"{name} wants 15m, 2h, 3d or a date like 2026-11-27")
-            return None
+        return None
 
     def params(self, **changes: str) -> dict[str, str]:
         """Non-empty parameters, with ``changes`` applied (an empty value removes one)."""

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from config.wording import counted, noun_for
 from storage.search import HIT_END, HIT_START, Hit
 
 HERE = Path(__file__).resolve().parent
@@ -85,11 +86,16 @@ def urgency_title(value: int | None) -> str:
     return f"urgency {value} of 8 ({where}; 1 flash, 2 urgent, 3 priority, 5 normal, 8 lowest)"
 
 
+def _minute(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(second=0, microsecond=0)
+
+
 def agency_times(record: Any) -> tuple[datetime | None, datetime | None]:
     """(published, updated) as the agency stamped them, either may be None; ``updated`` only when it
-    differs from the publication time (several formats repeat one time in both fields)."""
+    differs from the publication time in the minute the desk shows (several formats repeat one time in
+    both fields, others stamp the update seconds later: "14:05 upd 14:05" tells the editor nothing)."""
     published, updated = record.published_at, record.updated_at
-    if published is not None and updated is not None and updated == published:
+    if published is not None and updated is not None and _minute(updated) == _minute(published):
         updated = None
     return published, updated
 
@@ -115,12 +121,13 @@ def badges(hit: Hit, now: datetime | None = None) -> list[tuple[str, str]]:
 
 
 def dateline_text(value: Any) -> str:
+    """A dateline as the wire prints it: ``Place, date (AGENCY)``; each part only when present, so a
+    dateline without a place reads ``Jan 3 (Reuters)``, never ``, Jan 3 (Reuters)``."""
     if not value:
         return ""
-    place = value.place or ""
-    credit = f" ({'/'.join(value.agencies)})" if value.agencies else ""
-    date = f", {value.date}" if value.date else ""
-    return f"{place}{date}{credit}".strip()
+    head = ", ".join(part.strip() for part in (value.place or "", value.date or "") if part.strip())
+    credit = f"({'/'.join(value.agencies)})" if value.agencies else ""
+    return " ".join(part for part in (head, credit) if part)
 
 
 def field_value(value: Any) -> str:
@@ -156,6 +163,8 @@ def make_templates() -> Jinja2Templates:
         urgency_title=urgency_title,
         dateline=dateline_text,
         field_value=field_value,
+        counted=counted,
+        noun_for=noun_for,
     )
     environment.globals.update(badges=badges, agency_times=agency_times)
     return Jinja2Templates(env=environment)

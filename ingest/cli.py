@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from config.feeds import ConfigError
 from ingest.cli_args import article_id, backfill_problem, non_negative_int, positive_int
@@ -35,14 +37,40 @@ Command = Callable[[argparse.Namespace], int]
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """``2h``, ``30m``, ``3d`` (before now) or an ISO date/datetime (UTC unless it has an offset)."""
-    from storage.search import parse_moment
+    from storage.search import MomentError, parse_moment
 
     try:
         return parse_moment(value, now)
+    except (
+        MomentError
+    ) as exc:  # well formed but out of range: "too far back", not "want a duration"
+        raise argparse.ArgumentTypeError(str(exc)) from exc
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
             f"want a duration like 2h/30m/3d or a date like 2026-11-27, not {value!r}"
         ) from exc
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def port_number(value: str) -> int:
+    """``--port``: a TCP port, 0-65535 (0: any free port); refused here, not by ``bind()``."""
+    from config.settings import port_problem
+
+    try:
+        port = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"want a port number, not {value!r}") from exc
+    problem = port_problem(port)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return port
+
+
+def log_level(value: str) -> str:
+    """``--log-level``: a level name in any case (``debug``, ``Info``), checked against ``LOG_LEVELS``."""
+    return value.strip().upper()
 
 
 class _FormatNames:
@@ -153,7 +181,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         epilog="The store is chosen by WIREDESK_DB_URL (default sqlite:///var/wiredesk.db).",
     )
     parser.add_argument(
-        "--log-level", default=None, help="logging level (default INFO for run, else WARNING)"
+        "--log-level",
+        type=log_level,
+        choices=LOG_LEVELS,
+        default=None,
+        help="logging level, any case: %(choices)s (default INFO for run and serve, else WARNING)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -201,7 +233,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
     p = commands.add_parser("serve", help="the web desk and JSON API alone (127.0.0.1:8080)")
     p.add_argument("--host", help="bind address (default WIREDESK_DESK_HOST or 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default WIREDESK_DESK_PORT or 8080)")
+    p.add_argument(
+        "--port", type=port_number, help="port 0-65535 (default WIREDESK_DESK_PORT or 8080)"
+    )
     p.set_defaults(func=_lazy("ingest.cli_service", "cmd_serve"))
 
     p = commands.add_parser("feeds", help="table of configured feeds and their health")
@@ -265,6 +299,67 @@ def _command_index(argv: list[str]) -> int | None:
     return None
 
 
+class OutputError(Exception):
+    """Standard output could not be written: the reader went away (``| head``) or the target is full
+    (``> /dev/full``, a full disk). Raised by :class:`_GuardedOutput`, so it is told apart from an
+    ``OSError`` of the command's own work (a file it reads), which keeps its own message."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+class _GuardedOutput:
+    """``sys.stdout`` while a command runs: every write and flush that fails becomes :class:`OutputError`."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except OSError as exc:
+            raise OutputError(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputError(exc) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _discard_output(stream: Any) -> None:
+    """Point file descriptor 1 at ``/dev/null`` so the interpreter's final flush of what is still buffered
+    cannot fail again ("Exception ignored ... BrokenPipeError" after the one line we print)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing is flushed at exit
+
+
+def run_printing(command: Callable[[], int]) -> int:
+    """Run a command that prints to stdout; a failed write is one line on stderr and exit status 1 (a
+    reader that went away, ``| head``, gets no line: it stopped reading on purpose), never a traceback."""
+    stdout = sys.stdout
+    sys.stdout = cast(TextIO, _GuardedOutput(stdout))
+    try:
+        code = command()
+        sys.stdout.flush()
+        return code
+    except OutputError as exc:
+        _discard_output(stdout)
+        if not isinstance(exc.error, BrokenPipeError):
+            print(f"wiredesk: cannot write the output: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        sys.stdout = stdout
+
+
 def backfill(argv: list[str]) -> int:
     """``wiredesk backfill ARGS`` = ``scripts/backfill.py ARGS``, with its arguments checked first."""
     from ingest.backfill import build_parser as backfill_parser
@@ -280,7 +375,7 @@ def backfill(argv: list[str]) -> int:
         return 2
     configure_logging(args.log_level)
     try:
-        return int(run_backfill(args))
+        return run_printing(lambda: int(run_backfill(args)))
     except ConfigError as exc:
         print(f"wiredesk: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -301,12 +396,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     configure_logging(args.log_level or ("INFO" if args.command in ("run", "serve") else "WARNING"))
     try:
-        return int(args.func(args))
+        return run_printing(lambda: int(args.func(args)))
     except ConfigError as exc:
         print(f"wiredesk: configuration error: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        return 0
     except KeyboardInterrupt:
         return 130
 

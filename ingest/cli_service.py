@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from config.feeds import FeedConfig, load_feeds
 from config.redact import redact_url
 from config.settings import Settings, desk_hosts
+from config.wording import counted
 from parsers import format_names
 
 if TYPE_CHECKING:  # the desk (FastAPI, uvicorn) is imported only by the commands that serve it
@@ -55,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     store = Store.open(settings.db_url)
     service = WireService(store, settings, feeds, reload=lambda: load_feed_list(settings))
     seeder = DemoSeeder(DEMO_DOCUMENTS, DEMO_INBOX, service.stopping) if args.demo else None
-    log.warning(
+    log.info(
         "wiredesk service running",
         extra={
             "feeds": len(service.feeds),
@@ -135,7 +136,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from storage.store import Store
 
     settings = Settings.from_env()
-    host, port = args.host or settings.desk_host, args.port or settings.desk_port
+    host = args.host or settings.desk_host
+    port = settings.desk_port if args.port is None else args.port
     try:
         listener = socket.create_server((host, port), reuse_port=False)
     except OSError as exc:
@@ -151,7 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     feeds = load_feed_list(settings, optional=True)
     store = Store.open(settings.db_url, readonly=None)  # a read-only store is still served
-    log.warning("wiredesk desk serving", extra={"url": f"http://{host}:{port}/"})
+    log.info("wiredesk desk serving", extra={"url": f"http://{host}:{port}/"})
     try:
         return serve(desk_app(settings, store, feeds, host), host, port, listener)
     finally:
@@ -187,9 +189,9 @@ def cmd_poll(args: argparse.Namespace) -> int:
         poller.fetcher.close()
         store.close()
     print(
-        f"{outcome.feed}: {outcome.status}, {outcome.documents} documents, {outcome.new} new, "
-        f"{outcome.duplicates} duplicates, {outcome.unchanged} unchanged, {outcome.quarantined} quarantined, "
-        f"{outcome.bytes} bytes, {outcome.ms:.1f} ms"
+        f"{outcome.feed}: {outcome.status}, {counted(outcome.documents, 'document')}, "
+        f"{outcome.new} new, {counted(outcome.duplicates, 'duplicate')}, {outcome.unchanged} unchanged, "
+        f"{outcome.quarantined} quarantined, {counted(outcome.bytes, 'byte')}, {outcome.ms:.1f} ms"
         + (f" — {outcome.error}" if outcome.error else "")
     )
     return 1 if outcome.failed else 0

@@ -71,7 +71,7 @@ def line(record: ArticleRecord) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from storage.search import MAX_LIMIT, ArticleQuery
+    from storage.search import MAX_LIMIT, ArticleQuery, query_problems
 
     if args.sort == "relevance" and args.limit > MAX_LIMIT:
         print(
@@ -94,6 +94,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         after=args.after,
         order=args.sort,
     )
+    problems = query_problems(query, options=True)  # the desk and the API refuse the same (400)
+    if problems:
+        for problem in problems:
+            print(f"wiredesk: {problem}", file=sys.stderr)
+        return 2
     store = open_store(readonly=None)
     printed = 0
     try:

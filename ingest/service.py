@@ -141,9 +141,15 @@ class WireService:
         try:
             feeds = self.reload()
         except Exception as exc:  # a broken file must never stop a running service
+            # The file is named twice on purpose: ConfigError's text locates the mistake (file:line),
+            # and feeds_file names it even for an error that does not (a bug, a driver error).
             log.error(
                 "feed list not reloaded: keeping the running feeds",
-                extra={"error": str(exc), "feeds": len(self.feeds)},
+                extra={
+                    "feeds_file": str(self.settings.feeds_file),
+                    "error": str(exc) or type(exc).__name__,
+                    "feeds": len(self.feeds),
+                },
             )
             return False
         changes = self.apply_feeds(feeds)

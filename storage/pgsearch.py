@@ -80,13 +80,8 @@ _WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def tsquery_text(user_text: str) -> tuple[str, str | None] | None:
-    """Editor syntax -> ``to_tsquery`` texts built only from ``\\w+`` tokens (so input cannot inject
-    operators): (what must match, what must not) -- words AND-ed, ``"a b"`` as ``a <-> b``, the last word
-    a prefix; ``-word``/``-"a b"`` OR-ed into the second text, applied as ``!( ... )`` by the caller. Kept
-    apart because the words are parsed in several configurations: an exclusion must exclude in all of
-    them (``-flights`` is ``flight`` in English), not only in the one its branch of the OR was parsed in.
-    ``None`` when nothing must match."""
+def _terms(user_text: str) -> tuple[list[str], list[str], bool]:
+    """(wanted terms, excluded terms, whether the last wanted term is a bare word) as tsquery text."""
     positive: list[str] = []
     negative: list[str] = []
     last_is_word = False
@@ -103,11 +98,29 @@ def tsquery_text(user_text: str) -> tuple[str, str | None] | None:
         else:
             positive.append(term)
             last_is_word = not quoted and len(tokens) == 1
+    return positive, negative, last_is_word
+
+
+def tsquery_text(user_text: str) -> tuple[str, str | None] | None:
+    """Editor syntax -> ``to_tsquery`` texts built only from ``\\w+`` tokens (so input cannot inject
+    operators): (what must match, what must not) -- words AND-ed, ``"a b"`` as ``a <-> b``, the last word
+    a prefix; ``-word``/``-"a b"`` OR-ed into the second text, applied as ``!( ... )`` by the caller. Kept
+    apart because the words are parsed in several configurations: an exclusion must exclude in all of
+    them (``-flights`` is ``flight`` in English), not only in the one its branch of the OR was parsed in.
+    ``None`` when nothing must match (see :func:`exclusion_text` for a query of exclusions only)."""
+    positive, negative, last_is_word = _terms(user_text)
     if not positive:
         return None
     if last_is_word and not user_text[-1:].isspace():
         positive[-1] += ":*"
     return " & ".join(positive), (" | ".join(negative) if negative else None)
+
+
+def exclusion_text(user_text: str) -> str | None:
+    """For a query of exclusions only (``-Trump -"a b"``: everything else): the ``to_tsquery`` text of
+    what must not match, OR-ed; None when the query has a word that must occur, or no exclusion."""
+    positive, negative, _ = _terms(user_text)
+    return " | ".join(negative) if negative and not positive else None
 
 
 def query_configs(language: str | None) -> tuple[str, ...]:

@@ -45,6 +45,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    not_,
     or_,
     select,
     table,
@@ -55,28 +56,62 @@ from sqlalchemy import (
 from normalizers.record import ArticleRecord
 from storage import rawcodec
 from storage.folding import FOLDS, fold_sql, fold_text
-from storage.pgsearch import query_configs, tsquery_text
+from storage.pgsearch import exclusion_text, query_configs, tsquery_text
 from storage.store import Store, articles, quarantine, raw_documents, row_to_record
 
-_DURATION = re.compile(r"^(\d{1,7})\s*([smhdw])$")
+_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
 _DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_DURATION_DIGITS = 12
+"""More digits than this in a window is always before year 1 (the limit keeps ``int()`` cheap)."""
+
+
+class MomentError(ValueError):
+    """A time filter that is well formed but names no representable instant: its message says which way
+    it is out of range (``too far back``), so callers show it instead of a generic "want a duration"."""
 
 
 def parse_moment(value: str, now: datetime | None = None) -> datetime:
     """A time filter as editors and scripts write it: ``30s``/``15m``/``2h``/``3d``/``1w`` before ``now``,
-    or an ISO date/datetime (UTC unless it has an offset). Aware UTC. Raises ``ValueError`` for anything
-    else, including a duration or date with no representable UTC instant (``99999999d``, year 1 with an
-    offset), so every caller (CLI, desk, API) refuses it the same way."""
+    or an ISO date/datetime (UTC unless it has an offset). Aware UTC. Raises :class:`MomentError` for a
+    window reaching before year 1 (``99999999d``: "too far back") or a date with no UTC instant (year 1 at
+    +01:00), ``ValueError`` for anything else, so every caller (CLI, desk, API) refuses it the same way."""
     text = value.strip()
     moment = now or datetime.now(UTC)
     match = _DURATION.match(text)
+    if match:
+        digits, unit = match.groups()
+        try:
+            if len(digits.lstrip("0")) > _DURATION_DIGITS:
+                raise OverflowError(digits)
+            return moment - timedelta(**{_DURATION_UNITS[unit]: int(digits)})
+        except OverflowError as exc:
+            raise MomentError(
+                f"{value.strip()!r} is too far back (before year 1); leave the filter out for everything"
+            ) from exc
     try:
-        if match:
-            return moment - timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except OverflowError as exc:
-        raise ValueError(f"{value!r} is outside the range of dates") from exc
+        raise MomentError(f"{value.strip()!r} is outside the range of dates") from exc
+
+
+def query_problems(query: ArticleQuery, *, options: bool = False) -> list[str]:
+    """What makes a query self-contradictory, as readable lines naming the parameters (``options``: as
+    the CLI spells them, ``--since``; else as URL parameters, ``since``). The desk, the API and ``wiredesk
+    search`` refuse these alike rather than answer something other than was asked: ``since`` not before
+    ``until`` (an empty window, usually the two swapped), and ``after`` (a cursor in id order) with
+    relevance order (ranks are not a cursor; the rows would silently come in id order)."""
+    dash = "--" if options else ""
+    problems: list[str] = []
+    if query.since is not None and query.until is not None and query.since >= query.until:
+        problems.append(
+            f"{dash}since must be earlier than {dash}until ({query.since:%Y-%m-%d %H:%M:%S} UTC is not "
+            f"before {query.until:%Y-%m-%d %H:%M:%S} UTC): swap them?"
+        )
+    if query.after is not None and query.order == "relevance":
+        newest = "--sort newest" if options else "sort=newest"
+        problems.append(f"{dash}after reads in id order, not by relevance: use {newest} with it")
+    return problems
 
 
 # -- folding and the FTS5 schema (used by migration 0004 and bench/search.py) ---------------------
@@ -204,9 +239,8 @@ _WORD = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def fts5_query(user_text: str) -> str | None:
-    """Editor syntax -> FTS5: every word must occur, ``"a phrase"`` as written, ``-word`` excludes, and the
-    last word is a prefix while it is being typed. Terms are re-quoted, so FTS5 syntax in the input is inert."""
+def _fts5_terms(user_text: str) -> tuple[list[str], list[str], bool]:
+    """(wanted terms, excluded terms, whether the last wanted term is a bare word), each term quoted."""
     positive: list[str] = []
     negative: list[str] = []
     last_is_word = False
@@ -222,11 +256,27 @@ def fts5_query(user_text: str) -> str | None:
         else:
             positive.append(term)
             last_is_word = not quoted and len(tokens) == 1
+    return positive, negative, last_is_word
+
+
+def fts5_query(user_text: str) -> str | None:
+    """Editor syntax -> FTS5: every word must occur, ``"a phrase"`` as written, ``-word`` excludes, and the
+    last word is a prefix while it is being typed. Terms are re-quoted, so FTS5 syntax in the input is inert.
+    None when no word must occur (:func:`fts5_exclusion` covers a query of exclusions only)."""
+    positive, negative, last_is_word = _fts5_terms(user_text)
     if not positive:
         return None
     if last_is_word and not user_text[-1:].isspace():
         positive[-1] += "*"
     return " AND ".join(positive) + "".join(f" NOT {term}" for term in negative)
+
+
+def fts5_exclusion(user_text: str) -> str | None:
+    """For a query of exclusions only (``-Trump``: every article without the word): the FTS5 query of
+    what must not match, OR-ed (FTS5 has no unary NOT, so the caller subtracts its rows). None when the
+    query has a word that must occur, or no exclusion."""
+    positive, negative, _ = _fts5_terms(user_text)
+    return " OR ".join(negative) if negative and not positive else None
 
 
 def publishable_condition(now: datetime) -> ColumnElement[bool]:
@@ -323,6 +373,16 @@ def build_select(
             order = _fts.c.rank
         else:
             order = _fts.c.rowid.desc()
+    elif query.text and exclusion_text(query.text) and not _is_sqlite(store):
+        if conn is None:
+            with store.engine.connect() as own:
+                excluded = postgres_excluded(own, query.text, query.language)
+        else:
+            excluded = postgres_excluded(conn, query.text, query.language)
+        statement = select(*columns, literal(None, String).label("snippet"))
+        if excluded is not None:  # None: stop words only, which exclude nothing
+            conditions.append(not_(_tsquery_match(excluded, store.engine.dialect)))
+        order = articles.c.id.asc() if query.after is not None else articles.c.id.desc()
     elif query.text and query.text.strip() and not _is_sqlite(store):
         if conn is None:
             with store.engine.connect() as own:
@@ -334,8 +394,15 @@ def build_select(
         )
     else:
         statement = select(*columns, literal(None, String).label("snippet"))
-        if query.text and query.text.strip():
-            conditions.append(false())  # only excluded words or punctuation: nothing can match
+        excluded = fts5_exclusion(query.text) if query.text else None
+        if excluded is not None:
+            # Exclusions only: every article but those matching any excluded term (id order; no rank).
+            matching = select(_fts.c.rowid).where(
+                text(f"{FTS_TABLE} MATCH :fts_not").bindparams(fts_not=excluded)
+            )
+            conditions.append(articles.c.id.not_in(matching))
+        elif query.text and query.text.strip():
+            conditions.append(false())  # punctuation only: nothing can match
         order = articles.c.id.asc() if query.after is not None else articles.c.id.desc()
     if conditions:
         statement = statement.where(and_(true(), *conditions))
@@ -371,6 +438,32 @@ def postgres_tsquery(conn: Connection, user_text: str, language: str | None) -> 
         return None  # stop words only
     negative = _any_of(row[len(configs) :])
     return positive if negative is None else f"( {positive} ) & !( {negative} )"
+
+
+def postgres_excluded(conn: Connection, user_text: str, language: str | None) -> str | None:
+    """For a query of exclusions only (:func:`storage.pgsearch.exclusion_text`): the ``tsquery`` (as text)
+    an article must not match, parsed in every configuration the query runs in and OR-ed, so a word is
+    excluded in each form; None when the exclusions are all stop words (nothing is excluded)."""
+    words = exclusion_text(user_text)
+    if words is None:
+        return None
+    folded = func.wiredesk_fold(bindparam("pg_not", words, type_=String))
+    parts = [  # configuration names come from a fixed table, never from the input
+        cast(func.to_tsquery(literal_column(f"'{config}'::regconfig"), folded), String)
+        for config in query_configs(language)
+    ]
+    return _any_of(conn.execute(select(*parts)).one())
+
+
+def _tsquery_match(tsquery_value: str, dialect: Dialect) -> ColumnElement[bool]:
+    """``articles.search_vector @@ '<tsquery_value>'::tsquery`` with the value as a literal (see
+    :func:`_postgres_text_search` for why it is not a parameter)."""
+    quoted = literal(tsquery_value, String).compile(
+        dialect=dialect, compile_kwargs={"literal_binds": True}
+    )
+    vector: Any = literal_column("articles.search_vector")
+    result: ColumnElement[bool] = vector.bool_op("@@")(literal_column(f"{quoted}::tsquery"))
+    return result
 
 
 def _any_of(queries: Sequence[str | None]) -> str | None:
