@@ -2,8 +2,9 @@
 
 A file still being written (modified less than ``settle_seconds`` ago, or a temporary name such as
 ``*.part``/``*.tmp``) is left for the next run. After ingest a file moves to ``done/`` or, if it was
-quarantined, to ``failed/``; its bytes are also in the store either way. Symlinks leading out of the folder
-are ignored, so a drop folder can never be used to read other files.
+quarantined, to ``failed/``; its bytes are also in the store either way. What a folder walk leaves out is
+left out here too (``ingest.files.skip_reason``, one check): symlinks leading out of the folder (a drop
+folder can never be used to read other files), FIFOs, sockets and devices, the store's own files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from config.patterns import FilePatterns, file_wanted
+from ingest.files import shown, skip_reason
 
 log = logging.getLogger(__name__)
 DONE, FAILED = "done", "failed"
@@ -25,9 +27,12 @@ def ready_files(
     settle_seconds: float,
     now: float | None = None,
     patterns: FilePatterns | None = None,
+    protected: frozenset[tuple[int, int]] = frozenset(),
 ) -> Iterator[Path]:
     """Finished files directly in ``folder`` (oldest first) that the feed's ``patterns`` take, excluding
-    ``done/`` and ``failed/``. Dot-files are always skipped: uploaders write them before the rename."""
+    ``done/`` and ``failed/``. Dot-files are always skipped: uploaders write them before the rename.
+    ``protected``: ``ingest.files.identities`` of the store's files. A file left out for what it is (a
+    FIFO, an outside link) is logged at debug level: the next poll finds it again."""
     moment = time.time() if now is None else now
     root = folder.resolve()
     candidates = []
@@ -38,10 +43,11 @@ def ready_files(
         if not file_wanted(name, patterns):
             continue
         try:
-            resolved = entry.resolve()
-            if not resolved.is_relative_to(root) or not resolved.is_file():
+            why = skip_reason(entry, root, protected)
+            if why is not None:
+                log.debug("drop-folder file skipped", extra={"path": shown(entry), "reason": why})
                 continue
-            stat = resolved.stat()
+            stat = entry.stat()
         except OSError:
             continue
         if moment - stat.st_mtime < settle_seconds:

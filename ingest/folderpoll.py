@@ -28,7 +28,7 @@ from ingest.backfill.progress import Counts
 from ingest.backfill.worker import Parsed, Task
 from ingest.backfill.writer import Work, Writer
 from ingest.dropfolder import move_processed, ready_files
-from ingest.files import Oversized, read_capped
+from ingest.files import Oversized, identities, read_capped, store_files
 from ingest.pipeline import DocumentResult, document_result, log_document, safe_origin
 from storage.store import TRUNCATED_FORMAT, Store
 
@@ -76,7 +76,10 @@ def poll_folder(
     dropped: dict[int, _Dropped] = {}
 
     def works() -> Iterator[Work]:
-        for path in ready_files(folder, settings.settle_seconds, patterns=feed.patterns):
+        protected = identities(store_files(settings.db_url))
+        for path in ready_files(
+            folder, settings.settle_seconds, patterns=feed.patterns, protected=protected
+        ):
             if stop.is_set():
                 return  # shutting down: what was read is finished and committed
             started = time.perf_counter()

@@ -14,8 +14,15 @@ from config.feeds import ConfigError
 from config.settings import Settings
 from ingest.backfill import checkpoint as checkpoints
 from ingest.backfill.checkpoint import Checkpoint
-from ingest.backfill.engine import Backfill, RunResult, default_workers, start_workers
+from ingest.backfill.engine import (
+    Backfill,
+    RunResult,
+    default_workers,
+    start_workers,
+    warranted_workers,
+)
 from ingest.backfill.options import BackfillOptions, add_arguments, options_from_args
+from ingest.files import shown
 from ingest.logsetup import configure_logging
 from storage import replay
 from storage.store import Store
@@ -37,7 +44,7 @@ def _prepare(
         ]
         if gone:
             raise ValueError(
-                f"cannot resume {checkpoint.run_id}: {gone[0]} is not there"
+                f"cannot resume {checkpoint.run_id}: {shown(gone[0])} is not there"
                 + (
                     " (a relative path: resume from the folder the run started in)"
                     if not Path(gone[0]).is_absolute()
@@ -63,6 +70,8 @@ def run_backfill(args: argparse.Namespace, settings: Settings | None = None) -> 
     settings = settings or Settings.from_env()
     directory = checkpoints.checkpoint_dir()
     workers = default_workers() if args.workers is None else args.workers
+    if args.paths and not args.resume:
+        workers = warranted_workers(workers, [Path(p) for p in args.paths])
     executor = start_workers(workers)
     try:
         return _run_with(args, settings, directory, workers, executor)
@@ -78,7 +87,9 @@ def _run_with(
         try:
             options, checkpoint = _prepare(args, store, directory)
         except FileNotFoundError:
-            print(f"wiredesk: no backfill run {args.resume!r} in {directory}", file=sys.stderr)
+            print(
+                f"wiredesk: no backfill run {args.resume!r} in {shown(directory)}", file=sys.stderr
+            )
             return 2
         except ValueError as exc:
             print(f"wiredesk: {exc}", file=sys.stderr)

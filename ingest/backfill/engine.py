@@ -20,27 +20,29 @@ polls parse and store (``ingest.folderpoll``): one code path for a batch of raw 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from config.settings import Settings
 from ingest.backfill import checkpoint as checkpoints
 from ingest.backfill.checkpoint import Checkpoint
 from ingest.backfill.options import BackfillOptions, FeedDefaults, load_feed_defaults
 from ingest.backfill.progress import Counts, Reporter
-from ingest.backfill.sources import input_bytes, iter_path_documents
+from ingest.backfill.sources import documents_at_most, input_bytes, iter_path_documents
 from ingest.backfill.worker import (
     Parsed,
     Task,
@@ -51,6 +53,7 @@ from ingest.backfill.worker import (
     worker_ready,
 )
 from ingest.backfill.writer import Work, Writer
+from ingest.files import store_files
 from ingest.pipeline import safe_origin
 from storage import rawcodec, replay
 from storage.replay import RawFilter
@@ -71,9 +74,14 @@ class Sources:
         checkpoint: Checkpoint,
         feeds: dict[str, FeedDefaults],
         settings: Settings,
+        named: frozenset[Path] | None = None,
     ) -> None:
+        """``named``: the paths the operator named (default: the options' paths), the only ones that may
+        be pipes or devices (``sources.iter_path_documents``)."""
         self.store, self.options, self.checkpoint = store, options, checkpoint
-        self.feeds, self.settings = feeds, settings
+        self.feeds, self.settings, self.named = feeds, settings, named
+        # The store's own files are never read as documents, whatever a folder holds.
+        self.protected = store_files(settings.db_url)
         self.filter = RawFilter(
             feed=options.feed if options.mode != "paths" else None,
             source_format=options.format if options.mode != "paths" else None,
@@ -91,7 +99,7 @@ class Sources:
         if self.options.mode == "quarantine":
             remaining = replay.count_quarantined(engine, self.filter, cp.cursor, cp.upto)
             return cp.counts.get("documents", 0) + remaining, "documents"
-        return input_bytes([Path(p) for p in self.options.paths]), "bytes"
+        return input_bytes([Path(p) for p in self.options.paths], self.protected), "bytes"
 
     def __iter__(self) -> Iterator[Work]:
         engine, cp = self.store.engine, self.checkpoint
@@ -105,7 +113,10 @@ class Sources:
         else:
             limit = self.settings.max_document_bytes
             paths = [Path(p) for p in self.options.paths]
-            for index, doc in enumerate(iter_path_documents(paths, limit)):
+            documents = iter_path_documents(
+                paths, limit, protected=self.protected, named=self.named
+            )
+            for index, doc in enumerate(documents):
                 work = Work(
                     safe_origin(doc.origin), doc.data, feed=self.options.feed, date=doc.date
                 )
@@ -144,6 +155,7 @@ def pump(
     *,
     window: int,
     stopping: Callable[[], bool],
+    parsed: Callable[[list[Work]], None] | None = None,
 ) -> None:
     """The one way documents are parsed and stored in batches (backfill, ``wiredesk ingest``, the service's
     drop folders): ``works`` in chunks of ``CHUNK`` go to ``submit`` (which parses the chunk's documents
@@ -155,11 +167,11 @@ def pump(
     for chunk in _chunks(works, CHUNK):
         in_flight.append((chunk, submit(chunk)))
         while len(in_flight) >= window:
-            _collect(writer, *in_flight.popleft())
+            _collect(writer, *in_flight.popleft(), parsed)
         if stopping():
             break
     while in_flight:
-        _collect(writer, *in_flight.popleft())
+        _collect(writer, *in_flight.popleft(), parsed)
 
 
 def submit_chunk(
@@ -169,12 +181,20 @@ def submit_chunk(
     return executor.submit(parse_chunk, [task(work) for work in chunk if work.skip is None])
 
 
-def _collect(writer: Writer, chunk: list[Work], future: ParsedChunk) -> None:
+def _collect(
+    writer: Writer,
+    chunk: list[Work],
+    future: ParsedChunk,
+    parsed: Callable[[list[Work]], None] | None = None,
+) -> None:
     """Hand a parsed chunk to the writer: parse results go to the documents that were submitted."""
     results = iter(future.result())
     for work in chunk:
         if work.skip is None:
             work.records, work.signatures, work.error, work.format, work.packed = next(results)
+    if parsed is not None:
+        parsed(chunk)
+    for work in chunk:
         writer.accept(work)
 
 
@@ -244,6 +264,16 @@ def default_workers() -> int:
     return max(1, min(4, (multiprocessing.cpu_count() or 2) - 1))
 
 
+def warranted_workers(requested: int, paths: list[Path]) -> int:
+    """``requested`` parser processes, but no more than the chunks of ``CHUNK`` documents ``paths`` fill
+    (counted without opening a file, and only as far as needed: an archive counts as plenty); at least
+    one unless ``requested`` is 0. Ten files need one process, not four."""
+    if requested <= 0:
+        return requested
+    documents = documents_at_most(paths, requested * CHUNK)
+    return max(1, min(requested, -(-documents // CHUNK)))
+
+
 class Backfill:
     """One run: sources -> workers -> writer, with a checkpoint after every committed batch."""
 
@@ -261,17 +291,19 @@ class Backfill:
         executor: Executor | None = None,
         skip_known: bool = True,
         label: str = "backfill",
+        named: frozenset[Path] | None = None,
     ) -> None:
         """``directory``: where the checkpoint is kept (None: no checkpoint, the run cannot be resumed);
         ``skip_known``: documents whose raw bytes are stored are skipped unparsed (a resumed or repeated
-        backfill) instead of parsed and saved again (``wiredesk ingest``: reported as unchanged)."""
+        backfill) instead of parsed and saved again (``wiredesk ingest``: reported as unchanged);
+        ``named``: the paths the operator named, when ``options.paths`` are files found in folders."""
         self.store, self.options, self.checkpoint = store, options, checkpoint
         self.directory, self.workers, self.quiet = directory, workers, quiet
         self.executor, self.skip_known, self.label = executor, skip_known, label
         self.counts = Counts.from_dict(checkpoint.counts)
         needs_feeds = options.feed is not None or options.mode != "paths"
         feeds = load_feed_defaults(settings) if needs_feeds else {}
-        self.sources = Sources(store, options, checkpoint, feeds, settings)
+        self.sources = Sources(store, options, checkpoint, feeds, settings, named)
         self.writer = Writer(store, options, checkpoint, self.counts, batch, self._committed)
         self.stopping = False
         self.reporter: Reporter | None = None
@@ -314,6 +346,12 @@ class Backfill:
             executor = self.executor or _executor(self.workers)
             try:
                 self._pump(executor)
+            except BrokenExecutor:
+                if not self.stopping:
+                    raise
+                # Stopping, and the pool went with the signal: the chunks it held are read again by
+                # a resumed run; what the writer holds is committed below.
+                log.warning("parser processes ended while stopping", extra={"run": self.label})
             finally:
                 executor.shutdown(wait=True, cancel_futures=True)
                 restore_garbage_collector(collector)
@@ -345,7 +383,12 @@ class Backfill:
             self.writer,
             window=limit,
             stopping=lambda: self.stopping,
+            parsed=self._parsed,
         )
+
+    def _parsed(self, chunk: list[Work]) -> None:
+        if self.reporter is not None:
+            self.reporter.parsed(len(chunk), max((work.position for work in chunk), default=0))
 
     def _signals(self) -> _StopOnSignal:
         return _StopOnSignal(self)
@@ -360,9 +403,27 @@ class _StopOnSignal:
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         if self.run.stopping:
-            raise KeyboardInterrupt  # a second Ctrl-C: stop now (the checkpoint is still valid)
-        log.warning("backfill stopping after the batches in flight", extra={"signal": signum})
+            self.stop_now(signum)
+        log.warning(
+            f"{self.run.label} stopping after the batches in flight (again: stop at once)",
+            extra={"signal": signum},
+        )
         self.run.stopping = True
+
+    @staticmethod
+    def stop_now(signum: int) -> NoReturn:
+        """A second Ctrl-C/SIGTERM: end now with 128 + the signal (130, 143), whatever the main thread is
+        blocked in (an open, a read, a pool's shutdown). Unwinding instead ran ``finally`` blocks that wait
+        for the pool, and a pool broken meanwhile printed a traceback. Nothing is lost: committed batches
+        and the checkpoint stay valid, the open transaction is rolled back by the database, and the
+        worker processes end with this one (``lifeline``)."""
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(
+                f"wiredesk: stopped at once ({signal.Signals(signum).name} twice); "
+                "committed batches are kept\n"
+            )
+            sys.stderr.flush()
+        os._exit(128 + signum)
 
     def __enter__(self) -> _StopOnSignal:
         if threading.current_thread() is not threading.main_thread():

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from config.settings import Settings
 from ingest.backfill.checkpoint import Checkpoint, new_run_id
-from ingest.backfill.engine import Backfill, start_workers
+from ingest.backfill.engine import Backfill, start_workers, warranted_workers
 from ingest.backfill.options import BackfillOptions
+from ingest.files import shown
 from ingest.pipeline import IngestSummary
 from storage.store import Store
 
@@ -44,17 +45,20 @@ def ingest_paths(
     progress: bool | None = None,
     settings: Settings | None = None,
     problems: list[str] | None = None,
+    named: Iterable[Path] | None = None,
 ) -> IngestSummary:
     """Parse and store the files and folders ``paths`` (folders: every non-hidden file below, sorted).
 
     ``workers``: parser processes (0 = in this process; default ``default_workers()``);
     ``batch``: documents per write transaction; ``progress``: show the bar (default: when stderr is a
     terminal); ``problems`` receives one line per file or archive member that could not be read
-    (``cannot ingest PATH: REASON``, at most 1,000). Raises only for a store outage
+    (``cannot ingest PATH: REASON``, at most 1,000); ``named``: the paths the operator named when
+    ``paths`` are the files found in them (only those may be pipes or devices; default ``paths``). Raises only for a store outage
     (``storage.errors.is_outage``), after committing every batch before it."""
     settings = settings or Settings.from_env()
-    options = BackfillOptions(paths=[str(p) for p in paths], format=format_name)
-    count = default_workers() if workers is None else max(0, workers)
+    inputs = list(paths)
+    options = BackfillOptions(paths=[str(p) for p in inputs], format=format_name)
+    count = warranted_workers(default_workers() if workers is None else max(0, workers), inputs)
     show = sys.stderr.isatty() if progress is None else progress
     run = Backfill(
         store,
@@ -68,10 +72,11 @@ def ingest_paths(
         executor=start_workers(count),
         skip_known=False,
         label="ingest",
+        named=None if named is None else frozenset(named),
     )
     result = run.run()
     if problems is not None:
-        problems += [f"cannot ingest {origin}: {why}" for origin, why in run.writer.refused]
+        problems += [f"cannot ingest {shown(origin)}: {why}" for origin, why in run.writer.refused]
     counts = result.counts
     return IngestSummary(
         documents=counts.documents - counts.refused,

@@ -12,7 +12,7 @@ from typing import Any
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
 from config.settings import Settings
-from ingest.cli_args import backfill_path, non_negative_int, positive_int
+from ingest.cli_args import backfill_path, positive_int, worker_count
 from parsers import format_names
 
 log = logging.getLogger(__name__)
@@ -92,9 +92,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--workers",
-        type=non_negative_int,
+        type=worker_count,
         default=None,
-        help="parser processes (0 = in this process; default: cores - 1, at most 4)",
+        help="parser processes (0 = in this process; default: cores - 1, at most 4; never more "
+        "than 4 per core or 64, nor than the documents need)",
     )
     parser.add_argument(
         "--batch", type=positive_int, default=200, help="documents per write transaction (>= 1)"

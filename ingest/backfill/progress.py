@@ -1,7 +1,9 @@
 """Run counters and the progress display of backfill and ``wiredesk ingest``.
 
 A terminal gets a rich progress bar: documents so far, documents/s and the ETA always fit in 80 columns (the
-per-kind counts are shown only on wider terminals); a pipe or a log file gets one structured log line every
+per-kind counts are shown only on wider terminals, and the line never takes more than ``MAX_WIDTH``
+columns, however wide the terminal). It moves from the first parsed chunk (``parsed``), not only when the
+first batch commits (a 200-document batch used to leave it at 0 % with no ETA for seconds); a pipe or a log file gets one structured log line every
 ``LOG_EVERY`` seconds instead of a bar redrawn with control characters; ``quiet`` gets nothing.
 
 What the bar measures: for stored sources, documents against their count (one SQL count); for files and
@@ -29,7 +31,8 @@ from rich.progress import (
 
 log = logging.getLogger(__name__)
 LOG_EVERY = 10.0
-WIDE = 120  # columns from which the per-kind counts are shown next to the bar
+WIDE = 100  # columns from which the per-kind counts are shown next to the bar
+MAX_WIDTH = 100  # the longest line the display draws
 
 
 @dataclass(slots=True)
@@ -57,11 +60,16 @@ class Counts:
         return cls(**{k: int(v) for k, v in data.items() if k in known})
 
     def short(self) -> str:
-        """The bar's counter text."""
-        return (
-            f"new {self.new} · upd {self.updated} · unch {self.unchanged} · dup {self.duplicates}"
-            f" · quar {self.quarantined} · known {self.known}"
-        )
+        """The bar's counter text: new articles, then only the kinds that occurred (it shares a line of
+        ``MAX_WIDTH`` columns with the bar)."""
+        kinds = {
+            "upd": self.updated,
+            "unch": self.unchanged,
+            "dup": self.duplicates,
+            "quar": self.quarantined,
+            "known": self.known,
+        }
+        return " ".join([f"new {self.new}", *(f"{k} {v}" for k, v in kinds.items() if v)])
 
     def line(self) -> str:
         """The summary line (the ``wiredesk ingest`` wording, extended)."""
@@ -104,11 +112,16 @@ class Reporter:
         self.start_done = done
         self._last_log = self.started
         self._position = 0
+        self._seen = done  # documents parsed (committed or not)
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         console = console or Console(stderr=True)
         if not quiet and console.is_terminal:
-            self._progress = Progress(*self._columns(console.width), console=console)
+            width = min(console.width, MAX_WIDTH)
+            console.width = (
+                width  # rich lays the line out in this many columns, however wide the tty
+            )
+            self._progress = Progress(*self._columns(width), console=console)
             self._task = self._progress.add_task(
                 label,
                 total=total,
@@ -120,17 +133,19 @@ class Reporter:
 
     @staticmethod
     def _columns(width: int) -> list[ProgressColumn | str]:
-        """label, bar, percent, documents, docs/s, ETA (about 70 columns); the counts only when wide."""
+        """label, bar, percent, documents, docs/s, ETA (about 70 columns); the counts only when wide
+        (then the bar gives way to them: ``MAX_WIDTH`` columns in all)."""
+        wide = width >= WIDE
         columns: list[ProgressColumn | str] = [
             TextColumn("[bold]{task.description}"),
-            BarColumn(bar_width=max(10, min(40, width - 64))),
+            BarColumn(bar_width=10 if wide else max(10, min(40, width - 64))),
             TaskProgressColumn(),
             TextColumn("{task.fields[docs]} docs"),
             TextColumn("{task.fields[rate]}/s"),
             TextColumn("ETA"),
             TimeRemainingColumn(),
         ]
-        if width >= WIDE:
+        if wide:
             columns.append(TextColumn("{task.fields[counts]}"))
         return columns
 
@@ -152,15 +167,30 @@ class Reporter:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         return (counts.documents - self.start_done) / elapsed
 
+    def parsed(self, documents: int, position: int = 0) -> None:
+        """``documents`` more were parsed (not yet committed), the last read at input byte ``position``:
+        the bar, count and rate move between commits."""
+        self._seen += documents
+        self._position = max(self._position, position)
+        if self._progress is not None and self._task is not None:
+            elapsed = max(time.monotonic() - self.started, 1e-6)
+            self._progress.update(
+                self._task,
+                completed=self._position if self.unit == "bytes" else self._seen,
+                docs=f"{self._seen:,}",
+                rate=f"{(self._seen - self.start_done) / elapsed:,.0f}",
+            )
+
     def update(self, counts: Counts, position: int | None = None) -> None:
         """Called after every committed batch; ``position``: input bytes consumed (``unit == "bytes"``)."""
         if position is not None:
             self._position = max(self._position, position)  # a refused archive reports 0
+        self._seen = max(self._seen, counts.documents)
         if self._progress is not None and self._task is not None:
             self._progress.update(
                 self._task,
-                completed=self._position if self.unit == "bytes" else counts.documents,
-                docs=f"{counts.documents:,}",
+                completed=self._position if self.unit == "bytes" else self._seen,
+                docs=f"{self._seen:,}",
                 rate=f"{self.rate(counts):,.0f}",
                 counts=counts.short(),
             )

@@ -28,7 +28,15 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from config.patterns import file_wanted
-from ingest.files import Oversized, iter_files, read_capped
+from ingest.files import (
+    Oversized,
+    Skipped,
+    Unreadable,
+    open_document,
+    read_capped,
+    shown,
+    walk_files,
+)
 
 log = logging.getLogger(__name__)
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
@@ -76,11 +84,10 @@ def unsafe_name(name: str) -> str | None:
 
 
 def _hidden(name: str) -> bool:
-    """Members that are not copy are skipped as in a folder: dot files, macOS resource forks and what the
-    default file patterns leave out (``config.patterns``: a README, a delivery log, test expectations).
+    """Members that are not copy are skipped exactly as in a folder, by ``config.patterns.file_wanted`` with
+    the default patterns: dot files, macOS resource forks, a README, a delivery log, test expectations.
     (Called after ``unsafe_name``, so ``..`` is refused, not skipped as hidden.)"""
-    path = PurePosixPath(name.replace("\\", "/"))
-    return "__MACOSX" in path.parts or not file_wanted(path)
+    return not file_wanted(PurePosixPath(name.replace("\\", "/")))
 
 
 class _Readable(Protocol):
@@ -122,7 +129,7 @@ def _refused(origin: str, reason: str, position: int = 0) -> SourceDoc:
 def iter_tar(path: Path, limit: int) -> Iterator[SourceDoc]:
     """Members of a (compressed) tar, streamed: ``r|*`` never seeks, so nothing is held but one member.
     ``position`` is the compressed bytes read so far."""
-    with path.open("rb") as raw, tarfile.open(fileobj=raw, mode="r|*") as archive:
+    with open_document(path) as raw, tarfile.open(fileobj=raw, mode="r|*") as archive:
         for member in archive:
             # TarFile keeps every member it has read in ``members`` (about 0.7 KB each, unbounded over a
             # million-member archive); a stream never goes back, so the list is dropped as we go.
@@ -149,7 +156,7 @@ def iter_zip(path: Path, limit: int) -> Iterator[SourceDoc]:
 
     Archive metadata is untrusted input: whatever is wrong with one member (name, date, size, method,
     compressed data) costs that member, logged and counted as refused, never the rest of the archive."""
-    with zipfile.ZipFile(path) as archive:
+    with open_document(path) as raw, zipfile.ZipFile(raw) as archive:
         for info in archive.infolist():
             origin = f"{path}!{info.filename}"
             try:
@@ -196,7 +203,7 @@ def iter_gzip(path: Path, limit: int) -> Iterator[SourceDoc]:
     """A single gzip-compressed document, decompressed with a bound."""
     origin = str(path)
     try:
-        with gzip.open(path, "rb") as stream:
+        with open_document(path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
             data = _read_limited(stream, limit)
     except (OSError, EOFError, zlib.error) as exc:
         yield _refused(origin, f"broken gzip file: {exc}")
@@ -221,28 +228,59 @@ def _iter_archive(path: Path, kind: str, limit: int) -> Iterator[SourceDoc]:
         yield _refused(str(path), f"broken {kind} archive: {exc}")
 
 
-def _read_file(path: Path, limit: int) -> SourceDoc:
+def _read_file(path: Path, limit: int, streams: bool) -> SourceDoc:
     """A plain file, read with the streamed cap (``ingest.files.read_capped``): one over the cap keeps its
-    first bytes and the reason, for the quarantine, as on every other path (issue 16, finding 4)."""
+    first bytes and the reason, for the quarantine, as on every other path (issue 16, finding 4).
+    ``streams``: a path named on the command line, which may be a pipe or device."""
     try:
+        data = read_capped(path, limit, streams=streams)
         stat = path.stat()
-        data = read_capped(path, limit)
     except OSError as exc:
         return _refused(str(path), f"cannot read: {exc.strerror or exc}")
     when = _mtime(stat.st_mtime)
+    size = stat.st_size if isinstance(data, Oversized) else len(data)
     if isinstance(data, Oversized):
         log.warning("file over the size cap", extra={"origin": str(path), "bytes": data.size})
-        return SourceDoc(str(path), data.prefix, when, None, stat.st_size, data.reason)
-    return SourceDoc(str(path), data, when, None, stat.st_size)
+        return SourceDoc(str(path), data.prefix, when, None, size, data.reason)
+    return SourceDoc(str(path), data, when, None, size)
 
 
-def iter_path_documents(paths: list[Path], limit: int) -> Iterator[SourceDoc]:
+def input_files(
+    paths: list[Path], protected: frozenset[Path] = frozenset()
+) -> Iterator[Path]:
+    """The files below ``paths`` a run reads (``ingest.files.walk_files`` with the default patterns):
+    what is left out (a FIFO, a link out of its folder, the store's files) or cannot be listed is logged,
+    one line each, and skipped."""
+    for entry in walk_files(paths, None, protected):
+        if isinstance(entry, Skipped | Unreadable):
+            log.warning(
+                "file skipped" if isinstance(entry, Skipped) else "path unreadable",
+                extra={"path": shown(entry.path), "reason": entry.reason},
+            )
+            continue
+        yield entry
+
+
+def iter_path_documents(
+    paths: list[Path],
+    limit: int,
+    *,
+    protected: frozenset[Path] = frozenset(),
+    named: frozenset[Path] | None = None,
+) -> Iterator[SourceDoc]:
     """Every document below ``paths`` in a stable order: plain files as they are, archives member by member;
-    ``position`` counts the input bytes consumed over all paths."""
+    ``position`` counts the input bytes consumed over all paths. ``protected``: files never
+    read from a folder (``ingest.files.store_files``); ``named``: the paths the operator named (default ``paths``): only
+    those may be pipes or devices, read with the cap (a FIFO found in a folder is skipped)."""
+    given = frozenset(paths) if named is None else named
     done = 0
-    for path in iter_files(paths):
+    for path in input_files(paths, protected):
         kind = archive_kind(path)
-        docs = [_read_file(path, limit)] if kind is None else _iter_archive(path, kind, limit)
+        docs = (
+            [_read_file(path, limit, path in given)]
+            if kind is None
+            else _iter_archive(path, kind, limit)
+        )
         for doc in docs:
             yield replace(doc, position=done + doc.position)
         done += _size(path)
@@ -255,7 +293,21 @@ def _size(path: Path) -> int:
         return 0
 
 
-def input_bytes(paths: list[Path]) -> int:
+def input_bytes(paths: list[Path], protected: frozenset[Path] = frozenset()) -> int:
     """The size of every input file together: the progress display's total (one ``stat`` per file; no
-    archive is opened)."""
-    return sum(_size(path) for path in iter_files(paths))
+    archive is opened; nothing is logged: ``iter_path_documents`` says what it skips)."""
+    return sum(
+        _size(entry) for entry in walk_files(paths, None, protected) if isinstance(entry, Path)
+    )
+
+
+def documents_at_most(paths: list[Path], most: int) -> int:
+    """How many documents ``paths`` hold, counted up to ``most`` (no file is opened): ``most`` as soon
+    as there are that many, or an archive (its member count is unknown)."""
+    count = 0
+    for entry in walk_files(paths):
+        if isinstance(entry, Path):
+            count += most if archive_kind(entry) else 1
+            if count >= most:
+                return most
+    return count
