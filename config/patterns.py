@@ -38,8 +38,8 @@ NOT_COPY: tuple[str, ...] = (
     "*expected.jsonl",
 )
 DEFAULT_EXCLUDE: tuple[str, ...] = (*HIDDEN, *STORE_FILES, *NOT_COPY)
-#: Skipped whatever the lists say: a store file is never a document, a hidden one not yet a finished one.
-ALWAYS_EXCLUDE: tuple[str, ...] = (*HIDDEN, *STORE_FILES)
+#: Skipped whatever the lists say: a store file is never a document.
+ALWAYS_EXCLUDE: tuple[str, ...] = STORE_FILES
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +49,9 @@ class FilePatterns:
     A pattern without ``/`` is tried on the file name and, for ``exclude``, on every folder name on the way
     (``.*`` skips dot-folders, ``drafts`` a drafts folder); a pattern with ``/`` is tried on the path
     relative to the folder being walked. An ``exclude`` list given replaces :data:`DEFAULT_EXCLUDE`; an
-    ``include`` list given wins over the default exclude list (``*.md`` takes ``.md`` files) but not over
-    an exclude list given, nor over :data:`ALWAYS_EXCLUDE` (hidden and store files)."""
+    ``include`` list given wins over the default exclude list (``*.md`` takes ``.md`` files) but for
+    :data:`HIDDEN`, and not over an exclude list given. :data:`ALWAYS_EXCLUDE` (the store's files) holds
+    whatever the lists say."""
 
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
@@ -76,7 +77,9 @@ def file_wanted(relative: PurePath | str, patterns: FilePatterns | None = None) 
     if any(_matches(p, path, path.parts) for p in ALWAYS_EXCLUDE):
         return False
     if rules.exclude == DEFAULT_EXCLUDE and rules.include != DEFAULT_INCLUDE:
-        return True  # an include list given names what is wanted: the default exclusions give way
+        # An include list given names what is wanted: the default exclusions give way, but for hidden
+        # files (an upload not yet renamed, a sync tool's state).
+        return not any(_matches(p, path, path.parts) for p in HIDDEN)
     return not any(_matches(p, path, path.parts) for p in rules.exclude)
 
 

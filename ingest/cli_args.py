@@ -62,7 +62,7 @@ def workers_problem(workers: int | None) -> str | None:
 
 def worker_count(value: str) -> int:
     """``--workers``: 0 (parse in this process) up to ``worker_ceiling()``."""
-    number = _int(value)
+    number = non_negative_int(value)  # the same words as ``wiredesk ingest --workers -1``
     problem = workers_problem(number)
     if problem:
         raise argparse.ArgumentTypeError(problem.removeprefix("--workers: "))

@@ -179,18 +179,14 @@ def skip_reason(
     entry: Path, root: Path, protected: frozenset[tuple[int, int]] = frozenset()
 ) -> str | None:
     """Why a file found in folder ``root`` (resolved) is not read, or None to read it: a link whose
-    target is outside ``root``, anything but a regular file (FIFO, socket, device, dangling link), one of
+    target is outside ``root``, anything but a regular file (FIFO, socket, device), one of
     ``protected`` (``identities(store_files(url))``: the store's own files). One ``lstat`` for a plain
-    file. Raises ``OSError`` when it cannot be looked at."""
+    file. Raises ``OSError`` when it cannot be looked at (a dangling link: ``FileNotFoundError``)."""
     info = os.lstat(entry)
     if stat.S_ISLNK(info.st_mode):
-        target = entry.resolve()
-        if not target.is_relative_to(root):
+        info = entry.stat()  # a dangling link raises: it is reported as unreadable, not skipped
+        if not entry.resolve().is_relative_to(root):
             return "a link leading out of the folder"
-        try:
-            info = target.stat()
-        except FileNotFoundError:
-            return "a dangling link"
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file (a FIFO, socket or device)"
     if (info.st_dev, info.st_ino) in protected:
