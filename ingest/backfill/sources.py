@@ -245,9 +245,7 @@ def _read_file(path: Path, limit: int, streams: bool) -> SourceDoc:
     return SourceDoc(str(path), data, when, None, size)
 
 
-def input_files(
-    paths: list[Path], protected: frozenset[Path] = frozenset()
-) -> Iterator[Path]:
+def input_files(paths: list[Path], protected: frozenset[Path] = frozenset()) -> Iterator[Path]:
     """The files below ``paths`` a run reads (``ingest.files.walk_files`` with the default patterns):
     what is left out (a FIFO, a link out of its folder, the store's files) or cannot be listed is logged,
     one line each, and skipped."""
