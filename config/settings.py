@@ -22,6 +22,7 @@ keys at top level.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -36,7 +37,9 @@ DEFAULT_DB_URL = "sqlite:///var/wiredesk.db"
 DEFAULT_CONFIG = Path("config/wiredesk.toml")
 PORT_RANGE = (0, 65535)
 """TCP ports (0: any free port); checked with the setting, not left to ``bind()``'s OverflowError."""
-_RANGES: dict[str, tuple[int, int]] = {"desk_port": PORT_RANGE}
+_RANGES: dict[str, tuple[float, float]] = {"desk_port": PORT_RANGE, "parse_workers": (-1, 1024)}
+"""Bounds of numeric settings; any other number must be finite and not negative (a timeout of ``nan`` or
+``-1``, retries ``-3``: refused when read, with the setting named, not misbehaving later)."""
 
 
 def port_problem(port: int) -> str | None:
@@ -106,11 +109,21 @@ class Settings:
                 raise ConfigError(
                     origin, None, key, f"want a {type(current).__name__}: {value!r}"
                 ) from exc
-            if key in _RANGES:
-                low, high = _RANGES[key]
-                if not low <= changes[key] <= high:
-                    raise ConfigError(origin, None, key, f"want {low}-{high}, not {changes[key]}")
+            problem = _number_problem(key, changes[key])
+            if problem:
+                raise ConfigError(origin, None, key, problem)
         return replace(self, **changes)
+
+
+def _number_problem(key: str, value: Any) -> str | None:
+    """Why a numeric setting's value is out of range (see ``_RANGES``), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    low, high = _RANGES.get(key, (0, math.inf))
+    if math.isfinite(value) and low <= value <= high:
+        return None
+    span = f"{low:g}-{high:g}" if math.isfinite(high) else f"a finite number >= {low:g}"
+    return f"want {span}, not {value:g}"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -30,6 +30,7 @@ URGENCIES = {1: "flash", 2: "flash + urgent", 3: "up to 3", 4: "up to 4"}
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pt", "pl", "ar", "ru", "tr")
 AGENCIES = ("dpa", "AFP", "Reuters", "AP", "KNA", "epd", "sid", "dpa-AFX")
 TRUE = frozenset({"1", "true", "yes", "on", "show"})
+FALSE = frozenset({"0", "false", "no", "off", "hide"})
 # Store ids are 64-bit signed integers (BIGINT on PostgreSQL, INTEGER on SQLite): a larger number in a URL
 # is refused by validation (400) instead of overflowing the database driver (500).
 MAX_ID = 2**63 - 1
@@ -90,6 +91,10 @@ class Filters:
             else:
                 self.errors.append(f"status is one of {', '.join(STATUS_FILTERS)}")
         before = self._before()
+        if self.all and self.all.lower() not in TRUE | FALSE:
+            self.errors.append("all is 1 (all copy) or 0 (publishable copy only)")
+        if self.dups and self.dups.lower() not in ("show", "hide"):
+            self.errors.append("dups is show or hide")
         order: Order = "newest"
         paging = after is not None or before is not None
         if self.sort == "relevance" or (not self.sort and self.q and not paging):

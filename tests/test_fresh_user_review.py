@@ -42,6 +42,8 @@ BAD_DESK_FILTERS = [
     ({"since": "99999999d"}, "too far back"),
     ({"since": "1h", "until": "2h"}, "since must be earlier than until"),
     ({"q": "Trump", "sort": "relevance", "before": "5"}, "sort=newest"),
+    ({"all": "maybe"}, "all is 1"),
+    ({"dups": "sometimes"}, "dups is show or hide"),
 ]
 
 
@@ -361,6 +363,20 @@ def test_a_desk_port_setting_out_of_range_is_one_line(tmp_path: Path, port: str)
     for command in (["serve"], ["run"]):
         result = wiredesk(*command, env={"WIREDESK_DESK_PORT": port}, cwd=tmp_path)
         one_line_refusal(result, "desk_port", "0-65535", port)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CONNECT_TIMEOUT", "nan"),
+        ("READ_TIMEOUT", "inf"),
+        ("RETRIES", "-3"),
+        ("PARSE_WORKERS", "-2"),
+    ],
+)
+def test_numeric_settings_out_of_range_are_one_line(tmp_path: Path, name: str, value: str) -> None:
+    result = wiredesk("feeds", env={f"WIREDESK_{name}": value}, cwd=tmp_path)
+    one_line_refusal(result, name.lower(), value)
 
 
 def test_log_level_is_checked_and_any_case(tmp_path: Path) -> None:
