@@ -17,7 +17,9 @@
 | parse_workers | WIREDESK_PARSE_WORKERS | -1: one parser process per core but one, at most 2 (0: parse in the service) |
 
 The settings file is ``WIREDESK_CONFIG`` (default ``config/wiredesk.toml`` when it exists), with the same
-keys at top level.
+keys at top level. Numbers must be finite and not negative (``desk_port`` 0-65535, ``parse_workers`` from
+-1): a value out of range is a ``ConfigError`` naming the setting, not a failure later (``bind()``'s
+OverflowError, a ``nan`` timeout).
 """
 
 from __future__ import annotations
