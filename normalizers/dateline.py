@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from normalizers.agencies import find_agencies, parse_credit_line
 from normalizers.record import Dateline
-from parsers._timelines import MONTHS, WEEKDAYS
 
 _SEPARATOR = re.compile(
     r"(?:(?<=\s)|(?<=\)))(?:--|[-–—_])(?:\s+|$)|(?<=\))\.-\s*|(?<=/)[.:]\s+|(?<=\))[.:]\s+"
@@ -34,7 +34,6 @@ _MAX_HEAD = 90
 # (``2026. november 30., szerda`` in MTI copy).
 _MAX_DATE = 25
 _MAX_CREDITED_DATE = 40
-_DATE_WORDS = frozenset(name.casefold() for names in (*MONTHS.values(), WEEKDAYS) for name in names)
 _NOT_PLACE_WORDS = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "im", "in", "am", "an", "auf", "aus", "bei", "mit", "nach", "von", "vor", "zu", "zum", "zur", "und", "oder", "aber", "doch", "er", "sie", "es", "wir", "ihr", "man", "the", "a", "an", "in", "on", "at", "of", "for", "and", "or", "but", "he", "she", "it", "we", "they", "this", "that", "le", "la", "les", "un", "une", "des", "et", "ou", "il", "elle", "on", "el", "los", "las", "y", "o", "lo", "ella", "es", "da", "het", "een", "de", "en", "je", "ich", "du", "mehr", "weniger", "nur", "auch", "noch", "schon", "so", "wie", "was", "wer", "wo", "wann", "warum", "dies", "diese", "dieser", "dieses", "jetzt", "heute"]
 )  # fmt: skip
@@ -130,7 +129,16 @@ def _date_start(words: list[str]) -> int:
 
 
 def _date_word(word: str) -> bool:
-    return word[:1].islower() or word.rstrip(".,").casefold() in _DATE_WORDS
+    return word[:1].islower() or word.rstrip(".,").casefold() in _date_words()
+
+
+@cache
+def _date_words() -> frozenset[str]:
+    """Month and weekday names of ``parsers._timelines``, loaded on first use (only a credited dateline
+    without a comma asks): ``wiredesk parse`` of most documents never imports the time-line grammars."""
+    from parsers._timelines import MONTHS, WEEKDAYS
+
+    return frozenset(name.casefold() for names in (*MONTHS.values(), WEEKDAYS) for name in names)
 
 
 def _trailing_bare_agency(head: str) -> tuple[str, list[str]]:
