@@ -96,7 +96,9 @@ def test_migration_0011_reindexes_existing_articles(tmp_path: Path) -> None:
     assert _found(old, "walesa") == []
     migrate(engine, "head")
     assert _found(old, "walesa") == [stored]
-    downgrade(engine, "0010")  # and back: the earlier table again (the release before folds only that)
+    downgrade(
+        engine, "0010"
+    )  # and back: the earlier table again (the release before folds only that)
     assert _found(old, "walesa") == []
     assert _found(old, "Lech prezydent") == [stored]
     with engine.connect() as conn:
