@@ -373,6 +373,16 @@ def backfill(argv: list[str]) -> int:
     if problem:
         print(f"wiredesk: {problem}", file=sys.stderr)
         return 2
+    args.log_level = log_level(
+        str(args.log_level)
+    )  # backfill's parser takes any text: check it here
+    if args.log_level not in LOG_LEVELS:
+        print(
+            f"wiredesk backfill: --log-level is one of {', '.join(LOG_LEVELS)} (any case), "
+            f"not {args.log_level.lower()!r}",
+            file=sys.stderr,
+        )
+        return 2
     configure_logging(args.log_level)
     try:
         return run_printing(lambda: int(run_backfill(args)))

@@ -365,6 +365,14 @@ def test_a_desk_port_setting_out_of_range_is_one_line(tmp_path: Path, port: str)
         one_line_refusal(result, "desk_port", "0-65535", port)
 
 
+def test_backfill_log_level_is_checked_too(tmp_path: Path) -> None:
+    env = {"WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    result = wiredesk("backfill", "--log-level", "bogus", "--from-store", env=env, cwd=tmp_path)
+    one_line_refusal(result, "--log-level", "DEBUG, INFO, WARNING, ERROR, CRITICAL", "bogus")
+    ok = wiredesk("backfill", "--log-level", "info", "--from-store", env=env, cwd=tmp_path)
+    assert ok.returncode == 0 and "Traceback" not in ok.stderr, ok.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
