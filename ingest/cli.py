@@ -15,11 +15,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any, TextIO, cast
 
 from config.feeds import ConfigError
-from ingest.cli_args import article_id, backfill_problem, non_negative_int, positive_int
+from config.patterns import ALWAYS_EXCLUDE, DEFAULT_EXCLUDE
+from ingest.cli_args import (
+    article_id,
+    backfill_problem,
+    non_negative_int,
+    path_argument,
+    positive_int,
+    worker_count,
+)
+from ingest.logsetup import LOG_LEVELS, log_level, log_level_problem
 
 __all__ = [
     "article_id",
@@ -51,9 +59,6 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
         ) from exc
 
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
 def port_number(value: str) -> int:
     """``--port``: a TCP port, 0-65535 (0: any free port); refused here, not by ``bind()``."""
     from config.settings import port_problem
@@ -66,11 +71,6 @@ def port_number(value: str) -> int:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return port
-
-
-def log_level(value: str) -> str:
-    """``--log-level``: a level name in any case (``debug``, ``Info``), checked against ``LOG_LEVELS``."""
-    return value.strip().upper()
 
 
 class _FormatNames:
@@ -112,14 +112,16 @@ def _add_patterns(p: argparse.ArgumentParser) -> None:
         "--include",
         action="append",
         metavar="PATTERN",
-        help="in folders, take only files matching this pattern (repeatable; default: all)",
+        help="in folders, take only files matching this pattern (repeatable; default: all); it wins "
+        "over the default excludes, not over an --exclude given",
     )
     p.add_argument(
         "--exclude",
         action="append",
         metavar="PATTERN",
         help="in folders, skip files (or folders) matching this pattern (repeatable); replaces the "
-        "default: .* *.md *.tsv *.csv *.expected.json",
+        f"default: {' '.join(p for p in DEFAULT_EXCLUDE if p not in ALWAYS_EXCLUDE)} (the store's own "
+        f"files, {' '.join(ALWAYS_EXCLUDE)}, are never read)",
     )
 
 
@@ -190,7 +192,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("parse", help="print one JSON record per line; stores nothing")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="+", type=path_argument, metavar="PATH")
     _add_format(p)
     _add_patterns(p)
     p.set_defaults(func=_lazy("ingest.cli_files", "cmd_parse"))
@@ -200,13 +202,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         help="parse and store files/directories; quarantine failures",
         description="Runs on backfill's engine; archives (.zip, .tar.gz ...) are read member by member.",
     )
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="+", type=path_argument, metavar="PATH")
     _add_format(p)
     _add_patterns(p)
     p.add_argument(
         "--workers",
-        type=non_negative_int,
-        help="parser processes (0 = in this process; default: one per core, at most 4)",
+        type=worker_count,
+        help="parser processes (0 = in this process; default: one per core, at most 4; never over 4 "
+        "per core or 64)",
     )
     p.add_argument(
         "--batch", type=positive_int, default=200, help="documents per write transaction"
@@ -373,15 +376,10 @@ def backfill(argv: list[str]) -> int:
     if problem:
         print(f"wiredesk: {problem}", file=sys.stderr)
         return 2
-    args.log_level = log_level(
-        str(args.log_level)
-    )  # backfill's parser takes any text: check it here
-    if args.log_level not in LOG_LEVELS:
-        print(
-            f"wiredesk backfill: --log-level is one of {', '.join(LOG_LEVELS)} (any case), "
-            f"not {args.log_level.lower()!r}",
-            file=sys.stderr,
-        )
+    args.log_level = log_level(str(args.log_level))
+    level_problem = log_level_problem(args.log_level)  # backfill's parser takes any text
+    if level_problem:
+        print(f"wiredesk backfill: {level_problem}", file=sys.stderr)
         return 2
     configure_logging(args.log_level)
     try:

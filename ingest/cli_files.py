@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from config.patterns import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FilePatterns, check_patterns
 from config.redact import redact
 from config.settings import Settings
-from ingest.cli_args import EMPTY_PATH, missing, workers_problem
+from ingest.cli_args import missing, workers_problem
 from ingest.files import (
     Oversized,
     Skipped,
@@ -68,11 +68,6 @@ def usage_problem(args: argparse.Namespace) -> str | None:
         patterns_of(args)
     except ValueError as exc:
         return f"--include/--exclude: {exc}"
-    # ``Path("")`` is ``.``: an empty argument (an unset shell variable) is only visible in argv (an
-    # empty pattern was refused above). ``ingest.cli_args.path_argument`` as the argument type would
-    # refuse it while parsing; ``ingest/cli.py`` does not use it yet.
-    if args.paths and "" in sys.argv[1:]:
-        return EMPTY_PATH
     return workers_problem(getattr(args, "workers", None))
 
 

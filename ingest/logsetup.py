@@ -52,6 +52,22 @@ class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(value: str) -> str:
+    """``--log-level``: a level name in any case (``debug``, ``Info``), upper-cased; checked against
+    ``LOG_LEVELS`` by argparse ``choices`` or :func:`log_level_problem`."""
+    return value.strip().upper()
+
+
+def log_level_problem(level: str) -> str | None:
+    """The one-line refusal of a ``--log-level`` that is not a level name, or None."""
+    if level in LOG_LEVELS:
+        return None
+    return f"--log-level is one of {', '.join(LOG_LEVELS)} (any case), not {level.lower()!r}"
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Route every logger to stderr through :class:`KeyValueFormatter` at ``level`` (a level name)."""
     handler = _CurrentStderrHandler()

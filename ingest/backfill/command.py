@@ -23,7 +23,7 @@ from ingest.backfill.engine import (
 )
 from ingest.backfill.options import BackfillOptions, add_arguments, options_from_args
 from ingest.files import shown
-from ingest.logsetup import configure_logging
+from ingest.logsetup import LOG_LEVELS, configure_logging, log_level, log_level_problem
 from storage import replay
 from storage.store import Store
 
@@ -143,13 +143,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Re-ingest archives, folders, stored raw documents or the quarantine.",
         epilog="The store is WIREDESK_DB_URL; checkpoints go to WIREDESK_BACKFILL_DIR (var/backfill).",
     )
-    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "--log-level",
+        type=log_level,
+        default="WARNING",
+        help=f"logging level, any case: {', '.join(LOG_LEVELS)} (default WARNING)",
+    )
     add_arguments(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    problem = log_level_problem(args.log_level)
+    if problem:
+        print(f"backfill: {problem}", file=sys.stderr)
+        return 2
     configure_logging(args.log_level)
     try:
         return run_backfill(args)

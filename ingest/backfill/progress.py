@@ -29,6 +29,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from config.wording import counted
+
 log = logging.getLogger(__name__)
 LOG_EVERY = 10.0
 WIDE = 100  # columns from which the per-kind counts are shown next to the bar
@@ -75,7 +77,7 @@ class Counts:
         """The summary line (the ``wiredesk ingest`` wording, extended)."""
         parts = [
             f"{self.new} stored",
-            f"{self.duplicates} duplicates",
+            counted(self.duplicates, "duplicate"),
             f"{self.unchanged} unchanged",
             f"{self.updated} updated",
             f"{self.quarantined} quarantined",
@@ -88,7 +90,7 @@ class Counts:
             "without a text story": self.empty,
         }
         parts += [f"{value} {label}" for label, value in extra.items() if value]
-        return f"{self.documents} documents: " + ", ".join(parts)
+        return f"{counted(self.documents, 'document')}: " + ", ".join(parts)
 
 
 class Reporter:
