@@ -31,6 +31,7 @@ from desk.server import DeskThread
 from normalizers.record import ArticleRecord, Dateline
 from storage.search import ArticleQuery, search_page
 from storage.store import Store
+from tests.service_run import running_service
 
 WIREDESK = Path(sys.executable).parent / "wiredesk"
 BAD_DESK_FILTERS = [
@@ -316,19 +317,7 @@ def test_service_start_line_is_info_and_a_broken_reload_names_the_file(tmp_path:
     inbox.mkdir()
     feeds = tmp_path / "feeds.toml"
     feeds.write_text(f'[[feed]]\nname = "efe"\npath = "{inbox}"\ninterval = "1h"\n', "utf-8")
-    env = {
-        **os.environ,
-        "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'svc.db'}",
-        "WIREDESK_FEEDS": str(feeds),
-    }
-    process = subprocess.Popen(
-        [str(WIREDESK), "run", "--no-desk"],
-        env=env,
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with running_service(tmp_path, feeds, "--no-desk") as process:
         time.sleep(3)
         assert process.poll() is None
         feeds.write_bytes(b'[[feed]]\nname = "efe"\n# Espa\xf1a\n')
@@ -336,9 +325,6 @@ def test_service_start_line_is_info_and_a_broken_reload_names_the_file(tmp_path:
         time.sleep(1.5)
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 0, err
     started = [line for line in err.splitlines() if "wiredesk service running" in line]
     assert len(started) == 1 and " INFO " in started[0], err

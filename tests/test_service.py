@@ -25,6 +25,7 @@ from ingest.service import WireService, backoff_delay
 from storage.feeds import load_state
 from storage.search import ArticleQuery, search
 from storage.store import Store
+from tests.service_run import running_service
 from tests.wire_server import send, wire_server
 
 STORY = "Titel {n}\n\nBerlin (dpa) - Meldung Nummer {n} berichtet ausführlich über die Lage in der Stadt und die Pläne des Senats.\n\ndpa\n"
@@ -144,25 +145,13 @@ def test_sigterm_stops_the_service_cleanly(tmp_path: Path) -> None:
     feeds.write_text(
         f'[[feed]]\nname = "inbox"\npath = "{inbox}"\ninterval = "1s"\n', encoding="utf-8"
     )
-    env = {
-        **os.environ,
-        "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'svc.db'}",
-        "WIREDESK_FEEDS": str(feeds),
-        "WIREDESK_SETTLE_SECONDS": "0",
-    }
-    process = subprocess.Popen(
-        [str(WIREDESK), "run"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
-    )
-    try:
+    with running_service(tmp_path, feeds, env={"WIREDESK_SETTLE_SECONDS": "0"}) as process:
         deadline = time.time() + 30
         while time.time() < deadline and not (inbox / "done").exists():
             time.sleep(0.2)
         assert (inbox / "done").exists(), "the service never ingested the file"
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 0, err
     assert "service stopped" in err
     assert "poll ok" in err and "feed=inbox" in err
@@ -221,20 +210,9 @@ def test_sighup_reloads_the_feed_list(tmp_path: Path) -> None:
     write_story(second, 1)
     feeds = tmp_path / "feeds.toml"
     feeds.write_text(f'[[feed]]\nname = "a"\npath = "{first}"\ninterval = "1s"\n', encoding="utf-8")
-    env = {
-        **os.environ,
-        "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'svc.db'}",
-        "WIREDESK_FEEDS": str(feeds),
-        "WIREDESK_SETTLE_SECONDS": "0",
-    }
-    process = subprocess.Popen(
-        [str(WIREDESK), "run", "--no-desk"],
-        env=env,
-        cwd=tmp_path,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    with running_service(
+        tmp_path, feeds, "--no-desk", env={"WIREDESK_SETTLE_SECONDS": "0"}
+    ) as process:
         time.sleep(3)  # started and polled feed a
         assert process.poll() is None
         feeds.write_text(
@@ -257,9 +235,6 @@ def test_sighup_reloads_the_feed_list(tmp_path: Path) -> None:
         assert len(list((second / "done").iterdir())) == 2, "a broken file dropped the feeds"
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 0, err
     assert "feed list reloaded" in err and "added=b" in err and "rescheduled=a" in err
     assert "feed list not reloaded: keeping the running feeds" in err and "feeds.toml:1" in err
