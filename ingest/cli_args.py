@@ -9,7 +9,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ingest.files import shown
+from config.oneline import shown
 
 #: Parser processes per core, and in all, that ``--workers`` accepts: more only adds processes that wait
 #: (each costs about 30 MB and a start-up), and 100,000 exhausted the machine (rc 137).

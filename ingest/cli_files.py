@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from config.oneline import shown
 from config.patterns import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, FilePatterns, check_patterns
 from config.redact import redact
 from config.settings import Settings
@@ -22,7 +23,6 @@ from ingest.files import (
     Unreadable,
     is_archive,
     read_capped,
-    shown,
     store_files,
     walk_files,
 )

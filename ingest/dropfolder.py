@@ -14,8 +14,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from config.oneline import shown
 from config.patterns import FilePatterns, file_wanted
-from ingest.files import shown, skip_reason
+from ingest.files import skip_reason
 
 log = logging.getLogger(__name__)
 DONE, FAILED = "done", "failed"

@@ -30,15 +30,6 @@ _CHUNK = 1 << 16
 STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
-def shown(path: object) -> str:
-    """``path`` for a one-line message: as it is when plain, else quoted with Python's escapes, so a name
-    holding a newline, a tab or a terminal escape cannot forge a second line or repaint the screen."""
-    text = str(path)
-    if text and text.isprintable() and not any(c in text for c in " '\"\\"):
-        return text
-    return repr(text)
-
-
 def open_document(path: Path, *, streams: bool = False) -> BinaryIO:
     """``path`` opened for reading without blocking on a FIFO (``O_NONBLOCK``), then switched back to
     blocking reads. A FIFO, socket or device is refused (``OSError`` EINVAL, "not a regular file") unless

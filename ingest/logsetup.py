@@ -10,6 +10,7 @@ import logging
 import sys
 
 from config.logcontext import DocumentFilter
+from config.oneline import shown
 from config.redact import redact
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -26,13 +27,8 @@ class KeyValueFormatter(logging.Formatter):
         line = super().format(record)
         context = {k: v for k, v in record.__dict__.items() if k not in _STANDARD and v is not None}
         if context:
-            line += " " + " ".join(f"{k}={_quote(v)}" for k, v in context.items())
+            line += " " + " ".join(f"{k}={shown(v)}" for k, v in context.items())
         return redact(line)
-
-
-def _quote(value: object) -> str:
-    text = str(value)
-    return f'"{text}"' if (" " in text or not text) else text
 
 
 class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from config.oneline import shown
 from config.patterns import DEFAULT_EXCLUDE, FilePatterns, check_patterns, file_wanted
 from config.settings import Settings
 from ingest.backfill.checkpoint import Checkpoint
@@ -30,7 +31,7 @@ from ingest.backfill.worker import Task
 from ingest.backfill.writer import Work, Writer
 from ingest.cli_args import worker_ceiling
 from ingest.dropfolder import ready_files
-from ingest.files import open_document, read_capped, shown, store_files, walk_files
+from ingest.files import open_document, read_capped, store_files, walk_files
 from storage.store import Store
 
 WIREDESK = Path(sys.executable).parent / "wiredesk"
@@ -280,6 +281,8 @@ STRAYS = {
     "a.fundus-expected.json": '{"title": "x"}\n',
     "b.expected.json": '{"title": "x"}\n',
     "README.md": "# delivery\n",
+    "README": "Delivery README\n\nThis delivery holds the overnight wire of 1 December.\n",
+    "README.txt": "Delivery README\n\nFiles are named by slug and version.\n",
     "manifest.csv": "file,size\n",
     ".DS_Store": "x",
 }

@@ -80,3 +80,19 @@ def test_backfill_worker_lines_name_the_document(tmp_path: Path) -> None:
     lines = [line for line in done.stderr.splitlines() if "damaged UTF-8" in line]
     assert len(lines) == 1, done.stderr
     assert f"origin={folder / 'story-17.xml'}" in lines[0]
+
+
+def test_a_file_name_cannot_forge_a_log_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """An uploader chooses file names: one holding a newline and a level word stays inside one line."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    forged = '/drop/x y\n2026-12-01T06:00:00 WARNING ingest forged "quote".xml'
+    try:
+        configure_logging("WARNING")
+        parse_records(DAMAGED, forged)
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and "damaged UTF-8" in lines[0], lines
+    assert "origin='/drop/x y\\n2026-12-01T06:00:00 WARNING" in lines[0]

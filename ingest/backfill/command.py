@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from config.feeds import ConfigError
+from config.oneline import shown
 from config.settings import Settings
 from ingest.backfill import checkpoint as checkpoints
 from ingest.backfill.checkpoint import Checkpoint
@@ -22,7 +23,6 @@ from ingest.backfill.engine import (
     warranted_workers,
 )
 from ingest.backfill.options import BackfillOptions, add_arguments, options_from_args
-from ingest.files import shown
 from ingest.logsetup import LOG_LEVELS, configure_logging, log_level, log_level_problem
 from storage import replay
 from storage.store import Store

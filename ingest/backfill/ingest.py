@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
+from config.oneline import shown
 from config.settings import Settings
 from ingest.backfill.checkpoint import Checkpoint, new_run_id
 from ingest.backfill.engine import Backfill, start_workers, warranted_workers
 from ingest.backfill.options import BackfillOptions
-from ingest.files import shown
 from ingest.pipeline import IngestSummary
 from storage.store import Store
 

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from config.oneline import shown
 from config.patterns import file_wanted
 from ingest.files import (
     Oversized,
@@ -34,7 +35,6 @@ from ingest.files import (
     Unreadable,
     open_document,
     read_capped,
-    shown,
     walk_files,
 )
 
