@@ -108,6 +108,9 @@ _PARAM_NAME = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
 _RESERVED_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 MIN_INTERVAL = 1.0
 MAX_INTERVAL = 7 * 86400.0
+# A feed silent for longer than a year is not waiting for an alert; a larger value overflowed the poll's
+# time arithmetic.
+MAX_IDLE_ALERT = 366 * 86400.0
 """A poll interval longer than a week is a typo (``1e400``, ``"9999d"``), not a schedule: refused."""
 
 
@@ -388,6 +391,13 @@ def _feed(
         fail(
             "interval",
             f"must be at most {MAX_INTERVAL:g} seconds (one week), not {raw['interval']!r}",
+        )
+    idle_alert = values["idle_alert"]
+    if idle_alert is not None and not 0 < idle_alert <= MAX_IDLE_ALERT:
+        fail(
+            "idle_alert",
+            f"must be more than 0 and at most {MAX_IDLE_ALERT:g} seconds (a year), "
+            f"not {raw['idle_alert']!r}",
         )
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):

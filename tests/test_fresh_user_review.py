@@ -297,6 +297,26 @@ def test_feeds_file_refuses_bad_intervals(tmp_path: Path, interval: str, problem
     one_line_refusal(result, f"{feeds}:4", "interval", problem)
 
 
+@pytest.mark.parametrize(
+    ("idle_alert", "problem"),
+    [
+        ('"99999999999d"', "at most"),
+        ("1e300", "at most"),
+        ("0", "more than 0"),
+        ("1e400", "finite"),
+    ],
+)
+def test_feeds_file_refuses_bad_idle_alerts(tmp_path: Path, idle_alert: str, problem: str) -> None:
+    """An idle alert beyond a year overflowed every poll's time arithmetic (a traceback per poll)."""
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nname = "tt-se"\npath = "in"\nidle_alert = {idle_alert}\n', "utf-8")
+    result = wiredesk(
+        "feeds",
+        env={"WIREDESK_FEEDS": str(feeds), "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+    )
+    one_line_refusal(result, f"{feeds}:4", "idle_alert", problem)
+
+
 def test_the_longest_interval_is_a_week(tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.toml"
     feeds.write_text('[[feed]]\nname = "weekly"\npath = "in"\ninterval = "7d"\n', "utf-8")
