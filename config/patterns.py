@@ -30,6 +30,8 @@ STORE_FILES: tuple[str, ...] = (
 )
 #: Files that travel with copy but are not copy: notes, delivery logs and manifests, test expectations.
 NOT_COPY: tuple[str, ...] = (
+    "README",
+    "README.*",
     "*.md",
     "*.log",
     "*.tsv",

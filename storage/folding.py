@@ -15,6 +15,8 @@ alphabets (Latin Extended-B: African and phonetic letters) are left to a later t
 
 from __future__ import annotations
 
+import unicodedata
+
 FOLDS: tuple[tuple[str, str], ...] = (
     ("ß", "ss"), ("ẞ", "ss"),
     ("æ", "ae"), ("Æ", "ae"),
@@ -38,8 +40,17 @@ FOLDS_BEFORE_0011: tuple[tuple[str, str], ...] = FOLDS[:6]
 """The table of schema revisions 0004-0010 (``ß`` and the ligatures): what those migrations index with."""
 
 
+def composed(value: str) -> str:
+    """What an editor typed, in the form stored text has: NFC (a query pasted from a PDF or typed on a Mac
+    arrives decomposed: ``e`` + U+0328 for ``ę``, which neither tokenizer joins), and ``i`` + U+0307 (what
+    ``"İ".lower()`` gives) as ``i``."""
+    return unicodedata.normalize("NFC", value).replace("i\u0307", "i")
+
+
 def fold_text(value: str) -> str:
-    """Query-side folding; the same table as :func:`fold_sql` applies to the index."""
+    """Query-side folding (after :func:`composed`); the same table as :func:`fold_sql` applies to the
+    index."""
+    value = composed(value)
     for source, target in FOLDS:
         if source in value:
             value = value.replace(source, target)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from storage.folding import FOLDS, fold_sql
+from storage.folding import FOLDS, composed, fold_sql
 
 # ISO 639-1 -> PostgreSQL text-search configuration (PostgreSQL 15 ships these); anything else: simple.
 TS_CONFIGS = {
@@ -85,7 +85,7 @@ def _terms(user_text: str) -> tuple[list[str], list[str], bool]:
     positive: list[str] = []
     negative: list[str] = []
     last_is_word = False
-    for neg_phrase, phrase, neg_word, word in _WORD.findall(user_text):
+    for neg_phrase, phrase, neg_word, word in _WORD.findall(composed(user_text)):
         quoted = not word
         tokens = _TOKEN.findall(phrase if quoted else word)
         last_is_word = False

@@ -25,7 +25,7 @@ STORIES = {
     ),
     "ntb": ("Ny bro over Øresund", "Brua mellom Tromsø og Kvaløya får nytt dekke i sommer.", "no"),
     "hina": ("Đoković osvojio turnir", "Novak Đoković pobijedio je u finalu u Beogradu.", "hr"),
-    "aa": ("Kılıçdaroğlu açıklama yaptı", "CHP lideri Kılıçdaroğlu Ankara'da konuştu.", "tr"),
+    "aa": ("Kılıçdaroğlu açıklama yaptı", "CHP lideri Kılıçdaroğlu İstanbul'da konuştu.", "tr"),
     "ruv": ("Þórsdóttir kjörin forseti", "Guðrún Þórsdóttir var kjörin í gær.", "is"),
 }
 SEARCHES = {
@@ -38,6 +38,11 @@ SEARCHES = {
     "kilicdaroglu": "aa",
     "thorsdottir": "ruv",
     "gudrun": "ruv",
+    unicodedata.normalize(
+        "NFD", "Wałęsa"
+    ): "pap",  # typed on a Mac or pasted from a PDF: decomposed
+    unicodedata.normalize("NFD", "Kılıçdaroğlu"): "aa",
+    "İstanbul".lower(): "aa",  # i + U+0307
 }
 
 
