@@ -42,10 +42,10 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("Adnkronos", ("Adnkronos",), "Europe/Rome", ("adnkronos.com",)),
     Agency("EFE", ("EFE", "Agencia EFE"), "Europe/Madrid", ("efe.com",)),
     Agency("Europa Press", ("Europa Press",), "Europe/Madrid", ("europapress.es",)),
-    Agency("TASS", ("TASS", "ITAR-TASS", "Russian News Agency TASS"), "Europe/Moscow", ("tass.com", "tass.ru")),
-    Agency("Interfax", ("Interfax",), "Europe/Moscow", ("interfax.ru", "interfax.com")),
-    Agency("RIA Novosti", ("RIA Novosti",), "Europe/Moscow", ("ria.ru",)),
-    Agency("Ukrinform", ("Ukrinform",), "Europe/Kyiv", ("ukrinform.net", "ukrinform.ua")),
+    Agency("TASS", ("TASS", "ITAR-TASS", "Russian News Agency TASS", "ТАСС", "ИТАР-ТАСС"), "Europe/Moscow", ("tass.com", "tass.ru")),
+    Agency("Interfax", ("Interfax", "Интерфакс", "Інтерфакс-Україна", "Interfax-Ukraine"), "Europe/Moscow", ("interfax.ru", "interfax.com")),
+    Agency("RIA Novosti", ("RIA Novosti", "РИА Новости"), "Europe/Moscow", ("ria.ru",)),
+    Agency("Ukrinform", ("Ukrinform", "Укрінформ", "Укринформ"), "Europe/Kyiv", ("ukrinform.net", "ukrinform.ua")),
     Agency("Kyodo", ("Kyodo", "Kyodo News"), "Asia/Tokyo", ("kyodonews.net",)),
     Agency("Jiji", ("Jiji", "Jiji Press"), "Asia/Tokyo", ("jiji.com",)),
     Agency("Belga", ("Belga", "Agence Belga"), "Europe/Brussels", ("belga.be", "belganewsagency.eu")),
@@ -74,7 +74,7 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("CTK", ("CTK", "ČTK", "Česká tisková kancelář"), "Europe/Prague", ("ctk.cz",)),
     Agency("TASR", ("TASR", "Tlačová agentúra Slovenskej republiky"), "Europe/Bratislava", ("tasr.sk",)),
     Agency("MTI", ("MTI", "Magyar Távirati Iroda"), "Europe/Budapest", ("mti.hu",)),
-    Agency("BTA", ("BTA", "Bulgarian News Agency"), "Europe/Sofia", ("bta.bg",)),
+    Agency("BTA", ("BTA", "Bulgarian News Agency", "БТА", "Българска телеграфна агенция"), "Europe/Sofia", ("bta.bg",)),
     Agency("HINA", ("HINA", "Hina", "Hrvatska izvještajna novinska agencija"), "Europe/Zagreb", ("hina.hr",)),
     Agency("STA", ("STA", "Slovenska tiskovna agencija", "Slovenian Press Agency"), "Europe/Ljubljana", ("sta.si",)),
     Agency("Agerpres", ("Agerpres",), "Europe/Bucharest", ("agerpres.ro",)),
@@ -82,12 +82,13 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("ELTA", ("ELTA", "Lietuvos telegramų agentūra"), "Europe/Vilnius", ("elta.lt",)),
     Agency("BNS", ("BNS", "Baltic News Service"), "Europe/Tallinn", ("bns.ee", "bns.lt", "bns.lv")),
     Agency("CNA Cyprus", ("Cyprus News Agency", "KYPE", "ΚΥΠΕ"), "Asia/Nicosia", ("cna.org.cy",)),
-    Agency("Tanjug", ("Tanjug",), "Europe/Belgrade", ("tanjug.rs",)),
+    Agency("Tanjug", ("Tanjug", "Танјуг", "Танюг"), "Europe/Belgrade", ("tanjug.rs",)),
     Agency("MINA", ("MINA", "MINA-business", "Mina News"), "Europe/Podgorica", ("mina.news",)),
-    Agency("MIA Skopje", ("Media Information Agency", "Медиумска информативна агенција"), "Europe/Skopje", ("mia.mk",)),
+    Agency("MIA Skopje", ("Media Information Agency", "Медиумска информативна агенција", "МИА"), "Europe/Skopje", ("mia.mk",)),
     Agency("Albanian Telegraphic Agency", ("Agjencia Telegrafike Shqiptare",), "Europe/Tirane", ("ata.gov.al",)),
     Agency("FENA", ("FENA", "Fena", "Federalna novinska agencija"), "Europe/Sarajevo", ("fena.ba",)),
     Agency("UNIAN", ("UNIAN", "УНІАН"), "Europe/Kyiv", ("unian.net", "unian.ua")),
+    Agency("BelTA", ("BelTA", "БелТА", "БЕЛТА", "Belarusian Telegraph Agency"), "Europe/Minsk", ("belta.by",)),
     Agency("Sputnik", ("Sputnik", "Sputnik News"), "Europe/Moscow", ("sputniknews.com",)),
     Agency("IANS", ("IANS", "Indo-Asian News Service"), "Asia/Kolkata", ("ianslive.in",)),
     Agency("DHA", ("DHA", "Demirören Haber Ajansı"), "Europe/Istanbul", ("dha.com.tr",)),
@@ -189,7 +190,8 @@ def _alias_pattern() -> re.Pattern[str]:
 
 
 # Letters IGNORECASE matches beyond a letter's lower- and upper-case forms (``re``'s case equivalences: the
-# dotted and dotless i, the Kelvin sign, the long s, Greek final sigma and symbol forms, micro and ohm).
+# dotted and dotless i, the Kelvin sign, the long s, Greek final sigma and symbol forms, micro and ohm,
+# historic Cyrillic letter forms).
 _IGNORECASE_GROUPS = (
     "Ii\u0130\u0131",
     "Kk\u212a",
@@ -204,6 +206,15 @@ _IGNORECASE_GROUPS = (
     "\u03a6\u03c6\u03d5",
     "\u00b5\u039c\u03bc",
     "\u03a9\u03c9\u2126",
+    # Cyrillic: the historic letter forms of Cyrillic Extended-C (U+1C80-U+1C88)
+    "\u0412\u0432\u1c80",
+    "\u0414\u0434\u1c81",
+    "\u041e\u043e\u1c82",
+    "\u0421\u0441\u1c83",
+    "\u0422\u0442\u1c84\u1c85",
+    "\u042a\u044a\u1c86",
+    "\u0462\u0463\u1c87",
+    "\ua64a\ua64b\u1c88",
 )
 _IGNORECASE_EXTRAS = {char: group for group in _IGNORECASE_GROUPS for char in group}
 

@@ -89,6 +89,12 @@ DATELINES = [
     ),
     ("Sarajevo, 30. novembra (Fena) - Vijeće", "Sarajevo", "30. novembra", ["FENA"], "Vijeće"),
     ("LONDON Dec 1 (Reuters) - Oil rose", "LONDON", "Dec 1", ["Reuters"], "Oil rose"),
+    # Cyrillic credits, in brackets or between slashes (Ukrinform, BTA, BelTA, Tanjug, TASS).
+    ("Київ, 30 листопада (Укрінформ) - Уряд", "Київ", "30 листопада", ["Ukrinform"], "Уряд"),
+    ("София, 30 ноември /БТА/ - Правителството", "София", "30 ноември", ["BTA"], "Правителството"),
+    ("МИНСК, 30 ноября (БЕЛТА) - Правительство", "МИНСК", "30 ноября", ["BelTA"], "Правительство"),
+    ("БЕОГРАД, 30. новембра (Танјуг) - Влада", "БЕОГРАД", "30. новембра", ["Tanjug"], "Влада"),
+    ("МОСКВА, 30 ноября. /ТАСС/. Правительство", "МОСКВА", "30 ноября", ["TASS"], "Правительство"),
     ("NEW YORK Tuesday Dec 1 (AP) — Stocks", "NEW YORK", "Tuesday Dec 1", ["AP"], "Stocks"),
 ]
 
@@ -142,3 +148,12 @@ def test_a_mixed_case_credit_and_a_genitive_month_in_a_wire_story() -> None:
     assert record.dateline == Dateline("Zagreb", "30. studenoga", ["HINA"])
     assert record.agencies == ["HINA"]
     assert record.body[0].startswith("Vlada je u ponedjeljak")
+
+
+def test_a_cyrillic_credit_in_a_wire_story() -> None:
+    """An Ukrinform ninjs story: ``(Укрінформ)`` credits the agency, the date is not ``30 листопада (...)``."""
+    raw = (FIXTURES / "ninjs" / "ukrinform_uk_cyrillic_credit.json").read_bytes()
+    (record,) = parse_records(raw, "ukrinform.json")
+    assert record.dateline == Dateline("Київ", "30 листопада", ["Ukrinform"])
+    assert record.agencies == ["Ukrinform"] and record.language == "uk"
+    assert record.body[0].startswith("Кабінет міністрів")
