@@ -20,6 +20,7 @@ from typing import Any, TextIO, cast
 from config.feeds import ConfigError
 from config.patterns import ALWAYS_EXCLUDE, DEFAULT_EXCLUDE
 from ingest.cli_args import (
+    OneLineParser,
     article_id,
     backfill_problem,
     non_negative_int,
@@ -177,7 +178,7 @@ def _add_search(commands: Any) -> argparse.ArgumentParser:
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The parser and its ``search`` sub-parser (whose words may start with ``-``)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="wiredesk",
         description="Wire-agency ingestion: parse, normalize, dedup and store agency copy.",
         epilog="The store is chosen by WIREDESK_DB_URL (default sqlite:///var/wiredesk.db).",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import NoReturn
 
 from config.oneline import shown
 
@@ -18,10 +19,19 @@ MAX_WORKERS = 64
 
 
 def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"want a whole number, not {value!r}") from None
+    """ASCII digits only: ``int()`` also reads ``٣`` (an Arabic-Indic three) and ``1_000``."""
+    text = value.strip()
+    if not text.lstrip("+-").isascii() or not text.lstrip("+-").isdigit():
+        raise argparse.ArgumentTypeError(f"want a whole number, not {value!r}")
+    return int(text)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """``argparse`` that refuses in one line (``wiredesk ingest: argument --workers: ... (see wiredesk
+    ingest --help)``), exit 2: the usage block printed above every error pushed the error out of sight."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def positive_int(value: str) -> int:

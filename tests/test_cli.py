@@ -483,3 +483,55 @@ def test_time_filters_without_a_utc_instant_are_refused_not_a_traceback(
     result = run("search", "--since", since, "x", db=tmp_path / "s.db", cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert reason in result.stderr and "want a duration" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["ingest", "--workers", "999", "."], ["--workers", "at most", "999"]),
+        (
+            ["ingest", "--workers", "\u0663", "."],
+            ["want a whole number", "\u0663"],
+        ),  # Arabic-Indic 3
+        (["ingest", "--batch", "1_000", "."], ["want a whole number"]),
+        (["serve", "--port", "99999"], ["--port", "0-65535"]),
+        (["--log-level", "bogus", "feeds"], ["--log-level", "BOGUS"]),
+        (["backfill", "--workers", "-1", "."], ["--workers"]),
+        (["frobnicate"], ["invalid choice", "frobnicate"]),
+    ],
+)
+def test_argument_errors_are_one_line(args: list[str], words: list[str], tmp_path: Path) -> None:
+    """A refused argument is one line naming it, with where to look (not the usage block above it)."""
+    result = run(*args, db=tmp_path / "s.db", cwd=tmp_path)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("wiredesk") and "--help" in line
+    for word in words:
+        assert word in line, line
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said", "status"),
+    [
+        (2, 15, "SIGINT, then SIGTERM", 143),
+        (15, 15, "SIGTERM twice", 143),
+        (2, 2, "SIGINT twice", 130),
+    ],
+)
+def test_the_second_signal_is_named_as_it_came(
+    first: int, second: int, said: str, status: int
+) -> None:
+    stopped = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from ingest.backfill.engine import _StopOnSignal\n"
+            f"_StopOnSignal.stop_now({second}, {first})",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert stopped.returncode == status
+    assert stopped.stderr == f"wiredesk: stopped at once ({said}); committed batches are kept\n"

@@ -23,6 +23,7 @@ from ingest.backfill.engine import (
     warranted_workers,
 )
 from ingest.backfill.options import BackfillOptions, add_arguments, options_from_args
+from ingest.cli_args import OneLineParser
 from ingest.logsetup import LOG_LEVELS, configure_logging, log_level, log_level_problem
 from storage import replay
 from storage.store import Store
@@ -138,7 +139,7 @@ def _report(result: RunResult, args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="backfill",
         description="Re-ingest archives, folders, stored raw documents or the quarantine.",
         epilog="The store is WIREDESK_DB_URL; checkpoints go to WIREDESK_BACKFILL_DIR (var/backfill).",

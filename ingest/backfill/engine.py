@@ -400,10 +400,12 @@ class _StopOnSignal:
     def __init__(self, run: Backfill) -> None:
         self.run = run
         self.previous: dict[int, Any] = {}
+        self.first: int | None = None
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         if self.run.stopping:
-            self.stop_now(signum)
+            self.stop_now(signum, self.first)
+        self.first = signum
         log.warning(
             f"{self.run.label} stopping after the batches in flight (again: stop at once)",
             extra={"signal": signum},
@@ -411,17 +413,20 @@ class _StopOnSignal:
         self.run.stopping = True
 
     @staticmethod
-    def stop_now(signum: int) -> NoReturn:
+    def stop_now(signum: int, first: int | None = None) -> NoReturn:
         """A second Ctrl-C/SIGTERM: end now with 128 + the signal (130, 143), whatever the main thread is
         blocked in (an open, a read, a pool's shutdown). Unwinding instead ran ``finally`` blocks that wait
         for the pool, and a pool broken meanwhile printed a traceback. Nothing is lost: committed batches
         and the checkpoint stay valid, the open transaction is rolled back by the database, and the
         worker processes end with this one (``lifeline``)."""
+        second = signal.Signals(signum).name
+        signals = (
+            f"{second} twice"
+            if first in (None, signum)
+            else f"{signal.Signals(first).name}, then {second}"
+        )
         with contextlib.suppress(OSError, ValueError):
-            sys.stderr.write(
-                f"wiredesk: stopped at once ({signal.Signals(signum).name} twice); "
-                "committed batches are kept\n"
-            )
+            sys.stderr.write(f"wiredesk: stopped at once ({signals}); committed batches are kept\n")
             sys.stderr.flush()
         os._exit(128 + signum)
 
