@@ -166,6 +166,9 @@ def identities(paths: Iterable[Path]) -> frozenset[tuple[int, int]]:
     return frozenset(found)
 
 
+STORE_FILE = "one of the store's own database files"
+
+
 def skip_reason(
     entry: Path, root: Path, protected: frozenset[tuple[int, int]] = frozenset()
 ) -> str | None:
@@ -181,7 +184,7 @@ def skip_reason(
     if not stat.S_ISREG(info.st_mode):
         return "not a regular file (a FIFO, socket or device)"
     if (info.st_dev, info.st_ino) in protected:
-        return "one of the store's own database files"
+        return STORE_FILE
     return None
 
 
@@ -190,12 +193,15 @@ def walk_files(
 ) -> Iterator[Path | Unreadable | Skipped]:
     """Files named directly (always taken, whatever they are: ``read_capped(streams=True)``), and the files
     below named folders that ``patterns`` take (``config.patterns``) and ``skip_reason`` does not leave out,
-    in a stable order. ``protected``: files never read from a folder (``store_files``). A missing path or a folder that cannot be listed comes out as ``Unreadable``; a file
-    left out as ``Skipped``; symlinked folders are not followed."""
+    in a stable order. ``protected``: the store's own files (``store_files``), never read, also when named.
+    A missing path or a folder that cannot be listed comes out as ``Unreadable``; a file left out as
+    ``Skipped``; symlinked folders are not followed."""
     guarded = identities(protected)
     for path in paths:
         if path.is_dir():
             yield from _walk_folder(path, patterns, guarded)
+        elif guarded and identities([path]) & guarded:
+            yield Skipped(path, STORE_FILE)  # named or not: the store never ingests itself
         elif path.exists() or path.is_symlink():
             yield path
         else:

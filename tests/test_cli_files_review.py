@@ -167,6 +167,9 @@ def test_the_store_files_in_an_ingested_folder_are_never_read(inbox: Path) -> No
         Path(f"{db.resolve()}{s}") for s in ("", "-wal", "-shm", "-journal")
     }
     assert store_files("postgresql://u@h/db") == frozenset()
+    named = run("ingest", str(db), db=db, cwd=inbox)  # named on the command line: still never read
+    assert named.returncode == 0 and named.stdout.startswith("0 documents: 0 stored"), named.stderr
+    assert f"wiredesk: skipped {db}: one of the store's own database files" in named.stderr
 
 
 # 4. FIFOs, sockets and devices in folders; a second signal
