@@ -23,6 +23,7 @@ from ingest.cli_args import (
     OneLineParser,
     article_id,
     backfill_problem,
+    batch_size,
     non_negative_int,
     path_argument,
     positive_int,
@@ -213,7 +214,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "per core or 64)",
     )
     p.add_argument(
-        "--batch", type=positive_int, default=200, help="documents per write transaction"
+        "--batch",
+        type=batch_size,
+        default=200,
+        help="documents per write transaction (1 to 10,000)",
     )
     p.set_defaults(func=_lazy("ingest.cli_files", "cmd_ingest"))
 

@@ -70,6 +70,18 @@ def workers_problem(workers: int | None) -> str | None:
     return None
 
 
+MAX_BATCH = 10_000
+
+
+def batch_size(value: str) -> int:
+    """``--batch``: documents per write transaction, 1 to ``MAX_BATCH`` (a run holds a batch's documents in
+    memory until it commits; more than this gains no speed, and a huge value held the whole run)."""
+    number = positive_int(value)
+    if number > MAX_BATCH:
+        raise argparse.ArgumentTypeError(f"at most {MAX_BATCH:,} documents per batch, not {number}")
+    return number
+
+
 def worker_count(value: str) -> int:
     """``--workers``: 0 (parse in this process) up to ``worker_ceiling()``."""
     number = non_negative_int(value)  # the same words as ``wiredesk ingest --workers -1``

@@ -494,6 +494,8 @@ def test_time_filters_without_a_utc_instant_are_refused_not_a_traceback(
             ["want a whole number", "\u0663"],
         ),  # Arabic-Indic 3
         (["ingest", "--batch", "1_000", "."], ["want a whole number"]),
+        (["ingest", "--batch", "99999999999999", "."], ["--batch", "at most 10,000"]),
+        (["backfill", "--batch", "10001", "."], ["--batch", "at most 10,000"]),
         (["serve", "--port", "99999"], ["--port", "0-65535"]),
         (["--log-level", "bogus", "feeds"], ["--log-level", "BOGUS"]),
         (["backfill", "--workers", "-1", "."], ["--workers"]),

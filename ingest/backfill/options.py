@@ -12,7 +12,7 @@ from typing import Any
 
 from config.feeds import ConfigError, FeedConfig, load_feeds
 from config.settings import Settings
-from ingest.cli_args import backfill_path, positive_int, worker_count
+from ingest.cli_args import backfill_path, batch_size, worker_count
 from parsers import format_names
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "than 4 per core or 64, nor than the documents need)",
     )
     parser.add_argument(
-        "--batch", type=positive_int, default=200, help="documents per write transaction (>= 1)"
+        "--batch",
+        type=batch_size,
+        default=200,
+        help="documents per write transaction (1 to 10,000)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress, no summary line")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
