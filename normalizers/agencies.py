@@ -280,6 +280,21 @@ def parse_credit_line(line: str, host: str | None = None) -> list[str] | None:
 _SIGN_OFF_WORD = re.compile(r"^[a-zäöüåæøéèçñA-Z][a-zäöüåæøéèçñ0-9]{0,3}$")
 
 
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ")
+
+
+def split_credit_suffix(title: str, host: str | None = None) -> tuple[str, list[str]]:
+    """``"Sánchez anuncia un plan | Agencia EFE"`` -> (``"Sánchez anuncia un plan"``, ``["EFE"]``): a page
+    title's site suffix when it is a credit (:func:`parse_credit_line`), else (``title``, ``[]``)."""
+    for separator in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and head.strip():
+            named = parse_credit_line(tail, host)
+            if named:
+                return head.strip(), named
+    return title, []
+
+
 def _opens_with_agency(text: str) -> bool:
     match = _alias_pattern().search(text)
     return match is not None and not text[: match.start()].strip(" ([©-")

@@ -13,6 +13,7 @@ from normalizers.agencies import (
     canonical_list,
     parse_credit_line,
     split_author,
+    split_credit_suffix,
 )
 from normalizers.dateline import find_credited_dateline, split_dateline
 from normalizers.fingerprint import content_hash, fallback_guid
@@ -221,7 +222,14 @@ def normalize(
     headline_credit = parse_credit_line(headline, host) if headline else None
     if headline_credit:
         headline = None
-    for named in (kicker_credit or [], headline_credit or []):
+    # ``Headline | Agencia EFE`` (a page title kept in a text dump): the suffix is the credit; a kicker
+    # ``Noticias | Agencia EFE`` is the site's section label and name, not a kicker.
+    suffix_credit: list[str] = []
+    if headline:
+        headline, suffix_credit = split_credit_suffix(headline, host)
+    if kicker and split_credit_suffix(kicker, host)[1]:
+        kicker = None
+    for named in (kicker_credit or [], headline_credit or [], suffix_credit):
         credited = credited + [a for a in named if a not in credited]
     in_text = _unique((text_dateline.agencies if text_dateline else []) + credited + from_authors)
     agencies = in_text or canonical_list(item.agencies)

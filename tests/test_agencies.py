@@ -10,6 +10,7 @@ from normalizers.agencies import (
     canonical_agency,
     canonical_list,
     parse_credit_line,
+    split_credit_suffix,
 )
 
 
@@ -79,3 +80,21 @@ def test_canonical_list_splits_and_keeps_unknown() -> None:
         "AFP",
         "Nordwest-Zeitung",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Sánchez anuncia un plan de vivienda | Agencia EFE",
+            ("Sánchez anuncia un plan de vivienda", ["EFE"]),
+        ),
+        ("Regierung beschließt Haushalt - dpa", ("Regierung beschließt Haushalt", ["dpa"])),
+        ("Noticias | Agencia EFE", ("Noticias", ["EFE"])),
+        ("Biden - AP interview transcript", ("Biden - AP interview transcript", [])),
+        ("Rom - Mailand - Neapel", ("Rom - Mailand - Neapel", [])),
+        ("| AFP", ("| AFP", [])),
+    ],
+)
+def test_credit_suffix_of_a_page_title(title: str, expected: tuple[str, list[str]]) -> None:
+    assert split_credit_suffix(title) == expected
