@@ -52,6 +52,13 @@ CREDITS = [
     ("dpa/mm", ["dpa"]),
     ("AFP/jm", ["AFP"]),
     ("dpa-AFX/ab/he", ["dpa-AFX"]),
+    # "Source:" in the languages of the table's agencies, Latin, Greek and Cyrillic
+    ("Πηγή: ΑΠΕ-ΜΠΕ", ["ANA-MPA"]),
+    ("Źródło: PAP", ["PAP"]),
+    ("Sursa: AGERPRES", ["Agerpres"]),
+    ("Джерело: Укрінформ", ["Ukrinform"]),
+    ("Izvor: Hina i Reuters", ["HINA", "Reuters"]),
+    ("Forrás: MTI", ["MTI"]),
 ]
 
 
