@@ -14,7 +14,8 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any, TextIO, cast
 
 from config.feeds import ConfigError
@@ -45,12 +46,19 @@ SEARCH_DEFAULT_LIMIT = 50
 Command = Callable[[argparse.Namespace], int]
 
 
+@cache
+def _invocation_time() -> datetime:
+    """One "now" per command: ``--since 1h --until 1h`` are the same instant (an empty window, refused as
+    the desk and the API refuse it), not two readings of the clock microseconds apart."""
+    return datetime.now(UTC)
+
+
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """``2h``, ``30m``, ``3d`` (before now) or an ISO date/datetime (UTC unless it has an offset)."""
     from storage.search import MomentError, parse_moment
 
     try:
-        return parse_moment(value, now)
+        return parse_moment(value, now or _invocation_time())
     except (
         MomentError
     ) as exc:  # well formed but out of range: "too far back", not "want a duration"
@@ -397,6 +405,7 @@ def backfill(argv: list[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _invocation_time.cache_clear()  # a new command, a new "now" (tests call main() many times)
     tokens = list(sys.argv[1:] if argv is None else argv)
     parser, search = build_parser()
     at = _command_index(tokens)

@@ -537,3 +537,11 @@ def test_the_second_signal_is_named_as_it_came(
     )
     assert stopped.returncode == status
     assert stopped.stderr == f"wiredesk: stopped at once ({said}); committed batches are kept\n"
+
+
+def test_the_same_relative_time_is_one_instant(tmp_path: Path) -> None:
+    """``--since 1h --until 1h`` is an empty window, refused as the desk and the API refuse it (the CLI read
+    the clock twice and answered "no articles match")."""
+    result = run("search", "--since", "1h", "--until", "1h", db=tmp_path / "s.db", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--since must be earlier than --until" in result.stderr
