@@ -274,47 +274,34 @@ def test_reversed_and_far_back_windows_are_refused(store: Store, wire: dict[str,
 
 
 @pytest.mark.parametrize(
-    ("interval", "problem"),
+    ("key", "value", "problem"),
     [
-        ('"0s"', "at least"),
-        ("0", "at least"),
-        ("0.0", "at least"),
-        ("-5", "at least"),
-        ("1e400", "finite"),
-        ("inf", "finite"),
-        ("nan", "finite"),
-        ('"8d"', "at most"),
-        (str(10**400), "finite"),
+        ("interval", '"0s"', "at least"),
+        ("interval", "0", "at least"),
+        ("interval", "0.0", "at least"),
+        ("interval", "-5", "at least"),
+        ("interval", "1e400", "finite"),
+        ("interval", "inf", "finite"),
+        ("interval", "nan", "finite"),
+        ("interval", '"8d"', "at most"),
+        ("interval", str(10**400), "finite"),
+        # An idle alert beyond a year overflowed every poll's time arithmetic (a traceback per poll).
+        ("idle_alert", '"99999999999d"', "at most"),
+        ("idle_alert", "1e300", "at most"),
+        ("idle_alert", "0", "more than 0"),
+        ("idle_alert", "1e400", "finite"),
     ],
 )
-def test_feeds_file_refuses_bad_intervals(tmp_path: Path, interval: str, problem: str) -> None:
+def test_feeds_file_refuses_bad_durations(
+    tmp_path: Path, key: str, value: str, problem: str
+) -> None:
     feeds = tmp_path / "feeds.toml"
-    feeds.write_text(f'[[feed]]\nname = "kyodo-en"\npath = "in"\ninterval = {interval}\n', "utf-8")
+    feeds.write_text(f'[[feed]]\nname = "kyodo-en"\npath = "in"\n{key} = {value}\n', "utf-8")
     result = wiredesk(
         "feeds",
         env={"WIREDESK_FEEDS": str(feeds), "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'x.db'}"},
     )
-    one_line_refusal(result, f"{feeds}:4", "interval", problem)
-
-
-@pytest.mark.parametrize(
-    ("idle_alert", "problem"),
-    [
-        ('"99999999999d"', "at most"),
-        ("1e300", "at most"),
-        ("0", "more than 0"),
-        ("1e400", "finite"),
-    ],
-)
-def test_feeds_file_refuses_bad_idle_alerts(tmp_path: Path, idle_alert: str, problem: str) -> None:
-    """An idle alert beyond a year overflowed every poll's time arithmetic (a traceback per poll)."""
-    feeds = tmp_path / "feeds.toml"
-    feeds.write_text(f'[[feed]]\nname = "tt-se"\npath = "in"\nidle_alert = {idle_alert}\n', "utf-8")
-    result = wiredesk(
-        "feeds",
-        env={"WIREDESK_FEEDS": str(feeds), "WIREDESK_DB_URL": f"sqlite:///{tmp_path / 'x.db'}"},
-    )
-    one_line_refusal(result, f"{feeds}:4", "idle_alert", problem)
+    one_line_refusal(result, f"{feeds}:4", key, problem)
 
 
 def test_the_longest_interval_is_a_week(tmp_path: Path) -> None:
