@@ -186,7 +186,8 @@ def test_a_schema_newer_than_the_code_is_one_clear_line(tmp_path: Path) -> None:
     )
     with pytest.raises(SchemaMismatch):
         Store.open(url, readonly=True)
-    for command in (("search", "Wald"), ("ingest", str(tmp_path / "wire.db"))):
+    (tmp_path / "story.txt").write_bytes(STORY)
+    for command in (("search", "Wald"), ("ingest", str(tmp_path / "story.txt"))):
         done = _wiredesk(url, *command, cwd=tmp_path)
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.splitlines() == [f"wiredesk: {raised.value}"], done.stderr
