@@ -57,14 +57,36 @@ def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[s
 
 
 # What agencies put after the story's last sentence that is neither text nor credit: end marks (Yonhap
-# ``(END)``, Xinhua ``Enditem``, ``-30-``, ``###``, ``Fim``/``Ende``/``Fin``), editors' initials in
-# capitals joined by slashes (Lusa ``ASR // JMR``) and Xinhua's ``Editor: NAME`` trailer.
+# ``(END)``, Xinhua ``Enditem``, ``-30-``, ``###``, ``Fim``/``Ende``/``Fin``), editors' initials joined by
+# slashes (Lusa ``ASR // JMR``, PAP ``jk/ mhr/``) and Xinhua's ``Editor: NAME`` trailer.
 _END_OF_COPY = re.compile(
     r"^\s*(?:\(?(?:end|enditem|fin|fim|ende|slut|loppu|koniec|konec|vége)\)?\.?|-+\s*30\s*-+|#{3,}"
-    r"|[A-ZÄÖÜ]{2,4}(?:\s*/{1,2}\s*[A-ZÄÖÜ]{2,4}){1,4}"
+    r"|[A-ZÄÖÜ]{2,4}(?:\s*/{1,2}\s*[A-ZÄÖÜ]{2,4}){1,4}/?"
     r"|(?:editor|editors|edited by)\s*:\s*[A-Z][\w.'’ -]{1,40})\s*$",
     re.IGNORECASE,
 )
+
+
+# An author line after the story (PAP ``autor: Jan Kowalski``, ``Autor: Max Mustermann, dpa``, ``Auteur :
+# ...``): a label, a colon, then a name of two to five words (an agency after a comma allowed).
+_AUTHOR_TRAILER = re.compile(
+    r"^\s*(?:autor(?:ka|in|a)?|author|auteur|autore|autorka|tekst|text|texto)\s*:\s*"
+    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,4}(?:\s*,\s*[\w/ -]{2,30})?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_author_trailer(body: list[str]) -> tuple[list[str], str | None]:
+    """The body without a last paragraph that only names the author, and that name (the byline when the
+    document gives none); ``(body, None)`` when the last paragraph is not one."""
+    if body:
+        found = _AUTHOR_TRAILER.match(body[-1])
+        person = found.group("name").split(",")[0].split() if found else []
+        if found and all(
+            word[0].isupper() for word in person
+        ):  # a name, not "Text: die Verfassung"
+            return body[:-1], found.group("name").strip()
+    return body, None
 
 
 def strip_dateline(body: list[str]) -> tuple[list[str], Dateline | None]:
@@ -211,9 +233,15 @@ def normalize(
     kicker = clean_field(item.kicker)
     body = drop_repeated_title(clean_paragraphs(item.body), headline, kicker)
     body, credited = strip_credit_lines(body, host)
+    body, trailer_author = strip_author_trailer(body)
+    if trailer_author:  # credits and sign-offs may stand before the author line too
+        body, before = strip_credit_lines(body, host)
+        credited = before + [a for a in credited if a not in before]
     body, text_dateline = strip_dateline(body)
     dateline = _merge_datelines(text_dateline, _metadata_dateline(item.dateline))
-    from_authors, byline = _author_credits(item.authors, clean_field(item.byline), host)
+    from_authors, byline = _author_credits(
+        item.authors, clean_field(item.byline) or trailer_author, host
+    )
     # A "kicker" or "headline" that is only an agency's name (``Polska Agencja Prasowa`` above a text dump's
     # headline, ``Agencia EFE`` as a dump's first line) is the page's credit, not a title.
     kicker_credit = parse_credit_line(kicker, host) if kicker else None

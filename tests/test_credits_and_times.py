@@ -18,7 +18,7 @@ from normalizers.agencies import (
     split_author,
 )
 from normalizers.language import detect_language, is_prose
-from normalizers.normalize import localise, normalize, strip_credit_lines
+from normalizers.normalize import localise, normalize, strip_author_trailer, strip_credit_lines
 from normalizers.text import clean_field, clean_list, clean_text
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
 
@@ -403,3 +403,38 @@ def test_a_kicker_that_is_only_an_agency_name_is_its_credit(
 ) -> None:
     record = normalize(_page(kicker=kicker))
     assert (record.kicker, record.agencies) == (wanted_kicker, agencies)
+
+
+@pytest.mark.parametrize(
+    ("tail", "author", "agencies"),
+    [
+        (
+            ["autor: Jan Kowalski", "jk/ mhr/"],
+            "Jan Kowalski",
+            [],
+        ),  # PAP: author line, desk initials
+        (["Autor: Max Mustermann, dpa"], "Max Mustermann, dpa", []),
+        (["Auteur : Marie Dupont", "AFP"], "Marie Dupont", ["AFP"]),
+        (["Texto: Ana María López"], "Ana María López", []),
+    ],
+)
+def test_an_author_line_after_the_story_is_the_byline(
+    tail: list[str], author: str, agencies: list[str]
+) -> None:
+    story = [
+        "Der Landtag hat am Dienstag das Gesetz beschlossen.",
+        "Die Opposition stimmte dagegen.",
+    ]
+    body, credited = strip_credit_lines(story + tail)
+    body, found = strip_author_trailer(body)
+    assert found == author and credited == agencies
+    assert strip_credit_lines(body)[0] == story
+
+
+@pytest.mark.parametrize(
+    "last",
+    ["Text: die Verfassung des Landes in ihrer Fassung von 1949", "Autor der Studie war er."],
+)
+def test_prose_after_a_label_is_not_an_author(last: str) -> None:
+    story = ["Der Landtag hat am Dienstag das Gesetz beschlossen.", last]
+    assert strip_author_trailer(story) == (story, None)
