@@ -21,6 +21,7 @@ from ingest.files import (
     Oversized,
     Skipped,
     Unreadable,
+    holds_documents,
     is_archive,
     read_capped,
     store_files,
@@ -91,7 +92,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if isinstance(entry, Skipped):
             say(skipped_line(entry))
             continue
-        if is_archive(entry):
+        if holds_documents(entry):
             say(archive_hint(entry))
             status = 2
             continue
@@ -108,7 +109,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
             status = 2
             continue
         except ParseError as exc:
-            say(f"cannot parse {shown(entry)}: {exc.reason}")
+            # A ``.gz`` is read as the one document it compresses; a tar inside one is an archive after all.
+            say(
+                archive_hint(entry)
+                if is_archive(entry)
+                else f"cannot parse {shown(entry)}: {exc.reason}"
+            )
             status = 2
             continue
         if not records:

@@ -120,6 +120,13 @@ def is_archive(path: Path) -> bool:
     return path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
+def holds_documents(path: Path) -> bool:
+    """An archive of several documents by name: every archive suffix but a plain ``.gz``, which compresses
+    one document (``page.html.gz``, ``story.xml.gz``: ``parse`` reads it like the document itself)."""
+    name = path.name.lower()
+    return is_archive(path) and (not name.endswith(".gz") or name.endswith(".tar.gz"))
+
+
 @dataclass(frozen=True, slots=True)
 class Unreadable:
     """A path that could not be listed or does not exist, with the operating system's reason."""

@@ -545,3 +545,26 @@ def test_the_same_relative_time_is_one_instant(tmp_path: Path) -> None:
     result = run("search", "--since", "1h", "--until", "1h", db=tmp_path / "s.db", cwd=tmp_path)
     assert result.returncode == 2
     assert "--since must be earlier than --until" in result.stderr
+
+
+def test_parse_reads_a_gzipped_document_and_points_a_tar_to_backfill(tmp_path: Path) -> None:
+    """``story.txt.gz`` compresses one document: parse reads it (as the webpage set's ``*.html.gz``); a
+    tar, also one named ``.gz``, is an archive: one line pointing to backfill/ingest."""
+    import gzip
+    import tarfile
+
+    single = tmp_path / "story.txt.gz"
+    single.write_bytes(gzip.compress(STORY.encode()))
+    parsed = run("parse", str(single), db=tmp_path / "s.db", cwd=tmp_path)
+    assert parsed.returncode == 0, parsed.stderr
+    assert json.loads(parsed.stdout)["headline"] == "Aufräumen im Hafen beginnt"
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    for name in ("two.tar.gz", "two.gz"):
+        with tarfile.open(tmp_path / name, "w:gz") as packed:
+            packed.add(story, arcname="a.txt")
+            packed.add(story, arcname="b.txt")
+        refused = run("parse", str(tmp_path / name), db=tmp_path / "s.db", cwd=tmp_path)
+        assert refused.returncode == 2 and refused.stdout == ""
+        (line,) = refused.stderr.strip().splitlines()
+        assert "is an archive" in line and "wiredesk backfill" in line
