@@ -1,11 +1,16 @@
 """IPTC NewsML-G2: ``newsMessage`` envelopes, bare ``newsItem``/``packageItem`` roots, and ``contentSet`` fragments.
 
 One ``ParsedItem`` per text ``newsItem``. Pictures, video, audio, graphics, ``conceptItem``/``knowledgeItem``/
-``planningItem`` carry no text story and yield nothing. A ``packageItem`` yields an item only when it is a story
-package (it references at least one text item directly, e.g. a Reuters ``pmt:composite`` with its own headline
-and byline); it has no inline body, so the item has ``body == []`` and lists the referenced text items in
-``related``. Link lists (packages that only point at other packages) and empty stubs yield nothing: they hold
-no story of their own, and every package they point at arrives as its own document.
+``planningItem`` carry no text story and yield nothing. A ``packageItem`` is one of three things:
+
+- a story package (it references at least one text item directly, e.g. a Reuters ``pmt:composite`` with its
+  own headline and byline): one item with ``body == []`` listing the referenced text items in ``related``;
+- a link list (it references only other packages, e.g. Reuters' ranked ``OUSTPM Link List``): read like a
+  feed of headlines, one body-less entry per referenced package that has a headline, in group order. An
+  entry's guid is ``LIST-GUID#REFERENCED-GUID`` (stable across re-sends of the list, never the referenced
+  package's own guid, so the package still arrives as its own item with its own version); its version,
+  status and times are the reference's; an ``ednotes`` line names the list and the referenced item;
+- an empty stub (no reference with a headline): nothing.
 
 Agencies differ in where they put things; the differences are tables below (headline roles, signal codes,
 ednote roles, XHTML classes), not branches in the code. Namespaces are dropped right after parsing, because
@@ -201,9 +206,8 @@ def parse(raw: bytes) -> list[ParsedItem]:
     items: list[ParsedItem] = []
     for element in elements:
         handler = _ITEM_HANDLERS.get(element.tag)
-        item = handler(element) if handler else None
-        if item is not None:
-            items.append(item)
+        if handler is not None:
+            items.extend(handler(element))
     return clean_items(items)
 
 
@@ -235,15 +239,13 @@ def _news_item(element: etree._Element) -> ParsedItem | None:
     return item
 
 
-def _package_item(element: etree._Element) -> ParsedItem | None:
-    """A story package becomes a body-less item listing its text items; link lists and stubs yield nothing."""
-    text_refs = [
-        ref
-        for ref in _nodes(_X_ITEM_REFS, element)
-        if _code(_attr(ref.find("itemClass"), "qcode")) == "text"
-    ]
+def _package_item(element: etree._Element) -> list[ParsedItem]:
+    """A story package becomes a body-less item listing its text items, a link list one entry per listed
+    package (see the module docstring); stubs yield nothing."""
+    refs = _nodes(_X_ITEM_REFS, element)
+    text_refs = [ref for ref in refs if _code(_attr(ref.find("itemClass"), "qcode")) == "text"]
     if not text_refs:
-        return None
+        return _link_list_entries(element, refs)
     item = _metadata(element)
     item.dateline = None  # a package has no text of its own; its ``located`` is the editing desk
     if item.headline is None:
@@ -254,7 +256,53 @@ def _package_item(element: etree._Element) -> ParsedItem | None:
             href = ref.get("href") or ref.get("residref") or ""
             url = href if href.startswith(("http://", "https://")) else None
             item.related.append(ParsedRelated(title=title, url=url))
-    return item
+    return [item]
+
+
+def _link_list_entries(element: etree._Element, refs: list[etree._Element]) -> list[ParsedItem]:
+    """One headline entry per package a link list references (pictures, video etc. are skipped)."""
+    listed = [
+        ref
+        for ref in refs
+        if _code(_attr(ref.find("itemClass"), "qcode")) not in _NON_TEXT_CLASSES
+        and (ref.get("residref") or ref.get("href"))
+        and (element_text(ref.find("headline")) or element_text(ref.find("title")))
+    ]
+    if not listed:
+        return []
+    list_guid = element.get("guid") or None
+    list_name = (
+        _headlines(element)[0] or element_text(_first(_nodes(_X_ITEM_TITLE, element))) or list_guid
+    )
+    agencies = _agencies(element)
+    language = _language(str(_X_LANGUAGE(element)) or element.get(_XML_LANG))
+    entries = []
+    for ref in listed:
+        reference = ref.get("residref") or ref.get("href") or ""
+        version = _int(ref.get("version"))
+        times = {
+            child.tag: parsed
+            for child in ref
+            if child.tag in _TIME_PARTS and (parsed := parse_datetime(child.text)) is not None
+        }
+        listed_as = f"{reference} version {version}" if version is not None else reference
+        entries.append(
+            ParsedItem(
+                source_format=FORMAT,
+                guid=f"{list_guid}#{reference}" if list_guid else None,
+                version=version,
+                headline=element_text(ref.find("headline")) or element_text(ref.find("title")),
+                agencies=list(agencies),
+                language=language,
+                status=_STATUS.get(_code(_attr(ref.find("pubStatus"), "qcode")), "usable"),
+                published_at=times.get("firstCreated") or times.get("versionCreated"),
+                updated_at=times.get("versionCreated"),
+                ednotes=[f"Headline listed in {list_name}; the item itself is {listed_as}"]
+                if list_name
+                else [f"Headline of a link list; the item itself is {listed_as}"],
+            )
+        )
+    return entries
 
 
 def _metadata(element: etree._Element) -> ParsedItem:
@@ -646,8 +694,8 @@ def _plain_text_paragraphs(text: str) -> list[str]:
 
 
 # conceptItem, knowledgeItem and planningItem have no handler: they carry no story.
-_ITEM_HANDLERS: dict[str, Callable[[etree._Element], ParsedItem | None]] = {
-    "newsItem": _news_item,
+_ITEM_HANDLERS: dict[str, Callable[[etree._Element], list[ParsedItem]]] = {
+    "newsItem": lambda element: [item] if (item := _news_item(element)) is not None else [],
     "packageItem": _package_item,
 }
 

@@ -1,6 +1,6 @@
 """The real agency corpus (``../shared/corpus``): nothing crashes, and hand-checked values match.
 
-Targets (issue 3): at least 97% of checked fields overall, no format below 90%. The per-format table is
+Targets: at least 99.5% of checked fields overall (issue 15; issue 3 asked 97%), no format below 95%. The per-format table is
 printed at the end of the test run.
 """
 
@@ -15,11 +15,10 @@ from parsers import ParseError
 from tests import corpus_check
 from tests.conftest import CORPUS
 
-# A regression floor just under the figure reached (777/782 = 99.36%). The five misses are deliberate: a
-# Reuters G2 link list (3 fields) yields no stub records (its packages arrive as their own documents), an AFP
-# sign-off (``asl/tib/pid/cac``) is not counted as a paragraph, and a one-word feed body (``don't``) is too
-# short to name a language.
-OVERALL_TARGET = 0.993
+# Issue 15's target (the figure reached: 780/782 = 99.74%). The two misses are deliberate: an AFP sign-off
+# (``asl/tib/pid/cac``) is not counted as a paragraph (sign-offs are not body), and a one-word feed body
+# (``don't``) is too short to name a language (null rather than a guess).
+OVERALL_TARGET = 0.995
 FORMAT_TARGET = 0.95
 
 FILES = corpus_check.corpus_files(CORPUS) if CORPUS.is_dir() else []

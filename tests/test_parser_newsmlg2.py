@@ -139,10 +139,6 @@ def test_corpus_parser_facts(path: Path) -> None:
         assert items == []
         return
     if kind == "feed":
-        if path.name == "reuters_en_2013_linklist.xml":
-            # A link list is not a story: documented choice (see the module docstring).
-            assert items == []
-            return
         assert len(items) == expected["entries"]
         assert items[0].headline == expected["first_title"]
         return

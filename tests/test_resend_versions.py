@@ -191,3 +191,50 @@ def test_settle_version_rule() -> None:
     parsed.version = 5
     assert settle_version(story, parsed, "g") == ("new", 5)  # no stored version 5: stored as given
     assert settle_version([], parsed, "g") == ("new", 5)
+
+
+LINK_LIST = b"""<?xml version="1.0" encoding="UTF-8"?>
+<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet>
+<packageItem guid="urn:newsml:afp.com:20261130:toplist" version="%d" xml:lang="fr">
+  <itemMeta><itemClass qcode="ninat:composite"/><provider literal="AFP"/><title>A la une</title></itemMeta>
+  <groupSet root="root"><group id="root">
+    <itemRef residref="urn:newsml:afp.com:20261130:pkg-greve" version="%d">
+      <itemClass qcode="ninat:composite"/><headline>%s</headline></itemRef>
+  </group></groupSet>
+</packageItem></itemSet></newsMessage>"""
+
+PACKAGE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet>
+<packageItem guid="urn:newsml:afp.com:20261130:pkg-greve" version="2" xml:lang="fr">
+  <itemMeta><itemClass qcode="ninat:composite"/><provider literal="AFP"/></itemMeta>
+  <contentMeta><headline>Greve a la SNCF: trafic tres perturbe mardi</headline><by>Par Claire Martin</by></contentMeta>
+  <groupSet root="root"><group id="root">
+    <itemRef residref="urn:newsml:afp.com:20261130:text-greve" version="4">
+      <itemClass qcode="ninat:text"/><headline>Greve a la SNCF: trafic tres perturbe mardi</headline></itemRef>
+  </group></groupSet>
+</packageItem></itemSet></newsMessage>"""
+
+
+def test_link_list_entries_never_stand_for_the_listed_package(store: Store) -> None:
+    """A link list's entry has its own identity: the package it lists, arriving with the same version,
+    is stored as itself (byline, related items) instead of being taken for an unchanged re-send."""
+    headline = b"Greve a la SNCF: trafic tres perturbe mardi"
+    listed = ingest_document(store, LINK_LIST % (7, 2, headline), "list-7.xml")
+    package = ingest_document(store, PACKAGE, "package.xml")
+    assert (listed.stored, package.stored, package.unchanged) == (1, 1, 0)
+    assert versions(store, "urn:newsml:afp.com:20261130:pkg-greve") == [
+        (2, True, headline.decode())
+    ]
+    entry = "urn:newsml:afp.com:20261130:toplist#urn:newsml:afp.com:20261130:pkg-greve"
+    assert versions(store, entry) == [(2, True, headline.decode())]
+    # The list re-sent (its own version moved on): the same entry, unchanged; the listed package updated
+    # to version 3 with a new headline: the entry's next version.
+    again = ingest_document(store, LINK_LIST % (8, 2, headline), "list-8.xml")
+    assert (again.stored, again.unchanged) == (0, 1)
+    ingest_document(
+        store, LINK_LIST % (9, 3, b"Greve a la SNCF: un train sur deux mardi"), "list-9.xml"
+    )
+    assert versions(store, entry) == [
+        (2, False, headline.decode()),
+        (3, True, "Greve a la SNCF: un train sur deux mardi"),
+    ]
