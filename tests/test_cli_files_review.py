@@ -3,6 +3,7 @@ files, FIFOs, sockets, archives and processes."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -99,7 +100,23 @@ def test_no_more_workers_than_the_documents_fill(inbox: Path, tmp_path: Path) ->
     archive = tmp_path / "day.zip"
     with zipfile.ZipFile(archive, "w") as packed:
         packed.writestr("a.txt", STORY)
-    assert warranted_workers(3, [archive]) == 3  # an archive's member count is unknown
+        packed.writestr("folder/", "")  # a folder member is no document
+    assert warranted_workers(3, [archive]) == 1  # a zip's members are counted from its directory
+    with zipfile.ZipFile(archive, "a") as packed:
+        for index in range(2 * CHUNK):
+            packed.writestr(f"b{index}.txt", STORY)
+    assert warranted_workers(4, [archive]) == 3  # 2 * CHUNK + 1 documents
+    (tmp_path / "story.xml.gz").write_bytes(gzip.compress(STORY.encode()))
+    assert warranted_workers(4, [tmp_path / "story.xml.gz"]) == 1  # one gzipped document
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not a zip")
+    assert warranted_workers(4, [tmp_path / "broken.zip"]) == 1  # read, and quarantined, as one
+    tar = tmp_path / "day.tar.gz"
+    with tarfile.open(tar, "w:gz") as packed:
+        info = tarfile.TarInfo("a.txt")
+        data = STORY.encode()
+        info.size = len(data)
+        packed.addfile(info, io.BytesIO(data))
+    assert warranted_workers(3, [tar]) == 3  # a tar's member count needs it decompressed: plenty
 
 
 # 2. parse reads a stream with the cap ingest uses

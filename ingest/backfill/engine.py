@@ -266,8 +266,8 @@ def default_workers() -> int:
 
 def warranted_workers(requested: int, paths: list[Path]) -> int:
     """``requested`` parser processes, but no more than the chunks of ``CHUNK`` documents ``paths`` fill
-    (counted without opening a file, and only as far as needed: an archive counts as plenty); at least
-    one unless ``requested`` is 0. Ten files need one process, not four."""
+    (counted without reading a document, and only as far as needed: a zip by its directory, a tar as
+    plenty); at least one unless ``requested`` is 0. Ten files need one process, not four."""
     if requested <= 0:
         return requested
     documents = documents_at_most(paths, requested * CHUNK)

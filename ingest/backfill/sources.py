@@ -300,12 +300,27 @@ def input_bytes(paths: list[Path], protected: frozenset[Path] = frozenset()) -> 
 
 
 def documents_at_most(paths: list[Path], most: int) -> int:
-    """How many documents ``paths`` hold, counted up to ``most`` (no file is opened): ``most`` as soon
-    as there are that many, or an archive (its member count is unknown)."""
+    """How many documents ``paths`` hold, counted up to ``most`` without reading any document: ``most``
+    as soon as there are that many. A zip counts its file members (its central directory, read from
+    the end of the file), a plain ``.gz`` one document; a tar counts as ``most`` (its members are known
+    only by decompressing it whole)."""
     count = 0
     for entry in walk_files(paths):
         if isinstance(entry, Path):
-            count += most if archive_kind(entry) else 1
+            count += _documents_in(entry, most)
             if count >= most:
                 return most
     return count
+
+
+def _documents_in(path: Path, most: int) -> int:
+    kind = archive_kind(path)
+    if kind is None or kind == "gz":
+        return 1
+    if kind == "zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return sum(1 for member in archive.infolist() if not member.is_dir())
+        except (OSError, zipfile.BadZipFile, ValueError):
+            return 1  # read (and quarantined) as one document
+    return most
