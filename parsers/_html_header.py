@@ -21,6 +21,8 @@ TIME_LINE_PARTS = re.compile(r"\s+[|•·]\s+|\s*\|\s*")
 # Trailing words cut off a header part when looking for a time in it (``erstellt: 01. April 2025,
 # 15:25 in: Gesellschaft``).
 TIME_LINE_TAIL = 3
+# Leading words (an author's name, an agency) dropped before a time label in the same header part.
+TIME_LINE_HEAD = 4
 MAX_TIME_LINE = 160
 # A byline is short; longer text in an author-classed box is a biography.
 MAX_BYLINE = 100
@@ -32,7 +34,7 @@ BYLINE_LEVELS = 2
 # An element beside the headline with more text than this is the article or a list, not its header.
 MAX_NEAR_TEXT = 300
 _BYLINE_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:by-?lines?|authors?|autore|autori|autor|autores|autorin|auteurs?|firma|"
+    r"(?:^|[\s_-])(?:by|by-?lines?|authors?|autore|autori|autor|autores|autorin|auteurs?|firma|"
     r"signature|verfasser)(?=$|[\s_-])|(?<=[a-z])(?:Author|Byline)",
     re.IGNORECASE,
 )
@@ -57,12 +59,18 @@ def is_time_line(text: str) -> bool:
 
 
 def _candidates(part: str) -> list[str]:
-    """A header part, then the same without up to ``TIME_LINE_TAIL`` trailing words. The part must
-    still open with a label or a date: a caption ending in a date is not a time line."""
+    """A header part, then the same without up to ``TIME_LINE_TAIL`` trailing words, then without up
+    to ``TIME_LINE_HEAD`` leading words when a word follows them (an author set beside the time in one
+    line: ``Belga Publié le 30/11/2026 à 14h05``, ``By Jane Roe Updated 3:05 PM EST``). Each must still
+    open with a label or a date for the grammar: a caption ending in a date is not a time line."""
     words = part.split()
-    return [part] + [
-        " ".join(words[:-cut]) for cut in range(1, min(TIME_LINE_TAIL, len(words) - 1) + 1)
+    tails = [" ".join(words[:-cut]) for cut in range(1, min(TIME_LINE_TAIL, len(words) - 1) + 1)]
+    heads = [
+        " ".join(words[cut:])
+        for cut in range(1, min(TIME_LINE_HEAD, len(words) - 1) + 1)
+        if words[cut][:1].isalpha()
     ]
+    return [part, *tails, *heads]
 
 
 def displayed_times(lines: list[str]) -> TimeLine:
