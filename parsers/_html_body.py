@@ -174,18 +174,21 @@ def _look(block: Block) -> tuple[str, str, str]:
 
 def _runs(blocks: list[Block], good: list[bool]) -> list[_Run]:
     """Runs of good blocks, split where more than ``RUN_GAP`` characters of junk or a headline
-    separate two good blocks, or where the text leaves an ``<article>``."""
+    separate two good blocks, or where the text leaves an ``<article>`` or enters the page footer (a
+    short story's last paragraph directly above the imprint line)."""
     runs: list[_Run] = []
     gap = 0
     story: etree._Element | None = None
+    in_footer = False
     for index, (block, is_ok) in enumerate(zip(blocks, good, strict=True)):
         if not is_ok:
             gap += RUN_GAP + 1 if block.kind == "h1" else _junk(block)
             continue
         article = _article_of(block.element)
-        if gap > RUN_GAP or not runs or article is not story:
+        footer = _in_page_footer(block.element)
+        if gap > RUN_GAP or not runs or article is not story or footer != in_footer:
             runs.append(_Run(index, index, []))
-            story = article
+            story, in_footer = article, footer
         gap = 0
         run = runs[-1]
         run.blocks.append(block)

@@ -45,32 +45,44 @@ _STOP_AT = frozenset({"article", "main", "body", "html"})
 def is_time_line(text: str) -> bool:
     """Whether a displayed line is a page's time line and nothing else: the whole line, or every part
     of it between ``|``/``•``/``·`` separators, reads as published/updated times (``parse_time_line``),
-    or it is a time label with a relative value (``Updated 2 hours ago``). Such a line is never body
-    text."""
+    or it is a time label with a relative value (``Updated 2 hours ago``), or it is one after an author's
+    or agency's name (``_after_names``). Such a line is never body text."""
     text = " ".join(text.split())
     if len(text) > MAX_TIME_LINE or not any(map(str.isdigit, text)):
         return False
     if parse_time_line(text) is not None or looks_like_time_line(text):
         return True
     parts = [p for p in TIME_LINE_PARTS.split(text) if p.strip()]
-    return len(parts) > 1 and all(
+    if len(parts) > 1 and all(
         parse_time_line(p) is not None or looks_like_time_line(p) for p in parts
-    )
+    ):
+        return True
+    return any(parse_time_line(rest) is not None for rest in _after_names(text))
+
+
+def _after_names(text: str) -> list[str]:
+    """``text`` without up to ``TIME_LINE_HEAD`` leading capitalised words (an author or agency set
+    beside the time in one line: ``PAP Aktualizacja: 30.11.2026 14:05``, ``By Dana Whitfield Updated
+    3:05 PM CST ...``), where what follows opens with a word (a label, a month or a weekday). A name
+    ending in a comma is a dateline's place (``BERLIN, 30. November``), never cut off."""
+    words = text.split()
+    rests = []
+    for cut in range(1, min(TIME_LINE_HEAD, len(words) - 1) + 1):
+        name = words[cut - 1]
+        if not name[:1].isupper() or name.endswith(","):
+            break
+        if words[cut][:1].isalpha():
+            rests.append(" ".join(words[cut:]))
+    return rests
 
 
 def _candidates(part: str) -> list[str]:
-    """A header part, then the same without up to ``TIME_LINE_TAIL`` trailing words, then without up
-    to ``TIME_LINE_HEAD`` leading words when a word follows them (an author set beside the time in one
-    line: ``Belga Publié le 30/11/2026 à 14h05``, ``By Jane Roe Updated 3:05 PM EST``). Each must still
-    open with a label or a date for the grammar: a caption ending in a date is not a time line."""
+    """A header part, then the same without up to ``TIME_LINE_TAIL`` trailing words, then without the
+    names before it (``_after_names``). Each must still open with a label or a date for the grammar:
+    a caption ending in a date is not a time line."""
     words = part.split()
     tails = [" ".join(words[:-cut]) for cut in range(1, min(TIME_LINE_TAIL, len(words) - 1) + 1)]
-    heads = [
-        " ".join(words[cut:])
-        for cut in range(1, min(TIME_LINE_HEAD, len(words) - 1) + 1)
-        if words[cut][:1].isalpha()
-    ]
-    return [part, *tails, *heads]
+    return [part, *tails, *_after_names(part)]
 
 
 def displayed_times(lines: list[str]) -> TimeLine:

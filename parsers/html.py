@@ -29,8 +29,9 @@ from lxml import etree
 
 from parsers._datelead import is_dateline_lead
 from parsers._html_body import DROP_LINK_DENSITY, GenericBody, extract_body
-from parsers._html_header import displayed_byline, displayed_times, is_time_line
+from parsers._html_header import MAX_TIME_LINE, displayed_byline, displayed_times, is_time_line
 from parsers._html_profiles import PROFILES, SiteProfile
+from parsers._timelines import parse_time_line
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import decode_bytes, strip_bom
@@ -817,11 +818,17 @@ def _body(
 
 
 def _time_element(page: _Page) -> datetime | None:
-    """The first ``<time datetime>`` of the headline's article (or ``main``), else of the page."""
+    """The first ``<time datetime>`` of the headline's article (or ``main``), else of the page; a
+    ``<time>`` without the attribute gives the date its text shows (``<time>30 novembre 2026
+    12:40</time>``, read by the time-line grammar; an ``Updated ...`` text is no publication time)."""
     h1 = page.marks.h1
     scope = next((a for a in h1.iterancestors("article", "main")), None) if h1 is not None else None
     for element in (scope if scope is not None else page.root).iter("time"):
-        parsed = _parse_date(element.get("datetime"))
+        machine = element.get("datetime")
+        parsed = _parse_date(machine)
+        if parsed is None and machine is None:
+            shown = parse_time_line(" ".join("".join(element.itertext()).split())[:MAX_TIME_LINE])
+            parsed = shown.published if shown is not None else None
         if parsed is not None:
             return parsed
     return None
