@@ -827,7 +827,9 @@ def _time_element(page: _Page) -> datetime | None:
         machine = element.get("datetime")
         parsed = _parse_date(machine)
         if parsed is None and machine is None:
-            shown = parse_time_line(" ".join("".join(element.itertext()).split())[:MAX_TIME_LINE])
+            shown = parse_time_line(
+                " ".join("".join(str(text) for text in element.itertext()).split())[:MAX_TIME_LINE]
+            )
             parsed = shown.published if shown is not None else None
         if parsed is not None:
             return parsed
