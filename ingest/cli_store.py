@@ -129,6 +129,7 @@ def render(record: ArticleRecord) -> str:
     lines = [f"#{record.id}  {record.source_format}  guid={record.guid}  version={record.version}"]
     meta = {
         "origin": record.origin,
+        "feed": record.feed,
         "agencies": "/".join(record.agencies) or None,
         "language": record.language,
         "urgency": record.urgency,
@@ -139,8 +140,12 @@ def render(record: ArticleRecord) -> str:
         "received": record.received_at,
         "duplicate of": record.duplicate_of,
         "byline": record.byline,
+        "signals": ", ".join(record.signals) or None,
+        "subjects": ", ".join(record.subjects) or None,
+        "keywords": ", ".join(record.keywords) or None,
     }
     lines += [f"  {key}: {value}" for key, value in meta.items() if value is not None]
+    lines += [f"  ednote: {note}" for note in record.ednotes]
     if record.caption:
         lines += ["", f"[Foto] {record.caption}"]
     lines.append("")
@@ -154,9 +159,13 @@ def render(record: ArticleRecord) -> str:
             credit = f" ({'/'.join(record.dateline.agencies)})" if record.dateline.agencies else ""
             paragraph = f"{place}{credit} - {paragraph}".strip()
         lines += [paragraph, ""]
+    if not record.body:
+        lines += ["(no text of its own)", ""]
     if record.related:
         lines.append("Related:")
-        lines += [f"  - {item.title}" for item in record.related]
+        lines += [
+            f"  - {item.title}" + (f"  <{item.url}>" if item.url else "") for item in record.related
+        ]
     return "\n".join(lines).rstrip()
 
 

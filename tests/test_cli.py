@@ -568,3 +568,31 @@ def test_parse_reads_a_gzipped_document_and_points_a_tar_to_backfill(tmp_path: P
         assert refused.returncode == 2 and refused.stdout == ""
         (line,) = refused.stderr.strip().splitlines()
         assert "is an archive" in line and "wiredesk backfill" in line
+
+
+def test_show_prints_what_an_editor_acts_on() -> None:
+    """Editor's notes, signals, the feed and topics are shown; a record without text says so; related
+    items show where they lead."""
+    from ingest.cli_store import render
+    from normalizers.record import ArticleRecord, RelatedItem
+
+    record = ArticleRecord(
+        guid="urn:newsml:example:list#pkg-1",
+        source_format="newsmlg2",
+        id=7,
+        feed="reuters-top",
+        headline="Storm closes ports",
+        signals=["correction"],
+        subjects=["weather"],
+        ednotes=["Corrects name of port in paragraph 3", "Embargoed until 0600 GMT"],
+        related=[RelatedItem(title="Ports reopen", url="https://example.com/ports")],
+    )
+    shown = render(record)
+    assert "  feed: reuters-top" in shown and "  signals: correction" in shown
+    assert "  subjects: weather" in shown
+    assert "  ednote: Corrects name of port in paragraph 3" in shown
+    assert "  ednote: Embargoed until 0600 GMT" in shown
+    assert "(no text of its own)" in shown
+    assert "  - Ports reopen  <https://example.com/ports>" in shown
+    record.body = ["The storm closed every port on the coast."]
+    assert "(no text of its own)" not in render(record)
