@@ -35,8 +35,8 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("epd", ("epd", "Evangelischer Pressedienst"), "Europe/Berlin", ("epd.de",)),
     Agency("sid", ("sid", "Sport-Informations-Dienst"), "Europe/Berlin", ("sid.de",)),
     Agency("Kathpress", ("Kathpress", "KAP"), "Europe/Vienna", ("kathpress.at",)),
-    Agency("APA", ("APA", "Austria Presse Agentur", "APA-Austria Presse Agentur"), "Europe/Vienna", ("apa.at",)),
-    Agency("ATS", ("ATS", "SDA-ATS", "SDA", "Keystone-ATS", "Keystone-SDA", "Schweizerische Depeschenagentur", "Agence Télégraphique Suisse"), "Europe/Zurich", ("keystone-sda.ch",)),
+    Agency("APA", ("APA", "Austria Presse Agentur", "Austria Presse-Agentur", "APA-Austria Presse Agentur"), "Europe/Vienna", ("apa.at",)),
+    Agency("ATS", ("ATS", "SDA-ATS", "SDA", "Keystone-ATS", "Keystone-SDA", "Keystone-SDA-ATS", "Schweizerische Depeschenagentur", "Agence Télégraphique Suisse", "Agenzia Telegrafica Svizzera"), "Europe/Zurich", ("keystone-sda.ch",)),
     Agency("ANSA", ("ANSA", "Agenzia ANSA", "Agenzia Nazionale Stampa Associata"), "Europe/Rome", ("ansa.it",)),
     Agency("AGI", ("AGI", "Agenzia Giornalistica Italia", "Agenzia Italia"), "Europe/Rome", ("agi.it",)),
     Agency("Adnkronos", ("Adnkronos",), "Europe/Rome", ("adnkronos.com",)),
@@ -45,10 +45,10 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("TASS", ("TASS", "ITAR-TASS", "Russian News Agency TASS", "ТАСС", "ИТАР-ТАСС"), "Europe/Moscow", ("tass.com", "tass.ru")),
     Agency("Interfax", ("Interfax", "Интерфакс", "Інтерфакс-Україна", "Interfax-Ukraine"), "Europe/Moscow", ("interfax.ru", "interfax.com")),
     Agency("RIA Novosti", ("RIA Novosti", "РИА Новости"), "Europe/Moscow", ("ria.ru",)),
-    Agency("Ukrinform", ("Ukrinform", "Укрінформ", "Укринформ"), "Europe/Kyiv", ("ukrinform.net", "ukrinform.ua")),
-    Agency("Kyodo", ("Kyodo", "Kyodo News"), "Asia/Tokyo", ("kyodonews.net",)),
-    Agency("Jiji", ("Jiji", "Jiji Press"), "Asia/Tokyo", ("jiji.com",)),
-    Agency("Belga", ("Belga", "Agence Belga"), "Europe/Brussels", ("belga.be", "belganewsagency.eu")),
+    Agency("Ukrinform", ("Ukrinform", "Укрінформ", "Укринформ", "Ukrainian National News Agency"), "Europe/Kyiv", ("ukrinform.net", "ukrinform.ua")),
+    Agency("Kyodo", ("Kyodo", "Kyodo News", "Kyodo News Agency", "共同通信", "共同通信社"), "Asia/Tokyo", ("kyodonews.net",)),
+    Agency("Jiji", ("Jiji", "Jiji Press", "時事通信", "時事通信社"), "Asia/Tokyo", ("jiji.com",)),
+    Agency("Belga", ("Belga", "Agence Belga", "Belga News Agency"), "Europe/Brussels", ("belga.be", "belganewsagency.eu")),
     Agency("ANP", ("ANP", "Algemeen Nederlands Persbureau"), "Europe/Amsterdam", ("anp.nl",)),
     Agency("ANA-MPA", ("ANA-MPA", "ANA", "AMNA", "Athens-Macedonian News Agency", "ΑΠΕ-ΜΠΕ", "ΑΠΕ"), "Europe/Athens", ("amna.gr",)),
     Agency("STT", ("STT", "STT-FNB", "Suomen Tietotoimisto"), "Europe/Helsinki", ("stt.fi",)),
@@ -60,32 +60,32 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("AAP", ("AAP", "Australian Associated Press"), "Australia/Sydney", ("aap.com.au",)),
     Agency("CP", ("CP", "Canadian Press", "The Canadian Press", "La Presse Canadienne"), "America/Toronto", ("thecanadianpress.com",)),
     Agency("TCA", ("TCA", "Tribune Content Agency", "Tribune News Service"), "America/Chicago"),
-    Agency("Xinhua", ("Xinhua", "Xinhua News Agency"), "Asia/Shanghai", ("xinhuanet.com", "news.cn")),
-    Agency("Yonhap", ("Yonhap", "Yonhap News Agency"), "Asia/Seoul", ("yna.co.kr",)),
-    Agency("Anadolu", ("Anadolu", "Anadolu Agency", "Anadolu Ajansı", "AA"), "Europe/Istanbul", ("aa.com.tr",)),
+    Agency("Xinhua", ("Xinhua", "Xinhua News Agency", "新华社", "新華社"), "Asia/Shanghai", ("xinhuanet.com", "news.cn")),
+    Agency("Yonhap", ("Yonhap", "Yonhap News Agency", "Yonhap News", "연합뉴스"), "Asia/Seoul", ("yna.co.kr",)),
+    Agency("Anadolu", ("Anadolu", "Anadolu Agency", "Anadolu Ajansı", "Anadolu Ajansi", "AA"), "Europe/Istanbul", ("aa.com.tr",)),
     Agency("PTI", ("PTI", "Press Trust of India"), "Asia/Kolkata", ("ptinews.com",)),
     Agency("Bernama", ("Bernama",), "Asia/Kuala_Lumpur", ("bernama.com",)),
     Agency("Antara", ("Antara", "Antara News"), "Asia/Jakarta", ("antaranews.com",)),
     Agency("UPI", ("UPI", "United Press International"), "America/New_York", ("upi.com",)),
     Agency("Bloomberg", ("Bloomberg", "Bloomberg News"), None, ("bloomberg.com",)),
     Agency("dts", ("dts", "dts Nachrichtenagentur"), "Europe/Berlin"),
-    Agency("Lusa", ("Lusa", "Agência Lusa"), "Europe/Lisbon", ("lusa.pt",)),
+    Agency("Lusa", ("Lusa", "Agência Lusa", "Agencia Lusa", "Lusa Agência de Notícias"), "Europe/Lisbon", ("lusa.pt",)),
     Agency("PAP", ("PAP", "Polska Agencja Prasowa"), "Europe/Warsaw", ("pap.pl",)),
-    Agency("CTK", ("CTK", "ČTK", "Česká tisková kancelář"), "Europe/Prague", ("ctk.cz",)),
-    Agency("TASR", ("TASR", "Tlačová agentúra Slovenskej republiky"), "Europe/Bratislava", ("tasr.sk",)),
-    Agency("MTI", ("MTI", "Magyar Távirati Iroda"), "Europe/Budapest", ("mti.hu",)),
+    Agency("CTK", ("CTK", "ČTK", "Česká tisková kancelář", "Czech News Agency"), "Europe/Prague", ("ctk.cz",)),
+    Agency("TASR", ("TASR", "Tlačová agentúra Slovenskej republiky", "Tlačová agentúra SR", "News Agency of the Slovak Republic"), "Europe/Bratislava", ("tasr.sk",)),
+    Agency("MTI", ("MTI", "Magyar Távirati Iroda", "Hungarian News Agency"), "Europe/Budapest", ("mti.hu",)),
     Agency("BTA", ("BTA", "Bulgarian News Agency", "БТА", "Българска телеграфна агенция"), "Europe/Sofia", ("bta.bg",)),
-    Agency("HINA", ("HINA", "Hina", "Hrvatska izvještajna novinska agencija"), "Europe/Zagreb", ("hina.hr",)),
+    Agency("HINA", ("HINA", "Hina", "Hrvatska izvještajna novinska agencija", "Croatian News Agency"), "Europe/Zagreb", ("hina.hr",)),
     Agency("STA", ("STA", "Slovenska tiskovna agencija", "Slovenian Press Agency"), "Europe/Ljubljana", ("sta.si",)),
-    Agency("Agerpres", ("Agerpres",), "Europe/Bucharest", ("agerpres.ro",)),
+    Agency("Agerpres", ("Agerpres", "Agenția Națională de Presă", "Agentia Nationala de Presa", "Romanian National News Agency"), "Europe/Bucharest", ("agerpres.ro",)),
     Agency("LETA", ("LETA", "Latvijas Ziņu aģentūra"), "Europe/Riga", ("leta.lv",)),
     Agency("ELTA", ("ELTA", "Lietuvos telegramų agentūra"), "Europe/Vilnius", ("elta.lt",)),
     Agency("BNS", ("BNS", "Baltic News Service"), "Europe/Tallinn", ("bns.ee", "bns.lt", "bns.lv")),
     Agency("CNA Cyprus", ("Cyprus News Agency", "KYPE", "ΚΥΠΕ"), "Asia/Nicosia", ("cna.org.cy",)),
     Agency("Tanjug", ("Tanjug", "Танјуг", "Танюг"), "Europe/Belgrade", ("tanjug.rs",)),
     Agency("MINA", ("MINA", "MINA-business", "Mina News"), "Europe/Podgorica", ("mina.news",)),
-    Agency("MIA Skopje", ("Media Information Agency", "Медиумска информативна агенција", "МИА"), "Europe/Skopje", ("mia.mk",)),
-    Agency("Albanian Telegraphic Agency", ("Agjencia Telegrafike Shqiptare",), "Europe/Tirane", ("ata.gov.al",)),
+    Agency("MIA Skopje", ("Media Information Agency", "Macedonian Information Agency", "Медиумска информативна агенција", "МИА"), "Europe/Skopje", ("mia.mk",)),
+    Agency("Albanian Telegraphic Agency", ("ATA", "Agjencia Telegrafike Shqiptare"), "Europe/Tirane", ("ata.gov.al",)),
     Agency("FENA", ("FENA", "Fena", "Federalna novinska agencija"), "Europe/Sarajevo", ("fena.ba",)),
     Agency("UNIAN", ("UNIAN", "УНІАН"), "Europe/Kyiv", ("unian.net", "unian.ua")),
     Agency("BelTA", ("BelTA", "БелТА", "БЕЛТА", "Belarusian Telegraph Agency"), "Europe/Minsk", ("belta.by",)),
@@ -99,7 +99,7 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("Agência Brasil", ("Agência Brasil", "Agencia Brasil"), "America/Sao_Paulo", ("agenciabrasil.ebc.com.br",)),
     Agency("WAFA", ("WAFA", "Palestine News and Information Agency"), "Asia/Hebron", ("wafa.ps",)),
     Agency("KUNA", ("KUNA", "Kuwait News Agency"), "Asia/Kuwait", ("kuna.net.kw",)),
-    Agency("Saudi Press Agency", (), "Asia/Riyadh", ("spa.gov.sa",)),
+    Agency("Saudi Press Agency", ("SPA", "واس"), "Asia/Riyadh", ("spa.gov.sa",)),
     Agency("Middle East News Agency", (), "Africa/Cairo", ("mena.org.eg",)),
     Agency("QNA", ("QNA", "Qatar News Agency"), "Asia/Qatar", ("qna.org.qa",)),
     Agency("WAM", ("WAM", "Emirates News Agency"), "Asia/Dubai", ("wam.ae",)),
@@ -116,6 +116,38 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("Philippine News Agency", (), "Asia/Manila", ("pna.gov.ph",)),
     Agency("BSS", ("BSS", "Bangladesh Sangbad Sangstha"), "Asia/Dhaka", ("bssnews.net",)),
     Agency("Associated Press of Pakistan", (), "Asia/Karachi", ("app.com.pk",)),
+    Agency("ANI", ("ANI", "Asian News International"), "Asia/Kolkata", ("aninews.in",)),
+    Agency("UNI", ("UNI", "United News of India"), "Asia/Kolkata", ("uniindia.com",)),
+    Agency("China News Service", ("China News Service", "中新社", "中国新闻社"), "Asia/Shanghai", ("chinanews.com.cn",)),
+    Agency("Newsis", ("Newsis", "뉴시스"), "Asia/Seoul", ("newsis.com",)),
+    Agency("Kazinform", ("Kazinform", "Казинформ"), "Asia/Almaty", ("inform.kz",)),
+    Agency("AZERTAC", ("AZERTAC", "Azertag", "Azerbaijan State News Agency"), "Asia/Baku", ("azertag.az",)),
+    Agency("Armenpress", ("Armenpress", "Арменпресс"), "Asia/Yerevan", ("armenpress.am",)),
+    Agency("Interpressnews", ("Interpressnews",), "Asia/Tbilisi", ("interpressnews.ge",)),
+    Agency("Kabar", ("Kabar", "Kabar News Agency"), "Asia/Bishkek", ("kabar.kg",)),
+    Agency("Montsame", ("Montsame", "Montsame News Agency"), "Asia/Ulaanbaatar", ("montsame.mn",)),
+    Agency("Moldpres", ("Moldpres", "Moldpres News Agency"), "Europe/Chisinau", ("moldpres.md",)),
+    Agency("Mediafax", ("Mediafax",), "Europe/Bucharest", ("mediafax.ro",)),
+    Agency("SITA", ("SITA", "Slovenská tlačová agentúra"), "Europe/Bratislava", ("sita.sk",)),
+    Agency("SRNA", ("SRNA", "Novinska agencija Republike Srpske"), "Europe/Sarajevo", ("srna.rs",)),
+    Agency("LaPresse", ("LaPresse",), "Europe/Rome", ("lapresse.it",)),
+    Agency("Askanews", ("Askanews",), "Europe/Rome", ("askanews.it",)),
+    Agency("Agenzia Nova", ("Agenzia Nova",), "Europe/Rome", ("agenzianova.com",)),
+    Agency("Agenzia Dire", ("Agenzia Dire", "Agenzia DIRE"), "Europe/Rome", ("dire.it",)),
+    Agency("Servimedia", ("Servimedia",), "Europe/Madrid", ("servimedia.es",)),
+    Agency("Agência Estado", ("Agência Estado", "Agencia Estado", "Estadão Conteúdo"), "America/Sao_Paulo", ("estadao.com.br",)),
+    Agency("Dow Jones Newswires", ("Dow Jones Newswires", "Dow Jones", "DJ Newswires"), "America/New_York", ("dowjones.com",)),
+    Agency("National News Agency", ("NNA", "National News Agency Lebanon"), "Asia/Beirut", ("nna-leb.gov.lb",)),
+    Agency("Iraqi News Agency", (), "Asia/Baghdad", ("ina.iq",)),
+    Agency("Oman News Agency", (), "Asia/Muscat", ("omannews.gov.om",)),
+    Agency("Bahrain News Agency", (), "Asia/Bahrain", ("bna.bh",)),
+    Agency("SABA", ("SABA", "Saba News Agency"), "Asia/Aden", ("saba.ye",)),
+    Agency("SUNA", ("SUNA", "Sudan News Agency"), "Africa/Khartoum", ("suna-sd.net",)),
+    Agency("Kenya News Agency", (), "Africa/Nairobi", ("kenyanews.go.ke",)),
+    Agency("Ghana News Agency", (), "Africa/Accra", ("gna.org.gh",)),
+    Agency("Ethiopian News Agency", (), "Africa/Addis_Ababa", ("ena.et",)),
+    Agency("African News Agency", (), "Africa/Johannesburg", ("africannewsagency.com",)),
+    Agency("Agência de Informação de Moçambique", ("Agencia de Informacao de Mocambique",), "Africa/Maputo", ("aim.org.mz",)),
     Agency("EPA", ("EPA", "European Pressphoto Agency"), "Europe/Berlin", ("epa.eu",)),
     Agency("Notimex", ("Notimex",), "America/Mexico_City", ("notimex.gob.mx",)),
     Agency("BusinessDesk", ("BusinessDesk",), "Pacific/Auckland", ("businessdesk.co.nz",)),
@@ -303,16 +335,24 @@ def _opens_with_agency(text: str) -> bool:
 
 
 # Short words of running text that initials never are (de, en, fr, es, it, nl, pt).
-_SHORT_WORDS = frozenset(
+RUNNING_WORDS = _SHORT_WORDS = frozenset(
     ["ist", "sagt", "sagte", "hat", "war", "sind", "das", "der", "die", "und", "auch", "noch", "nur", "nun", "so", "da", "ja", "wie", "was", "wer", "the", "and", "is", "has", "said", "says", "are", "not", "to", "of", "in", "on", "at", "it", "he", "she", "est", "a", "dit", "ont", "sont", "et", "la", "le", "les", "de", "du", "il", "elle", "es", "ha", "dice", "dijo", "y", "el", "los", "las", "con", "e", "per", "che", "non", "al", "ein", "eine", "het", "en", "van", "zijn", "em", "os", "ao", "com"]
+)  # fmt: skip
+
+
+# What a sign-off may name besides initials: the media sent with the story (EFE ``EFE jrh/sbc (foto)(vídeo)``).
+_SIGN_OFF_MEDIA = frozenset(
+    {"foto", "fotos", "vídeo", "video", "vídeos", "videos", "audio", "áudio", "infografía", "infografia",
+     "gráfico", "grafico", "photo", "photos", "fotó", "videó"}
 )  # fmt: skip
 
 
 def _all_initials(words: list[str]) -> bool:
     """Editors' initials and desk codes after the credit: at most six short lower-case tokens, none of
-    them a word of running text (``AFP ist da`` is prose)."""
-    return len(words) <= 6 and all(
-        _SIGN_OFF_WORD.match(word) and word.casefold() not in _SHORT_WORDS for word in words
+    them a word of running text (``AFP ist da`` is prose); media markers (``(foto)``) may follow."""
+    codes = [word for word in words if word.casefold() not in _SIGN_OFF_MEDIA]
+    return 0 < len(codes) <= 6 and all(
+        _SIGN_OFF_WORD.match(word) and word.casefold() not in _SHORT_WORDS for word in codes
     )
 
 

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from normalizers.agencies import (
+    RUNNING_WORDS,
     agency_for_host,
     agency_timezone,
+    canonical_agency,
     canonical_list,
     parse_credit_line,
     split_author,
@@ -39,32 +41,77 @@ class NormalizedRecord(ArticleRecord):
 
 def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[str], list[str]]:
     """Remove trailing credit-only paragraphs (``AFP``, ``(dpa)``, ``mit Material von dpa``, ``Quelle:
-    ntv.de, ino/dpa`` with the page's ``host``); return the body and the credited agencies in reading
-    order."""
+    ntv.de, ino/dpa`` with the page's ``host``) and sign-offs (:func:`is_sign_off`); return the body and
+    the credited agencies in reading order."""
     agencies: list[str] = []
     end = len(body)
     while end > 0:
         last = body[end - 1]
         credit = parse_credit_line(last, host)
         if credit is None:
-            if not _END_OF_COPY.match(last):
+            credit = _desk_sign_off(last)
+        if credit is None:
+            if not is_sign_off(last):
                 break
-            end -= 1  # ``(END)``, ``Enditem``, ``-30-``, ``ASR // JMR``, ``Editor: Wang Li``
+            end -= 1  # ``(END)``, ``Enditem``, ``-30-``, ``ASR // JMR``, ``Editor: Wang Li``, ``ol/ks``
             continue
         agencies = credit + [a for a in agencies if a not in credit]
         end -= 1
     return body[:end], agencies
 
 
-# What agencies put after the story's last sentence that is neither text nor credit: end marks (Yonhap
-# ``(END)``, Xinhua ``Enditem``, ``-30-``, ``###``, ``Fim``/``Ende``/``Fin``), editors' initials joined by
-# slashes (Lusa ``ASR // JMR``, PAP ``jk/ mhr/``) and Xinhua's ``Editor: NAME`` trailer.
+# What agencies put after the story's last sentence that is neither text nor credit. End marks (Yonhap
+# ``(END)``, Xinhua ``Enditem``, CP ``-30-``, AP ``-0-``, PA ``ENDS``, ``###``, ``(MORE)``, APA ``(Schluss)``,
+# ``Fim``/``Ende``/``Fin``/``Slutt``/``Konec``, Korean ``(끝)``, Chinese ``（完）``, Arabic ``انتهى``), also
+# with the desk's initials after them (KUNA ``(end) ta.gb``, APA ``(Schluss) rat/tsc``); editors' initials
+# in capitals joined by slashes (Lusa ``ASR // JMR``, ``JH (PMC) // HB``, PAP ``jk/ mhr/``) or between
+# slashes (BTA ``/ВС/``, ``/NF/``, ``/ИВ, ВЧ/``); Xinhua's ``Editor: NAME`` trailer; a reporter's mail
+# address on its own (Yonhap ``jdoe@yna.co.kr``).
 _END_OF_COPY = re.compile(
-    r"^\s*(?:\(?(?:end|enditem|fin|fim|ende|slut|loppu|koniec|konec|vége)\)?\.?|-+\s*30\s*-+|#{3,}"
-    r"|[A-ZÄÖÜ]{2,4}(?:\s*/{1,2}\s*[A-ZÄÖÜ]{2,4}){1,4}/?"
+    r"^\s*(?:[(（]?(?:end|enditem|ends|fin|fim|ende|schluss|slut|slutt|loppu|koniec|konec|vége|einde|"
+    r"конец|край|kraj|끝|完|انتهى)[)）]?\.?(?:\s+[a-z]{1,4}(?:\s*[./]\s*[a-z]{1,4}){0,4}/?)?"
+    r"|-+\s*(?:30|0)\s*-+|#{3,}|\*{3,}|\(more\)|-+\s*more\s*-+"
+    r"|[A-ZÄÖÜ]{2,4}(?:\s*\([A-Z]{2,4}\))?(?:\s*/{1,2}\s*[A-ZÄÖÜ]{2,4}(?:\s*\([A-Z]{2,4}\))?){1,4}/?"
+    r"|/\s*[^\W\d_]{1,4}(?:\s*[,/]\s*[^\W\d_]{1,4}){0,4}\s*/"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:\s*[,;]?\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+)*"
     r"|(?:editor|editors|edited by)\s*:\s*[A-Z][\w.'’ -]{1,40})\s*$",
     re.IGNORECASE,
 )
+# Desks' lower-case initials alone (Ukrinform ``ol``, ``ol/ks``; ČTK-style ``jw mbh``; AFP ``burs-jm/lth``):
+# short letter groups joined by spaces, hyphens or slashes, nothing in capitals.
+_LOWER_INITIALS = re.compile(r"^[^\W\d_]{1,5}(?:\s*[ /-]\s*[^\W\d_]{1,5}){0,5}/?$")
+_SIGN_OFF_MAX = 80
+
+
+def is_sign_off(text: str) -> bool:
+    """Whether a paragraph after the story is an end mark, a desk code or initials, not text. Real last
+    sentences (``Er wurde 78 Jahre alt.``, ``Die Polizei ermittelt.``) end in punctuation or hold words of
+    running text, so they never match."""
+    if len(text) > _SIGN_OFF_MAX:
+        return False
+    if _END_OF_COPY.match(text):
+        return True
+    stripped = text.strip()
+    if stripped.islower() and _LOWER_INITIALS.match(stripped):
+        words = [w for w in re.split(r"[\s/-]+", stripped) if w]
+        if len(words) == 1 and len(words[0]) > 3:
+            return False  # one lower-case word of four letters or more is a word, not a desk code
+        return not any(word in RUNNING_WORDS for word in words)
+    return False
+
+
+# An agency followed by the desk's initials in capitals (PTI ``PTI ABC DEF``, ``PTI SK RC``): a sign-off
+# only in this place, after the story (in a headline ``AP TOP 25`` is a title).
+_UPPER_SIGN_OFF = re.compile(r"^\(?(?P<agency>[^\W\d_][\w-]{1,15})\)?(?:\s+[A-Z]{1,4}){1,6}$")
+
+
+def _desk_sign_off(text: str) -> list[str] | None:
+    """The agency of an ``AGENCY INITIALS`` sign-off in capitals, else ``None``."""
+    if len(text) > _SIGN_OFF_MAX or " " not in text:
+        return None
+    found = _UPPER_SIGN_OFF.match(text.strip())
+    agency = canonical_agency(found.group("agency")) if found else None
+    return [agency] if agency else None
 
 
 # An author line after the story (PAP ``autor: Jan Kowalski``, ``Autor: Max Mustermann, dpa``, ``Auteur :
@@ -74,19 +121,81 @@ _AUTHOR_TRAILER = re.compile(
     r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,4}(?:\s*,\s*[\w/ -]{2,30})?)\s*$",
     re.IGNORECASE,
 )
+# A credit with the story's roles in parentheses (Agerpres ``AGERPRES/(AS - autor: Ion Popescu, editor:
+# Maria Ionescu, editor online: Andrei Pop)``): an optional desk code, then ``role: name`` pairs.
+_ROLE_TRAILER = re.compile(
+    r"^\s*(?P<credit>[^()]{0,60}?)\s*/?\s*\(\s*(?:[^\W\d_]{1,6}\s*[-–—]\s*)?"
+    r"(?P<roles>(?:[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?\s*:\s*[^():,;]{2,60}(?:[,;]\s*|(?=\))))+)\)\s*\.?$"
+)
+_ROLE = re.compile(r"(?P<label>[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*:\s*(?P<name>[^():,;]+)")
+_AUTHOR_ROLES = frozenset(
+    {"autor", "autora", "autorka", "author", "authors", "auteur", "autore", "reporter", "reporting",
+     "text", "texto", "tekst", "autori", "autorzy"}
+)  # fmt: skip
+# Person names: capitalised words (particles aside), no digits.
+_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
+# ``Anna Svensson/TT``, ``Kari Nordmann / NTB``: a signature naming the reporter, then the agency.
+_SIGNATURE = re.compile(
+    r"^\s*(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,3})\s*/\s*(?P<credit>[^/]{2,40})\s*$"
+)
+
+
+def _person(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 5 and all(
+        _NAME_WORD.match(w) and (w[0].isupper() or w.casefold() in _PARTICLES) for w in words
+    )
+
+
+_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "da", "di", "del", "la", "le", "zu", "dos", "do"}
+)
+
+
+def strip_signed_trailer(
+    body: list[str], host: str | None = None
+) -> tuple[list[str], str | None, list[str]]:
+    """The body without a last paragraph that only signs the story, the author it names (the byline when
+    the document gives none) and the agencies it credits: an author line (``autor: Jan Kowalski``), a
+    credit with roles (``AGERPRES/(AS - autor: Ion Popescu, editor: Maria Ionescu)``) or a signature
+    (``Anna Svensson/TT``). ``(body, None, [])`` when the last paragraph is none of these."""
+    if not body:
+        return body, None, []
+    last = body[-1]
+    if len(last) > 200:
+        return body, None, []
+    found = _AUTHOR_TRAILER.match(last)
+    if found:
+        person = found.group("name").split(",")[0].split()
+        if all(word[0].isupper() for word in person):  # a name, not "Text: die Verfassung"
+            return body[:-1], found.group("name").strip(), []
+        return body, None, []
+    if last.endswith((")", ").")) and ":" in last:
+        roles = _ROLE_TRAILER.match(last)
+        if roles:
+            credit = parse_credit_line(roles.group("credit"), host) if roles.group("credit") else []
+            pairs = [
+                (m.group("label").casefold(), m.group("name").strip())
+                for m in _ROLE.finditer(roles.group("roles"))
+            ]
+            if credit is not None and all(_person(name) for _, name in pairs):
+                authors = [name for label, name in pairs if label in _AUTHOR_ROLES]
+                return body[:-1], ", ".join(authors) or None, credit
+        return body, None, []
+    if "/" in last:
+        signed = _SIGNATURE.match(last)
+        if signed and _person(signed.group("name")):
+            credit = parse_credit_line(signed.group("credit"), host)
+            if credit:
+                return body[:-1], signed.group("name"), credit
+    return body, None, []
 
 
 def strip_author_trailer(body: list[str]) -> tuple[list[str], str | None]:
     """The body without a last paragraph that only names the author, and that name (the byline when the
     document gives none); ``(body, None)`` when the last paragraph is not one."""
-    if body:
-        found = _AUTHOR_TRAILER.match(body[-1])
-        person = found.group("name").split(",")[0].split() if found else []
-        if found and all(
-            word[0].isupper() for word in person
-        ):  # a name, not "Text: die Verfassung"
-            return body[:-1], found.group("name").strip()
-    return body, None
+    rest, author, _credit = strip_signed_trailer(body)
+    return rest, author
 
 
 def strip_dateline(body: list[str]) -> tuple[list[str], Dateline | None]:
@@ -233,9 +342,12 @@ def normalize(
     kicker = clean_field(item.kicker)
     body = drop_repeated_title(clean_paragraphs(item.body), headline, kicker)
     body, credited = strip_credit_lines(body, host)
-    body, trailer_author = strip_author_trailer(body)
-    if trailer_author:  # credits and sign-offs may stand before the author line too
+    unsigned = len(body)
+    body, trailer_author, signed = strip_signed_trailer(body, host)
+    if len(body) < unsigned:
+        # credits and sign-offs may stand before the signature too
         body, before = strip_credit_lines(body, host)
+        before += [a for a in signed if a not in before]
         credited = before + [a for a in credited if a not in before]
     body, text_dateline = strip_dateline(body)
     dateline = _merge_datelines(text_dateline, _metadata_dateline(item.dateline))

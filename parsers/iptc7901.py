@@ -55,11 +55,12 @@ _SECTION = re.compile(r"^##\s+(?P<title>.+?)\s*$")
 _NOT_FOR_PUBLICATION = re.compile(r"^\s*\*\s\*\s\*")
 _NOTE_ITEM = re.compile(r"^-\s+(?P<text>.+)$")
 # ``dpa wsz jln npr``, ``dpa kre/su yysw a3 lön mda`` (agency + desk and authors' initials, several
-# authors joined by ``/``, initials may hold any lower-case letter) and ``(SDA\/sj)``: sign-offs, not text.
+# authors joined by ``/``, initials may hold any lower-case letter) and ``(SDA\/sj)``: sign-offs, not text;
+# the agency they name credits the item when the header's source field does not.
 _INITIALS = r"[^\W_A-Z]{1,5}"
 _SIGN_OFF = re.compile(
-    rf"^(?:dpa(?:-[a-z]+)?(?:\s+{_INITIALS}(?:/{_INITIALS})*)+"
-    r"|\((?:[A-Za-z]{2,8})\s*\\?/\s*[a-z]{1,4}(?:\s*\\?/\s*[a-z]{1,4})*\))$"
+    rf"^(?:(?P<dpa>dpa(?:-[a-z]+)?)(?:\s+{_INITIALS}(?:/{_INITIALS})*)+"
+    r"|\((?P<desk>[A-Za-z]{2,8})\s*\\?/\s*[a-z]{1,4}(?:\s*\\?/\s*[a-z]{1,4})*\))$"
 )
 _WRAP_MIN = 50  # a heading line this long that precedes the headline's last line is its first half
 _MAX_HEADING_LINES = 12
@@ -187,8 +188,10 @@ def _parse_message(chunk: str) -> ParsedItem | None:
     heading = _read_heading(heading_lines)
     body_lines, notebook = _cut_notebook(body_lines)
     body = paragraphs(body_lines)
-    if body and _SIGN_OFF.match(body[-1]):
+    signed_by: list[str] = []
+    if body and (sign_off := _SIGN_OFF.match(body[-1])):
         body.pop()
+        signed_by = [sign_off.group("dpa") or sign_off.group("desk")]  # ``(SDA/sj)`` credits SDA
     if not body and heading.headline is None:
         return None
     item = ParsedItem(
@@ -202,7 +205,7 @@ def _parse_message(chunk: str) -> ParsedItem | None:
         keywords=_keywords(keyword_lines) + heading.keywords,
         signals=list(heading.signals),
         ednotes=list(heading.ednotes),
-        agencies=_agencies(header.group("rest")),
+        agencies=_agencies(header.group("rest")) or signed_by,
         published_at=_trailer_time(strip_controls(trailer) if trailer else bare_trailer),
     )
     _apply_notebook(item, notebook)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from normalizers.agencies import (
@@ -12,6 +15,8 @@ from normalizers.agencies import (
     parse_credit_line,
     split_credit_suffix,
 )
+from normalizers.normalize import normalize
+from parsers.base import ParsedItem
 
 
 @pytest.mark.parametrize("row", AGENCIES, ids=[row.canonical for row in AGENCIES])
@@ -105,3 +110,83 @@ def test_canonical_list_splits_and_keeps_unknown() -> None:
 )
 def test_credit_suffix_of_a_page_title(title: str, expected: tuple[str, list[str]]) -> None:
     assert split_credit_suffix(title) == expected
+
+
+# Rows and full names added for issue 15 (F09: agencies whose offset-less times need their zone): each is
+# credited by its full name in a credit line and places a naive time in its own zone.
+ADDED = [
+    ("Asian News International", "ANI", "Asia/Kolkata"),
+    ("United News of India", "UNI", "Asia/Kolkata"),
+    ("中新社", "China News Service", "Asia/Shanghai"),
+    ("뉴시스", "Newsis", "Asia/Seoul"),
+    ("Kazinform", "Kazinform", "Asia/Almaty"),
+    ("Azerbaijan State News Agency", "AZERTAC", "Asia/Baku"),
+    ("Armenpress", "Armenpress", "Asia/Yerevan"),
+    ("Interpressnews", "Interpressnews", "Asia/Tbilisi"),
+    ("Kabar News Agency", "Kabar", "Asia/Bishkek"),
+    ("Montsame News Agency", "Montsame", "Asia/Ulaanbaatar"),
+    ("Moldpres News Agency", "Moldpres", "Europe/Chisinau"),
+    ("Mediafax", "Mediafax", "Europe/Bucharest"),
+    ("Slovenská tlačová agentúra", "SITA", "Europe/Bratislava"),
+    ("Novinska agencija Republike Srpske", "SRNA", "Europe/Sarajevo"),
+    ("LaPresse", "LaPresse", "Europe/Rome"),
+    ("Askanews", "Askanews", "Europe/Rome"),
+    ("Agenzia Nova", "Agenzia Nova", "Europe/Rome"),
+    ("Agenzia DIRE", "Agenzia Dire", "Europe/Rome"),
+    ("Servimedia", "Servimedia", "Europe/Madrid"),
+    ("Estadão Conteúdo", "Agência Estado", "America/Sao_Paulo"),
+    ("Dow Jones Newswires", "Dow Jones Newswires", "America/New_York"),
+    ("National News Agency Lebanon", "National News Agency", "Asia/Beirut"),
+    ("Iraqi News Agency", "Iraqi News Agency", "Asia/Baghdad"),
+    ("Oman News Agency", "Oman News Agency", "Asia/Muscat"),
+    ("Bahrain News Agency", "Bahrain News Agency", "Asia/Bahrain"),
+    ("Saba News Agency", "SABA", "Asia/Aden"),
+    ("Sudan News Agency", "SUNA", "Africa/Khartoum"),
+    ("Kenya News Agency", "Kenya News Agency", "Africa/Nairobi"),
+    ("Ghana News Agency", "Ghana News Agency", "Africa/Accra"),
+    ("Ethiopian News Agency", "Ethiopian News Agency", "Africa/Addis_Ababa"),
+    ("African News Agency", "African News Agency", "Africa/Johannesburg"),
+    ("Agência de Informação de Moçambique", "Agência de Informação de Moçambique", "Africa/Maputo"),
+    # full names added to existing rows
+    ("Agenția Națională de Presă", "Agerpres", "Europe/Bucharest"),
+    ("Ukrainian National News Agency", "Ukrinform", "Europe/Kyiv"),
+    ("Czech News Agency", "CTK", "Europe/Prague"),
+    ("Hungarian News Agency", "MTI", "Europe/Budapest"),
+    ("Croatian News Agency", "HINA", "Europe/Zagreb"),
+    ("News Agency of the Slovak Republic", "TASR", "Europe/Bratislava"),
+    ("Austria Presse-Agentur", "APA", "Europe/Vienna"),
+    ("Agenzia Telegrafica Svizzera", "ATS", "Europe/Zurich"),
+    ("Lusa Agência de Notícias", "Lusa", "Europe/Lisbon"),
+    ("Belga News Agency", "Belga", "Europe/Brussels"),
+    ("Yonhap News", "Yonhap", "Asia/Seoul"),
+    ("연합뉴스", "Yonhap", "Asia/Seoul"),
+    ("新华社", "Xinhua", "Asia/Shanghai"),
+    ("共同通信", "Kyodo", "Asia/Tokyo"),
+    ("時事通信", "Jiji", "Asia/Tokyo"),
+    ("Saudi Press Agency", "Saudi Press Agency", "Asia/Riyadh"),
+    ("SPA", "Saudi Press Agency", "Asia/Riyadh"),
+    ("ATA", "Albanian Telegraphic Agency", "Europe/Tirane"),
+]
+
+
+@pytest.mark.parametrize(("credit", "canonical", "zone"), ADDED, ids=[a[0] for a in ADDED])
+def test_added_agency_credits_and_places_naive_times(
+    credit: str, canonical: str, zone: str
+) -> None:
+    assert parse_credit_line(f"({credit})") == [canonical]
+    naive = datetime(2024, 7, 1, 12, 0)
+    item = ParsedItem(
+        source_format="nitf",
+        headline="Talks resume",
+        body=["Officials said talks would resume next week after a pause of two months.", credit],
+        published_at=naive,
+    )
+    record = normalize(item)
+    assert record.agencies == [canonical] and record.body == item.body[:1]
+    assert record.published_at == naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+@pytest.mark.parametrize("word", ["Mena", "Ina", "ona", "aim", "Ena", "map"])
+def test_words_that_are_not_added_agencies(word: str) -> None:
+    """Region names, names and ordinary words spelled like agency acronyms are not credits."""
+    assert parse_credit_line(word) is None

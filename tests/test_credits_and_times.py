@@ -373,6 +373,27 @@ def test_author_box_beside_the_headline(
         (["(AGI)Ge1/Pgi"], ["AGI"]),
         (["-30-"], []),  # CP
         (["###"], []),
+        (["ol"], []),  # Ukrinform desk codes
+        (["ol/ks"], []),
+        (["PTI ABC DEF"], ["PTI"]),  # PTI: agency, desk initials in capitals
+        (["PTI SK RC"], ["PTI"]),
+        (["(Schluss) rat/tsc"], []),  # APA end mark and initials
+        (["(end) ta.gb"], []),  # KUNA
+        (["JH (PMC) // HB"], []),  # Lusa
+        (["EFE jrh/sbc (foto)(vídeo)"], ["EFE"]),
+        (["/ВС/"], []),  # BTA initials between slashes
+        (["/ИВ, ВЧ/"], []),
+        (["/NF/"], []),
+        (["jdoe@yna.co.kr", "(END)"], []),  # Yonhap: reporter's address, end mark
+        (["(끝)"], []),
+        (["（完）"], []),  # Xinhua Chinese
+        (["-0-"], []),  # AP
+        (["ENDS"], []),  # PA
+        (["(MORE)"], []),
+        (["burs-jm/lth"], []),  # AFP desk initials
+        (["jw mbh"], []),
+        (["--(spa)"], ["Saudi Press Agency"]),
+        (["(AA)"], ["Anadolu"]),
     ],
 )
 def test_end_marks_and_desk_codes_after_the_story_are_not_text(
@@ -383,7 +404,19 @@ def test_end_marks_and_desk_codes_after_the_story_are_not_text(
 
 
 @pytest.mark.parametrize(
-    "last", ["EU/NATO said the talks would go on.", "AFP Paris", "Ende gut, alles gut."]
+    "last",
+    [
+        "EU/NATO said the talks would go on.",
+        "AFP Paris",
+        "Ende gut, alles gut.",
+        "Er wurde 78 Jahre alt.",
+        "Die Polizei ermittelt.",
+        "Kontakt: presse@example.org",
+        "und so weiter",
+        "nein",
+        "(Reporting by Jane Doe in London; Editing by John Smith)",  # Reuters keeps it in the story
+        "Mehr dazu: Seite 3",
+    ],
 )
 def test_story_sentences_that_look_like_end_marks_stay(last: str) -> None:
     story = ["Die Gespräche gehen weiter.", last]
@@ -438,3 +471,43 @@ def test_an_author_line_after_the_story_is_the_byline(
 def test_prose_after_a_label_is_not_an_author(last: str) -> None:
     story = ["Der Landtag hat am Dienstag das Gesetz beschlossen.", last]
     assert strip_author_trailer(story) == (story, None)
+
+
+@pytest.mark.parametrize(
+    ("last", "author", "agencies"),
+    [
+        # Agerpres: credit, desk code, then the story's roles
+        ("AGERPRES/(AS - autor: Ion Popescu, editor: Maria Ionescu)", "Ion Popescu", ["Agerpres"]),
+        (
+            "AGERPRES/(A - autor: Ion Popescu, editor: Maria Ionescu, editor online: Andrei Pop)",
+            "Ion Popescu",
+            ["Agerpres"],
+        ),
+        ("AGERPRES/(AS - author: Ion Popescu, editor: Maria Ionescu)", "Ion Popescu", ["Agerpres"]),
+        ("AGERPRES (AS - editor: Maria Ionescu)", None, ["Agerpres"]),
+        # TT and NTB: the reporter's signature with the agency
+        ("Anna Svensson/TT", "Anna Svensson", ["TT"]),
+        ("Kari Nordmann / NTB", "Kari Nordmann", ["NTB"]),
+    ],
+)
+def test_a_signed_trailer_is_byline_and_credit(
+    last: str, author: str | None, agencies: list[str]
+) -> None:
+    story = ["Guvernul a aprobat bugetul pe anul viitor.", "Opoziția a criticat decizia."]
+    record = normalize(_page(body=[*story, last]))
+    assert (record.body, record.byline, record.agencies) == (story, author, agencies)
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Die Gespräche gehen weiter (Sprecher: 3 Minister).",
+        "Mutter/Tochter",
+        "(Mehr dazu: Seite 3)",
+        "Ergebnis: 3:1 (Halbzeit: 1:0)",
+    ],
+)
+def test_text_shaped_like_a_signed_trailer_stays(last: str) -> None:
+    story = ["Der Landtag hat am Dienstag das Gesetz beschlossen.", last]
+    record = normalize(_page(body=story))
+    assert record.body == story and record.byline is None

@@ -82,3 +82,66 @@ def test_naive_local_time_is_placed_in_the_agency_zone() -> None:
     """A NewsML 1.2 Belga time without offset (January: CET) is 12:45:50 local = 11:45:50 UTC."""
     (record,) = _records(FIXTURES / "newsml12" / "belga_escaped_iso-8859-15.xml")
     assert record["published_at"] in {"2024-01-29T11:45:50Z", "2024-01-29T11:45:50+00:00"}
+
+
+# --- F08 and kin: sign-offs of other agencies, in the formats that carry them ----------------------------
+
+# (fixture, the story's last paragraph, agencies, byline): the sign-off leaves the body, credits what it
+# names, and a real short last sentence (``Er wurde 78 Jahre alt.``) stays.
+SIGN_OFFS = [
+    (
+        "iptc7901/agerpres_ro_role_trailer.iptc",
+        "Proiectul va fi trimis Parlamentului saptamana viitoare.",
+        ["Agerpres"],
+        "Ion Popescu",
+    ),
+    (
+        "nitf/ukrinform_en_desk_code.xml",
+        "The ministry said insurance costs for shipowners had fallen by a third since the summer.",
+        ["Ukrinform"],
+        None,
+    ),
+    (
+        "newsml12/bta_bg_slash_initials.xml",
+        "Второто четене се очаква до края на месеца.",
+        ["BTA"],
+        None,
+    ),
+    (
+        "newsmlg2/pti_en_upper_initials.xml",
+        "Opposition parties have demanded a debate on price rise.",
+        ["PTI"],
+        None,
+    ),
+    (
+        "ninjs/yonhap_en_email_end.json",
+        "Chip exports hit a monthly record of 12.5 billion dollars.",
+        ["Yonhap"],
+        None,
+    ),
+    (
+        "nitf/tt_sv_signature.xml",
+        "Drygt 14 000 personer sökte till de fem lärosäten som erbjuder utbildningen.",
+        ["TT"],
+        "Anna Svensson",
+    ),
+    ("newsmlg2/apa_de_schluss.xml", "Er wurde 78 Jahre alt.", ["APA"], None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "last", "agencies", "byline"), SIGN_OFFS, ids=[s[0] for s in SIGN_OFFS]
+)
+def test_sign_offs_leave_the_body_and_credit(
+    name: str, last: str, agencies: list[str], byline: str | None
+) -> None:
+    (record,) = _records(FIXTURES / name)
+    assert record["body"][-1] == last
+    assert record["agencies"] == agencies
+    assert record["byline"] == byline
+
+
+def test_agerpres_trailer_time_is_bucharest_local() -> None:
+    """The 7901 trailer without GMT is the sender's local time: 14:32 in Bucharest (EET) = 12:32 UTC."""
+    (record,) = _records(FIXTURES / "iptc7901" / "agerpres_ro_role_trailer.iptc")
+    assert record["published_at"] in {"2024-12-10T12:32:00Z", "2024-12-10T12:32:00+00:00"}
