@@ -21,9 +21,31 @@ from normalizers.dateline import find_credited_dateline, split_dateline
 from normalizers.fingerprint import content_hash, fallback_guid
 from normalizers.language import detect_language, prose_text
 from normalizers.record import ArticleRecord, Dateline, RelatedItem
-from normalizers.text import clean_field, clean_list, clean_paragraphs, clean_text
+from normalizers.text import clean_field as _clean_field
+from normalizers.text import clean_list as _clean_list
+from normalizers.text import clean_paragraphs, clean_text
 from normalizers.versions import derived_identity
+from parsers._placeholders import is_placeholder, is_placeholder_author
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
+
+
+def clean_field(value: str | None) -> str | None:
+    """A cleaned metadata value, ``None`` for nothing or a placeholder in any of the spellings agencies
+    send (``N.N.``, ``#N/A``, a lone dash, "unknown" in their languages: ``parsers._placeholders``), so
+    formats that never pass ``parsers._inline.clean_item`` (7901, ANPA, pages, feeds) lose them too."""
+    text = _clean_field(value)
+    return None if text is None or is_placeholder(text) else text
+
+
+def clean_list(values: list[str]) -> list[str]:
+    """Cleaned, de-duplicated values without placeholders (:func:`clean_field`)."""
+    return [value for value in _clean_list(values) if not is_placeholder(value)]
+
+
+def _byline_field(value: str | None) -> str | None:
+    """:func:`clean_field` for an author line: ``By N/A`` names nobody."""
+    text = clean_field(value)
+    return None if text is None or is_placeholder_author(text) else text
 
 
 @dataclass(slots=True)
@@ -283,7 +305,7 @@ def _author_credits(
     agencies: list[str] = []
     persons: list[str] = []
     for author in authors:
-        cleaned = clean_field(author)
+        cleaned = _byline_field(author)
         if not cleaned:
             continue
         found, named = split_author(cleaned, host)
@@ -352,7 +374,7 @@ def normalize(
     body, text_dateline = strip_dateline(body)
     dateline = _merge_datelines(text_dateline, _metadata_dateline(item.dateline))
     from_authors, byline = _author_credits(
-        item.authors, clean_field(item.byline) or trailer_author, host
+        item.authors, _byline_field(item.byline) or trailer_author, host
     )
     # A "kicker" or "headline" that is only an agency's name (``Polska Agencja Prasowa`` above a text dump's
     # headline, ``Agencia EFE`` as a dump's first line) is the page's credit, not a title.

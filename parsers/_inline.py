@@ -2,7 +2,9 @@
 
 Some agencies send their own inline markup escaped inside an XML text node (STT's
 ``800&lt;endash&gt;-&lt;/endash&gt;1 000``, Belga's ``&lt;b&gt;``, escaped ``&lt;br/&gt;`` in captions), so
-after XML parsing the text holds literal tags. Markup is never text: a character element (``endash``,
+after XML parsing the text holds literal tags; JSON strings (ninjs ``headline``, ``body_text``) and markup
+escaped twice hold them entity-escaped (``Storm &lt;i&gt;Xavier&lt;/i&gt;``), plain-text wire formats (IPTC
+7901, ANPA) as they are. Markup is never text: a character element (``endash``,
 ``emdash`` ...) becomes its character, block tags (``p``, ``br``, ``div``, ``li``) break paragraphs (a space
 in one-line fields), and any other tag is dropped with its content kept. Only things shaped like tags are
 touched (``<`` letter ... ``>``), so ``x < y`` or ``<< 5`` stay as sent.
@@ -13,10 +15,11 @@ field; the same pass drops placeholder values (``No-Data-Available``) from one-l
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
-from parsers._placeholders import is_placeholder, real
+from parsers._placeholders import is_placeholder, is_placeholder_author, real
 from parsers.base import ParsedItem
 
 # Agency character elements (STT ``<endash>``, SGML-style ``<mdash>``): the element stands for the character,
@@ -44,9 +47,24 @@ _BREAKS = re.compile(r"\s*\n\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
+# A tag sent entity-escaped once more (``&lt;b&gt;`` in a JSON string or after XML parsing): the text
+# around it is escaped the same way, so all of it is unescaped before the tags are read.
+_ESCAPED_TAG = re.compile(r"&lt;/?[A-Za-z][^<>]{0,240}?&gt;", re.IGNORECASE)
+
+
+def unescaped(text: str) -> str:
+    """``text`` with its entities decoded when it holds an entity-escaped tag, else ``text`` itself."""
+    if "&lt;" not in text and "&LT;" not in text:
+        return text
+    for found in _ESCAPED_TAG.finditer(text):
+        if _TAG.fullmatch(html.unescape(found.group())):
+            return html.unescape(text)
+    return text
+
+
 def has_markup(text: str) -> bool:
-    """``text`` holds something shaped like a tag."""
-    return "<" in text and _TAG.search(text) is not None
+    """``text`` holds something shaped like a tag, sent as markup or entity-escaped."""
+    return ("<" in text and _TAG.search(text) is not None) or unescaped(text) is not text
 
 
 def _replace_tag(match: re.Match[str]) -> str:
@@ -54,6 +72,7 @@ def _replace_tag(match: re.Match[str]) -> str:
 
 
 def _convert(text: str) -> str:
+    text = unescaped(text)
     text = _CHARACTER_ELEMENT.sub(lambda m: _CHARACTERS[m.group(1).lower()], text)
     return _TAG.sub(_replace_tag, text)
 
@@ -67,7 +86,7 @@ def clean_line(text: str) -> str:
 
 def clean_paragraphs(paragraphs: list[str]) -> list[str]:
     """Body paragraphs: markup converted; escaped block tags split a paragraph in several."""
-    if not any("<" in p for p in paragraphs):
+    if not any("<" in p or "&lt;" in p or "&LT;" in p for p in paragraphs):
         return paragraphs
     result: list[str] = []
     for paragraph in paragraphs:
@@ -97,12 +116,13 @@ def clean_item(item: ParsedItem) -> ParsedItem:
     item.kicker = _optional(item.kicker)
     item.headline = _optional(item.headline)
     item.caption = _optional(item.caption)
-    item.byline = _optional(item.byline)
+    byline = _optional(item.byline)
+    item.byline = None if is_placeholder_author(byline) else byline
     item.body = clean_paragraphs(item.body)
     item.ednotes = _lines(item.ednotes)
     item.keywords = _lines(item.keywords)
     item.subjects = _lines(item.subjects)
-    item.authors = _lines(item.authors)
+    item.authors = [a for a in _lines(item.authors) if not is_placeholder_author(a)]
     item.agencies = _lines(item.agencies)
     if item.dateline is not None:
         item.dateline.place = _optional(item.dateline.place)

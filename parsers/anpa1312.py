@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from parsers._inline import clean_items
 from parsers._wirelines import (
     ETX,
     SOH,
@@ -131,7 +132,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
             "anpa1312: no message has an ANPA header line like 'r a BC-US--Slug 11-13 1693' "
             "on the line after SOH"
         )
-    return items
+    return clean_items(items)
 
 
 @dataclass(slots=True)

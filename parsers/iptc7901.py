@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from parsers._inline import clean_items
 from parsers._wirelines import (
     ETX,
     MONTHS,
@@ -135,7 +136,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
         chunks = _messages(text)
         check_count(FORMAT, len(chunks), "messages")
         items = [_parse_message(chunk) for chunk in chunks]
-    return [item for item in items if item is not None]
+    return clean_items([item for item in items if item is not None])
 
 
 def _messages(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from parsers._inline import clean_items
 from parsers._wirelines import (
     check_count,
     collapse,
@@ -49,7 +50,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
         raise ParseError("newsbites: no 'AN#' tagged story found")
     check_count(FORMAT, len(stories), "stories")
     items = [_item(fields) for fields in stories]
-    return [item for item in items if item is not None]
+    return clean_items([item for item in items if item is not None])
 
 
 def _stories(lines: list[str]) -> list[dict[str, list[str]]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from parsers._inline import unescaped
 from parsers._jsonwire import (
     class_xpath,
     dicts,
@@ -204,7 +205,9 @@ def _html_body(markup: str) -> tuple[str | None, list[str]]:
 
 
 def _text_paragraphs(value: str) -> list[str]:
-    """Plain-text bodies: blank lines separate paragraphs; without any, every line is one."""
+    """Plain-text bodies: blank lines separate paragraphs; without any, every line is one. A body that
+    holds entity-escaped tags (``&lt;b&gt;``) is entity-escaped throughout (``AT&amp;T``)."""
+    value = unescaped(value)
     chunks = _BLANK_LINES.split(value)
     if len(chunks) == 1:
         chunks = value.splitlines()

@@ -185,9 +185,16 @@ def test_aware_times_are_never_moved() -> None:
     assert localise(datetime(2022, 5, 10, 0, 30), []) == aware
 
 
-@pytest.mark.parametrize("value", ["No-Data-Available", "N/A", "none", "-", "unknown", " n/a "])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "No-Data-Available", "N/A", "none", "-", "unknown", " n/a ",
+        # other spellings and languages (issue 15, F13): every format, pages and feeds included
+        "N.N.", "#N/A", "—", "n/d", "N/D", "(null)", "TBD", "onbekend", "okänd", "nieznany", "neznámý",
+        "ismeretlen", "necunoscut", "άγνωστο", "невідомо", "Unknown author",
+    ],
+)  # fmt: skip
 def test_placeholders_never_become_values(value: str) -> None:
-    assert clean_field(value) is None
     record = normalize(
         _page(
             kicker=value,
@@ -207,6 +214,17 @@ def test_placeholders_never_become_values(value: str) -> None:
 def test_placeholder_words_inside_text_stay() -> None:
     assert clean_field("None of the above") == "None of the above"
     assert clean_list(["Unknown Pleasures"]) == ["Unknown Pleasures"]
+    record = normalize(
+        _page(byline="Von Nina Nowak", kicker="N-VA", keywords=["NN", "Unbekannte Täter"])
+    )
+    assert (record.byline, record.kicker) == ("Von Nina Nowak", "N-VA")
+    assert record.keywords == ["NN", "Unbekannte Täter"]
+
+
+@pytest.mark.parametrize("byline", ["By N/A", "Von unbekannt", "Por N/D", "by unknown"])
+def test_an_author_label_before_a_placeholder_names_nobody(byline: str) -> None:
+    record = normalize(_page(byline=byline, authors=[byline]))
+    assert record.byline is None and record.agencies == []
 
 
 @pytest.mark.parametrize(

@@ -49,10 +49,21 @@ OWN = [
     "anpa1312/agate_hockey.tst",
     "iptc7901/zczc_older_profile.tst",
     "iptc7901/sda_multiline_note.iptc",
+    # F01/F13 from other agencies: entity-escaped tags in JSON strings and twice-escaped XML, literal tags
+    # in 7901 text, placeholders in other spellings and languages (N.N., N/D, n/d, unbekannt, neznámý, —)
+    "ninjs/apa_de_escaped_markup_placeholders.json",
+    "iptc7901/hina_hr_inline_tags.iptc",
+    "nitf/efe_es_placeholders.xml",
+    "newsmlg2/ctk_cs_escaped_placeholders.xml",
 ]
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][\w.:-]*[^<>]*>")
 _CODES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|^\^|[=<]$")
-_PLACEHOLDERS = re.compile(r"^(?:No-Data-Available|N/A|none|unknown|-)$", re.IGNORECASE)
+_PLACEHOLDERS = re.compile(
+    r"^(?:(?:by|von|por)\s+)?(?:No-Data-Available|N/A|N/D|n\.?a\.?|none|unknown|unbekannt|desconocido|"
+    r"neznámý|N\.\s?N\.|#N/A|\(null\)|-|—|TBD)$",
+    re.IGNORECASE,
+)
+_ENTITY_TAG = re.compile(r"&lt;/?[A-Za-z]", re.IGNORECASE)
 _TEXT_FIELDS = ("headline", "kicker", "caption", "byline")
 _LIST_FIELDS = ("body", "ednotes", "keywords", "subjects", "agencies")
 
@@ -74,6 +85,7 @@ def test_own_fixture_record_is_clean(name: str) -> None:
         assert record["body"], "a story body"
         for field, text in _texts(record):
             assert not _TAG.search(text), f"{field}: literal tag in {text!r}"
+            assert not _ENTITY_TAG.search(text), f"{field}: escaped tag in {text!r}"
             assert not _CODES.search(text), f"{field}: format code in {text!r}"
             assert not _PLACEHOLDERS.match(text), f"{field}: placeholder {text!r}"
 
@@ -145,3 +157,26 @@ def test_agerpres_trailer_time_is_bucharest_local() -> None:
     """The 7901 trailer without GMT is the sender's local time: 14:32 in Bucharest (EET) = 12:32 UTC."""
     (record,) = _records(FIXTURES / "iptc7901" / "agerpres_ro_role_trailer.iptc")
     assert record["published_at"] in {"2024-12-10T12:32:00Z", "2024-12-10T12:32:00+00:00"}
+
+
+def test_escaped_markup_and_placeholders_of_other_agencies() -> None:
+    """APA ninjs: escaped tags in headline, ednote, body and keywords are markup (``&lt;/p&gt;&lt;p&gt;``
+    splits the paragraph, ``AT&amp;T`` is decoded with them); ``Von N.N.``, ``-``, ``unbekannt``, ``n/d``
+    are no values."""
+    (record,) = _records(FIXTURES / "ninjs" / "apa_de_escaped_markup_placeholders.json")
+    assert record["headline"] == "Hochwasser: Donau erreicht Höchststand"
+    assert record["ednotes"] == ["Achtung: Aktualisierte Pegelstände"]
+    assert record["body"][:2] == [
+        "Die Donau hat am Freitag in der Wachau ihren Höchststand erreicht, der Pegel lag bei 9,60 Metern.",
+        "Die Einsatzkräfte sind seit Donnerstag im Dauereinsatz.",
+    ]
+    assert "AT&T" in record["body"][2]
+    assert record["keywords"] == ["Hochwasser", "Donau"]
+    assert (record["byline"], record["kicker"]) == (None, None)
+    assert record["dateline"]["place"] == "Krems"
+    (efe,) = _records(FIXTURES / "nitf" / "efe_es_placeholders.xml")
+    assert (efe["byline"], efe["kicker"], efe["dateline"]) == (None, None, None)
+    assert efe["agencies"] == ["EFE"]
+    (ctk,) = _records(FIXTURES / "newsmlg2" / "ctk_cs_escaped_placeholders.xml")
+    assert ctk["byline"] is None and ctk["keywords"] == ["rozpočet"]
+    assert ctk["dateline"]["place"] == "Praha"
