@@ -238,6 +238,9 @@ def strip_dateline(body: list[str]) -> tuple[list[str], Dateline | None]:
     return body, None
 
 
+_LEAD_CREDIT_MAX = 60
+
+
 def _metadata_dateline(parsed: ParsedDateline | None) -> Dateline | None:
     if parsed is None:
         return None
@@ -371,6 +374,12 @@ def normalize(
         body, before = strip_credit_lines(body, host)
         before += [a for a in signed if a not in before]
         credited = before + [a for a in credited if a not in before]
+    if len(body) > 1 and len(body[0]) <= _LEAD_CREDIT_MAX:
+        # a credit line opening the copy (``Reuters`` under a ``By ...`` line, ``AFP`` above the dateline)
+        lead_credit = parse_credit_line(body[0], host)
+        if lead_credit:
+            body = body[1:]
+            credited = credited + [a for a in lead_credit if a not in credited]
     body, text_dateline = strip_dateline(body)
     dateline = _merge_datelines(text_dateline, _metadata_dateline(item.dateline))
     from_authors, byline = _author_credits(
@@ -395,6 +404,10 @@ def normalize(
         credited = credited + [a for a in named if a not in credited]
     in_text = _unique((text_dateline.agencies if text_dateline else []) + credited + from_authors)
     agencies = in_text or canonical_list(item.agencies)
+    if not agencies and byline:
+        # ``By John Smith, PA Political Correspondent``, ``AP Business Writer``: the employer named in the
+        # byline's title credits the story when nothing else does
+        agencies = split_author(byline, host)[0]
     if not agencies:
         own_site = agency_for_host(host)
         agencies = [own_site] if own_site else canonical_list([default_agency or ""])

@@ -6,8 +6,10 @@ deeper than the flush-left continuation lines, or after a blank line. Pretty-pri
 line alike and has no blank line inside a paragraph, so it is never taken for wire text.
 
 The first lines of such copy are not story: an advisory in parentheses (``(Adds comments, detail)``,
-``(Corrects name in paragraph 3)``) and a ``By ...`` author line; :func:`lift_lead_notes` takes them out of
-the paragraph list, for every XML format.
+``(Corrects name in paragraph 3)``) and a ``By ...`` author line with, maybe, the author's title or agency
+on the next line (AP ``By JANE DOE`` / ``Associated Press``); :func:`lift_lead_notes` takes them out of the
+paragraph list, for every XML and JSON format. Plain-text bodies (ninjs ``body_text``, G2 ``text/plain``,
+NewsML 1.2 plain ``DataContent``) are read the same way (:func:`plain_text_paragraphs`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,19 @@ BYLINE = re.compile(
     r"[^\W\d_][\w.'’-]*){0,6}$"
 )
 _LEAD_WINDOW = 6  # advisories and bylines sit in the first few paragraphs, before the story proper
+# A line that continues a byline with the author's title or employer (AP ``Associated Press``, ``AP Business
+# Writer``, ``PA Political Correspondent``, dpa ``Korrespondent``): short, no sentence end, a title word.
+BYLINE_TITLE = re.compile(
+    r"^(?=.{2,60}$)(?!.*[.!?:;]$)(?:[^\W\d_][\w.&'’-]*\s+){0,5}?"
+    r"(?:[^\W\d_][\w.&'’-]*\s+)?(?:Writer|Press|Correspondent|Editor|Reporter|Columnist|Critic|Analyst|"
+    r"Bureau|Chief|Staff|News|Newswires?|Agency|Korrespondent(?:in)?|Redakteur(?:in)?|correspondant(?:e)?|"
+    r"corresponsal|corrispondente|Presse|Prensa|Stampa)(?:\s+[^\W\d_][\w.&'’-]*){0,3}$"
+)
+# A byline line in a laid-out lead: ``By`` and capitalised name words (``By JANE DOE``, ``Par Marie DUPONT``).
+_LEAD_BYLINE = re.compile(
+    r"^(?:By|Von|Par|Por|Door|Av|Af)\s+[^\W\d_a-z][\w.'’-]*(?:,?\s+(?:and\s+|und\s+|et\s+|y\s+)?"
+    r"[^\W\d_a-z][\w.'’-]*){0,5}$"
+)
 
 
 def _indent(line: str) -> int:
@@ -70,7 +85,7 @@ def preformatted_paragraphs(text: str) -> list[str] | None:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
-        starts = index > 0 and _indent(line) > margin
+        starts = index > 0 and (_indent(line) > margin or ends_lead_line(paragraphs, current))
         if starts and current:
             paragraphs.append(" ".join(current))
             current = []
@@ -78,6 +93,24 @@ def preformatted_paragraphs(text: str) -> list[str] | None:
     if current:
         paragraphs.append(" ".join(current))
     return [p for p in (" ".join(p.split()) for p in paragraphs) if p]
+
+
+def ends_lead_line(paragraphs: list[str], current: list[str]) -> bool:
+    """Whether the paragraph being read (``current`` lines, after ``paragraphs``) is a complete lead line
+    that the next line cannot continue, however it is indented: an advisory (``(Ajoute réaction du
+    ministre)``), a one-line byline after advisories only, or the byline's title line right after it
+    (``Associated Press``)."""
+    if not current or len(paragraphs) >= _LEAD_WINDOW:
+        return False
+    if current[0].startswith("("):
+        return ADVISORY.match(" ".join(current)) is not None
+    if len(current) > 1:
+        return False
+    if all(p.startswith("(") and ADVISORY.match(p) for p in paragraphs):
+        return _LEAD_BYLINE.match(current[0]) is not None
+    if _LEAD_BYLINE.match(paragraphs[-1]) and all(ADVISORY.match(p) for p in paragraphs[:-1]):
+        return BYLINE_TITLE.match(current[0]) is not None
+    return False
 
 
 @dataclass(slots=True)
@@ -100,5 +133,25 @@ def lift_lead_notes(body: list[str]) -> LeadNotes:
     for index, paragraph in enumerate(paragraphs[:_LEAD_WINDOW]):
         if len(paragraphs) > 1 and BYLINE.match(paragraph):
             result.byline = paragraphs.pop(index)
+            # the author's title or agency on the next line belongs to the byline (``By JANE DOE`` /
+            # ``Associated Press``), as ANPA joins them
+            if len(paragraphs) > index + 1 and BYLINE_TITLE.match(paragraphs[index]):
+                result.byline = f"{result.byline}, {paragraphs.pop(index)}"
             break
     return result
+
+
+def plain_text_paragraphs(text: str, *, flush_margin: bool = False) -> list[str] | None:
+    """Paragraphs of a plain-text body that is laid out as wire copy (:func:`preformatted_paragraphs`),
+    else ``None`` (the caller's own rule then applies). ``flush_margin``: only when some wrapped line
+    starts at the left edge right under a text line (a text node of pretty-printed XML indents every
+    line; its own rule reads it)."""
+    if "\n" not in text:
+        return None
+    if flush_margin:
+        lines = text.split("\n")
+        if not any(  # a wrapped line at the left edge continues the line above it
+            line[:1].strip() and lines[index].strip() for index, line in enumerate(lines[1:])
+        ):
+            return None
+    return preformatted_paragraphs(text)

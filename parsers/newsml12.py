@@ -26,7 +26,7 @@ from lxml import etree
 
 from parsers._inline import clean_items
 from parsers._placeholders import is_placeholder, real
-from parsers._wiretext import lift_lead_notes
+from parsers._wiretext import lift_lead_notes, plain_text_paragraphs
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
@@ -382,6 +382,8 @@ def _string_paragraphs(text: str) -> list[str]:
     if _HTML_BLOCK.search(text):
         return html_fragment_paragraphs(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" not in text and (laid_out := plain_text_paragraphs(text)) is not None:
+        return laid_out  # hard-wrapped wire copy: indented or blank-line paragraphs, wrapped lines join
     chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     if "<" in text:  # inline markup only: keep the line breaks as paragraph breaks, parse once
         return html_fragment_paragraphs(_PARAGRAPH_BREAK.join(chunks))

@@ -28,7 +28,7 @@ from lxml import etree
 
 from parsers._inline import clean_items
 from parsers._placeholders import is_placeholder, real
-from parsers._wiretext import lift_lead_notes
+from parsers._wiretext import ends_lead_line, lift_lead_notes, plain_text_paragraphs
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
@@ -670,7 +670,12 @@ def _markup_to_text(text: str) -> str:
 
 def _plain_text_paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs, and so does a line indented deeper than the one before it
-    (ANSA's three-space paragraph indents; Reuters' indented result lines). Wrapped lines join."""
+    (ANSA's three-space paragraph indents; Reuters' indented result lines) and a line after a complete
+    lead line (an advisory, a byline, its title line: ``parsers._wiretext.ends_lead_line``, for AP copy
+    that indents them all alike). Wrapped lines join."""
+    laid_out = plain_text_paragraphs(text, flush_margin=True)
+    if laid_out is not None:  # AP/AFP copy: paragraphs indented, wrapped lines at the left edge
+        return laid_out
     paragraphs: list[str] = []
     current: list[str] = []
     previous_indent: int | None = None
@@ -683,7 +688,10 @@ def _plain_text_paragraphs(text: str) -> list[str]:
                 current = []
             continue
         indent = len(line) - len(line.lstrip())
-        if current and previous_indent is not None and indent > previous_indent:
+        if current and (
+            (previous_indent is not None and indent > previous_indent)
+            or ends_lead_line(paragraphs, current)
+        ):
             paragraphs.append(" ".join(current))
             current = []
         current.append(stripped)

@@ -32,6 +32,7 @@ from parsers._jsonwire import (
     unique,
     urgency,
 )
+from parsers._wiretext import lift_lead_notes, plain_text_paragraphs
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.markup import element_paragraphs, element_text
@@ -125,7 +126,9 @@ def _item(record: dict[str, Any]) -> ParsedItem | None:
             + "); is it another JSON format?"
         )
     published, updated = _times(record)
-    byline = _byline(record)
+    lead = lift_lead_notes(body)  # ``(Updates ...)`` and ``By ...`` opening the copy
+    body = lead.body
+    byline = _byline(record) or lead.byline
     return ParsedItem(
         source_format=FORMAT,
         guid=_guid(record),
@@ -144,7 +147,7 @@ def _item(record: dict[str, Any]) -> ParsedItem | None:
         updated_at=updated,
         subjects=_subjects(record),
         keywords=unique(strings(record.get("keywords"))),
-        ednotes=strings(record.get("ednote")),
+        ednotes=strings(record.get("ednote")) + lead.ednotes,
         signals=unique(strings(record.get("signals"))),
     )
 
@@ -208,6 +211,9 @@ def _text_paragraphs(value: str) -> list[str]:
     """Plain-text bodies: blank lines separate paragraphs; without any, every line is one. A body that
     holds entity-escaped tags (``&lt;b&gt;``) is entity-escaped throughout (``AT&amp;T``)."""
     value = unescaped(value)
+    laid_out = plain_text_paragraphs(value)
+    if laid_out is not None:
+        return laid_out
     chunks = _BLANK_LINES.split(value)
     if len(chunks) == 1:
         chunks = value.splitlines()

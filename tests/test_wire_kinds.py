@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from parsers import parse_document
+from parsers._wiretext import lift_lead_notes, preformatted_paragraphs
 from tests.shared_cases import CASES, records
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -180,3 +181,84 @@ def test_escaped_markup_and_placeholders_of_other_agencies() -> None:
     (ctk,) = _records(FIXTURES / "newsmlg2" / "ctk_cs_escaped_placeholders.xml")
     assert ctk["byline"] is None and ctk["keywords"] == ["rozpočet"]
     assert ctk["dateline"]["place"] == "Praha"
+
+
+# --- F02 in other agencies' layouts and other containers ---------------------------------------------
+
+# (fixture, byline, ednote, first story paragraph, paragraph count): AP indents paragraphs and puts the
+# byline's title on its own line, AFP writes advisory and byline flush-left above indented paragraphs, PA
+# and Reuters/AAP separate paragraphs with blank lines (a credit line under the byline).
+WIRE_TEXT = [
+    (
+        "ninjs/ap_en_wiretext_body_text.json",
+        "By JANE DOE, Associated Press",
+        "(Updates with details of injured in paragraph 4)",
+        "The Senate passed the spending bill late on Friday, sending it to the president with hours to "
+        "spare before a government shutdown.",
+        3,
+    ),
+    (
+        "newsmlg2/afp_fr_plain_wiretext.xml",
+        "Par Marie DUPONT",
+        "(Ajoute réaction du ministre, détails)",
+        "Le gouvernement a présenté mardi son projet de budget, qui prévoit des économies importantes.",
+        3,
+    ),
+    (
+        "newsml12/pa_en_plain_blank_lines.xml",
+        "By John Smith, PA Political Correspondent",
+        "(Corrects spelling of name in para 3)",
+        "The Prime Minister has announced a review of energy bills, saying households deserve certainty "
+        "this winter.",
+        3,
+    ),
+    (
+        "nitf/reuters_en_single_p_credit_line.xml",
+        "By Tom Brown",
+        "(Adds economist comment in paragraph 3)",
+        "Australia's central bank held interest rates at a 13-year high on Tuesday, as expected.",
+        3,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "byline", "ednote", "first", "count"), WIRE_TEXT, ids=[w[0] for w in WIRE_TEXT]
+)
+def test_wire_text_in_one_container_of_other_agencies(
+    name: str, byline: str, ednote: str, first: str, count: int
+) -> None:
+    (record,) = _records(FIXTURES / name)
+    assert record["byline"] == byline
+    assert record["ednotes"] == [ednote]
+    assert record["body"][0] == first and len(record["body"]) == count
+    assert record["agencies"], "the copy's credit"
+
+
+def test_lead_lines_stand_alone_however_indented() -> None:
+    """A flush-left byline after an advisory, and an agency title line after the byline, are their own
+    paragraphs; a flush-left line in the story continues its paragraph."""
+    text = (
+        "(Adds quotes)\nBy JANE DOE\n  AP Business Writer\n  NEW YORK (AP) -- Stocks fell on\n"
+        "Monday.\n  By the close, the index was down 1%.\n"
+    )
+    paragraphs = preformatted_paragraphs(text)
+    assert paragraphs == [
+        "(Adds quotes)",
+        "By JANE DOE",
+        "AP Business Writer",
+        "NEW YORK (AP) -- Stocks fell on Monday.",
+        "By the close, the index was down 1%.",
+    ]
+    assert paragraphs is not None
+    lead = lift_lead_notes(paragraphs)
+    assert (lead.ednotes, lead.byline) == (["(Adds quotes)"], "By JANE DOE, AP Business Writer")
+    assert lead.body == paragraphs[3:]
+
+
+@pytest.mark.parametrize(
+    "second", ["The talks resumed on Monday.", "Mr. Smith, a former Press secretary, said so."]
+)
+def test_a_story_paragraph_after_the_byline_is_no_title(second: str) -> None:
+    lead = lift_lead_notes(["By Jane Doe", second, "Third paragraph of the story."])
+    assert lead.byline == "By Jane Doe" and lead.body[0] == second
