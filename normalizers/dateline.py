@@ -18,9 +18,13 @@ from functools import cache
 from normalizers.agencies import find_agencies, parse_credit_line
 from normalizers.record import Dateline
 
+# ``LOS ANGELES (AP)—A storm``: a dash set tight against the story after a credit is a separator too
+# (``_split_head`` accepts it only when the bracket names an agency).
 _SEPARATOR = re.compile(
-    r"(?:(?<=\s)|(?<=\)))(?:--|[-–—_])(?:\s+|$)|(?<=\))\.-\s*|(?<=/)[.:]\s+|(?<=\))[.:]\s+"
+    r"(?:(?<=\s)|(?<=\)))(?:--|[-–—_])(?:\s+|$)|(?<=\))\.\s?[-–—]\s*|(?<=/)[.:]\s+|(?<=\))[.:]\s+"
+    r"|(?:(?<=\))|(?<=\)\s))[–—](?=[^\W\d_])"
 )
+_TIGHT_DASHES = frozenset({"–", "—"})
 # Speed: every ``_SEPARATOR`` match starts on one of these characters, and trying the pattern only there
 # finds the same first match (its lookbehinds see the text before the start; tests/test_normalize_speed.py).
 _SEPARATOR_START = re.compile(r"[-–—_.:]")
@@ -71,6 +75,11 @@ _PLACE_ARTICLES = frozenset(
     }
 )
 _QUALIFIER = re.compile(r"^\([^\W\d_][^()]{0,30}\)$")
+# Dutch places open with an elided article: ``'s-Hertogenbosch``, ``’s-Gravenhage``, ``'t Harde``.
+_ELIDED_ARTICLE = re.compile(r"^['’][sStT](?:-|$)")
+# Lower-case words inside a place named with a credit or a date: ``Mülheim an der Ruhr``, ``Alphen aan den
+# Rijn``, ``Bergen op Zoom``, ``Rothenburg ob der Tauber``, ``Kostelec nad Orlicí``.
+_MAX_INNER_PARTICLE = 4
 
 
 def _plausible_place(place: str, *, credited: bool = False) -> bool:
@@ -84,6 +93,8 @@ def _plausible_place(place: str, *, credited: bool = False) -> bool:
         return False
     for segment in place.split(","):
         words = [w for w in re.split(r"[\s/]+", segment.strip()) if w]
+        if words and _ELIDED_ARTICLE.match(words[0]):
+            words = [rest, *words[1:]] if (rest := words[0][3:]) else words[1:]
         if credited:
             words = [w for w in words if not _QUALIFIER.match(w)] if len(words) > 1 else words
         if not words or len(words) > 4:
@@ -91,12 +102,18 @@ def _plausible_place(place: str, *, credited: bool = False) -> bool:
         first = words[0].casefold()
         if first in _NOT_PLACE_WORDS and not (credited and first in _PLACE_ARTICLES):
             return False
-        for word in words:
+        last = len(words) - 1
+        for index, word in enumerate(words):
             head = word[0]
             if not head.isalpha():
                 return False
             cased = head.upper() != head.lower()
-            if cased and not head.isupper() and word.casefold() not in _LOWER_PLACE_PARTICLES:
+            if (
+                cased
+                and not head.isupper()
+                and word.casefold() not in _LOWER_PLACE_PARTICLES
+                and not (credited and 0 < index < last and len(word) <= _MAX_INNER_PARTICLE)
+            ):
                 return False
     return True
 
@@ -139,6 +156,20 @@ def _date_words() -> frozenset[str]:
     from parsers._timelines import MONTHS, WEEKDAYS
 
     return frozenset(name.casefold() for names in (*MONTHS.values(), WEEKDAYS) for name in names)
+
+
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\s?\d{1,2}")
+
+
+def _reads_as_date(date: str | None) -> bool:
+    """``30 NOV``, ``28 sept 2016``, ``30.11.2026``: a number with a month name, or a numeric date (not
+    ``2 Tore`` or ``3 goals``)."""
+    if date is None or not _HAS_DIGIT.search(date):
+        return False
+    if _NUMERIC_DATE.search(date):
+        return True
+    months = _date_words()
+    return any(word.strip(".,").casefold() in months for word in date.split())
 
 
 def _trailing_bare_agency(head: str) -> tuple[str, list[str]]:
@@ -200,12 +231,18 @@ def _split_head(text: str, agencies: list[str]) -> DatelineMatch | None:
         head, bare = _trailing_bare_agency(head)
         agencies.extend(a for a in bare if a not in agencies)
     terminator = separator.group().strip()
-    if terminator in {".", ":", ".-", ""} and not agencies:
+    if (terminator in {".", ":", ".-", ""} or separator.group() in _TIGHT_DASHES) and not agencies:
         return None
     place, date = _split_place_date(head.rstrip(",").strip(), credited=bool(agencies))
     if date is not None and len(date) > (_MAX_CREDITED_DATE if agencies else _MAX_DATE):
         return None
-    if place is not None and not _plausible_place(place, credited=bool(agencies)):
+    # A date is evidence like a credit (``LA SPEZIA, 30 NOV -`` in ANSA copy): the place is taken as
+    # written then too. Prose never has a month name or a numeric date in that slot.
+    if (
+        place is not None
+        and not _plausible_place(place, credited=bool(agencies))
+        and (agencies or not _reads_as_date(date) or not _plausible_place(place, credited=True))
+    ):
         return None
     if place is None and (date is None or not agencies):
         return None

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 
+# A place may open with a Dutch elided article (``'s-Hertogenbosch``, ``’t Harde``) and carry bracketed
+# qualifiers, also inside a list of places (``Frankfurt (Oder)/Berlin (dpa) -``).
+_ELIDED = r"(?:['’][sStT]-?\s?)?"
 _CREDITED_LEAD = re.compile(
-    r"^[^\W\d_][^()\n]{0,60}?(?:\s*\([^()\n]{1,30}\))*?\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
+    rf"^{_ELIDED}[^\W\d_][^()\n]{{0,60}}?(?:\s*\([^()\n]{{1,30}}\)[^()\n]{{0,30}}?)*?"
+    r"\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
 )
 _DATED_LEAD = re.compile(
-    r"^(?P<place>[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){0,3}),\s*\d{1,2}\.?\s+[^\W\d_]{3,5}\.?\s*"
-    r"[-–—]{1,2}\s*\S"
+    rf"^(?P<place>{_ELIDED}[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){{0,3}}),\s*\d{{1,2}}\.?\s+"
+    r"[^\W\d_]{3,5}\.?\s*[-–—]{1,2}\s*\S"
 )
 _LEAD_SCAN_CHARS = 110  # a dateline with its credit fits in the first 110 characters
 

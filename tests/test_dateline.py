@@ -96,6 +96,23 @@ DATELINES = [
     ("БЕОГРАД, 30. новембра (Танјуг) - Влада", "БЕОГРАД", "30. новембра", ["Tanjug"], "Влада"),
     ("МОСКВА, 30 ноября. /ТАСС/. Правительство", "МОСКВА", "30 ноября", ["TASS"], "Правительство"),
     ("NEW YORK Tuesday Dec 1 (AP) — Stocks", "NEW YORK", "Tuesday Dec 1", ["AP"], "Stocks"),
+    # K3 with other agencies and places: lower-case particles inside a credited place, Dutch elided
+    # articles, qualifiers inside a list of places, a dash set tight against the story, ``. -`` after EFE.
+    ("Mülheim an der Ruhr (dpa/lnw) - Die Stadt", "Mülheim an der Ruhr", None, ["dpa"], "Die"),
+    ("Alphen aan den Rijn (ANP) - De gemeente", "Alphen aan den Rijn", None, ["ANP"], "De"),
+    ("Bergen op Zoom (ANP) - De gemeente", "Bergen op Zoom", None, ["ANP"], "De gemeente"),
+    ("Kostelec nad Orlicí (ČTK) - Starosta", "Kostelec nad Orlicí", None, ["CTK"], "Starosta"),
+    ("'s-Hertogenbosch (ANP) - De rechtbank", "'s-Hertogenbosch", None, ["ANP"], "De"),
+    ("'S-HERTOGENBOSCH (ANP) - De rechtbank", "'S-HERTOGENBOSCH", None, ["ANP"], "De"),
+    ("Frankfurt (Oder)/Berlin (dpa) - Die Bahn", "Frankfurt (Oder)/Berlin", None, ["dpa"], "Die"),
+    ("LAS VEGAS (AP)—Casino workers", "LAS VEGAS", None, ["AP"], "Casino workers"),
+    ("LA HAYE, 3 févr 2023 (AFP) — La Cour", "LA HAYE", "3 févr 2023", ["AFP"], "La Cour"),
+    ("EL CAIRO, 30 Nov. (EFE). - El presidente", "EL CAIRO", "30 Nov", ["EFE"], "El presidente"),
+    ("LA LOUVIÈRE (Belga) - Les cheminots", "LA LOUVIÈRE", None, ["Belga"], "Les"),
+    ("SAN JOSÉ, 30 nov (EFE).- El Congreso", "SAN JOSÉ", "30 nov", ["EFE"], "El Congreso"),
+    ("RIO DE JANEIRO, 30 nov (Lusa) - O carnaval", "RIO DE JANEIRO", "30 nov", ["Lusa"], "O"),
+    # ANSA's own pages print no credit: a real date (a month name, a numeric date) is evidence enough.
+    ("LA SPEZIA, 30 NOV - Allerta meteo", "LA SPEZIA", "30 NOV", [], "Allerta"),
 ]
 
 
@@ -132,6 +149,14 @@ PROSE = [
     # A place without its comma before a number is a dateline only when a credit follows.
     "Berlin 2 Tore - und das Spiel war entschieden.",
     "Er sagte am 30. Mai - nein.",
+    # Article-first places without credit or date, and tight dashes without a credit (K3).
+    "The Hague has ruled - a decision long awaited.",
+    "Los Angeles (the city) - has sued the company.",
+    "LOS ANGELES — A storm hit the coast.",
+    "WASHINGTON—The Senate voted.",
+    "The match, 2 goals - and it was over.",
+    "La Paz - capital of Bolivia - lies high.",
+    "Mülheim an der Ruhr - Die Stadt plant.",
     "",
 ]
 
