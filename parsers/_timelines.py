@@ -49,33 +49,99 @@ LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("Pubblicato", "Pubblicata", "Creato"),
         ("Aggiornato", "Aggiornata", "Ultimo aggiornamento", "Modificato", "Modificata"),
     ),
+    "pt": (
+        ("Publicado", "Publicada", "Data de publicação"),
+        ("Atualizado", "Atualizada", "Actualizado", "Actualizada", "Última atualização",
+         "Última actualização"),
+    ),
+    "nl": (
+        ("Gepubliceerd", "Geplaatst", "Verschenen"),
+        ("Bijgewerkt", "Laatst bijgewerkt", "Laatste update", "Gewijzigd", "Aangepast"),
+    ),
+    "pl": (
+        ("Opublikowano", "Data publikacji", "Publikacja"),
+        ("Zaktualizowano", "Aktualizacja", "Ostatnia aktualizacja", "Data aktualizacji"),
+    ),
+    "sv": (
+        ("Publicerad", "Publicerat"),
+        ("Uppdaterad", "Uppdaterat", "Senast uppdaterad", "Senast uppdaterat"),
+    ),
+    "da": (
+        ("Publiceret", "Offentliggjort"),
+        ("Opdateret", "Sidst opdateret", "Senest opdateret"),
+    ),
+    "no": (
+        ("Publisert",),
+        ("Oppdatert", "Sist oppdatert", "Sist endret"),
+    ),
+    "fi": (
+        ("Julkaistu",),
+        ("Päivitetty", "Päivitetty viimeksi", "Viimeksi päivitetty"),
+    ),
+    "cs": (
+        ("Publikováno", "Zveřejněno", "Vydáno"),
+        ("Aktualizováno", "Aktualizace", "Naposledy aktualizováno"),
+    ),
+    "sk": (
+        ("Publikované", "Zverejnené", "Uverejnené"),
+        ("Aktualizované", "Aktualizácia", "Naposledy aktualizované"),
+    ),
+    "tr": (
+        ("Yayınlanma", "Yayınlanma tarihi", "Yayın tarihi", "Yayınlandı", "Oluşturulma tarihi"),
+        ("Güncelleme", "Güncellenme", "Güncelleme tarihi", "Güncellenme tarihi", "Son güncelleme",
+         "Güncellendi"),
+    ),
+    "ro": (
+        ("Publicat", "Data publicării"),
+        ("Actualizat", "Actualizare", "Ultima actualizare", "Data actualizării"),
+    ),
+    "hu": (
+        ("Közzétéve", "Megjelent", "Publikálva", "Létrehozva"),
+        ("Frissítve", "Frissítés", "Utolsó frissítés", "Módosítva"),
+    ),
+    "el": (
+        ("Δημοσίευση", "Δημοσιεύθηκε", "Δημοσιεύτηκε"),
+        ("Ενημερώθηκε", "Ενημέρωση", "Τελευταία ενημέρωση"),
+    ),
 }  # fmt: skip
 
 MONTHS: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen",
-        "janeiro", "januari", "stycznia", "styczeń", "ledna", "leden", "januára", "január", "ocak"),
+        "janeiro", "januari", "stycznia", "styczeń", "ledna", "leden", "januára", "január", "ocak",
+        "tammikuuta", "tammikuu", "tammik", "ianuarie", "ian", "ιανουαρίου", "ιανουάριος", "ιαν"),
     2: ("february", "feb", "februar", "feber", "février", "fevrier", "févr", "fevr", "febrero", "febbraio",
-        "fevereiro", "fev", "februari", "lutego", "luty", "února", "únor", "februára", "február", "şubat"),
+        "fevereiro", "fev", "februari", "lutego", "luty", "února", "únor", "februára", "február", "şubat",
+        "helmikuuta", "helmikuu", "helmik", "februarie", "febr", "φεβρουαρίου", "φεβρουάριος", "φεβ"),
     3: ("march", "mar", "märz", "maerz", "mär", "mrz", "mars", "marzo", "março", "marco", "maart", "mrt",
-        "marca", "marzec", "března", "březen", "marec", "mart"),
+        "marca", "marzec", "března", "březen", "marec", "mart", "marts", "maaliskuuta", "maaliskuu",
+        "maalisk", "martie", "március", "márc", "μαρτίου", "μάρτιος", "μαρ"),
     4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile", "kwietnia", "kwiecień", "dubna", "duben",
-        "apríla", "apríl", "nisan"),
+        "apríla", "apríl", "nisan", "huhtikuuta", "huhtikuu", "huhtik", "aprilie", "április", "ápr",
+        "απριλίου", "απρίλιος", "απρ"),
     5: ("may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maja", "maj", "května", "květen", "mája",
-        "máj", "mayıs"),
+        "máj", "mayıs", "toukokuuta", "toukokuu", "toukok", "május", "μαΐου", "μαίου", "μάιος", "μαΐ"),
     6: ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwca", "czerwiec", "června",
-        "červen", "júna", "jún", "haziran"),
+        "červen", "júna", "jún", "haziran", "kesäkuuta", "kesäkuu", "kesäk", "iunie", "iun", "június",
+        "ιουνίου", "ιούνιος", "ιουν"),
     7: ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho", "lipca", "lipiec",
-        "července", "červenec", "júla", "júl", "temmuz"),
+        "července", "červenec", "júla", "júl", "temmuz", "heinäkuuta", "heinäkuu", "heinäk", "iulie",
+        "iul", "július", "ιουλίου", "ιούλιος", "ιουλ"),
     8: ("august", "aug", "août", "aout", "agosto", "ago", "augustus", "sierpnia", "sierpień", "srpna",
-        "srpen", "augusta", "ağustos"),
+        "srpen", "augusta", "ağustos", "augusti", "elokuuta", "elokuu", "elok", "augusztus",
+        "αυγούστου", "αύγουστος", "αυγ"),
     9: ("september", "sept", "sep", "septembre", "septiembre", "setiembre", "settembre", "set", "setembro",
-        "września", "wrzesień", "září", "septembra", "eylül"),
-    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro",
-         "października", "październik", "října", "říjen", "októbra", "október", "ekim"),
+        "września", "wrzesień", "září", "septembra", "eylül", "syyskuuta", "syyskuu", "syysk",
+        "septembrie", "szeptember", "szept", "σεπτεμβρίου", "σεπτέμβριος", "σεπ"),
+    10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out",
+         "października", "październik", "října", "říjen", "októbra", "október", "ekim", "lokakuuta",
+         "lokakuu", "lokak", "octombrie", "οκτωβρίου", "οκτώβριος", "οκτ"),
     11: ("november", "nov", "novembre", "noviembre", "novembro", "listopada", "listopad", "listopadu",
-         "novembra", "kasım"),
+         "novembra", "kasım", "marraskuuta", "marraskuu", "marrask", "noiembrie", "noi",
+         "νοεμβρίου", "νοέμβριος", "νοε"),
     12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic",
-         "dicembre", "dezembro", "grudnia", "grudzień", "prosince", "prosinec", "decembra", "aralık"),
+         "dicembre", "dezembro", "grudnia", "grudzień", "prosince", "prosinec", "decembra", "aralık",
+         "desember", "des", "joulukuuta", "joulukuu", "jouluk", "decembrie", "δεκεμβρίου", "δεκέμβριος",
+         "δεκ"),
 }  # fmt: skip
 
 WEEKDAYS: tuple[str, ...] = (
@@ -89,6 +155,20 @@ WEEKDAYS: tuple[str, ...] = (
     "mié", "jue", "vie", "sáb", "dom",
     "lunedì", "lunedi", "martedì", "martedi", "mercoledì", "mercoledi", "giovedì", "giovedi",
     "venerdì", "venerdi", "sabato", "domenica", "gio", "sab",
+)  # fmt: skip
+# Weekday names of the other languages time lines are read in (pt, nl, pl, sv, da, no, fi, cs, sk, tr, ro,
+# hu, el). Kept apart from ``WEEKDAYS``, which the dateline grammar also uses to find where a date starts
+# in ``Rimavská Sobota 30. novembra (TASR)``: some of these are place names too (Sobota, Pazar).
+MORE_WEEKDAYS: tuple[str, ...] = (
+    "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "segunda", "terça",
+    "quarta", "quinta", "sexta", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+    "zondag", "poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela", "måndag",
+    "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag", "mandag", "tirsdag", "lørdag", "søndag",
+    "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai", "pondělí",
+    "úterý", "středa", "čtvrtek", "pátek", "neděle", "pondelok", "utorok", "streda", "štvrtok", "piatok",
+    "nedeľa", "pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar", "luni", "marți",
+    "miercuri", "joi", "vineri", "sâmbătă", "duminică", "hétfő", "kedd", "szerda", "csütörtök", "péntek",
+    "szombat", "vasárnap", "δευτέρα", "τρίτη", "τετάρτη", "πέμπτη", "παρασκευή", "σάββατο", "κυριακή",
 )  # fmt: skip
 
 # Zone abbreviations with a fixed offset (hours). US abbreviations as US pages use them.
@@ -137,7 +217,9 @@ SEPARATORS = "|·•‧∙⋅/–—-"
 _SEPS = re.escape(SEPARATORS)  # inside a character class
 _MONTH_NUMBER = {name: number for number, names in MONTHS.items() for name in names}
 _MON = rf"(?P<mon>{_alternation(_MONTH_NUMBER)}){_LETTER_AFTER}\.?"
-_WD = rf"(?:(?:{_alternation(WEEKDAYS)}){_LETTER_AFTER}\.?,?\s+)?"
+_WEEKDAY = rf"(?:{_alternation([*WEEKDAYS, *MORE_WEEKDAYS])}){_LETTER_AFTER}\.?"
+_WD = rf"(?:{_WEEKDAY},?\s+)?"
+_WD_AFTER = rf"(?:,?\s+{_WEEKDAY})?"  # ``30 Kasım 2026 Pazartesi 14:05`` (Turkish, Hungarian)
 _ZONE = (
     rf"(?:\s*\(?(?-i:(?P<zone>{_alternation([*FIXED_ZONES, *NAMED_ZONES])})){_LETTER_AFTER}\)?"
     r"|\s*\(?(?-i:(?P<off>(?:UTC|GMT)\s*[+−-]\s*\d{1,2}(?::?\d{2})?))\)?)?"
@@ -145,19 +227,28 @@ _ZONE = (
 _TIME = (
     r"(?P<H>\d{1,2})(?:[:.](?P<M>\d{2})(?:[:.]\d{2})?|(?P<hm>\s?h\s?(?P<Mh>\d{2})?))?"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?"
-    r"(?P<unit>\s*(?:Uhr|hrs?|horas?|ore|h)\b)?" + _ZONE
+    r"(?P<unit>\s*(?:Uhr|hrs?|horas?|ore|uur|h)\b\.?)?" + _ZONE
 )
 _DATES = (
-    r"(?P<d>\d{1,2})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d)",  # 24.01.2023, 1/24/23
-    r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)",  # 2023-01-24
+    # 24.01.2023, 1/24/23, 24. 1. 2023 (Czech, Slovak)
+    r"(?P<d>\d{1,2})(?P<sep>[./-])\s?(?P<m>\d{1,2})(?P=sep)\s?(?P<y>\d{4}|\d{2})(?!\d)",
+    # 2023-01-24, 2023.01.24. and 2023. 01. 24. (Hungarian)
+    r"(?P<y>\d{4})(?P<sep>[-/.])\s?(?P<m>\d{1,2})(?P=sep)\s?(?P<d>\d{1,2})(?!\d)\.?",
+    rf"(?P<y>\d{{4}})\.?\s*{_MON}\s*(?P<d>\d{{1,2}})\.?",  # 2023. január 24. (Hungarian)
     # 24. Januar 2023, 1er février 2023, 24 de enero de 2023, 24 gennaio 2023, 24th January 2023
     rf"(?P<d>\d{{1,2}})(?:\.|er|º|°|st|nd|rd|th)?\s*(?:de\s+)?{_MON},?\s*(?:de\s+|del\s+)?(?P<y>\d{{4}})",
     rf"{_MON}\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>\d{{4}})",  # January 24, 2023; Jan. 24 2023
 )
-_AT = r"(?:(?:um|at|à|a\s+las?|alle\s+ore|alle|ore|kl\.?)\s+)?"
+# Words between a date and its time: de, en, fr, es, it, pt (às), nl (om), sv/da/no (kl.), fi (klo), ro (ora),
+# tr (saat), pl (o godz.), cs/sk (v), el (στις).
+_AT = (
+    r"(?:(?:um|at|à|a\s+las?|alle\s+ore|alle|ore|kl\.?|klo|às|as|om|ora|saat|o\s+godz\.?|godz\.?|o|v"
+    r"|στις)\s+)?"
+)
 _DATE_TIME_SEP = rf"\s*[,{_SEPS}]?\s*{_AT}"
 _TIME_DATE_SEP = (
-    rf"\s*[,{re.escape(SEPARATORS.replace('/', ''))}]?\s*(?:(?:on|am|le|el|il|del)\s+)?"
+    rf"\s*[,{re.escape(SEPARATORS.replace('/', ''))}]?\s*"
+    r"(?:(?:on|am|le|el|il|del|em|op|den|dne|dnia)\s+)?"
 )
 
 
@@ -178,7 +269,10 @@ def _label_start() -> re.Pattern[str]:
 @cache
 def _segments() -> tuple[re.Pattern[str], ...]:
     return (
-        *(re.compile(rf"^{_WD}{d}(?:{_DATE_TIME_SEP}{_TIME})?$", re.IGNORECASE) for d in _DATES),
+        *(
+            re.compile(rf"^{_WD}{d}{_WD_AFTER}(?:{_DATE_TIME_SEP}{_TIME})?$", re.IGNORECASE)
+            for d in _DATES
+        ),
         *(re.compile(rf"^{_TIME}{_TIME_DATE_SEP}{_WD}{d}$", re.IGNORECASE) for d in _DATES),
         re.compile(rf"^{_AT}{_TIME}$", re.IGNORECASE),
     )
@@ -187,14 +281,22 @@ def _segments() -> tuple[re.Pattern[str], ...]:
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _LEAD = re.compile(
     rf"^[\s:,.{_SEPS}]*"
-    rf"(?:(?:am|on|le|el|il|del|the|at|um|à|a\s+las?|alle\s+ore|alle|ore)\s+[\s:,{_SEPS}]*)?",
+    rf"(?:(?:am|on|le|el|il|del|the|at|um|à|a\s+las?|alle\s+ore|alle|ore|em|às|op|om|den|dne|dnia)\s+"
+    rf"[\s:,{_SEPS}]*)?",
     re.IGNORECASE,
 )
 # Connectors between two parts (``..., et mis à jour le ...``); lower case only, ``ET`` is a zone.
 _TRAIL_CHARS = " \t,;:([" + SEPARATORS
 _TRAIL_WORDS = (" and", " und", " et", " y", " e")
+# A relative time (``2 hours ago``, ``vor 2 Stunden``, ``il y a 3 heures``, ``hace 2 horas``, ``há 2 horas``,
+# ``2 uur geleden``, ``2 godziny temu``, ``för 2 timmar sedan``, ``for 2 timer siden``, ``2 tuntia sitten``,
+# ``před 2 hodinami``, ``2 saat önce``, ``acum 2 ore``, ``2 órája``, ``πριν από 2 ώρες``): a time line
+# that gives no date of its own.
 _RELATIVE = re.compile(
-    r"^(?:vor|il\s+y\s+a|hace|since)\s+\d+\s+[^\W\d_]+\.?$|^\d+\s+[^\W\d_]+\.?\s+(?:ago|fa)$",
+    r"^(?:vor|il\s+y\s+a|hace|since|há|před|pred|acum|πριν(?:\s+από)?)\s+(?:ca\.\s+)?\d+\s+[^\W\d_]+\.?$"
+    r"|^(?:för\s+)?\d+\s+[^\W\d_]+\.?\s+sedan$|^(?:for\s+)?\d+\s+[^\W\d_]+\.?\s+siden$"
+    r"|^\d+\s+[^\W\d_]+\.?\s+(?:ago|fa|geleden|temu|sitten|önce|назад)$"
+    r"|^\d+\s+(?:másodperce|perce|órája|napja|hete|hónapja|éve)$",
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
@@ -204,7 +306,7 @@ _PUNCTUATION = " \t,;:()[]" + SEPARATORS
 _WORD = re.compile(r"[^\W\d_]+")
 _LABEL_FIRST_WORDS = frozenset(label.split()[0] for label in _LABEL_KIND)
 # A date/time expression opens with a number, a weekday or a month name.
-_START_WORDS = frozenset([*WEEKDAYS, *_MONTH_NUMBER])
+_START_WORDS = frozenset([*WEEKDAYS, *MORE_WEEKDAYS, *_MONTH_NUMBER])
 
 
 def _labels(text: str) -> list[re.Match[str]]:
@@ -397,16 +499,57 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
 
 _SENTENCE_END = re.compile(r"[.!?…]$")
 MAX_CHROME_WORDS = 6
+# What makes the words after a label a time rather than a headline (``Update 2: Fed raises rates``,
+# ``Aktualizacja Windows 11 już dostępna``): a clock, a numeric date, an hour unit, or one of ``_DAY_WORDS``,
+# a relative marker or a month name.
+_TIME_HINT = re.compile(
+    r"\d{1,2}\s?[:.h]\s?\d{2}(?!\d)|\d{1,2}[./]\s?\d{1,2}[./]|\d\s*(?:Uhr|uur|h|hrs?|horas?|ore|heures?)\b",
+    re.IGNORECASE,
+)
+# Days named relative to today, and markers of relative times, in the languages of ``LABELS``.
+_DAY_WORDS = frozenset(
+    [
+        "today", "yesterday", "heute", "gestern", "vorgestern", "aujourd", "hui", "hier", "hoy", "ayer",
+        "anteayer", "oggi", "ieri", "hoje", "ontem", "vandaag", "gisteren", "dzisiaj", "dziś", "wczoraj",
+        "idag", "igår", "går", "tänään", "eilen", "dnes", "včera", "bugün", "dün", "azi", "astăzi", "tegnap",
+        "σήμερα", "χθες", "ago", "vor", "hace", "há", "geleden", "temu", "sedan", "siden", "sitten", "před",
+        "pred", "önce", "acum", "πριν", "órája", "perce", "napja",
+    ]
+)  # fmt: skip
+# A relative time without a number: ``an hour ago``, ``vor einer Stunde``, ``il y a une heure``, ``hace
+# una hora``, ``há uma hora``, ``een uur geleden``, ``godzinę temu``, ``en timme sedan``.
+_RELATIVE_WORDS = re.compile(
+    r"^(?:(?:vor|il\s+y\s+a|hace|há|před|pred|acum|πριν(?:\s+από)?)\s+(?:einer|einem|une?|una?|uma|um|"
+    r"jednou|o|μία|μια|ένα|few|kurzem|peu)\s+[^\W\d_]+\.?"
+    r"|(?:an?|one|a\s+few|een|en|ett|et|jedną|bir|egy)\s+[^\W\d_]+\s+(?:ago|geleden|temu|sedan|siden|önce)"
+    r"|[^\W\d_]+\s+(?:ago|geleden|temu|sitten|önce)|just\s+now|gerade\s+eben)$",
+    re.IGNORECASE,
+)
+
+
+def _time_words(text: str) -> bool:
+    """Whether ``text`` names a day relative to today, a relative time or a month."""
+    return any(
+        (word := match.group().casefold()) in _DAY_WORDS or word in _MONTH_NUMBER
+        for match in _WORD.finditer(text)
+    )
 
 
 def looks_like_time_line(text: str) -> bool:
-    """A short line that opens with a time label followed by a few words with a number and no sentence
-    end (``Updated 2 hours ago``, ``Stand: gestern, 18 Uhr``), or a relative time alone: page chrome even
-    when its value is unreadable. ``Stand 2022 lag die Zahl bei 300.`` is a sentence, not chrome."""
+    """A short line that opens with a time label followed by a few words that name a time (a clock, a
+    numeric date, an hour unit, a relative day or time, a month: ``Updated 2 hours ago``, ``Stand: gestern,
+    18 Uhr``, ``Updated an hour ago``), or a relative time alone (``vor einer Stunde``): page chrome even
+    when its value is unreadable. ``Stand 2022 lag die Zahl bei 300.`` is a sentence and ``Update 2: Fed
+    raises rates`` a headline, not chrome."""
     text = text.strip()
-    if len(text) > 80 or not _HAS_DIGIT.search(text) or _SENTENCE_END.search(text):
+    if len(text) > 80 or _SENTENCE_END.search(text):
         return False
-    if _RELATIVE.match(text):
+    if _RELATIVE.match(text) or _RELATIVE_WORDS.match(text):
         return True
     label = _label_start().match(text)
-    return label is not None and len(text[label.end() :].split()) <= MAX_CHROME_WORDS
+    if label is None:
+        return False
+    rest = text[label.end() :].strip(_PUNCTUATION)
+    if not rest or len(rest.split()) > MAX_CHROME_WORDS:
+        return False
+    return bool(_TIME_HINT.search(rest)) or bool(_RELATIVE_WORDS.match(rest)) or _time_words(rest)

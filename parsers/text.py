@@ -352,14 +352,19 @@ def _time_line(text: str, layout: TextDumpLayout) -> TimeLine | None:
     return times
 
 
+# Time lines that end in a full stop: ``10:02 p.m.``, ``14:05 h.`` (Spanish), ``Uhr.``
+_TIME_LINE_ENDS = ("m.", " h.", "Uhr.")
+
+
 def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None] | None:
     """A time line, or time lines and a byline on one line (``By JANE ROE | Updated 10:02 PM EST, ...``,
     ``Von Anna Muster · 24.01.2023, 22:02 Uhr``): (times, byline). ``None`` when it is neither. Such
     lines are short and do not end a sentence (``p.m.`` aside), so prose is turned away cheaply."""
-    if len(text) > MAX_LINE_CHARS or (text[-1] in ".!?…" and not text.endswith("m.")):
+    if len(text) > MAX_LINE_CHARS or (text[-1] in ".!?…" and not text.endswith(_TIME_LINE_ENDS)):
         return None
     if not _HAS_DIGIT.search(text):
-        return None
+        # ``Updated an hour ago``, ``Aktualisiert gestern``: chrome without a number
+        return (TimeLine(), None) if looks_like_time_line(text) else None
     if (times := _time_line(text, layout)) is not None:
         return times, None
     pieces = _META_SPLIT.split(text)

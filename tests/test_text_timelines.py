@@ -86,6 +86,47 @@ def _naive(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("Pubblicato il 24 gennaio 2023 alle ore 22:02", _naive(2023, 1, 24, 22, 2), None),
         ("Aggiornato il 24/01/2023 alle 22:02", None, _naive(2023, 1, 24, 22, 2)),
         ("Ultimo aggiornamento: 3 agosto 2023, 18:45 CEST", None, _utc(2023, 8, 3, 16, 45)),
+        ("Actualizado 30/11/2026 14:05 h.", None, _naive(2026, 11, 30, 14, 5)),
+        # pt, nl, pl, sv, da, no, fi, cs, sk, tr, ro, hu, el: labels, month and weekday names, the words
+        # between date and time (às, om, kl., klo, ora, saat), Czech spaced and Hungarian year-first dates
+        ("Atualizado em 30/11/2026 às 14h05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Publicado em 30 de novembro de 2026 às 14:05", _naive(2026, 11, 30, 14, 5), None),
+        ("segunda-feira, 30 de novembro de 2026, 14:05", _naive(2026, 11, 30, 14, 5), None),
+        ("Bijgewerkt op 30 november 2026 om 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Gepubliceerd op maandag 30 nov 2026 14:05", _naive(2026, 11, 30, 14, 5), None),
+        ("Zaktualizowano 30.11.2026 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Opublikowano: 30 listopada 2026, 14:05", _naive(2026, 11, 30, 14, 5), None),
+        ("Uppdaterad 30 november 2026 14.05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Publicerad 30 nov 2026 kl. 14.05", _naive(2026, 11, 30, 14, 5), None),
+        ("Opdateret 30. november 2026 kl. 14.05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Oppdatert 30. november 2026 kl. 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Julkaistu 30.11.2026 klo 14.05", _naive(2026, 11, 30, 14, 5), None),
+        ("Päivitetty 30. marraskuuta 2026 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Aktualizováno 30. listopadu 2026 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Publikováno 30. 11. 2026 14:05", _naive(2026, 11, 30, 14, 5), None),
+        ("Aktualizované 30. novembra 2026 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Güncelleme: 30.11.2026 - 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Yayınlanma: 30 Kasım 2026 Pazartesi 14:05", _naive(2026, 11, 30, 14, 5), None),
+        ("Frissítve: 2026. november 30., hétfő 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Actualizat: 30 noiembrie 2026, ora 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Frissítve: 2026. november 30. 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Közzétéve: 2026. 11. 30. 14:05", _naive(2026, 11, 30, 14, 5), None),
+        ("Ενημερώθηκε 30 Νοεμβρίου 2026, 14:05", None, _naive(2026, 11, 30, 14, 5)),
+        ("Δημοσίευση: 30.11.2026, 14:05 EET", _utc(2026, 11, 30, 12, 5), None),
+        # published and updated on one line, zones of other regions
+        (
+            "Opublikowano: 30.11.2026, 14:05 | Aktualizacja: 30.11.2026, 16:10",
+            _naive(2026, 11, 30, 14, 5),
+            _naive(2026, 11, 30, 16, 10),
+        ),
+        (
+            "Publicado 30/11/2026 14:05 Atualizado 30/11/2026 16:10",
+            _naive(2026, 11, 30, 14, 5),
+            _naive(2026, 11, 30, 16, 10),
+        ),
+        ("Updated 14:05 MSK, Nov 30, 2026", None, _utc(2026, 11, 30, 11, 5)),
+        ("Published 9:15 AM CST, Nov. 30, 2026", _utc(2026, 11, 30, 15, 15), None),
+        ("Updated 30 Nov 2026 14:05 (EET)", None, _utc(2026, 11, 30, 12, 5)),
     ],
 )
 def test_time_lines(line: str, published: datetime | None, updated: datetime | None) -> None:
@@ -113,6 +154,21 @@ def test_a_declared_site_zone_places_zone_less_times() -> None:
         "January 1, 0001 00:00",  # placeholder year
         "Published 01/02/2023 10:00",  # English numeric date, no US clock or zone: order unknown
         "Updated 10:02 PM",  # no day
+        # relative times in other languages: time lines that give no date of their own
+        "há 2 horas",
+        "Atualizado há 2 horas",
+        "Bijgewerkt 2 uur geleden",
+        "2 godziny temu",
+        "för 2 timmar sedan",
+        "for 2 timer siden",
+        "2 tuntia sitten",
+        "před 2 hodinami",
+        "2 saat önce",
+        "acum 2 ore",
+        "2 órája",
+        "πριν από 2 ώρες",
+        "Päivitetty 30.11. klo 14.05",  # no year
+        "Uppdaterad i dag 14:05",
     ],
 )
 def test_time_lines_without_a_usable_instant_set_nothing(line: str) -> None:
@@ -136,6 +192,25 @@ def test_time_lines_without_a_usable_instant_set_nothing(line: str) -> None:
     ],
 )
 def test_story_text_is_not_a_time_line(line: str) -> None:
+    assert parse_time_line(line) is None
+    assert not looks_like_time_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Headlines that open with a word some page uses as a time label: no time follows it.
+        "Update 2: Fed raises rates",
+        "Aktualizacja Windows 11 już dostępna",
+        "Aktualizace 2 pro Windows",
+        "Güncelleme 3 yıl sonra geldi",
+        "Publicado 3 libros en 2020",
+        "Actualizare 2 la legea pensiilor",
+        "Megjelent 2 új könyv",
+        "Ενημέρωση για 2 νέα μέτρα",
+    ],
+)
+def test_headlines_opening_with_a_label_word_are_not_time_lines(line: str) -> None:
     assert parse_time_line(line) is None
     assert not looks_like_time_line(line)
 
