@@ -94,6 +94,13 @@ def _factory(languages: tuple[str, ...] | None) -> DetectorFactory:
 _ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_LETTERS}}}")
 
 
+# Below this many letters a sample that the scoring pass cannot call clearly is left undecided (the declared
+# language, else None): langdetect's sampling is sure of itself on a line of 25-40 letters and often wrong
+# (``TERREMOTO DE MAGNITUD 7 SACUDE CHILE`` -> Italian, ``deprem istanbul'da hissedildi`` -> Portuguese).
+MIN_SAMPLED_LETTERS = 36
+_ENOUGH_TO_SAMPLE = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_SAMPLED_LETTERS}}}")
+
+
 def has_enough_letters(text: str) -> bool:
     """Whether ``text`` holds at least ``MIN_LETTERS`` letters: enough to judge its language."""
     return _ENOUGH_LETTERS.match(text) is not None
@@ -152,6 +159,14 @@ def _fold_capitals(sample: str) -> str:
     return sample.lower() if upper + lower and upper / (upper + lower) > _CAPITALS_SHARE else sample
 
 
+def _fold_turkish(sample: str, folded: str) -> str:
+    """Turkish (and Azerbaijani) capitals fold their own way: dotted İ is i, plain I is dotless ı.
+    ``str.lower`` gives i + U+0307 and i, which the profiles do not know (``HİSSEDİLDİ``)."""
+    if folded is sample or "İ" not in sample:
+        return folded
+    return sample.replace("I", "ı").replace("İ", "i").lower()
+
+
 def is_prose(paragraph: str) -> bool:
     """Whether ``paragraph`` reads as running text: enough words, a fair share of them starting in lower case
     (judged case-folded when the paragraph is in capitals), and more letters than digits and separators.
@@ -194,7 +209,8 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     (ANSA tags English copy ``it``).
     """
     declared = _normalise_code(hint)
-    sample = _fold_capitals(text[:MAX_CHARS])
+    head = text[:MAX_CHARS]
+    sample = _fold_turkish(head, _fold_capitals(head))
     if not has_enough_letters(sample):
         return declared
     if declared and len(sample) > HINT_SCORED_CHARS:
@@ -205,6 +221,8 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     clear = _clear_winner(sample[:SCORED_CHARS])
     if clear is not None:
         return _normalise_code(clear)
+    if _ENOUGH_TO_SAMPLE.match(sample) is None:
+        return declared  # a short close call: no answer rather than a wrong one
     if declared and len(sample) > HINT_SAMPLE_CHARS:
         quick = _best(sample[:HINT_SAMPLE_CHARS])
         if quick and _normalise_code(quick[0]) == declared and quick[1] >= HINT_AGREEMENT:
