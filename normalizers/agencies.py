@@ -560,12 +560,27 @@ _COMPANY = re.compile(
 )
 
 
+_DOMAIN_NAME = re.compile(r"^(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/?$", re.IGNORECASE)
+
+
+def _domain_agency(name: str) -> str | None:
+    """The agency whose own domain ``name`` is (a provider named by its web domain or URL)."""
+    found = _DOMAIN_NAME.match(name.strip())
+    return agency_for_host(found.group(1)) if found else None
+
+
 def canonical_list(names: list[str]) -> list[str]:
-    """Canonicalise metadata credits (``"dpa/AFP"`` -> ``["dpa", "AFP"]``). Unknown names are kept as given,
+    """Canonicalise metadata credits (``"dpa/AFP"`` -> ``["dpa", "AFP"]``, a provider's own domain
+    ``yna.co.kr`` -> ``["Yonhap"]``). Unknown names are kept as given,
     except company names (``XML Team Solutions, Inc.``): a distributor or rights holder is not a credit."""
     result: dict[str, None] = {}
     for name in names:
         if not name or not name.strip():
+            continue
+        if "." in name and (own := _domain_agency(name)) is not None:
+            result.setdefault(
+                own, None
+            )  # ``yna.co.kr``, ``tt.se``, ``aa.com.tr`` as NewsML ProviderId
             continue
         known = find_agencies(name)
         if known:

@@ -190,3 +190,17 @@ def test_added_agency_credits_and_places_naive_times(
 def test_words_that_are_not_added_agencies(word: str) -> None:
     """Region names, names and ordinary words spelled like agency acronyms are not credits."""
     assert parse_credit_line(word) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "agencies"),
+    [
+        ("yna.co.kr", ["Yonhap"]),
+        ("www.kyodonews.net", ["Kyodo"]),
+        ("http://www.aa.com.tr/", ["Anadolu"]),
+        ("tt.se", ["TT"]),
+        ("nordwest-zeitung.de", ["nordwest-zeitung.de"]),
+    ],
+)
+def test_a_provider_named_by_its_domain(name: str, agencies: list[str]) -> None:
+    assert canonical_list([name]) == agencies

@@ -262,3 +262,11 @@ def test_lead_lines_stand_alone_however_indented() -> None:
 def test_a_story_paragraph_after_the_byline_is_no_title(second: str) -> None:
     lead = lift_lead_notes(["By Jane Doe", second, "Third paragraph of the story."])
     assert lead.byline == "By Jane Doe" and lead.body[0] == second
+
+
+def test_provider_named_by_its_domain_credits_and_places_naive_times() -> None:
+    """NewsML 1.2 from Kyodo names itself only as ``kyodonews.net``: the agency's own domain credits
+    Kyodo, and 18:30 without offset is Tokyo time (09:30 UTC)."""
+    (record,) = _records(FIXTURES / "newsml12" / "kyodo_en_domain_provider_naive.xml")
+    assert record["agencies"] == ["Kyodo"]
+    assert record["published_at"] in {"2024-12-12T09:30:00Z", "2024-12-12T09:30:00+00:00"}
