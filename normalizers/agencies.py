@@ -174,7 +174,7 @@ _INITIALS = re.compile(r"/(?:[a-z]{1,4}|[A-Z]{1,3})\b|(?<![\w/-])[a-z]{1,4}/")
 _DOMAIN = re.compile(
     r"(?<![\w.-])(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?![\w.])", re.IGNORECASE
 )
-_PUNCT = re.compile(r"[©()\[\]/,;:.|=+*&'\"«»„“”‚‘’–—_-]")
+_PUNCT = re.compile(r"[©()\[\]/,;:.|=+*&'\"«»„“”‚‘’–—_<>-]")
 
 
 @cache
@@ -301,12 +301,45 @@ def parse_credit_line(line: str, host: str | None = None) -> list[str] | None:
         return agencies
     if words and _opens_with_agency(text) and _all_initials(words):
         return agencies  # a sign-off: ``ansa ab cd``, ``efe mr/jl``, ``AFP/AB``
+    term = plain = False
     for word in words:
         lowered = word.casefold()
         if lowered in _CREDIT_FILLER or lowered.isdigit():
             continue
-        return None
+        if lowered in _RIGHTS_TERMS:
+            term = True
+        elif lowered in _RIGHTS_WORDS:
+            plain = True
+        else:
+            return None
+    if plain and not term and not _COPYRIGHT.search(text):
+        return None  # ``AFP may not be`` is prose, not a rights notice
     return agencies
+
+
+# A rights reservation after the credit (``Copyright 2024 The Associated Press. All rights reserved. This
+# material may not be published, broadcast, rewritten or redistributed.``, ``© ANP 2024. Alle rechten
+# voorbehouden.``, EFE's ``Está expresamente prohibida la redistribución ...``, Yonhap's ``<저작권자(c)
+# 연합뉴스, 무단 전재-재배포 금지>``): terms that only such notices use, in the table's languages, and the
+# ordinary words around them, allowed only beside a term or a copyright mark.
+_RIGHTS_TERMS = frozenset(
+    ["derechos", "reservados", "reservado", "redistribución", "redifusión", "consentimiento", "prohibida",
+     "diritti", "riservati", "riproduzione", "riservata", "direitos", "prawa", "zastrzeżone", "práva",
+     "vyhrazena", "vyhradené", "jog", "fenntartva", "rechten", "voorbehouden", "rettigheter", "reservert",
+     "rettigheder", "forbeholdes", "rättigheter", "förbehållna", "oikeudet", "pidätetään", "hakları",
+     "saklıdır", "права", "защищены", "захищені", "drepturile", "rezervate", "prava", "pridržana",
+     "zadržana", "pravice", "pridržane", "запазени", "δικαιώματα", "δικαιώματος", "διατηρούνται",
+     "επιφύλαξη", "redistributed", "rewritten", "저작권자", "무단", "재배포", "금지", "전재", "版权所有",
+     "著作権"]
+)  # fmt: skip
+_RIGHTS_WORDS = frozenset(
+    ["may", "not", "be", "published", "broadcast", "or", "reproduced", "distributed", "todos", "los", "está",
+     "expresamente", "la", "y", "de", "este", "contenido", "sin", "su", "previo", "expreso", "tutti", "i",
+     "os", "wszelkie", "všechna", "všetky", "minden", "alle", "alla", "kaikki", "tüm", "все", "всі", "toate",
+     "sva", "vse", "всички", "με", "παντός", "όλα", "τα", "ai", "학습", "및", "활용", "tous", "droits",
+     "réservés"]
+)  # fmt: skip
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright", re.IGNORECASE)
 
 
 # Initials and desk codes: ``ab``, ``kre``, ``yysw``, ``a3``; AGI and Lusa write them capitalised
@@ -336,7 +369,7 @@ def _opens_with_agency(text: str) -> bool:
 
 # Short words of running text that initials never are (de, en, fr, es, it, nl, pt).
 RUNNING_WORDS = _SHORT_WORDS = frozenset(
-    ["ist", "sagt", "sagte", "hat", "war", "sind", "das", "der", "die", "und", "auch", "noch", "nur", "nun", "so", "da", "ja", "wie", "was", "wer", "the", "and", "is", "has", "said", "says", "are", "not", "to", "of", "in", "on", "at", "it", "he", "she", "est", "a", "dit", "ont", "sont", "et", "la", "le", "les", "de", "du", "il", "elle", "es", "ha", "dice", "dijo", "y", "el", "los", "las", "con", "e", "per", "che", "non", "al", "ein", "eine", "het", "en", "van", "zijn", "em", "os", "ao", "com"]
+    ["ist", "sagt", "sagte", "hat", "war", "sind", "das", "der", "die", "und", "auch", "noch", "nur", "nun", "so", "da", "ja", "wie", "was", "wer", "the", "and", "or", "but", "for", "may", "can", "be", "we", "you", "is", "has", "said", "says", "are", "not", "to", "of", "in", "on", "at", "it", "he", "she", "est", "a", "dit", "ont", "sont", "et", "la", "le", "les", "de", "du", "il", "elle", "es", "ha", "dice", "dijo", "y", "el", "los", "las", "con", "e", "per", "che", "non", "al", "ein", "eine", "het", "en", "van", "zijn", "em", "os", "ao", "com"]
 )  # fmt: skip
 
 

@@ -73,7 +73,7 @@ def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[s
         if credit is None:
             credit = _desk_sign_off(last)
         if credit is None:
-            if not is_sign_off(last):
+            if not is_sign_off(last, after_text=end > 1):
                 break
             end -= 1  # ``(END)``, ``Enditem``, ``-30-``, ``ASR // JMR``, ``Editor: Wang Li``, ``ol/ks``
             continue
@@ -105,16 +105,17 @@ _LOWER_INITIALS = re.compile(r"^[^\W\d_]{1,5}(?:\s*[ /-]\s*[^\W\d_]{1,5}){0,5}/?
 _SIGN_OFF_MAX = 80
 
 
-def is_sign_off(text: str) -> bool:
+def is_sign_off(text: str, *, after_text: bool = True) -> bool:
     """Whether a paragraph after the story is an end mark, a desk code or initials, not text. Real last
     sentences (``Er wurde 78 Jahre alt.``, ``Die Polizei ermittelt.``) end in punctuation or hold words of
-    running text, so they never match."""
+    running text, so they never match. Lower-case initials sign only a story (``after_text``): alone
+    they are the text (a service message ``test test test``)."""
     if len(text) > _SIGN_OFF_MAX:
         return False
     if _END_OF_COPY.match(text):
         return True
     stripped = text.strip()
-    if stripped.islower() and _LOWER_INITIALS.match(stripped):
+    if after_text and stripped.islower() and _LOWER_INITIALS.match(stripped):
         words = [w for w in re.split(r"[\s/-]+", stripped) if w]
         if len(words) == 1 and len(words[0]) > 3:
             return False  # one lower-case word of four letters or more is a word, not a desk code

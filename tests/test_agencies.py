@@ -204,3 +204,42 @@ def test_words_that_are_not_added_agencies(word: str) -> None:
 )
 def test_a_provider_named_by_its_domain(name: str, agencies: list[str]) -> None:
     assert canonical_list([name]) == agencies
+
+
+@pytest.mark.parametrize(
+    ("line", "agencies"),
+    [
+        (
+            "Copyright 2024 The Associated Press. All rights reserved. This material may not be "
+            "published, broadcast, rewritten or redistributed.",
+            ["AP"],
+        ),
+        ("Copyright (c) 2024 Agencia EFE. Todos los derechos reservados.", ["EFE"]),
+        (
+            "© Agencia EFE 2024. Está expresamente prohibida la redistribución y la redifusión de este "
+            "contenido sin su previo y expreso consentimiento.",
+            ["EFE"],
+        ),
+        ("RIPRODUZIONE RISERVATA © Copyright ANSA", ["ANSA"]),
+        ("<저작권자(c) 연합뉴스, 무단 전재-재배포, AI 학습 및 활용 금지>", ["Yonhap"]),
+        ("© 2024 Lusa. Todos os direitos reservados.", ["Lusa"]),
+        ("Wszelkie prawa zastrzeżone. PAP", ["PAP"]),
+        ("© ČTK. Všechna práva vyhrazena.", ["CTK"]),
+        ("© ANP 2024. Alle rechten voorbehouden.", ["ANP"]),
+        ("© TT Nyhetsbyrån. Alla rättigheter förbehållna.", ["TT"]),
+        ("© AA. Tüm hakları saklıdır.", ["Anadolu"]),
+        ("© Укрінформ. Всі права захищені.", ["Ukrinform"]),
+        ("© AGERPRES. Toate drepturile rezervate.", ["Agerpres"]),
+        ("© MTI. Minden jog fenntartva.", ["MTI"]),
+    ],
+)
+def test_rights_notices_of_agencies_are_credits(line: str, agencies: list[str]) -> None:
+    """A rights reservation after the story is the agency's credit in any of its languages."""
+    assert parse_credit_line(line) == agencies
+
+
+@pytest.mark.parametrize(
+    "line", ["AFP may not be", "Reuters or AP", "EFE sin su previo aviso", "AP and the rest"]
+)
+def test_ordinary_words_beside_an_agency_are_no_rights_notice(line: str) -> None:
+    assert parse_credit_line(line) is None

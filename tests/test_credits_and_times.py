@@ -412,6 +412,14 @@ def test_author_box_beside_the_headline(
         (["jw mbh"], []),
         (["--(spa)"], ["Saudi Press Agency"]),
         (["(AA)"], ["Anadolu"]),
+        # AP's rights notice after the story
+        (
+            [
+                "Copyright 2024 The Associated Press. All rights reserved. This material may not be "
+                "published, broadcast, rewritten or redistributed."
+            ],
+            ["AP"],
+        ),
     ],
 )
 def test_end_marks_and_desk_codes_after_the_story_are_not_text(
@@ -480,6 +488,12 @@ def test_an_author_line_after_the_story_is_the_byline(
     body, found = strip_author_trailer(body)
     assert found == author and credited == agencies
     assert strip_credit_lines(body)[0] == story
+
+
+def test_lower_case_initials_alone_are_the_text() -> None:
+    """A service message ``test test test`` is all there is: initials sign a story, never replace it."""
+    assert strip_credit_lines(["test test test"]) == (["test test test"], [])
+    assert strip_credit_lines(["Der Hafen bleibt zu.", "ol"]) == (["Der Hafen bleibt zu."], [])
 
 
 @pytest.mark.parametrize(
