@@ -14,7 +14,7 @@ import re
 # qualifiers, also inside a list of places (``Frankfurt (Oder)/Berlin (dpa) -``).
 _ELIDED = r"(?:['’][sStT]-?\s?)?"
 _CREDITED_LEAD = re.compile(
-    rf"^{_ELIDED}[^\W\d_][^()\n]{{0,60}}?(?:\s*\([^()\n]{{1,30}}\)[^()\n]{{0,30}}?)*?"
+    rf"^{_ELIDED}[^\W\d_](?:[^()\n]|\([^()\n]{{1,30}}\)){{0,90}}?"
     r"\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
 )
 _DATED_LEAD = re.compile(
@@ -30,7 +30,7 @@ def is_dateline_lead(text: str) -> bool:
     capitalised place with a date (``ROMA, 24 GEN -``). Such a unit is a paragraph or teaser even when it
     is short and unpunctuated (a flash), never a heading; splitting it is the normalizer's job."""
     opening = text[:_LEAD_SCAN_CHARS]
-    if "(" in opening and _CREDITED_LEAD.match(text):
+    if "(" in opening and ")" in opening and _CREDITED_LEAD.match(text):
         return True
     match = _DATED_LEAD.match(text) if "," in opening else None
     return match is not None and match.group("place").isupper()

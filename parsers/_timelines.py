@@ -195,10 +195,35 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_LINE_CHARS = 160
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def _alternation(words: Iterable[str]) -> str:
-    """Longest first, so ``mis à jour`` wins over ``mis``; spaces match any whitespace."""
-    unique = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
+    """The words as one regex alternation, built as a trie (``m(?:a(?:r(?:ch|zo|s|)|i|y)|...)``): a longer
+    word wins over its prefix (``mis à jour`` over ``mis``, ``march`` over ``mar``) as with longest-first
+    alternatives, but a text is compared with each first letter once instead of with every word (thirteen
+    languages of labels, months and weekdays). Spaces match any whitespace. Case is kept: the patterns
+    that need it compile with ``re.IGNORECASE``."""
+    trie: _Trie = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child)
+        for char, child in sorted(node.items())
+        if char
+    ]
+    if "" in node:
+        branches.append("")  # the word ends here: tried after every longer continuation
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
 
 
 _LABEL_KIND: dict[str, tuple[str, str]] = {
@@ -219,7 +244,14 @@ _MONTH_NUMBER = {name: number for number, names in MONTHS.items() for name in na
 _MON = rf"(?P<mon>{_alternation(_MONTH_NUMBER)}){_LETTER_AFTER}\.?"
 _WEEKDAY = rf"(?:{_alternation([*WEEKDAYS, *MORE_WEEKDAYS])}){_LETTER_AFTER}\.?"
 _WD = rf"(?:{_WEEKDAY},?\s+)?"
-_WD_AFTER = rf"(?:,?\s+{_WEEKDAY})?"  # ``30 Kasım 2026 Pazartesi 14:05`` (Turkish, Hungarian)
+# Turkish and Hungarian pages print the weekday after the date (``30 Kasım 2026 Pazartesi 14:05``,
+# ``2026. november 30., hétfő``); only their names are tried there (each weekday table in every date
+# pattern would triple the grammars' compile time).
+_WEEKDAYS_AFTER = (
+    "pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar", "hétfő", "kedd", "szerda",
+    "csütörtök", "péntek", "szombat", "vasárnap",
+)  # fmt: skip
+_WD_AFTER = rf"(?:,?\s+(?:{_alternation(_WEEKDAYS_AFTER)}){_LETTER_AFTER})?"
 _ZONE = (
     rf"(?:\s*\(?(?-i:(?P<zone>{_alternation([*FIXED_ZONES, *NAMED_ZONES])})){_LETTER_AFTER}\)?"
     r"|\s*\(?(?-i:(?P<off>(?:UTC|GMT)\s*[+−-]\s*\d{1,2}(?::?\d{2})?))\)?)?"
@@ -267,14 +299,22 @@ def _label_start() -> re.Pattern[str]:
 
 
 @cache
-def _segments() -> tuple[re.Pattern[str], ...]:
+def _segments(digit_first: bool) -> tuple[re.Pattern[str], ...]:
+    """The date/time grammars for a part that opens with a digit, or with a word (weekday, month, ``at``):
+    each text is tried only against the patterns that can match its first character, so a numeric date
+    never walks the weekday alternation of thirteen languages."""
+    weekday = "" if digit_first else _WD
+    dated = tuple(
+        re.compile(rf"^{weekday}{d}{_WD_AFTER}(?:{_DATE_TIME_SEP}{_TIME})?$", re.IGNORECASE)
+        for d in _DATES
+        if not digit_first or not d.startswith("(?P<mon>")
+    )
+    if not digit_first:
+        return (*dated, re.compile(rf"^{_AT}{_TIME}$", re.IGNORECASE))
     return (
-        *(
-            re.compile(rf"^{_WD}{d}{_WD_AFTER}(?:{_DATE_TIME_SEP}{_TIME})?$", re.IGNORECASE)
-            for d in _DATES
-        ),
+        *dated,
         *(re.compile(rf"^{_TIME}{_TIME_DATE_SEP}{_WD}{d}$", re.IGNORECASE) for d in _DATES),
-        re.compile(rf"^{_AT}{_TIME}$", re.IGNORECASE),
+        re.compile(rf"^{_TIME}$", re.IGNORECASE),
     )
 
 
@@ -426,7 +466,7 @@ def _segment(text: str, language: str | None) -> _Stamp | None:
         if value is None:
             return _Stamp(None, None, None, valid=False)
         return _Stamp(value.date(), value.timetz().replace(tzinfo=None), value.tzinfo)
-    for pattern in _segments():
+    for pattern in _segments(text[0].isdigit()):
         match = pattern.match(text)
         if match is None:
             continue
@@ -466,7 +506,8 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
     if len(text) > MAX_LINE_CHARS or not _HAS_DIGIT.search(text):
         return None
     opening = text.lstrip(_PUNCTUATION)
-    if not _label_start().match(opening):
+    # Only a line whose first word opens some label can start with one (a set look-up before the regex).
+    if _first_word(opening) not in _LABEL_FIRST_WORDS or not _label_start().match(opening):
         # No label first: the line must open with a date or time (``24.01.2023``, ``Tuesday, ...``).
         bare = _LEAD.sub("", opening, count=1)
         if not bare or not (bare[0].isdigit() or _first_word(bare) in _START_WORDS):
@@ -527,6 +568,20 @@ _RELATIVE_WORDS = re.compile(
 )
 
 
+# First and last words of the relative times ``_RELATIVE`` and ``_RELATIVE_WORDS`` read.
+_RELATIVE_OPENERS = frozenset(
+    ["vor", "il", "hace", "há", "před", "pred", "acum", "πριν", "since", "för", "for", "an", "a", "one",
+     "een", "en", "ett", "et", "jedną", "bir", "egy", "just", "gerade"]
+)  # fmt: skip
+_RELATIVE_CLOSERS = frozenset(
+    ["ago", "fa", "geleden", "temu", "sedan", "siden", "sitten", "önce", "назад", "másodperce", "perce",
+     "órája", "napja", "hete", "hónapja", "éve", "now", "eben"]
+)  # fmt: skip
+
+
+_CHROME_OPENERS = _RELATIVE_OPENERS | _LABEL_FIRST_WORDS
+
+
 def _time_words(text: str) -> bool:
     """Whether ``text`` names a day relative to today, a relative time or a month."""
     return any(
@@ -540,12 +595,19 @@ def looks_like_time_line(text: str) -> bool:
     numeric date, an hour unit, a relative day or time, a month: ``Updated 2 hours ago``, ``Stand: gestern,
     18 Uhr``, ``Updated an hour ago``), or a relative time alone (``vor einer Stunde``): page chrome even
     when its value is unreadable. ``Stand 2022 lag die Zahl bei 300.`` is a sentence and ``Update 2: Fed
-    raises rates`` a headline, not chrome."""
+    raises rates`` a headline, not chrome. Cheap tests first: most lines asked are story text or headings
+    whose first and last words rule both shapes out."""
     text = text.strip()
-    if len(text) > 80 or _SENTENCE_END.search(text):
+    if not text or len(text) > 80 or text[-1] in ".!?…":
+        return False
+    head, _, _ = text.partition(" ")
+    first = head.casefold() if head.isalpha() else _first_word(text)
+    if first not in _CHROME_OPENERS and text.rpartition(" ")[2].casefold() not in _RELATIVE_CLOSERS:
         return False
     if _RELATIVE.match(text) or _RELATIVE_WORDS.match(text):
         return True
+    if first not in _LABEL_FIRST_WORDS:
+        return False
     label = _label_start().match(text)
     if label is None:
         return False
