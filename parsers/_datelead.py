@@ -14,7 +14,7 @@ import re
 # qualifiers, also inside a list of places (``Frankfurt (Oder)/Berlin (dpa) -``).
 _ELIDED = r"(?:['’][sStT]-?\s?)?"
 _CREDITED_LEAD = re.compile(
-    rf"^{_ELIDED}[^\W\d_](?:[^()\n]|\([^()\n]{{1,30}}\)){{0,90}}?"
+    rf"^{_ELIDED}[^\W\d_](?:[^()\n]|\([^()\n]{{1,30}}\)){{0,60}}?"
     r"\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
 )
 _DATED_LEAD = re.compile(

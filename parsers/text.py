@@ -105,10 +105,23 @@ class TextDumpLayout:
         r"|^\d+\s*(?:min|minute|minutes|Min\.?|Minuten)\s*(?:read|Lesezeit|de lecture)$",
         re.IGNORECASE,
     )
+    # ``Foto:``, ``Fotografia:``, ``fot.`` (Polish), ``Kuva:``, ``Fotó:``, ``Fotoğraf:``, ``Φωτογραφία:`` ...
     photo_credit: re.Pattern[str] = re.compile(
-        r"^(?:(?:Fotos?|Bild(?:er)?|Photos?|Images?|Crédit(?:s)?(?: photo)?|Credit)\s*:|©|\(c\)\s)",
+        r"^(?:(?:Fotos?|Fotó|Fotoğraf(?:lar)?|Fotografi[ae]|Fotografía|Zdjęci[ae]|Kuva(?:t)?|Bild(?:er)?|"
+        r"Bildquelle|Billede|Φωτογραφία|Φωτό|Фото|Snímek|Photos?|Photograph|Images?|Imagen|Immagine|"
+        r"Afbeelding|Beeld|Picture|Crédit(?:s)?(?: photo)?|Créditos?|Crediti|Credit)\s*:|fot\.\s|©|\(c\)\s)",
         re.IGNORECASE,
     )
+    # Photo agencies as a credit line prints them, with the photographer: ``AP Photo/Jae C. Hong``,
+    # ``(AP Photo/Jae C. Hong)``, ``REUTERS/Mike Blake``, ``AFP / Patrick T. Fallon``, ``Kay Nietfeld/dpa``.
+    photo_agencies: tuple[str, ...] = (
+        "AP", "AFP", "EPA", "EPA-EFE", "Reuters", "dpa", "picture alliance", "picture-alliance",
+        "Getty Images", "ANP", "ANSA", "EFE", "PAP", "TT", "NTB", "Lehtikuva", "ČTK", "CTK", "MTI",
+        "Agerpres", "Lusa", "Belga", "Keystone", "APA", "AA", "Anadolu", "Xinhua", "IMAGO", "SIPA",
+        "Shutterstock", "Scanpix", "Ritzau Scanpix", "NTB Scanpix", "TT Nyhetsbyrån", "TASR", "STT", "BTA",
+        "ΑΠΕ-ΜΠΕ", "Eurokinissi", "Hina", "Kyodo", "Yonhap", "AAP", "PA", "PA Wire", "ABACA", "ZUMA",
+        "Sputnik", "TASS", "Bloomberg", "Europa Press",
+    )  # fmt: skip
     byline: re.Pattern[str] = re.compile(
         r"^(?:Von|By|Par|Por|Di|Door|Av)\s+[^\W\d_][^.!?…;:]{0,78}[^\W_.]$"
     )
@@ -217,12 +230,41 @@ def _is_heading_like(text: str, layout: TextDumpLayout) -> bool:
     )
 
 
+@cache
+def _photo_agency_credit(layout: TextDumpLayout) -> re.Pattern[str]:
+    agencies = "|".join(
+        re.escape(a).replace(r"\ ", r"\s+")
+        for a in sorted(layout.photo_agencies, key=len, reverse=True)
+    )
+    agency = rf"(?:{agencies})(?:\s+(?:Photo|Foto|Images|Pictures))?"
+    return re.compile(
+        rf"^\(?(?:{agency}\s*/\s*(?P<after>[^/()\n]{{3,60}})|(?P<before>[^/()\n]{{3,60}}?)\s*/\s*{agency})\)?$",
+        re.IGNORECASE,
+    )
+
+
+_MAX_PHOTO_CREDIT_CHARS = 100
+
+
+def is_photo_credit(unit: str, layout: TextDumpLayout = DEFAULT_LAYOUT) -> bool:
+    """A photo credit line: a label (``Foto:``, ``Fotografia:``, ``fot.``, ``©``) or a photo agency with
+    the photographer on either side of a slash (``AP Photo/Jae C. Hong``, ``Kay Nietfeld/dpa``): never a
+    kicker, headline or paragraph."""
+    if layout.photo_credit.match(unit):
+        return True
+    if "/" not in unit or len(unit) > _MAX_PHOTO_CREDIT_CHARS:
+        return False
+    found = _photo_agency_credit(layout).match(unit)
+    # The photographer's name has two words or more; ``dpa/AFP``, ``(dpa/lnw)`` are agency credit lines.
+    return found is not None and " " in (found.group("after") or found.group("before")).strip()
+
+
 def _is_noise(unit: str, key: str, layout: TextDumpLayout) -> bool:
     """Advertising markers, link labels, reading times, photo credits, share bars, rights notices: page
     chrome, not story text (the layout's lines plus the shared ``parsers.furniture`` phrases)."""
     return (
         key in layout.noise_lines
-        or bool(layout.photo_credit.match(unit))
+        or is_photo_credit(unit, layout)
         or (len(unit) <= _MAX_KEY_CHARS and bool(layout.noise_pattern.match(unit)))
         or _shared_furniture(unit)
     )
@@ -413,12 +455,12 @@ def _read_caption(units: list[str], layout: TextDumpLayout) -> tuple[str | None,
     caption = None
     if (
         index < len(units)
-        and not layout.photo_credit.match(units[index])
+        and not is_photo_credit(units[index], layout)
         and not _is_furniture(units[index], layout)
     ):
         caption = units[index]
         index += 1
-    while index < len(units) and layout.photo_credit.match(units[index]):
+    while index < len(units) and is_photo_credit(units[index], layout):
         index += 1
     return caption, index
 
@@ -460,11 +502,84 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
     return header, index
 
 
+_LEAD_CREDIT = re.compile(r"\(([^()\n]{1,30})\)|/([^/\s][^/\n]{0,20})/")
+_CREDIT_WORD = re.compile(r"[^\W\d_]+")
+# Words a credit line adds to the agency's name: ``Agencia EFE``, ``Agence France-Presse``, ``Von dpa``.
+_CREDIT_FILLER = frozenset(
+    [
+        "agencia", "agence", "agenzia", "agentur", "agency", "agencja", "agentura", "ajansı", "ajansi",
+        "nachrichtenagentur", "news", "press", "presse", "prensa", "stampa", "prasowa", "tiskova",
+        "tlačová", "hírügynökség", "von", "by", "por", "par", "di", "da", "de", "van", "door", "via",
+        "quelle", "source", "fuente", "fonte", "źródło", "zdroj", "the", "agentúra", "tisková",
+        "persbureau", "nyhetsbyrå", "nyhetsbyrån", "telegrambyrå", "iroda", "kancelář", "associated",
+    ]
+)  # fmt: skip
+# Words that make a name an agency's (``Associated Press``, ``Agence France-Presse``, ``Polska Agencja
+# Prasowa``): a heading with one of them whose initials are the lead's credit (AP, AFP, PAP) is the credit.
+_AGENCY_WORDS = _CREDIT_FILLER - {
+    "von",
+    "by",
+    "por",
+    "par",
+    "di",
+    "da",
+    "de",
+    "van",
+    "door",
+    "via",
+    "the",
+}
+# ``(ANSA) - ROMA, 30 NOV -``: the credit before the place.
+_CREDIT_FIRST = re.compile(r"^\([^()\n]{1,30}\)\s*[-–—]")
+_LEAD_SCAN = 110
+
+
+def _without_credit_lines(headings: list[str], lead: str) -> list[str]:
+    """The header's headings less the page's credit lines (``Agencia EFE``, ``dpa``, ``Reuters``) printed
+    above or below the headline: a heading of agency words only, one of them the credit of the story's
+    dateline (``LA PAZ, 30 nov (EFE).-``, ``Berlin (dpa) -``), is the credit, never the kicker or headline.
+    Only the lead's own credit counts, so no agency table is needed here (naming agencies is the
+    normalizer's job)."""
+    opening = lead[:_LEAD_SCAN]
+    if not headings or ("(" not in opening and "/" not in opening):
+        return headings
+    if not (_CREDIT_FIRST.match(lead) or is_dateline_lead(lead)):
+        return headings
+    credit = {
+        word.casefold()
+        for found in _LEAD_CREDIT.finditer(opening)
+        for word in _CREDIT_WORD.findall(found.group(1) or found.group(2))
+    }
+    if not credit:
+        return headings
+    kept = []
+    for heading in headings:
+        if len(heading) <= _MAX_KEY_CHARS and _names_the_credit(heading, credit):
+            continue
+        kept.append(heading)
+    return kept
+
+
+def _names_the_credit(heading: str, credit: set[str]) -> bool:
+    """``Agencia EFE``, ``dpa`` (the credit's words and filler) or ``Associated Press``, ``Polska Agencja
+    Prasowa`` (agency words whose initials are the credit) for the credit ``EFE``, ``dpa``, ``AP``, ``PAP``."""
+    words = [word.casefold() for word in _CREDIT_WORD.findall(heading)]
+    found = set(words)
+    if found & credit and found <= credit | _CREDIT_FILLER:
+        return True
+    named = [word for word in words if word != "the"]
+    return (
+        2 <= len(named) <= 5
+        and bool(found & _AGENCY_WORDS)
+        and "".join(word[0] for word in named) in credit
+    )
+
+
 def _caption_before(units: list[str], index: int, layout: TextDumpLayout) -> bool:
     """A short sentence right before a heading (photo credits between them skipped) that is itself followed
     by text is a photo caption."""
     nxt = index + 1
-    while nxt < len(units) and layout.photo_credit.match(units[nxt]):
+    while nxt < len(units) and is_photo_credit(units[nxt], layout):
         nxt += 1
     return (
         nxt + 1 < len(units)
@@ -564,6 +679,8 @@ def parse_text(text: str, layout: TextDumpLayout = DEFAULT_LAYOUT) -> ParsedItem
     if not units:
         raise ParseError("text document is empty (no visible characters)")
     header, index = _read_header(units, layout)
+    if index < len(units):
+        header.headings = _without_credit_lines(header.headings, units[index])
     body, related = _read_rest(units[index:], layout, header)
     if (
         not header.headings

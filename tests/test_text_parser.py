@@ -19,7 +19,7 @@ import pytest
 
 from normalizers.normalize import normalize
 from parsers import ParseError, detect_format, parse_document
-from parsers.text import can_parse, is_menu_row, parse, parse_text
+from parsers.text import can_parse, is_menu_row, is_photo_credit, parse, parse_text
 from tests.fixture_check import fixture_cases, item_as_dict
 
 
@@ -267,3 +267,76 @@ def test_menu_row_is_not_taken_out_of_a_body() -> None:
     )
     assert item.headline == "Bayern gewinnt das Spitzenspiel" and item.kicker is None
     assert "Neuer / Kimmich / Upamecano / Davies" in item.body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Foto: Kay Nietfeld/dpa",
+        "Fotografía: EFE/Martín Alipaz",
+        "Fotografia: Lusa",
+        "fot. PAP/Leszek Szymański",
+        "Fotoğraf: AA",
+        "Φωτογραφία: ΑΠΕ-ΜΠΕ",
+        "Kuva: Lehtikuva",
+        "Fotó: MTI/Koszticsák Szilárd",
+        "(AP Photo/Jae C. Hong)",
+        "AP Photo/Jae C. Hong",
+        "REUTERS/Mike Blake",
+        "AFP / Patrick T. Fallon",
+        "Michael Kappeler/dpa",
+    ],
+)
+def test_photo_credits_of_other_agencies_and_languages(line: str) -> None:
+    assert is_photo_credit(line)
+    page = f"World\n\nStorm hits the coast\n\n{line}\n\nPARIS (AFP) - A storm hit the coast on Thursday.\n"
+    item = parse_text(page)
+    assert (item.kicker, item.headline) == ("World", "Storm hits the coast")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "dpa/AFP",
+        "(dpa/lnw)",
+        "Ukraine/Russland",
+        "Hamburg/Berlin",
+        "Politik",
+        "Fotos der Woche aus Berlin",
+    ],
+)
+def test_agency_credit_lines_and_kickers_are_not_photo_credits(line: str) -> None:
+    assert not is_photo_credit(line)
+
+
+@pytest.mark.parametrize(
+    ("credit_line", "lead"),
+    [
+        ("Agencia EFE", "LA PAZ, 30 nov (EFE).- El Tribunal confirmó los resultados."),
+        ("dpa", "Berlin (dpa) - Der Bundestag hat den Haushalt beschlossen."),
+        ("Reuters", "THE HAGUE, Nov 30 (Reuters) - A Dutch court ruled on Monday."),
+        ("Associated Press", "LOS ANGELES (AP) — A storm hit the coast on Thursday."),
+        (
+            "Agence France-Presse",
+            "LA HAYE, 30 nov 2026 (AFP) - La Cour a condamné lundi un ancien chef.",
+        ),
+        (
+            "Polska Agencja Prasowa",
+            "Warszawa, 30.11.2026 (PAP) - Premier spotkał się z prezydentem.",
+        ),
+        ("ANSA", "(ANSA) - ROMA, 30 NOV - La Camera ha approvato oggi la manovra."),
+    ],
+)
+def test_the_pages_credit_line_is_never_kicker_or_headline(credit_line: str, lead: str) -> None:
+    for page in (
+        f"Section\n\nThe headline of the story\n\n{credit_line}\n\n{lead}\n",
+        f"Section\n\n{credit_line}\n\nThe headline of the story\n\n{lead}\n",
+    ):
+        item = parse_text(page)
+        assert (item.kicker, item.headline) == ("Section", "The headline of the story")
+
+
+def test_a_heading_that_only_shares_the_credits_initials_stays() -> None:
+    """``Asia Pacific`` over an ``(AP)`` story is a kicker: no agency word in it."""
+    item = parse_text("Asia Pacific\n\nStorm hits Manila\n\nMANILA (AP) — A storm hit the city.\n")
+    assert (item.kicker, item.headline) == ("Asia Pacific", "Storm hits Manila")
