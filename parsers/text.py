@@ -48,6 +48,49 @@ def _words(*phrases: str) -> frozenset[str]:
     return frozenset(p.casefold() for p in phrases)
 
 
+# "Read also" and "related" in the other languages of the desk (pt, nl, pl, sv, da, no, fi, cs, sk, tr, ro,
+# hu, el): a heading before teasers, or a lead-in before one linked title.
+_READ_ALSO = (
+    "Leia também",
+    "Leia mais",
+    "Veja também",
+    "Saiba mais",
+    "Lees ook",
+    "Lees meer",
+    "Meer nieuws",
+    "Czytaj także",
+    "Czytaj też",
+    "Czytaj również",
+    "Zobacz także",
+    "Zobacz też",
+    "Läs också",
+    "Läs mer",
+    "Læs også",
+    "Læs mere",
+    "Les også",
+    "Les mer",
+    "Lue myös",
+    "Lue lisää",
+    "Čtěte také",
+    "Čtěte též",
+    "Přečtěte si také",
+    "Čítajte aj",
+    "Čítajte tiež",
+    "Bunu da okuyun",
+    "Ayrıca okuyun",
+    "İlginizi çekebilir",
+    "Citește și",
+    "Citeste si",
+    "Citește și:",
+    "Olvassa el ezt is",
+    "Kapcsolódó",
+    "Ajánljuk",
+    "Διαβάστε επίσης",
+    "Διαβάστε ακόμη",
+    "Σχετικά άρθρα",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TextDumpLayout:
     """Words that mark page furniture in a text dump, by what follows them."""
@@ -71,11 +114,14 @@ class TextDumpLayout:
         "Potrebbe interessarti", "Ti potrebbe interessare", "Další články", "Související články",
         "Ďalšie články", "Súvisiace články", "Powiązane artykuły", "Gerelateerde artikelen",
         "Notícias relacionadas", "Artigos relacionados", "İlgili Haberler", "Liittyvät uutiset",
+        *_READ_ALSO,
     )  # fmt: skip
     # ``Lesen Sie auch: Titel`` inside the body is a link to another story, not a paragraph. The lead-in
     # phrases of ``parsers.furniture`` (shared with the HTML parser) count too.
     inline_related_prefixes: frozenset[str] = _words(
-        *(phrase for phrases in furniture.LEAD_INS.values() for phrase in phrases), "Related"
+        *(phrase for phrases in furniture.LEAD_INS.values() for phrase in phrases),
+        "Related",
+        *_READ_ALSO,
     )
     # Everything after these is not part of the story (comments, sharing, site footer).
     terminal_headings: frozenset[str] = _words(
@@ -122,8 +168,11 @@ class TextDumpLayout:
         "ΑΠΕ-ΜΠΕ", "Eurokinissi", "Hina", "Kyodo", "Yonhap", "AAP", "PA", "PA Wire", "ABACA", "ZUMA",
         "Sputnik", "TASS", "Bloomberg", "Europa Press",
     )  # fmt: skip
+    # ``Von``/``By``/``Par``/``Por``/``Di``/``Door``/``Av``/``Af`` + a name, or an author label
+    # (``Autor: Jan Kowalski``, ``Auteur : ...``, ``Szerző: ...``).
     byline: re.Pattern[str] = re.compile(
-        r"^(?:Von|By|Par|Por|Di|Door|Av)\s+[^\W\d_][^.!?…;:]{0,78}[^\W_.]$"
+        r"^(?:(?:Von|By|BY|Par|Por|Di|di|Door|Av|Af)\s+|(?:Autor|Autorka|Autoři|Auteur|Author|Tekst|Teksti|"
+        r"Texto|Testo|Szerző|Yazar|Συντάκτης)\s*:\s*)[^\W\d_][^.!?…;:]{0,78}[^\W_.]$"
     )
     # The site's zone (IANA name) for time lines without one; ``None``: unknown, such times stay naive
     # and the normalizer reads them in the credited agency's zone (``parsers.base``).
@@ -176,6 +225,13 @@ _META_SPLIT = re.compile(r"\s+[|·•—–]\s+")
 # "Startseite > Politik > Ausland". Three or more short labels between the same separator.
 _MENU_SPLIT = re.compile(r"\s*([|·•»›>/])\s*")
 _MENU_MIN_ITEMS = 3
+# A breadcrumb of two items is a menu row when it starts at the site's home page (``Αρχική / Πολιτική``).
+_HOME_WORDS = _words(
+    "Home", "Homepage", "Startseite", "Start", "Accueil", "Inicio", "Portada", "Início", "Página inicial",
+    "Home page", "Strona główna", "Forside", "Forsiden", "Startsida", "Etusivu", "Úvod", "Titulní strana",
+    "Hlavná stránka", "Domov", "Ana Sayfa", "Anasayfa", "Acasă", "Acasa", "Főoldal", "Címlap", "Αρχική",
+    "Главная", "Головна", "Naslovna", "Početna", "Hem",
+)  # fmt: skip
 _MENU_MAX_WORDS = 3
 _MENU_MAX_CHARS = 30
 _JSON_ARRAY = re.compile(
@@ -273,7 +329,8 @@ def _is_noise(unit: str, key: str, layout: TextDumpLayout) -> bool:
 def is_menu_row(unit: str) -> bool:
     """A navigation menu or breadcrumb on one line: at least three labels of one to three words, split by
     one repeated separator (``|``, ``·``, ``•``, ``»``, ``›``, ``>``, ``/``), none ending a sentence or
-    holding a digit. A kicker has at most one separator ("Ukraine | Analyse"); a headline's words are
+    holding a digit; or two labels when the first is the site's home page (``Αρχική / Πολιτική``,
+    ``Acasă / Politică``). A kicker has at most one separator ("Ukraine | Analyse"); a headline's words are
     not all short runs between the same mark. Asked above the story and among teasers only: inside a body,
     ``Neuer / Kimmich / Upamecano`` is a line-up, not a menu."""
     if len(unit) > 200:
@@ -281,7 +338,10 @@ def is_menu_row(unit: str) -> bool:
     parts = _MENU_SPLIT.split(unit.strip())
     labels, separators = parts[::2], set(parts[1::2])
     return (
-        len(labels) >= _MENU_MIN_ITEMS
+        (
+            len(labels) >= _MENU_MIN_ITEMS
+            or (len(labels) == 2 and labels[0].casefold() in _HOME_WORDS)
+        )
         and len(separators) == 1
         and all(
             label
@@ -307,6 +367,15 @@ def _shared_furniture(unit: str) -> bool:
         if word in lowered:
             return furniture.is_furniture(unit)
     return False
+
+
+_AUTHOR_LABEL = re.compile(r"^[^\W\d_]+\s*:\s*")
+
+
+def _byline_text(text: str) -> str:
+    """The byline as shown, less an author label (``Autor: Jan Kowalski`` -> ``Jan Kowalski``); ``By``/
+    ``Von`` lines stay as they are."""
+    return _AUTHOR_LABEL.sub("", text, count=1)
 
 
 def _is_byline(text: str, layout: TextDumpLayout) -> bool:
@@ -418,7 +487,7 @@ def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None]
         if (times := _time_line(piece, layout)) is not None:
             found.append(times)
         elif byline is None and _is_byline(piece, layout):
-            byline = piece
+            byline = _byline_text(piece)
         elif index == 0 and _is_place_label(piece):
             continue  # ``Roma, Italia — Aggiornato il ...``: where the page files the story from
         elif not _is_noise(piece, _key(piece), layout):
@@ -487,7 +556,7 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
             header.take(times)
             header.byline = header.byline or meta_byline
         elif byline and header.headings and header.byline is None:
-            header.byline = text
+            header.byline = _byline_text(text)
         elif _is_noise(text, key, layout) or is_menu_row(text):
             pass
         elif _is_heading_like(text, layout) and not byline:

@@ -251,6 +251,10 @@ def test_dateline_leads_are_never_headings(lead: str) -> None:
         ("Biden says he will run / again / in 2024", False),
         ("Rom | Mailand · Neapel | Turin", False),  # mixed separators
         ("Er sagte: Ja. | Sie sagte: Nein. | Dann ging er.", False),  # sentences
+        ("Αρχική / Πολιτική", True),  # two items from the home page
+        ("Acasă / Politică", True),
+        ("Strona główna » Kraj", True),
+        ("Ukraine / Russland", False),  # two items, no home page: a kicker
     ],
 )
 def test_menu_rows(line: str, menu: bool) -> None:
@@ -340,3 +344,52 @@ def test_a_heading_that_only_shares_the_credits_initials_stays() -> None:
     """``Asia Pacific`` over an ``(AP)`` story is a kicker: no agency word in it."""
     item = parse_text("Asia Pacific\n\nStorm hits Manila\n\nMANILA (AP) — A storm hit the city.\n")
     assert (item.kicker, item.headline) == ("Asia Pacific", "Storm hits Manila")
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("Af Mette Hansen", "Af Mette Hansen"),
+        ("Av Anna Svensson, TT", "Av Anna Svensson, TT"),
+        ("di Mario Rossi", "di Mario Rossi"),
+        ("Autor: Jan Kowalski", "Jan Kowalski"),
+        ("Auteur : Claire Exemple", "Claire Exemple"),
+        ("Szerző: Kovács Anna", "Kovács Anna"),
+    ],
+)
+def test_bylines_of_other_languages_are_never_the_headline(line: str, byline: str) -> None:
+    page = (
+        f"Section\n\nThe headline of the story\n\n{line}\n30.11.2026, 14:05\n\n"
+        "Warszawa (PAP) - Rada Ministrów przyjęła w poniedziałek projekt ustawy budżetowej.\n"
+    )
+    item = parse_text(page)
+    assert (item.kicker, item.headline, item.byline) == (
+        "Section",
+        "The headline of the story",
+        byline,
+    )
+    assert item.published_at is not None
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Czytaj także",
+        "Læs også",
+        "Lue myös",
+        "Lees ook",
+        "Leia também",
+        "Citește și",
+        "Διαβάστε επίσης",
+    ],
+)
+def test_related_headings_of_other_languages_end_the_body(heading: str) -> None:
+    page = (
+        "Section\n\nThe headline of the story\n\n"
+        "Warszawa (PAP) - Rada Ministrów przyjęła w poniedziałek projekt ustawy budżetowej.\n\n"
+        "Projekt trafi teraz do Sejmu.\n\n"
+        f"{heading}\n\nSejm przyjął ustawę o podatkach\n"
+    )
+    item = parse_text(page)
+    assert len(item.body) == 2
+    assert [r.title for r in item.related] == ["Sejm przyjął ustawę o podatkach"]
