@@ -25,6 +25,7 @@ from normalizers.text import clean_field as _clean_field
 from normalizers.text import clean_list as _clean_list
 from normalizers.text import clean_paragraphs, clean_text
 from normalizers.versions import derived_identity
+from parsers._placeholders import MAX_LENGTH as _PLACEHOLDER_MAX
 from parsers._placeholders import is_placeholder, is_placeholder_author
 from parsers.base import ParsedDateline, ParsedItem, ParsedRelated
 
@@ -33,12 +34,18 @@ def clean_field(value: str | None) -> str | None:
     """A cleaned metadata value, ``None`` for nothing or a placeholder in any of the spellings agencies
     send (``N.N.``, ``#N/A``, a lone dash, "unknown" in their languages: ``parsers._placeholders``), so
     formats that never pass ``parsers._inline.clean_item`` (7901, ANPA, pages, feeds) lose them too."""
+    if value is None:
+        return None
     text = _clean_field(value)
-    return None if text is None or is_placeholder(text) else text
+    if text is None or len(text) > _PLACEHOLDER_MAX:  # speed: no placeholder is long
+        return text
+    return None if is_placeholder(text) else text
 
 
 def clean_list(values: list[str]) -> list[str]:
     """Cleaned, de-duplicated values without placeholders (:func:`clean_field`)."""
+    if not values:  # most lists of most items are empty
+        return []
     return [value for value in _clean_list(values) if not is_placeholder(value)]
 
 
@@ -71,6 +78,10 @@ def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[s
         last = body[end - 1]
         credit = parse_credit_line(last, host)
         if credit is None:
+            if (
+                len(last) > _SIGN_OFF_MAX
+            ):  # speed: every sign-off is short, most last paragraphs are not
+                break
             credit = _desk_sign_off(last)
         if credit is None:
             if not is_sign_off(last, after_text=end > 1):
@@ -130,7 +141,7 @@ _UPPER_SIGN_OFF = re.compile(r"^\(?(?P<agency>[^\W\d_][\w-]{1,15})\)?(?:\s+[A-Z]
 
 def _desk_sign_off(text: str) -> list[str] | None:
     """The agency of an ``AGENCY INITIALS`` sign-off in capitals, else ``None``."""
-    if len(text) > _SIGN_OFF_MAX or " " not in text:
+    if " " not in text:
         return None
     found = _UPPER_SIGN_OFF.match(text.strip())
     agency = canonical_agency(found.group("agency")) if found else None

@@ -11,6 +11,7 @@ byline built from one is silently wrong, so parsers test values with
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s_\-.\u2010-\u2015\u2212]+")  # dashes of every width fold away too
 _PLACEHOLDERS = frozenset(
@@ -33,7 +34,7 @@ _PLACEHOLDERS = frozenset(
         "невідомо", "невідомий", "непознат", "不明", "未知",
     }
 )  # fmt: skip
-_MAX_LENGTH = 24
+MAX_LENGTH = _MAX_LENGTH = 24  # no placeholder is longer
 # Every placeholder starts with one of these (after leading spaces, in either case): a cheap first test
 # for real values.
 _FIRST = frozenset(
@@ -51,8 +52,19 @@ def is_placeholder(text: str | None) -> bool:
         return True
     if len(text) > _MAX_LENGTH or (text and text[0] not in _FIRST):
         return False
-    folded = _SEPARATORS.sub(" ", text.casefold()).strip()
-    return folded in _PLACEHOLDERS
+    return _folds_to_placeholder(text)
+
+
+@lru_cache(maxsize=4096)
+def _folds_to_placeholder(text: str) -> bool:
+    """:func:`is_placeholder` past its cheap tests, once per short value (feeds repeat their agency
+    names, keywords and bylines on every item)."""
+    folded = text.casefold()
+    if folded in _PLACEHOLDERS:
+        return True
+    if folded.isalnum():  # nothing to fold away, and not a placeholder as it is
+        return False
+    return _SEPARATORS.sub(" ", folded).strip() in _PLACEHOLDERS
 
 
 def real(text: str | None) -> str | None:
@@ -62,8 +74,16 @@ def real(text: str | None) -> str | None:
 
 def is_placeholder_author(text: str | None) -> bool:
     """``text`` is a placeholder, also after an author label (``By N/A``, ``Von unbekannt``)."""
+    if text is None:
+        return True
+    if len(text) > _MAX_LENGTH + 6:  # speed: a name, not a filler
+        return False
+    return _is_placeholder_author(text)
+
+
+@lru_cache(maxsize=4096)
+def _is_placeholder_author(text: str) -> bool:
     if is_placeholder(text):
         return True
-    assert text is not None
-    label = _AUTHOR_LABEL.match(text) if len(text) <= _MAX_LENGTH + 6 else None
+    label = _AUTHOR_LABEL.match(text)
     return label is not None and is_placeholder(text[label.end() :])
