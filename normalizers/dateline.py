@@ -74,12 +74,16 @@ _PLACE_ARTICLES = frozenset(
         "lo",
     }
 )
+_PARTICLES = _PLACE_ARTICLES | _LOWER_PLACE_PARTICLES
 _QUALIFIER = re.compile(r"^\([^\W\d_][^()]{0,30}\)$")
 # Dutch places open with an elided article: ``'s-Hertogenbosch``, ``’s-Gravenhage``, ``'t Harde``.
 _ELIDED_ARTICLE = re.compile(r"^['’][sStT](?:-|$)")
 # Lower-case words inside a place named with a credit or a date: ``Mülheim an der Ruhr``, ``Alphen aan den
 # Rijn``, ``Bergen op Zoom``, ``Rothenburg ob der Tauber``, ``Kostelec nad Orlicí``.
 _MAX_INNER_PARTICLE = 4
+# A credited place may run to six words when the extra ones are articles and particles (``SAN SEBASTIÁN DE
+# LOS REYES``, ``Santa Cruz de la Sierra``); four name words at most, as without a credit.
+_MAX_CREDITED_WORDS = 6
 
 
 def _plausible_place(place: str, *, credited: bool = False) -> bool:
@@ -97,8 +101,10 @@ def _plausible_place(place: str, *, credited: bool = False) -> bool:
             words = [rest, *words[1:]] if (rest := words[0][3:]) else words[1:]
         if credited:
             words = [w for w in words if not _QUALIFIER.match(w)] if len(words) > 1 else words
-        if not words or len(words) > 4:
+        if not words or len(words) > (_MAX_CREDITED_WORDS if credited else 4):
             return False
+        if len(words) > 4 and sum(w.casefold() not in _PARTICLES for w in words) > 4:
+            return False  # ``LAS PALMAS DE GRAN CANARIA``: five words, four of them names
         first = words[0].casefold()
         if first in _NOT_PLACE_WORDS and not (credited and first in _PLACE_ARTICLES):
             return False

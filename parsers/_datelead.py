@@ -13,9 +13,10 @@ import re
 # A place may open with a Dutch elided article (``'s-Hertogenbosch``, ``’t Harde``) and carry bracketed
 # qualifiers, also inside a list of places (``Frankfurt (Oder)/Berlin (dpa) -``).
 _ELIDED = r"(?:['’][sStT]-?\s?)?"
+# The credit in brackets (``(dpa)``, ``(EFE).-``) or between slashes (``/Agerpres/ -``, ``/БТА/ -``).
 _CREDITED_LEAD = re.compile(
     rf"^{_ELIDED}[^\W\d_](?:[^()\n]|\([^()\n]{{1,30}}\)){{0,60}}?"
-    r"\s*\([^\W\d_][^()\n]{0,29}\)\s*\.?\s*[-–—]{1,2}\s*\S"
+    r"\s*(?:\([^\W\d_][^()\n]{0,29}\)|/[^\W\d_][^/()\n]{0,20}/)\s*\.?\s*[-–—]{1,2}\s*\S"
 )
 _DATED_LEAD = re.compile(
     rf"^(?P<place>{_ELIDED}[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){{0,3}}),\s*\d{{1,2}}\.?\s+"
@@ -30,7 +31,9 @@ def is_dateline_lead(text: str) -> bool:
     capitalised place with a date (``ROMA, 24 GEN -``). Such a unit is a paragraph or teaser even when it
     is short and unpunctuated (a flash), never a heading; splitting it is the normalizer's job."""
     opening = text[:_LEAD_SCAN_CHARS]
-    if "(" in opening and ")" in opening and _CREDITED_LEAD.match(text):
+    if (("(" in opening and ")" in opening) or opening.count("/") >= 2) and _CREDITED_LEAD.match(
+        text
+    ):
         return True
     match = _DATED_LEAD.match(text) if "," in opening else None
     return match is not None and match.group("place").isupper()

@@ -111,6 +111,20 @@ DATELINES = [
     ("LA LOUVIÈRE (Belga) - Les cheminots", "LA LOUVIÈRE", None, ["Belga"], "Les"),
     ("SAN JOSÉ, 30 nov (EFE).- El Congreso", "SAN JOSÉ", "30 nov", ["EFE"], "El Congreso"),
     ("RIO DE JANEIRO, 30 nov (Lusa) - O carnaval", "RIO DE JANEIRO", "30 nov", ["Lusa"], "O"),
+    (
+        "LAS PALMAS DE GRAN CANARIA, 30 nov (EFE).- El Cabildo",
+        "LAS PALMAS DE GRAN CANARIA",
+        "30 nov",
+        ["EFE"],
+        "El Cabildo",
+    ),
+    (
+        "Târgu Mureş, 30 nov /Agerpres/ - Primăria",
+        "Târgu Mureş",
+        "30 nov",
+        ["Agerpres"],
+        "Primăria",
+    ),
     # ANSA's own pages print no credit: a real date (a month name, a numeric date) is evidence enough.
     ("LA SPEZIA, 30 NOV - Allerta meteo", "LA SPEZIA", "30 NOV", [], "Allerta"),
 ]
@@ -157,6 +171,7 @@ PROSE = [
     "The match, 2 goals - and it was over.",
     "La Paz - capital of Bolivia - lies high.",
     "Mülheim an der Ruhr - Die Stadt plant.",
+    "Große Koalition Streitet Über Haushalt (dpa) - Die Runde.",  # five name words: no place
     "",
 ]
 

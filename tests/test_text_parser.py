@@ -393,3 +393,21 @@ def test_related_headings_of_other_languages_end_the_body(heading: str) -> None:
     item = parse_text(page)
     assert len(item.body) == 2
     assert [r.title for r in item.related] == ["Sejm przyjął ustawę o podatkach"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Târgu Mureş, 30 nov /Agerpres/ - Primăria a anunţat",  # credit between slashes
+        "Велико Търново, 30 ноември /БТА/ - Общината обяви",
+        "'s-Hertogenbosch (ANP) - De rechtbank heeft uitspraak gedaan",
+        "LAS VEGAS (AP)—Casino workers walked off the job",
+    ],
+)
+def test_a_flash_with_a_dateline_of_other_forms_is_body_not_heading(lead: str) -> None:
+    item = parse_text(f"Section\n\nThe headline of the story\n\n{lead}\n")
+    assert (item.kicker, item.headline, item.body) == (
+        "Section",
+        "The headline of the story",
+        [lead],
+    )
