@@ -93,6 +93,34 @@ def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[s
     return body[:end], agencies
 
 
+# The last paragraph of line-wrapped copy may end in a sign-off the wrap joined to it (a flush-left
+# ``Enditem``, ``(END)``, ``AGERPRES/(AS - autor: ...)`` or ``ol/ks`` right under an indented paragraph's
+# last line): the story's last sentence, a space, then a tail without sentence punctuation.
+_GLUED_TAIL = re.compile(r"[.!?\"”»’)]\s+(?P<tail>[^.!?\s][^.!?]{0,78})$")
+_OPEN_END = frozenset(".!?\"”»’'…:;,")
+
+
+def split_glued_sign_off(body: list[str], host: str | None = None) -> list[str]:
+    """``body`` with a sign-off joined to the end of its last paragraph split off as a paragraph of its
+    own (the sign-off rules then judge it); ``body`` itself when there is none."""
+    if not body or body[-1][-1:] in _OPEN_END:  # speed: a story's last paragraph ends a sentence
+        return body
+    last = body[-1]
+    glued = _GLUED_TAIL.search(last, max(0, len(last) - 82))
+    if glued is None:
+        return body
+    tail = glued.group("tail")
+    signs = (
+        parse_credit_line(tail, host) is not None
+        or _desk_sign_off(tail) is not None
+        or is_sign_off(tail)
+        or strip_signed_trailer([tail], host)[0] == []
+    )
+    if not signs:
+        return body
+    return [*body[:-1], last[: glued.start("tail")].rstrip(), tail]
+
+
 # What agencies put after the story's last sentence that is neither text nor credit. End marks (Yonhap
 # ``(END)``, Xinhua ``Enditem``, CP ``-30-``, AP ``-0-``, PA ``ENDS``, ``###``, ``(MORE)``, APA ``(Schluss)``,
 # ``Fim``/``Ende``/``Fin``/``Slutt``/``Konec``, Korean ``(끝)``, Chinese ``（完）``, Arabic ``انتهى``), also
@@ -378,7 +406,7 @@ def normalize(
     headline = clean_field(item.headline)
     kicker = clean_field(item.kicker)
     body = drop_repeated_title(clean_paragraphs(item.body), headline, kicker)
-    body, credited = strip_credit_lines(body, host)
+    body, credited = strip_credit_lines(split_glued_sign_off(body, host), host)
     unsigned = len(body)
     body, trailer_author, signed = strip_signed_trailer(body, host)
     if len(body) < unsigned:

@@ -543,3 +543,40 @@ def test_text_shaped_like_a_signed_trailer_stays(last: str) -> None:
     story = ["Der Landtag hat am Dienstag das Gesetz beschlossen.", last]
     record = normalize(_page(body=story))
     assert record.body == story and record.byline is None
+
+
+@pytest.mark.parametrize(
+    ("tail", "agencies", "byline"),
+    [
+        ("Enditem", [], None),
+        ("(END)", [], None),
+        ("ol/ks", [], None),
+        ("==Kyodo", ["Kyodo"], None),
+        ("EFE", ["EFE"], None),  # EFE's credit glued to the last sentence
+        ("PTI ABC DEF", ["PTI"], None),
+        ("AGERPRES/(AS - autor: Ion Popescu, editor: Maria Ionescu)", ["Agerpres"], "Ion Popescu"),
+        ("Anna Svensson/TT", ["TT"], "Anna Svensson"),
+    ],
+)
+def test_a_sign_off_joined_to_the_last_sentence_leaves_it(
+    tail: str, agencies: list[str], byline: str | None
+) -> None:
+    """Line-wrapped copy joins a flush-left sign-off to the indented paragraph above it."""
+    last = "Proiectul va fi trimis Parlamentului saptamana viitoare."
+    record = normalize(_page(body=[PROSE_EN[0], f"{last} {tail}"]))
+    assert record.body == [PROSE_EN[0], last]
+    assert (record.agencies, record.byline) == (agencies, byline)
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Er sagte das. Die Polizei ermittelt",
+        "The index rose. (Reporting by Jane Doe; Editing by John Smith)",
+        "Der Wert stieg. Im Vorjahr waren es 3 Prozent (Quelle: Statistikamt)",
+        "Es gilt: Wer zuerst kommt, mahlt zuerst. AFP-Korrespondentin Maria Muster berichtet",
+    ],
+)
+def test_text_after_the_last_sentence_end_stays(last: str) -> None:
+    record = normalize(_page(body=[PROSE_EN[0], last]))
+    assert record.body == [PROSE_EN[0], last]

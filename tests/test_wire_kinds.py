@@ -139,6 +139,13 @@ SIGN_OFFS = [
         "Anna Svensson",
     ),
     ("newsmlg2/apa_de_schluss.xml", "Er wurde 78 Jahre alt.", ["APA"], None),
+    (
+        "iptc7901/xinhua_en_glued_enditem.iptc",  # the flush-left end mark joined to the paragraph
+        "Imports fell 3.9 percent over the same period, according to the General Administration of "
+        "Customs.",
+        ["Xinhua"],
+        None,
+    ),
 ]
 
 
