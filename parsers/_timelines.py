@@ -460,6 +460,8 @@ def _segment(text: str, language: str | None) -> _Stamp | None:
     if _RELATIVE.match(text):
         return _Stamp(None, None, None, valid=False)
     if not (text[0].isdigit() or _first_word(text) in _START_WORDS):
+        if _RELATIVE_WORDS.match(text):  # ``... / Updated an hour ago``
+            return _Stamp(None, None, None, valid=False)
         return None
     if _ISO.match(text):
         value = parse_datetime(text)

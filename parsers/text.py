@@ -478,6 +478,9 @@ def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None]
         return (TimeLine(), None) if looks_like_time_line(text) else None
     if (times := _time_line(text, layout)) is not None:
         return times, None
+    place, comma, rest = text.partition(", ")
+    if comma and _is_place_label(place) and (times := _time_line(rest, layout)) is not None:
+        return times, None  # ``Madrid, 30 nov 2026 - 14:05 h``: where the page files the story from
     pieces = _META_SPLIT.split(text)
     if len(pieces) < 2:
         return None

@@ -127,6 +127,8 @@ def _naive(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("Updated 14:05 MSK, Nov 30, 2026", None, _utc(2026, 11, 30, 11, 5)),
         ("Published 9:15 AM CST, Nov. 30, 2026", _utc(2026, 11, 30, 15, 15), None),
         ("Updated 30 Nov 2026 14:05 (EET)", None, _utc(2026, 11, 30, 12, 5)),
+        # a relative part without a number sets nothing but keeps the line a time line
+        ("November 30, 2026 / 9:15 AM / Updated an hour ago", _naive(2026, 11, 30, 9, 15), None),
     ],
 )
 def test_time_lines(line: str, published: datetime | None, updated: datetime | None) -> None:
@@ -232,3 +234,14 @@ def test_layout_zone_applies_to_the_text_parser() -> None:
     assert parse_text(page).published_at == _naive(2023, 1, 24, 22, 2)
     italian_site = TextDumpLayout(local_timezone="Europe/Rome")
     assert parse_text(page, italian_site).published_at == _utc(2023, 1, 24, 21, 2)
+
+
+def test_a_place_before_the_time_line_is_not_a_heading() -> None:
+    """``Madrid, 30 nov 2026 - 14:05 h``: the page's filing place, then its time."""
+    page = (
+        "Economía\n\nEl Ibex cierra en máximos\n\nMadrid, 30 nov 2026 - 14:05 h\n\n"
+        "MADRID, 30 Nov. (EFE).- El Ibex 35 cerró este lunes en máximos anuales.\n"
+    )
+    item = parse_text(page)
+    assert (item.kicker, item.headline) == ("Economía", "El Ibex cierra en máximos")
+    assert item.published_at == _naive(2026, 11, 30, 14, 5)
