@@ -20,21 +20,34 @@ from dataclasses import dataclass, field
 _MIN_LINES = 3  # content lines after the first: fewer is a wrapped paragraph, not a laid-out story
 
 # Advisories that open wire copy: the verb says what the take does (English ``Adds``/``Corrects``, French
-# ``Ajoute``/``Corrige``, Spanish ``Añade``/``Actualiza``, German ``Ergänzt``/``Berichtigt``, Italian
-# ``Aggiunge``/``Corregge`` ...).
+# ``Ajoute``/``Corrige``, Spanish ``Añade``/``Actualiza``, German ``Ergänzt``/``Berichtigt``/dpa ``neu:``,
+# Italian ``Aggiunge``/``Corregge``, Portuguese ``Acrescenta``, Dutch ``Aangevuld``, Nordic ``Uppdaterad``/
+# ``Oppdatert``/``Päivitetty``, Polish ``Aktualizacja``, Czech ``Doplněno``, Romanian ``Actualizează``,
+# Turkish ``Güncellendi`` ...).
 ADVISORY = re.compile(
     r"^\((?=[^)]{0,80}\b(?:corrects?|correcting|adds?|updates?|refiles?|repeats?|fixes|removes?|changes?|"
     r"recasts?|clarifies|inserts?|withdraws?|deletes?|rewrites?|rectifies|"
     r"ajoute|corrige|actualise|rectifie|remplace|précise|"
     r"añade|agrega|actualiza|rectifica|sustituye|amplía|"
     r"ergänzt|berichtigt|korrigiert|aktualisiert|ersetzt|präzisiert|"
-    r"aggiunge|corregge|aggiorna|sostituisce|rettifica)\b)[^()]*(?:\([^()]*\)[^()]*)*\)$",
+    r"aggiunge|corregge|aggiorna|sostituisce|rettifica|"
+    r"neu(?=\s*:)|aktualisierung|neufassung|"
+    r"acrescenta|atualiza|actualiza|substitui|"
+    r"aangevuld|vult|corrigeert|vervangt|"
+    r"uppdaterad|uppdaterar|rättad|rättar|kompletterad|oppdatert|rettet|utvidet|opdateret|tilføjer|"
+    r"päivitetty|korjattu|lisätty|"
+    r"aktualizacja|poprawia|uzupełnia|aktualizováno|doplněno|opraveno|aktualizované|doplnené|"
+    r"frissítve|javítva|actualizează|corectează|adaugă|güncellendi|düzeltildi)\b)"
+    r"[^()]*(?:\([^()]*\)[^()]*)*\)$",
     re.IGNORECASE,
 )
-# A paragraph that is only an author line: ``By Jane Doe``, ``Von Max Muster``, ``Par Jean Dupont``, ``Por ...``.
+# A paragraph that is only an author line: ``By Jane Doe``, ``Von Max Muster``, ``Par Jean Dupont``, ``Por ...``,
+# ``di Mario Rossi``.
 BYLINE = re.compile(
-    r"^(?:By|Von|Par|Por|Door|Av|Af)\s+[^\W\d_][\w.'’-]*(?:,?\s+(?:and\s+|und\s+|et\s+|y\s+)?"
-    r"[^\W\d_][\w.'’-]*){0,6}$"
+    r"^(?:(?:By|Von|Par|Por|Door|Av|Af)\s+[^\W\d_][\w.'’-]*(?:,?\s+(?:and\s+|und\s+|et\s+|y\s+)?"
+    r"[^\W\d_][\w.'’-]*){0,6}"
+    # Italian ``di``/``Di``: only before capitalised name words, as the word opens ordinary sentences too
+    r"|(?:di|Di|DI)\s+[^\W\d_a-z][\w.'’-]*(?:\s+(?:e\s+|i\s+|och\s+)?[^\W\d_a-z][\w.'’-]*){1,4})$"
 )
 _LEAD_WINDOW = 6  # advisories and bylines sit in the first few paragraphs, before the story proper
 # A line that continues a byline with the author's title or employer (AP ``Associated Press``, ``AP Business

@@ -226,6 +226,14 @@ WIRE_TEXT = [
         "Australia's central bank held interest rates at a 13-year high on Tuesday, as expected.",
         3,
     ),
+    (
+        "nitf/ansa_it_single_p_di_byline.xml",
+        "di Mario Rossi",
+        "(Aggiorna con dichiarazioni del ministro)",
+        "Il Senato ha approvato in via definitiva la legge di bilancio con 108 voti favorevoli e 63 "
+        "contrari.",
+        3,
+    ),
 ]
 
 
@@ -239,7 +247,7 @@ def test_wire_text_in_one_container_of_other_agencies(
     assert record["byline"] == byline
     assert record["ednotes"] == [ednote]
     assert record["body"][0] == first and len(record["body"]) == count
-    assert record["agencies"], "the copy's credit"
+    assert record["agencies"] or record["dateline"]["place"], "the copy's credit or dateline"
 
 
 def test_lead_lines_stand_alone_however_indented() -> None:
@@ -277,3 +285,30 @@ def test_provider_named_by_its_domain_credits_and_places_naive_times() -> None:
     (record,) = _records(FIXTURES / "newsml12" / "kyodo_en_domain_provider_naive.xml")
     assert record["agencies"] == ["Kyodo"]
     assert record["published_at"] in {"2024-12-12T09:30:00Z", "2024-12-12T09:30:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    "advisory",
+    [
+        "(neu: mehr Details, Zitate)",  # dpa
+        "(Atualiza com reação do ministro)",  # Lusa
+        "(Aangevuld met reactie van de minister)",  # ANP
+        "(Uppdaterad med nya uppgifter)",  # TT
+        "(Oppdatert med kommentar)",  # NTB
+        "(Päivitetty klo 12.30)",  # STT
+        "(Aktualizacja: dodano komentarz)",  # PAP
+        "(Doplněno o reakci ministra)",  # ČTK
+        "(Actualizează cu declarații)",  # Agerpres
+    ],
+)
+def test_advisories_in_the_agencies_languages_are_ednotes(advisory: str) -> None:
+    lead = lift_lead_notes([advisory, "First paragraph of the story.", "Second paragraph."])
+    assert lead.ednotes == [advisory] and lead.body[0] == "First paragraph of the story."
+
+
+@pytest.mark.parametrize(
+    "first", ["(Es ist neu)", "(Der neue Plan ist teuer)", "Di questo si parla"]
+)
+def test_parenthesised_text_and_di_sentences_stay_story(first: str) -> None:
+    lead = lift_lead_notes([first, "Second paragraph of the story."])
+    assert lead.body[0] == first and lead.ednotes == [] and lead.byline is None
