@@ -282,6 +282,10 @@ def parse_credit_line(line: str, host: str | None = None) -> list[str] | None:
     line that says more. ``host`` (the page's host name) lets the site name itself stand in the line
     (``Le Figaro avec AFP`` on lefigaro.fr)."""
     text = line.strip()
+    if text.startswith(
+        "-"
+    ):  # ``--SPA``, ``- AFP``: a dash before the name, which aliases never start with
+        text = text.lstrip("- ")
     if not text or len(text) > 160:
         return None
     agencies = find_agencies(text)

@@ -125,14 +125,14 @@ def split_glued_sign_off(body: list[str], host: str | None = None) -> list[str]:
 # ``(END)``, Xinhua ``Enditem``, CP ``-30-``, AP ``-0-``, PA ``ENDS``, ``###``, ``(MORE)``, APA ``(Schluss)``,
 # ``Fim``/``Ende``/``Fin``/``Slutt``/``Konec``, Korean ``(끝)``, Chinese ``（完）``, Arabic ``انتهى``), also
 # with the desk's initials after them (KUNA ``(end) ta.gb``, APA ``(Schluss) rat/tsc``); editors' initials
-# in capitals joined by slashes (Lusa ``ASR // JMR``, ``JH (PMC) // HB``, PAP ``jk/ mhr/``) or between
-# slashes (BTA ``/ВС/``, ``/NF/``, ``/ИВ, ВЧ/``); Xinhua's ``Editor: NAME`` trailer; a reporter's mail
-# address on its own (Yonhap ``jdoe@yna.co.kr``).
+# joined by slashes in any script (Lusa ``ASR // JMR``, ``JH (PMC) // HB``, PAP ``jk/ mhr/``, Ukrinform
+# ``ВВ/ОЛ``) or between slashes (BTA ``/ВС/``, ``/NF/``, ``/ИВ, ВЧ/``); Xinhua's ``Editor: NAME``
+# trailer; a reporter's mail address on its own (Yonhap ``jdoe@yna.co.kr``).
 _END_OF_COPY = re.compile(
     r"^\s*(?:[(（]?(?:end|enditem|ends|fin|fim|ende|schluss|slut|slutt|loppu|koniec|konec|vége|einde|"
     r"конец|край|kraj|끝|完|انتهى)[)）]?\.?(?:\s+[a-z]{1,4}(?:\s*[./]\s*[a-z]{1,4}){0,4}/?)?"
     r"|-+\s*(?:30|0)\s*-+|#{3,}|\*{3,}|\(more\)|-+\s*more\s*-+"
-    r"|[A-ZÄÖÜ]{2,4}(?:\s*\([A-Z]{2,4}\))?(?:\s*/{1,2}\s*[A-ZÄÖÜ]{2,4}(?:\s*\([A-Z]{2,4}\))?){1,4}/?"
+    r"|[^\W\d_]{2,4}(?:\s*\([^\W\d_]{2,4}\))?(?:\s*/{1,2}\s*[^\W\d_]{2,4}(?:\s*\([^\W\d_]{2,4}\))?){1,4}/?"
     r"|/\s*[^\W\d_]{1,4}(?:\s*[,/]\s*[^\W\d_]{1,4}){0,4}\s*/"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:\s*[,;]?\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+)*"
     r"|(?:editor|editors|edited by)\s*:\s*[A-Z][\w.'’ -]{1,40})\s*$",

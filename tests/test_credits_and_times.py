@@ -412,6 +412,8 @@ def test_author_box_beside_the_headline(
         (["jw mbh"], []),
         (["--(spa)"], ["Saudi Press Agency"]),
         (["(AA)"], ["Anadolu"]),
+        (["--SPA"], ["Saudi Press Agency"]),  # a dash before the credit
+        (["ВВ/ОЛ"], []),  # Ukrinform's Cyrillic initials
         # AP's rights notice after the story
         (
             [
