@@ -124,13 +124,18 @@ def split_glued_sign_off(body: list[str], host: str | None = None) -> list[str]:
 # What agencies put after the story's last sentence that is neither text nor credit. End marks (Yonhap
 # ``(END)``, Xinhua ``Enditem``, CP ``-30-``, AP ``-0-``, PA ``ENDS``, ``###``, ``(MORE)``, APA ``(Schluss)``,
 # ``Fim``/``Ende``/``Fin``/``Slutt``/``Konec``, Korean ``(끝)``, Chinese ``（完）``, Arabic ``انتهى``), also
-# with the desk's initials after them (KUNA ``(end) ta.gb``, APA ``(Schluss) rat/tsc``); editors' initials
+# with the desk's initials after them (KUNA ``(end) ta.gb``, APA ``(Schluss) rat/tsc``) or between dashes
+# (``-- END --``, ``*** ENDE ***``); transmission stamps (APA ``APA0312 2024-12-05/11:20``); editors' initials
 # joined by slashes in any script (Lusa ``ASR // JMR``, ``JH (PMC) // HB``, PAP ``jk/ mhr/``, Ukrinform
 # ``ВВ/ОЛ``) or between slashes (BTA ``/ВС/``, ``/NF/``, ``/ИВ, ВЧ/``); Xinhua's ``Editor: NAME``
 # trailer; a reporter's mail address on its own (Yonhap ``jdoe@yna.co.kr``).
 _END_OF_COPY = re.compile(
-    r"^\s*(?:[(（]?(?:end|enditem|ends|fin|fim|ende|schluss|slut|slutt|loppu|koniec|konec|vége|einde|"
-    r"конец|край|kraj|끝|完|انتهى)[)）]?\.?(?:\s+[a-z]{1,4}(?:\s*[./]\s*[a-z]{1,4}){0,4}/?)?"
+    r"^\s*(?:(?:[-–—*=]+\s*)?[(（]?(?:end|enditem|ends|fin|fim|ende|schluss|slut|slutt|loppu|koniec|konec|"
+    r"vége|einde|конец|край|kraj|끝|完|انتهى)[)）]?\.?(?:\s*[-–—*=]+)?"
+    r"(?:\s+[a-z]{1,4}(?:\s*[./]\s*[a-z]{1,4}){0,4}/?)?"
+    # transmission stamps: APA ``APA0312 2024-12-05/11:20``, 7901-style ``AFP 051120 GMT Dec 24``
+    r"|(?:[A-Z]{2,5}\d{3,5}\s+)?\d{4}-\d{2}-\d{2}[/ T]\d{2}:\d{2}(?::\d{2})?"
+    r"|(?:[A-Za-z]{2,6}\s+)?\d{6}\s+(?:GMT\s+|UTC\s+)?[^\W\d_]{3,4}\.?\s+\d{2}(?:\d{2})?"
     r"|-+\s*(?:30|0)\s*-+|#{3,}|\*{3,}|\(more\)|-+\s*more\s*-+"
     r"|[^\W\d_]{2,4}(?:\s*\([^\W\d_]{2,4}\))?(?:\s*/{1,2}\s*[^\W\d_]{2,4}(?:\s*\([^\W\d_]{2,4}\))?){1,4}/?"
     r"|/\s*[^\W\d_]{1,4}(?:\s*[,/]\s*[^\W\d_]{1,4}){0,4}\s*/"

@@ -414,6 +414,13 @@ def test_author_box_beside_the_headline(
         (["(AA)"], ["Anadolu"]),
         (["--SPA"], ["Saudi Press Agency"]),  # a dash before the credit
         (["ВВ/ОЛ"], []),  # Ukrinform's Cyrillic initials
+        (["*** ENDE ***"], []),  # end marks between dashes or stars
+        (["-- END --"], []),
+        (
+            ["(Schluss) rat/tsc", "APA0312 2024-12-05/11:20"],
+            [],
+        ),  # APA: end mark, transmission stamp
+        (["AFP 051120 GMT Dec 24"], []),
         # AP's rights notice after the story
         (
             [
@@ -444,6 +451,9 @@ def test_end_marks_and_desk_codes_after_the_story_are_not_text(
         "nein",
         "(Reporting by Jane Doe in London; Editing by John Smith)",  # Reuters keeps it in the story
         "Mehr dazu: Seite 3",
+        "Ende 2024 wird gewählt.",
+        "Fin de la partie",
+        "Er kam am 2024-12-05 an",
     ],
 )
 def test_story_sentences_that_look_like_end_marks_stay(last: str) -> None:
