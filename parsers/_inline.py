@@ -47,14 +47,16 @@ _BREAKS = re.compile(r"\s*\n\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
-# A tag sent entity-escaped once more (``&lt;b&gt;`` in a JSON string or after XML parsing): the text
-# around it is escaped the same way, so all of it is unescaped before the tags are read.
-_ESCAPED_TAG = re.compile(r"&lt;/?[A-Za-z][^<>]{0,240}?&gt;", re.IGNORECASE)
+# A tag sent entity-escaped once more (``&lt;b&gt;``, ``&#60;i&#62;`` in a JSON string or after XML
+# parsing): the text around it is escaped the same way, so all of it is unescaped before tags are read.
+_ESCAPED_TAG = re.compile(
+    r"(?:&lt;|&#0*60;|&#x0*3c;)/?[A-Za-z][^<>]{0,240}?(?:&gt;|&#0*62;|&#x0*3e;)", re.IGNORECASE
+)
 
 
 def unescaped(text: str) -> str:
     """``text`` with its entities decoded when it holds an entity-escaped tag, else ``text`` itself."""
-    if "&" not in text or ("&lt;" not in text and "&LT;" not in text):
+    if "&" not in text or ("&lt;" not in text and "&LT;" not in text and "&#" not in text):
         return text
     for found in _ESCAPED_TAG.finditer(text):
         if _TAG.fullmatch(html.unescape(found.group())):

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from parsers import parse_document
+from parsers._inline import clean_line
 from parsers._wiretext import lift_lead_notes, preformatted_paragraphs
 from tests.shared_cases import CASES, records
 
@@ -312,3 +313,16 @@ def test_advisories_in_the_agencies_languages_are_ednotes(advisory: str) -> None
 def test_parenthesised_text_and_di_sentences_stay_story(first: str) -> None:
     lead = lift_lead_notes([first, "Second paragraph of the story."])
     assert lead.body[0] == first and lead.ednotes == [] and lead.byline is None
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("Sturm &lt;i&gt;Xavier&lt;/i&gt; trifft Küste", "Sturm Xavier trifft Küste"),
+        ("Sturm &#60;i&#62;Xavier&#60;/i&#62; &amp; Regen", "Sturm Xavier & Regen"),
+        ("Bild &lt;br /&gt;Foto: APA", "Bild Foto: APA"),
+        ("x &lt; y and AT&amp;T", "x &lt; y and AT&amp;T"),  # no escaped tag: left as sent
+    ],
+)
+def test_entity_escaped_tags_in_one_line_fields(text: str, clean: str) -> None:
+    assert clean_line(text) == clean
