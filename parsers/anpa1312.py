@@ -35,6 +35,7 @@ from parsers._wirelines import (
     strip_controls,
     utc_datetime,
 )
+from parsers._wiretext import LeadNotes, lift_lead_notes
 from parsers.base import ParsedItem, ParseError
 
 FORMAT = "anpa1312"
@@ -178,14 +179,17 @@ class _Message:
             body = [p for p in body if not _SEPARATOR.match(p)]
         if not body and self.headline is None:
             return None
+        lead = (
+            lift_lead_notes(body) if not self.tabular else LeadNotes(body)
+        )  # ``(Updates ...)``, ``By ...``
         return ParsedItem(
             source_format=FORMAT,
             headline=self.headline,
-            byline=", ".join(self.byline_parts) or None,
-            body=body,
+            byline=", ".join(self.byline_parts) or lead.byline,
+            body=lead.body,
             agencies=[self.source.agency],
             keywords=self.keywords,
-            ednotes=self.ednotes,
+            ednotes=[*self.ednotes, *lead.ednotes],
             signals=list(dict.fromkeys(self.signals)),
             published_at=self._published(),
         )

@@ -34,6 +34,7 @@ from parsers._wirelines import (
     strip_controls,
     utc_datetime,
 )
+from parsers._wiretext import lift_lead_notes
 from parsers.base import ParsedItem, ParseError, Status
 
 FORMAT = "iptc7901"
@@ -196,17 +197,18 @@ def _parse_message(chunk: str) -> ParsedItem | None:
         signed_by = [sign_off.group("dpa") or sign_off.group("desk")]  # ``(SDA/sj)`` credits SDA
     if not body and heading.headline is None:
         return None
+    lead = lift_lead_notes(body)  # ``(Ajoute ...)`` and ``Par ...`` opening the text
     item = ParsedItem(
         source_format=FORMAT,
         headline=heading.headline,
         kicker=heading.kicker,
-        byline=heading.byline,
-        body=body,
+        byline=heading.byline or lead.byline,
+        body=lead.body,
         urgency=_urgency(header.group("priority")),
         status=heading.status,
         keywords=_keywords(keyword_lines) + heading.keywords,
         signals=list(heading.signals),
-        ednotes=list(heading.ednotes),
+        ednotes=[*heading.ednotes, *lead.ednotes],
         agencies=_agencies(header.group("rest")) or signed_by,
         published_at=_trailer_time(strip_controls(trailer) if trailer else bare_trailer),
     )
@@ -425,10 +427,13 @@ def _parse_aap(block: list[str]) -> ParsedItem | None:
     headline = next((h for h in fields.get("headline", []) if not _CATEGORY_CODE.match(h)), None)
     if not body and headline is None:
         return None
+    lead = lift_lead_notes(body)  # ``(Updates ...)`` and ``By ...`` opening the text
     return ParsedItem(
         source_format=FORMAT,
         headline=headline,
-        body=body,
+        byline=lead.byline,
+        ednotes=lead.ednotes,
+        body=lead.body,
         agencies=[agency] if agency else [],
         keywords=fields.get("slug", []) + fields.get("region", []),
         subjects=[code for code in fields.get("subject", []) if _SUBJECT_CODE.match(code)],

@@ -228,6 +228,20 @@ WIRE_TEXT = [
         3,
     ),
     (
+        "iptc7901/aap_en_zczc_advisory_byline.tst",  # the line formats lift them too
+        "By Sarah Jones",
+        "(Updates with evacuation order)",
+        "Bushfire crews are battling dozens of blazes across NSW as temperatures climb above 40C.",
+        2,
+    ),
+    (
+        "iptc7901/ats_fr_advisory_par.iptc",
+        "Par Jean Dupont",
+        "(Ajoute reaction du PS)",
+        "Le Conseil national a rejete mercredi l initiative.",
+        2,
+    ),
+    (
         "nitf/ansa_it_single_p_di_byline.xml",
         "di Mario Rossi",
         "(Aggiorna con dichiarazioni del ministro)",
