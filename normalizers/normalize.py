@@ -191,10 +191,30 @@ _AUTHOR_TRAILER = re.compile(
 # A credit with the story's roles in parentheses (Agerpres ``AGERPRES/(AS - autor: Ion Popescu, editor:
 # Maria Ionescu, editor online: Andrei Pop)``): an optional desk code, then ``role: name`` pairs.
 _ROLE_TRAILER = re.compile(
-    r"^\s*(?P<credit>[^()]{0,60}?)\s*/?\s*\(\s*(?:[^\W\d_]{1,6}\s*[-–—]\s*)?"
-    r"(?P<roles>(?:[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?\s*:\s*[^():,;]{2,60}(?:[,;]\s*|(?=\))))+)\)\s*\.?$"
+    r"^\s*(?P<credit>[^()]{0,60}?)\s*/?\s*\((?P<roles>[^()]{4,240})\)\s*\.?$"
 )
-_ROLE = re.compile(r"(?P<label>[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*:\s*(?P<name>[^():,;]+)")
+# One desk's part of the roles (Agerpres English ``RO - author: ..., editor: ...; EN - author: ...``): an
+# optional desk code, then ``role: name`` pairs.
+_DESK_CODE = re.compile(r"^\s*[^\W\d_]{1,6}\s*[-–—]\s*")
+_ROLE = re.compile(
+    r"^\s*(?P<label>[^\W\d_][^\W\d_ ]*(?:\s[^\W\d_]+)?)\s*:\s*(?P<name>[^():,;]{2,60}?)\s*$"
+)
+
+
+def _role_pairs(roles: str) -> list[list[tuple[str, str]]] | None:
+    """``role: name`` pairs per desk's part, or ``None`` when any part is something else."""
+    parts: list[list[tuple[str, str]]] = []
+    for segment in roles.split(";"):
+        pairs = []
+        for piece in _DESK_CODE.sub("", segment, count=1).split(","):
+            found = _ROLE.match(piece)
+            if found is None or not _person(found.group("name")):
+                return None
+            pairs.append((found.group("label").casefold(), found.group("name").strip()))
+        parts.append(pairs)
+    return parts
+
+
 _AUTHOR_ROLES = frozenset(
     {"autor", "autora", "autorka", "author", "authors", "auteur", "autore", "reporter", "reporting",
      "text", "texto", "tekst", "autori", "autorzy"}
@@ -239,14 +259,12 @@ def strip_signed_trailer(
         return body, None, []
     if last.endswith((")", ").")) and ":" in last:
         roles = _ROLE_TRAILER.match(last)
-        if roles:
+        parts = _role_pairs(roles.group("roles")) if roles else None
+        if roles and parts:
             credit = parse_credit_line(roles.group("credit"), host) if roles.group("credit") else []
-            pairs = [
-                (m.group("label").casefold(), m.group("name").strip())
-                for m in _ROLE.finditer(roles.group("roles"))
-            ]
-            if credit is not None and all(_person(name) for _, name in pairs):
-                authors = [name for label, name in pairs if label in _AUTHOR_ROLES]
+            if credit is not None:
+                # the first desk's author wrote the story; later desks' are its translators
+                authors = [name for label, name in parts[0] if label in _AUTHOR_ROLES]
                 return body[:-1], ", ".join(authors) or None, credit
         return body, None, []
     if "/" in last:

@@ -529,6 +529,13 @@ def test_prose_after_a_label_is_not_an_author(last: str) -> None:
         ),
         ("AGERPRES/(AS - author: Ion Popescu, editor: Maria Ionescu)", "Ion Popescu", ["Agerpres"]),
         ("AGERPRES (AS - editor: Maria Ionescu)", None, ["Agerpres"]),
+        # English service: the Romanian desk's author, then the translating desk's
+        (
+            "AGERPRES (RO - author: Ion Popescu, editor: Maria Ionescu; EN - author: Andrei Pop, "
+            "editor online: Ana Pop)",
+            "Ion Popescu",
+            ["Agerpres"],
+        ),
         # TT and NTB: the reporter's signature with the agency
         ("Anna Svensson/TT", "Anna Svensson", ["TT"]),
         ("Kari Nordmann / NTB", "Kari Nordmann", ["NTB"]),
