@@ -40,7 +40,7 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("ANSA", ("ANSA", "Agenzia ANSA", "Agenzia Nazionale Stampa Associata"), "Europe/Rome", ("ansa.it",)),
     Agency("AGI", ("AGI", "Agenzia Giornalistica Italia", "Agenzia Italia"), "Europe/Rome", ("agi.it",)),
     Agency("Adnkronos", ("Adnkronos",), "Europe/Rome", ("adnkronos.com",)),
-    Agency("EFE", ("EFE", "Agencia EFE"), "Europe/Madrid", ("efe.com",)),
+    Agency("EFE", ("EFE", "Agencia EFE", "EFE-EPA"), "Europe/Madrid", ("efe.com",)),
     Agency("Europa Press", ("Europa Press",), "Europe/Madrid", ("europapress.es",)),
     Agency("TASS", ("TASS", "ITAR-TASS", "Russian News Agency TASS", "ТАСС", "ИТАР-ТАСС"), "Europe/Moscow", ("tass.com", "tass.ru")),
     Agency("Interfax", ("Interfax", "Интерфакс", "Інтерфакс-Україна", "Interfax-Ukraine"), "Europe/Moscow", ("interfax.ru", "interfax.com")),

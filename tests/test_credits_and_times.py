@@ -399,6 +399,7 @@ def test_author_box_beside_the_headline(
         (["(end) ta.gb"], []),  # KUNA
         (["JH (PMC) // HB"], []),  # Lusa
         (["EFE jrh/sbc (foto)(vídeo)"], ["EFE"]),
+        (["EFE-EPA jrh/sbc"], ["EFE"]),  # EFE's English service
         (["/ВС/"], []),  # BTA initials between slashes
         (["/ИВ, ВЧ/"], []),
         (["/NF/"], []),
