@@ -95,9 +95,10 @@ _ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_LETTERS}}}")
 
 
 # Below this many letters a sample that the scoring pass cannot call clearly is left undecided (the declared
-# language, else None): langdetect's sampling is sure of itself on a line of 25-40 letters and often wrong
-# (``TERREMOTO DE MAGNITUD 7 SACUDE CHILE`` -> Italian, ``deprem istanbul'da hissedildi`` -> Portuguese).
-MIN_SAMPLED_LETTERS = 36
+# language, else None): langdetect's sampling is sure of itself on a line of 25-45 letters and often wrong
+# (``TERREMOTO DE MAGNITUD 7 SACUDE CHILE`` -> Italian, ``deprem istanbul'da hissedildi`` -> Portuguese,
+# ``Benfica conquista o campeonato nacional de futebol`` -> Spanish). A flash of a sentence or two is longer.
+MIN_SAMPLED_LETTERS = 45
 _ENOUGH_TO_SAMPLE = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_SAMPLED_LETTERS}}}")
 
 
