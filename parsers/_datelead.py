@@ -18,6 +18,11 @@ _CREDITED_LEAD = re.compile(
     rf"^{_ELIDED}[^\W\d_](?:[^()\n]|\([^()\n]{{1,30}}\)){{0,60}}?"
     r"\s*(?:\([^\W\d_][^()\n]{0,29}\)|/[^\W\d_][^/()\n]{0,20}/)\s*\.?\s*[-–—]{1,2}\s*\S"
 )
+# ``DEN HAAG (ANP): Het kabinet ...``: a colon after the credit only with a place in capitals (``Ukraine
+# (Video): Angriff`` is a headline).
+_COLON_LEAD = re.compile(
+    rf"^(?P<place>{_ELIDED}[^\W\d_][^()\n:]{{0,60}}?)\s*\([^\W\d_][^()\n]{{0,29}}\)\s*:\s*\S"
+)
 _DATED_LEAD = re.compile(
     rf"^(?P<place>{_ELIDED}[^\W\d_][^\W\d_ '’.-]*(?:[ '’.-]+[^\W\d_]+){{0,3}}),\s*\d{{1,2}}\.?\s+"
     r"[^\W\d_]{3,5}\.?\s*[-–—]{1,2}\s*\S"
@@ -31,9 +36,10 @@ def is_dateline_lead(text: str) -> bool:
     capitalised place with a date (``ROMA, 24 GEN -``). Such a unit is a paragraph or teaser even when it
     is short and unpunctuated (a flash), never a heading; splitting it is the normalizer's job."""
     opening = text[:_LEAD_SCAN_CHARS]
-    if (("(" in opening and ")" in opening) or opening.count("/") >= 2) and _CREDITED_LEAD.match(
-        text
-    ):
+    bracketed = "(" in opening and ")" in opening
+    if (bracketed or opening.count("/") >= 2) and _CREDITED_LEAD.match(text):
         return True
+    if bracketed and "):" in opening and (colon := _COLON_LEAD.match(text)):
+        return colon.group("place").isupper()
     match = _DATED_LEAD.match(text) if "," in opening else None
     return match is not None and match.group("place").isupper()

@@ -402,6 +402,7 @@ def test_related_headings_of_other_languages_end_the_body(heading: str) -> None:
         "Велико Търново, 30 ноември /БТА/ - Общината обяви",
         "'s-Hertogenbosch (ANP) - De rechtbank heeft uitspraak gedaan",
         "LAS VEGAS (AP)—Casino workers walked off the job",
+        "DEN HAAG (ANP): Kabinet gevallen na conflict over migratie",  # colon after the credit
     ],
 )
 def test_a_flash_with_a_dateline_of_other_forms_is_body_not_heading(lead: str) -> None:
@@ -411,3 +412,10 @@ def test_a_flash_with_a_dateline_of_other_forms_is_body_not_heading(lead: str) -
         "The headline of the story",
         [lead],
     )
+
+
+def test_a_headline_with_a_bracket_and_colon_stays_a_headline() -> None:
+    item = parse_text(
+        "Ukraine (Video): Angriff auf Kiew\n\nKiew (dpa) - Russland hat Kiew angegriffen.\n"
+    )
+    assert item.headline == "Ukraine (Video): Angriff auf Kiew"
