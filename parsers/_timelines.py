@@ -181,6 +181,8 @@ FIXED_ZONES: dict[str, float] = {
     # ambiguous and left out: such times fall back to the agency's zone.)
     "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "PHT": 8, "AWST": 8, "WIB": 7, "ICT": 7, "ACST": 9.5,
     "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13, "MSK": 3,
+    # Africa, Turkey, Pakistan and South America (agencies' and their pages' own abbreviations)
+    "SAST": 2, "CAT": 2, "EAT": 3, "WAT": 1, "TRT": 3, "PKT": 5, "BRT": -3, "ART": -3,
 }  # fmt: skip
 # Zone names that follow daylight saving time (``10:02 a.m. ET``).
 NAMED_ZONES: dict[str, str] = {

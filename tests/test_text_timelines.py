@@ -127,6 +127,9 @@ def _naive(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("Updated 14:05 MSK, Nov 30, 2026", None, _utc(2026, 11, 30, 11, 5)),
         ("Published 9:15 AM CST, Nov. 30, 2026", _utc(2026, 11, 30, 15, 15), None),
         ("Updated 30 Nov 2026 14:05 (EET)", None, _utc(2026, 11, 30, 12, 5)),
+        ("Published 30 Nov 2026 14:05 SAST", _utc(2026, 11, 30, 12, 5), None),
+        ("Güncelleme: 30.11.2026 14:05 TRT", None, _utc(2026, 11, 30, 11, 5)),
+        ("Atualizado em 30/11/2026 às 14h05 BRT", None, _utc(2026, 11, 30, 17, 5)),
         # a relative part without a number sets nothing but keeps the line a time line
         ("November 30, 2026 / 9:15 AM / Updated an hour ago", _naive(2026, 11, 30, 9, 15), None),
     ],
