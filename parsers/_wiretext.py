@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from parsers.base import ParsedItem
+
 _MIN_LINES = 3  # content lines after the first: fewer is a wrapped paragraph, not a laid-out story
 
 # Advisories that open wire copy: the verb says what the take does (English ``Adds``/``Corrects``, French
@@ -168,3 +170,14 @@ def plain_text_paragraphs(text: str, *, flush_margin: bool = False) -> list[str]
         ):
             return None
     return preformatted_paragraphs(text)
+
+
+def lift_item_lead_notes(item: ParsedItem) -> ParsedItem:
+    """:func:`lift_lead_notes` applied to a parsed item (in place; returned for chaining): the advisory to
+    ``ednotes``, the ``By ...`` line to ``byline`` unless the format gave one (then the line still leaves
+    the story)."""
+    lead = lift_lead_notes(item.body)
+    item.body = lead.body
+    item.ednotes = [*item.ednotes, *lead.ednotes]
+    item.byline = item.byline or lead.byline
+    return item

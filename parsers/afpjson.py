@@ -24,6 +24,7 @@ from parsers._jsonwire import (
     unique,
     urgency,
 )
+from parsers._wiretext import lift_item_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 
@@ -73,7 +74,7 @@ def _item(doc: dict[str, Any]) -> ParsedItem | None:
         headline, news = news[0], news[1:]
     embargo = parse_datetime(text(doc.get("embargoed")))
     city, country = text(doc.get("city")), text(doc.get("country"))
-    return ParsedItem(
+    item = ParsedItem(
         source_format=FORMAT,
         guid=text(doc.get("uno")),
         version=integer(doc.get("revision")),
@@ -93,6 +94,7 @@ def _item(doc: dict[str, Any]) -> ParsedItem | None:
         ednotes=strings(doc.get("advisory")),
         signals=[s.rsplit(":", 1)[-1].lower() for s in strings(doc.get("signal"))],
     )
+    return lift_item_lead_notes(item)  # ``(Ajoute ...)`` and ``Par ...`` opening the news
 
 
 def _agencies(doc: dict[str, Any]) -> list[str]:

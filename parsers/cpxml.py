@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from parsers._inline import clean_items
+from parsers._wiretext import lift_item_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, Status
 from parsers.dates import assume_zone, parse_datetime
 from parsers.markup import html_fragment_paragraphs
@@ -84,22 +85,24 @@ def _item(content: etree._Element, published: datetime | None) -> ParsedItem:
     field = {name: _first_text(xpath(content)) for name, xpath in _FIELD_XPATH.items()}
     raw_body = _FIELD_XPATH["ContentText"](content)
     note = field["UpdateNote"]
-    return ParsedItem(
-        source_format=FORMAT,
-        guid=field["ContentItemID"] or None,
-        headline=field["Headline"] or None,
-        byline=field["Byline"] or None,
-        dateline=ParsedDateline(place=field["Placeline"]) if field["Placeline"] else None,
-        body=html_fragment_paragraphs(raw_body[0]) if raw_body else [],
-        agencies=[field["Credit"]] if field["Credit"] else [],
-        status=_status(field),
-        embargo_until=_date(field["EmbargoTime"]),
-        published_at=published or _date(field["CreatedDateTime"]),
-        updated_at=_date(field["UpdatedDateTime"]),
-        subjects=_unique([field["Category"], field["IndexCode"]]),
-        keywords=_unique(_KEYWORD_SPLIT.split(field["Keyword"])),
-        ednotes=[note] if note else [],
-        signals=_signals(note, field["WritethruValue"]),
+    return lift_item_lead_notes(  # ``(Updates ...)`` and ``By ...`` opening the text
+        ParsedItem(
+            source_format=FORMAT,
+            guid=field["ContentItemID"] or None,
+            headline=field["Headline"] or None,
+            byline=field["Byline"] or None,
+            dateline=ParsedDateline(place=field["Placeline"]) if field["Placeline"] else None,
+            body=html_fragment_paragraphs(raw_body[0]) if raw_body else [],
+            agencies=[field["Credit"]] if field["Credit"] else [],
+            status=_status(field),
+            embargo_until=_date(field["EmbargoTime"]),
+            published_at=published or _date(field["CreatedDateTime"]),
+            updated_at=_date(field["UpdatedDateTime"]),
+            subjects=_unique([field["Category"], field["IndexCode"]]),
+            keywords=_unique(_KEYWORD_SPLIT.split(field["Keyword"])),
+            ednotes=[note] if note else [],
+            signals=_signals(note, field["WritethruValue"]),
+        )
     )
 
 

@@ -33,6 +33,7 @@ from parsers._jsonwire import (
     urgency,
     with_keys,
 )
+from parsers._wiretext import lift_item_lead_notes
 from parsers.base import ParsedDateline, ParsedItem, Status
 from parsers.dates import parse_datetime
 from parsers.markup import element_paragraphs, element_text
@@ -92,28 +93,31 @@ def _item(entry: dict[str, Any]) -> ParsedItem | None:
         figure.drop_tag()
     published, updated = _times(entry)
     categories = dicts(entry.get("categories"))
-    return ParsedItem(
-        source_format=FORMAT,
-        guid=text(entry.get("urn")) or text(entry.get("entry_id")),
-        version=integer(entry.get("version")),
-        kicker=text(entry.get("kicker")),
-        headline=text(entry.get("headline")),
-        caption=_feature_caption(entry),
-        byline=text(entry.get("byline")),
-        dateline=split_dateline_text(entry.get("dateline")) or _span_dateline(root),
-        body=element_paragraphs(root),
-        agencies=_agencies(entry, categories),
-        language=text(entry.get("language")),
-        urgency=urgency(entry.get("urgency")),
-        status=_status(entry, categories),
-        embargo_until=parse_datetime(text(entry.get("embargoed"))),
-        published_at=published,
-        updated_at=updated,
-        subjects=_category_names(categories, _SUBJECT_TYPES)
-        or strings(entry.get("dpasubject_names")),
-        keywords=_category_names(categories, _KEYWORD_TYPES) or strings(entry.get("keyword_names")),
-        ednotes=_ednotes(entry),
-        signals=_signals(entry, categories),
+    return lift_item_lead_notes(  # ``(Updates ...)`` and ``By ...`` opening the text
+        ParsedItem(
+            source_format=FORMAT,
+            guid=text(entry.get("urn")) or text(entry.get("entry_id")),
+            version=integer(entry.get("version")),
+            kicker=text(entry.get("kicker")),
+            headline=text(entry.get("headline")),
+            caption=_feature_caption(entry),
+            byline=text(entry.get("byline")),
+            dateline=split_dateline_text(entry.get("dateline")) or _span_dateline(root),
+            body=element_paragraphs(root),
+            agencies=_agencies(entry, categories),
+            language=text(entry.get("language")),
+            urgency=urgency(entry.get("urgency")),
+            status=_status(entry, categories),
+            embargo_until=parse_datetime(text(entry.get("embargoed"))),
+            published_at=published,
+            updated_at=updated,
+            subjects=_category_names(categories, _SUBJECT_TYPES)
+            or strings(entry.get("dpasubject_names")),
+            keywords=_category_names(categories, _KEYWORD_TYPES)
+            or strings(entry.get("keyword_names")),
+            ednotes=_ednotes(entry),
+            signals=_signals(entry, categories),
+        )
     )
 
 

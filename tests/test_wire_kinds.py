@@ -242,6 +242,13 @@ WIRE_TEXT = [
         2,
     ),
     (
+        "afpjson/afp_fr_advisory_par.json",  # and the JSON formats (AFP's desk initials leave too)
+        "Par Marie DUPONT",
+        "(Ajoute réaction de l'opposition, détails)",
+        "Le gouvernement a présenté mardi son projet de budget, qui prévoit des économies importantes.",
+        2,
+    ),
+    (
         "nitf/ansa_it_single_p_di_byline.xml",
         "di Mario Rossi",
         "(Aggiorna con dichiarazioni del ministro)",
