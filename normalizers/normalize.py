@@ -474,7 +474,8 @@ def normalize(
     if not agencies:
         own_site = agency_for_host(host)
         agencies = [own_site] if own_site else canonical_list([default_agency or ""])
-    language = detect_language(prose_text(body), item.language or language_hint)
+    declared = item.language if item.language and not is_placeholder(item.language) else None
+    language = detect_language(prose_text(body), declared or language_hint)  # ``xx``, ``N/A``: none
     derived = derived_identity(item, agencies)
     guid = (
         clean_text(item.guid)

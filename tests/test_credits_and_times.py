@@ -600,3 +600,9 @@ def test_a_sign_off_joined_to_the_last_sentence_leaves_it(
 def test_text_after_the_last_sentence_end_stays(last: str) -> None:
     record = normalize(_page(body=[PROSE_EN[0], last]))
     assert record.body == [PROSE_EN[0], last]
+
+
+@pytest.mark.parametrize("declared", ["xx", "N/A", "none", "-"])
+def test_a_placeholder_language_is_no_language(declared: str) -> None:
+    record = normalize(_page(language=declared, body=["4,6 %"]))
+    assert record.language is None
