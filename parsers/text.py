@@ -22,7 +22,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from parsers import furniture
@@ -194,6 +194,7 @@ _SENTENCE_END = re.compile(r"(?:[.…:;,]|\.\W)$")
 # Ends a sentence, for telling paragraph-per-line text from hard-wrapped text.
 _TERMINAL = re.compile(r"[.!?…:;\"“”»«’')\]]$")
 _INLINE_RELATED = re.compile(r"^(?P<head>[^:]{3,40}?)\s*:\s*(?P<title>\S.*)$")
+_INLINE_HEAD_CHARS = 45
 _COUNT = re.compile(r"^\d+\s+|\s*\(\d+\)$|\s+\d+$")
 _MAX_KEY_CHARS = 80
 _HAS_DIGIT = re.compile(r"\d")
@@ -224,6 +225,7 @@ _META_SPLIT = re.compile(r"\s+[|·•—–]\s+")
 # A site's menu or breadcrumb rendered as one line: "Domov | Slovensko | Zahraničie | Šport",
 # "Startseite > Politik > Ausland". Three or more short labels between the same separator.
 _MENU_SPLIT = re.compile(r"\s*([|·•»›>/])\s*")
+_MENU_MARK = re.compile(r"[|·•»›>/]")
 _MENU_MIN_ITEMS = 3
 # A breadcrumb of two items is a menu row when it starts at the site's home page (``Αρχική / Πολιτική``).
 _HOME_WORDS = _words(
@@ -261,11 +263,17 @@ def can_parse(raw: bytes) -> bool:
     return True
 
 
+# A unit's key is asked for in ``_blocks``, the header and the body loops and the teaser filter: computed
+# once per distinct line (a dump has a few hundred).
+_KEY_CACHE = 2048
+
+
 def _norm(line: str) -> str:
     """Whitespace runs as one space, none at the ends (``line`` holds no newline)."""
     return " ".join(line.split())
 
 
+@lru_cache(maxsize=_KEY_CACHE)
 def _key(line: str) -> str:
     """Comparable form of a furniture line: ``Kommentare (3)``, ``12 Comments:`` -> the bare words.
     Furniture lines are short; a long line is never one, and is not scanned."""
@@ -300,13 +308,23 @@ def _photo_agency_credit(layout: TextDumpLayout) -> re.Pattern[str]:
 
 
 _MAX_PHOTO_CREDIT_CHARS = 100
+_PHOTO_LABEL_CHARS = 24  # the longest label and its colon fit here
+_PHOTO_LABEL_OPENINGS = ("©", "(c)", "(C)", "fot.", "Fot.")
+
+
+def _photo_label(unit: str, layout: TextDumpLayout) -> bool:
+    """``layout.photo_credit``, tried only when the line can hold one: a colon near its start or a
+    copyright mark (the label table of fifteen languages costs more than the rest of most lines' tests)."""
+    if ":" not in unit[:_PHOTO_LABEL_CHARS] and not unit.startswith(_PHOTO_LABEL_OPENINGS):
+        return False
+    return layout.photo_credit.match(unit) is not None
 
 
 def is_photo_credit(unit: str, layout: TextDumpLayout = DEFAULT_LAYOUT) -> bool:
     """A photo credit line: a label (``Foto:``, ``Fotografia:``, ``fot.``, ``©``) or a photo agency with
     the photographer on either side of a slash (``AP Photo/Jae C. Hong``, ``Kay Nietfeld/dpa``): never a
     kicker, headline or paragraph."""
-    if layout.photo_credit.match(unit):
+    if _photo_label(unit, layout):
         return True
     if "/" not in unit or len(unit) > _MAX_PHOTO_CREDIT_CHARS:
         return False
@@ -320,7 +338,8 @@ def _is_noise(unit: str, key: str, layout: TextDumpLayout) -> bool:
     chrome, not story text (the layout's lines plus the shared ``parsers.furniture`` phrases)."""
     return (
         key in layout.noise_lines
-        or is_photo_credit(unit, layout)
+        or _photo_label(unit, layout)
+        or ("/" in unit and is_photo_credit(unit, layout))
         or (len(unit) <= _MAX_KEY_CHARS and bool(layout.noise_pattern.match(unit)))
         or _shared_furniture(unit)
     )
@@ -333,7 +352,7 @@ def is_menu_row(unit: str) -> bool:
     ``Acasă / Politică``). A kicker has at most one separator ("Ukraine | Analyse"); a headline's words are
     not all short runs between the same mark. Asked above the story and among teasers only: inside a body,
     ``Neuer / Kimmich / Upamecano`` is a line-up, not a menu."""
-    if len(unit) > 200:
+    if len(unit) > 200 or _MENU_MARK.search(unit) is None:
         return False
     parts = _MENU_SPLIT.split(unit.strip())
     labels, separators = parts[::2], set(parts[1::2])
@@ -463,19 +482,26 @@ def _time_line(text: str, layout: TextDumpLayout) -> TimeLine | None:
     return times
 
 
+_MAX_DIGITLESS_TIME_LINE = 40
 # Time lines that end in a full stop: ``10:02 p.m.``, ``14:05 h.`` (Spanish), ``Uhr.``
 _TIME_LINE_ENDS = ("m.", " h.", "Uhr.")
 
 
-def _meta_line(text: str, layout: TextDumpLayout) -> tuple[TimeLine, str | None] | None:
+def _meta_line(
+    text: str, layout: TextDumpLayout, *, digitless: bool = True
+) -> tuple[TimeLine, str | None] | None:
     """A time line, or time lines and a byline on one line (``By JANE ROE | Updated 10:02 PM EST, ...``,
     ``Von Anna Muster · 24.01.2023, 22:02 Uhr``): (times, byline). ``None`` when it is neither. Such
-    lines are short and do not end a sentence (``p.m.`` aside), so prose is turned away cheaply."""
+    lines are short and do not end a sentence (``p.m.`` aside), so prose is turned away cheaply.
+    ``digitless``: also a relative time line without a number (``Updated an hour ago``), which the header
+    and teaser cards show; below the dateline the story's own lines are not asked."""
     if len(text) > MAX_LINE_CHARS or (text[-1] in ".!?…" and not text.endswith(_TIME_LINE_ENDS)):
         return None
     if not _HAS_DIGIT.search(text):
-        # ``Updated an hour ago``, ``Aktualisiert gestern``: chrome without a number
-        return (TimeLine(), None) if looks_like_time_line(text) else None
+        # ``Updated an hour ago``, ``Aktualisiert gestern``: chrome without a number (and short)
+        if not digitless or len(text) > _MAX_DIGITLESS_TIME_LINE or not looks_like_time_line(text):
+            return None
+        return TimeLine(), None
     if (times := _time_line(text, layout)) is not None:
         return times, None
     place, comma, rest = text.partition(", ")
@@ -604,6 +630,8 @@ _AGENCY_WORDS = _CREDIT_FILLER - {
 # ``(ANSA) - ROMA, 30 NOV -``: the credit before the place.
 _CREDIT_FIRST = re.compile(r"^\([^()\n]{1,30}\)\s*[-–—]")
 _LEAD_SCAN = 110
+_MAX_CREDIT_LINE_CHARS = 40  # Tlačová agentúra Slovenskej republiky
+_MAX_CREDIT_LINE_WORDS = 6
 
 
 def _without_credit_lines(headings: list[str], lead: str) -> list[str]:
@@ -613,29 +641,35 @@ def _without_credit_lines(headings: list[str], lead: str) -> list[str]:
     Only the lead's own credit counts, so no agency table is needed here (naming agencies is the
     normalizer's job)."""
     opening = lead[:_LEAD_SCAN]
-    if not headings or ("(" not in opening and "/" not in opening):
+    short = [h for h in headings if len(h) <= _MAX_CREDIT_LINE_CHARS]
+    if not short or ("(" not in opening and "/" not in opening):
         return headings
-    if not (_CREDIT_FIRST.match(lead) or is_dateline_lead(lead)):
+    brackets = " ".join(" ".join(pair) for pair in _LEAD_CREDIT.findall(opening))
+    credit = set(_CREDIT_WORD.findall(brackets.casefold()))
+    credits = {h for h in short if credit and _names_the_credit(h, credit)}
+    if not credits or not (_CREDIT_FIRST.match(lead) or is_dateline_lead(lead)):
         return headings
-    credit = {
-        word.casefold()
-        for found in _LEAD_CREDIT.finditer(opening)
-        for word in _CREDIT_WORD.findall(found.group(1) or found.group(2))
-    }
-    if not credit:
-        return headings
-    kept = []
-    for heading in headings:
-        if len(heading) <= _MAX_KEY_CHARS and _names_the_credit(heading, credit):
-            continue
-        kept.append(heading)
-    return kept
+    return [heading for heading in headings if heading not in credits]
 
 
 def _names_the_credit(heading: str, credit: set[str]) -> bool:
     """``Agencia EFE``, ``dpa`` (the credit's words and filler) or ``Associated Press``, ``Polska Agencja
-    Prasowa`` (agency words whose initials are the credit) for the credit ``EFE``, ``dpa``, ``AP``, ``PAP``."""
-    words = [word.casefold() for word in _CREDIT_WORD.findall(heading)]
+    Prasowa`` (agency words whose initials are the credit) for the credit ``EFE``, ``dpa``, ``AP``, ``PAP``.
+    A substring test and the initials of the blank-separated words turn other headings away first."""
+    blanks = heading.count(" ")
+    if blanks >= _MAX_CREDIT_LINE_WORDS:
+        return False
+    folded = heading.casefold()
+    for token in credit:
+        if token in folded:
+            break
+    else:
+        if not blanks:
+            return False
+        initials = "".join(w[0] for w in folded.replace("-", " ").split() if w != "the")
+        if initials not in credit:
+            return False
+    words = _CREDIT_WORD.findall(folded)
     found = set(words)
     if found & credit and found <= credit | _CREDIT_FILLER:
         return True
@@ -664,7 +698,10 @@ def _caption_before(units: list[str], index: int, layout: TextDumpLayout) -> boo
 
 
 def _inline_related(unit: str, layout: TextDumpLayout) -> ParsedRelated | None:
-    """``Lesen Sie auch: Titel`` inside the body: a link to another story, not a paragraph."""
+    """``Lesen Sie auch: Titel`` inside the body: a link to another story, not a paragraph. (The colon
+    stands within the first 45 characters; a substring test spares most paragraphs the regex.)"""
+    if ":" not in unit[:_INLINE_HEAD_CHARS]:
+        return None
     match = _INLINE_RELATED.match(unit)
     if match is None or _key(match.group("head")) not in layout.inline_related_prefixes:
         return None
@@ -733,7 +770,7 @@ def _read_rest(
             related.append(inline)
         elif _is_noise(unit, key, layout):
             continue
-        elif meta := _meta_line(unit, layout):
+        elif meta := _meta_line(unit, layout, digitless=not body):
             header.take(meta[0])
             header.byline = header.byline or meta[1]
         else:
