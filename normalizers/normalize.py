@@ -474,6 +474,12 @@ def normalize(
     if not agencies:
         own_site = agency_for_host(host)
         agencies = [own_site] if own_site else canonical_list([default_agency or ""])
+    # Offset-less times are the sending system's clock: the document's own provider's zone comes first
+    # (an STT item crediting AFP carries Helsinki times), then the agencies the text credits.
+    senders = agencies
+    if item.agencies and not (item.published_at is None and item.updated_at is None):
+        provider = canonical_list(item.agencies)
+        senders = provider + [a for a in agencies if a not in provider]
     declared = item.language if item.language and not is_placeholder(item.language) else None
     language = detect_language(prose_text(body), declared or language_hint)  # ``xx``, ``N/A``: none
     derived = derived_identity(item, agencies)
@@ -503,9 +509,9 @@ def normalize(
         language=language,
         urgency=item.urgency if item.urgency is not None and 1 <= item.urgency <= 8 else None,
         status=item.status,
-        embargo_until=localise(item.embargo_until, agencies),
-        published_at=localise(item.published_at, agencies),
-        updated_at=localise(item.updated_at, agencies),
+        embargo_until=localise(item.embargo_until, senders),
+        published_at=localise(item.published_at, senders),
+        updated_at=localise(item.updated_at, senders),
         subjects=clean_list(item.subjects),
         keywords=clean_list(item.keywords),
         content_hash=content_hash(body),

@@ -606,3 +606,29 @@ def test_text_after_the_last_sentence_end_stays(last: str) -> None:
 def test_a_placeholder_language_is_no_language(declared: str) -> None:
     record = normalize(_page(language=declared, body=["4,6 %"]))
     assert record.language is None
+
+
+def test_naive_times_are_read_on_the_senders_clock() -> None:
+    """An STT item crediting AFP in its dateline carries STT's (Helsinki) times, not Paris times; a
+    story credited in its text only, with no provider, is read in that agency's zone."""
+    naive = datetime(2024, 12, 10, 14, 0)
+    relayed = normalize(
+        ParsedItem(
+            source_format="newsmlg2",
+            headline="Talks resume",
+            agencies=["STT"],
+            body=["PARIS (AFP) - Officials said talks would resume next week after a pause."],
+            published_at=naive,
+        )
+    )
+    assert relayed.agencies == ["AFP"]
+    assert relayed.published_at == datetime(2024, 12, 10, 12, 0, tzinfo=UTC)
+    own = normalize(
+        ParsedItem(
+            source_format="iptc7901",
+            headline="Talks resume",
+            body=["PARIS (AFP) - Officials said talks would resume next week after a pause."],
+            published_at=naive,
+        )
+    )
+    assert own.published_at == datetime(2024, 12, 10, 13, 0, tzinfo=UTC)
