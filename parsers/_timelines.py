@@ -323,12 +323,13 @@ def _segments(digit_first: bool) -> tuple[re.Pattern[str], ...]:
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _LEAD = re.compile(
     rf"^[\s:,.{_SEPS}]*"
-    rf"(?:(?:am|on|le|el|il|del|the|at|um|à|a\s+las?|alle\s+ore|alle|ore|em|às|op|om|den|dne|dnia)\s+"
-    rf"[\s:,{_SEPS}]*)?",
+    rf"(?:(?:am|on|le|el|il|del|the|at|um|à|a\s+las?|alle\s+ore|alle|ore|em|às|op|om|den|dne|dnia)"
+    rf"(?:\s+|:\s*)[\s:,{_SEPS}]*)?",
     re.IGNORECASE,
 )
 # Connectors between two parts (``..., et mis à jour le ...``); lower case only, ``ET`` is a zone.
-_TRAIL_CHARS = " \t,;:([" + SEPARATORS
+# A full stop too: ``... 9:15 a.m. PST. Updated 11:40 a.m.`` (``a.m`` and ``Uhr`` still read without it).
+_TRAIL_CHARS = " \t,;:.([" + SEPARATORS
 _TRAIL_WORDS = (" and", " und", " et", " y", " e")
 # A relative time (``2 hours ago``, ``vor 2 Stunden``, ``il y a 3 heures``, ``hace 2 horas``, ``há 2 horas``,
 # ``2 uur geleden``, ``2 godziny temu``, ``för 2 timmar sedan``, ``for 2 timer siden``, ``2 tuntia sitten``,

@@ -130,6 +130,17 @@ def _naive(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("Published 30 Nov 2026 14:05 SAST", _utc(2026, 11, 30, 12, 5), None),
         ("Güncelleme: 30.11.2026 14:05 TRT", None, _utc(2026, 11, 30, 11, 5)),
         ("Atualizado em 30/11/2026 às 14h05 BRT", None, _utc(2026, 11, 30, 17, 5)),
+        # full stops between the parts, a colon after the connector
+        (
+            "Originally published Nov. 30, 2026 at 9:15 a.m. PST. Updated 11:40 a.m.",
+            _utc(2026, 11, 30, 17, 15),
+            _utc(2026, 11, 30, 19, 40),
+        ),
+        (
+            "Pubblicato il: 30/11/2026 14:05 - Ultimo aggiornamento: 30/11/2026 16:10",
+            _naive(2026, 11, 30, 14, 5),
+            _naive(2026, 11, 30, 16, 10),
+        ),
         # a relative part without a number sets nothing but keeps the line a time line
         ("November 30, 2026 / 9:15 AM / Updated an hour ago", _naive(2026, 11, 30, 9, 15), None),
     ],
