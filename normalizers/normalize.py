@@ -466,7 +466,8 @@ def normalize(
     for named in (kicker_credit or [], headline_credit or [], suffix_credit):
         credited = credited + [a for a in named if a not in credited]
     in_text = _unique((text_dateline.agencies if text_dateline else []) + credited + from_authors)
-    agencies = in_text or canonical_list(item.agencies)
+    metadata = [a for a in item.agencies if not is_placeholder(a)] if item.agencies else []
+    agencies = in_text or canonical_list(metadata)
     if not agencies and byline:
         # ``By John Smith, PA Political Correspondent``, ``AP Business Writer``: the employer named in the
         # byline's title credits the story when nothing else does
@@ -477,8 +478,8 @@ def normalize(
     # Offset-less times are the sending system's clock: the document's own provider's zone comes first
     # (an STT item crediting AFP carries Helsinki times), then the agencies the text credits.
     senders = agencies
-    if item.agencies and not (item.published_at is None and item.updated_at is None):
-        provider = canonical_list(item.agencies)
+    if metadata and not (item.published_at is None and item.updated_at is None):
+        provider = canonical_list(metadata)
         senders = provider + [a for a in agencies if a not in provider]
     declared = item.language if item.language and not is_placeholder(item.language) else None
     language = detect_language(prose_text(body), declared or language_hint)  # ``xx``, ``N/A``: none

@@ -632,3 +632,17 @@ def test_naive_times_are_read_on_the_senders_clock() -> None:
         )
     )
     assert own.published_at == datetime(2024, 12, 10, 13, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", ["N/A", "unknown", "-", "N.N.", "none"])
+def test_a_placeholder_credit_is_no_agency(value: str) -> None:
+    """Line formats pass their header's source through as it is: a filler there credits nobody."""
+    record = normalize(
+        ParsedItem(
+            source_format="iptc7901",
+            headline="Talks resume",
+            body=["Officials said talks would resume next week after a pause of two months."],
+            agencies=[value],
+        )
+    )
+    assert record.agencies == []
