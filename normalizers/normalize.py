@@ -123,16 +123,18 @@ def split_glued_sign_off(body: list[str], host: str | None = None) -> list[str]:
 
 # What agencies put after the story's last sentence that is neither text nor credit. End marks (Yonhap
 # ``(END)``, Xinhua ``Enditem``, CP ``-30-``, AP ``-0-``, PA ``ENDS``, ``###``, ``(MORE)``, APA ``(Schluss)``,
-# ``Fim``/``Ende``/``Fin``/``Slutt``/``Konec``, Korean ``(끝)``, Chinese ``（完）``, Arabic ``انتهى``), also
+# ``Fim``/``Ende``/``Fin``/``Slutt``/``Konec``, Korean ``(끝)``, Chinese ``（完）``, Arabic ``انتهى``/KUNA
+# ``(النهاية) ع ب``), also
 # with the desk's initials after them (KUNA ``(end) ta.gb``, APA ``(Schluss) rat/tsc``) or between dashes
 # (``-- END --``, ``*** ENDE ***``); transmission stamps (APA ``APA0312 2024-12-05/11:20``); editors' initials
 # joined by slashes in any script (Lusa ``ASR // JMR``, ``JH (PMC) // HB``, PAP ``jk/ mhr/``, Ukrinform
 # ``ВВ/ОЛ``) or between slashes (BTA ``/ВС/``, ``/NF/``, ``/ИВ, ВЧ/``); Xinhua's ``Editor: NAME``
 # trailer; a reporter's mail address on its own (Yonhap ``jdoe@yna.co.kr``).
 _END_OF_COPY = re.compile(
-    r"^\s*(?:(?:[-–—*=]+\s*)?[(（]?(?:end|enditem|ends|fin|fim|ende|schluss|slut|slutt|loppu|koniec|konec|"
-    r"vége|einde|конец|край|kraj|끝|完|انتهى)[)）]?\.?(?:\s*[-–—*=]+)?"
-    r"(?:\s+[a-z]{1,4}(?:\s*[./]\s*[a-z]{1,4}){0,4}/?)?"
+    r"^\s*(?:(?:[-–—*=]+\s*)?(?P<open>[(（])?(?:end|enditem|ends|fin|fim|ende|schluss|slut|slutt|loppu|"
+    r"koniec|konec|vége|einde|конец|край|kraj|끝|完|انتهى|النهاية)[)）]?\.?(?:\s*[-–—*=]+)?"
+    # initials only after a parenthesised mark: ``Ende gut`` is two words
+    r"(?(open)(?:\s+[a-z\u0621-\u064a]{1,4}(?:\s*[./ ]\s*[a-z\u0621-\u064a]{1,4}){0,4}/?)?)"
     # transmission stamps: APA ``APA0312 2024-12-05/11:20``, 7901-style ``AFP 051120 GMT Dec 24``
     r"|(?:[A-Z]{2,5}\d{3,5}\s+)?\d{4}-\d{2}-\d{2}[/ T]\d{2}:\d{2}(?::\d{2})?"
     r"|(?:[A-Za-z]{2,6}\s+)?\d{6}\s+(?:GMT\s+|UTC\s+)?[^\W\d_]{3,4}\.?\s+\d{2}(?:\d{2})?"

@@ -422,6 +422,7 @@ def test_author_box_beside_the_headline(
             [],
         ),  # APA: end mark, transmission stamp
         (["AFP 051120 GMT Dec 24"], []),
+        (["(النهاية) ع ب"], []),  # KUNA Arabic: end mark and the desk's initials
         # AP's rights notice after the story
         (
             [
@@ -453,6 +454,7 @@ def test_end_marks_and_desk_codes_after_the_story_are_not_text(
         "(Reporting by Jane Doe in London; Editing by John Smith)",  # Reuters keeps it in the story
         "Mehr dazu: Seite 3",
         "Ende 2024 wird gewählt.",
+        "Ende gut",
         "Fin de la partie",
         "Er kam am 2024-12-05 an",
     ],
