@@ -114,7 +114,7 @@ def split_glued_sign_off(body: list[str], host: str | None = None) -> list[str]:
         parse_credit_line(tail, host) is not None
         or _desk_sign_off(tail) is not None
         or is_sign_off(tail)
-        or strip_signed_trailer([tail], host)[0] == []
+        or len(strip_signed_trailer([last, tail], host)[0]) == 1
     )
     if not signs:
         return body
@@ -248,7 +248,7 @@ def strip_signed_trailer(
     the document gives none) and the agencies it credits: an author line (``autor: Jan Kowalski``), a
     credit with roles (``AGERPRES/(AS - autor: Ion Popescu, editor: Maria Ionescu)``) or a signature
     (``Anna Svensson/TT``). ``(body, None, [])`` when the last paragraph is none of these."""
-    if not body:
+    if len(body) < 2:  # a signature signs a story: alone it is all the text there is
         return body, None, []
     last = body[-1]
     if len(last) > 200:
