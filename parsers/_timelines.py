@@ -584,7 +584,14 @@ _RELATIVE_CLOSERS = frozenset(
 )  # fmt: skip
 
 
-_CHROME_OPENERS = _RELATIVE_OPENERS | _LABEL_FIRST_WORDS
+# Today and yesterday opening a line with its clock (``Heute, 14:05 Uhr``).
+_TODAY_WORDS = frozenset(
+    ["today", "yesterday", "heute", "gestern", "aujourd", "hoy", "ayer", "oggi", "ieri", "hoje", "ontem",
+     "vandaag", "gisteren", "dzisiaj", "dziś", "wczoraj", "idag", "igår", "tänään", "eilen", "dnes",
+     "včera", "bugün", "dün", "azi", "astăzi", "tegnap", "σήμερα", "χθες"]
+)  # fmt: skip
+_MAX_DAY_CLOCK_WORDS = 4
+_CHROME_OPENERS = _RELATIVE_OPENERS | _LABEL_FIRST_WORDS | _TODAY_WORDS
 
 
 def _time_words(text: str) -> bool:
@@ -611,6 +618,9 @@ def looks_like_time_line(text: str) -> bool:
         return False
     if _RELATIVE.match(text) or _RELATIVE_WORDS.match(text):
         return True
+    if first in _TODAY_WORDS:
+        # ``Heute, 14:05 Uhr``, ``Today 2:05 PM``, ``Ayer, 18:30``: a clock on a named day, nothing more
+        return len(text.split()) <= _MAX_DAY_CLOCK_WORDS and bool(_TIME_HINT.search(text))
     if first not in _LABEL_FIRST_WORDS:
         return False
     label = _label_start().match(text)

@@ -185,6 +185,12 @@ def test_a_declared_site_zone_places_zone_less_times() -> None:
         "πριν από 2 ώρες",
         "Päivitetty 30.11. klo 14.05",  # no year
         "Uppdaterad i dag 14:05",
+        # a clock on a named day: a time line without a date of its own
+        "Heute, 14:05 Uhr",
+        "Today 2:05 PM",
+        "Ayer, 18:30",
+        "Aujourd'hui à 14h05",
+        "Dzisiaj, 14:05",
     ],
 )
 def test_time_lines_without_a_usable_instant_set_nothing(line: str) -> None:
@@ -223,6 +229,8 @@ def test_story_text_is_not_a_time_line(line: str) -> None:
         "Publicado 3 libros en 2020",
         "Actualizare 2 la legea pensiilor",
         "Megjelent 2 új könyv",
+        "Heute 20:15 Uhr im ZDF: Merz spricht über die Lage",
+        "Gestern 3 Tore",
         "Ενημέρωση για 2 νέα μέτρα",
     ],
 )
