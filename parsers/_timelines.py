@@ -499,6 +499,12 @@ def _instant(stamp: _Stamp, day: date | None, default_zone: tzinfo | None) -> da
         return None
 
 
+# Spans a browser copy runs together: ``2:05 PM GMTUpdated an hour ago`` (a capitalised label right after
+# capitals or digits), ``November 30, 20262:05 PM`` (a year and the clock after it).
+_GLUED_WORD = re.compile(r"(?<=[A-Z\d])(?=[A-Z][a-z])")
+_GLUED_CLOCK = re.compile(r"(?<=[\s,])((?:19|20)\d\d)(\d{1,2}:\d\d)(?!\d)")
+
+
 def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine | None:
     """Read one displayed line as a page's time line.
 
@@ -506,10 +512,23 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
     whose values may be ``None`` when the line gives no usable instant. The whole line must be labels and
     date/time expressions (``Publié le X, mis à jour le Y``); an unlabelled time is ``published``. A later
     part with only a clock takes the day (and zone) of the part before it (``..., updated 11:15 PM``).
-    Times without a zone are placed in ``default_zone`` (aware UTC), else returned naive.
+    Times without a zone are placed in ``default_zone`` (aware UTC), else returned naive. Spans run
+    together by the copy (``GMTUpdated``, ``20262:05``) are read apart when the line does not read as is.
     """
     if len(text) > MAX_LINE_CHARS or not _HAS_DIGIT.search(text):
         return None
+    found = _parse_time_line(text, default_zone)
+    if found is not None:
+        return found
+    opening = text.lstrip(_PUNCTUATION)
+    first = _first_word(opening)
+    if not (opening[:1].isdigit() or first in _START_WORDS or first in _LABEL_FIRST_WORDS):
+        return None  # a time line opens with a date, a time or a label, glued or not
+    apart = _GLUED_CLOCK.sub(r"\1 \2", _GLUED_WORD.sub(" ", text))
+    return None if apart == text else _parse_time_line(apart, default_zone)
+
+
+def _parse_time_line(text: str, default_zone: tzinfo | None) -> TimeLine | None:
     opening = text.lstrip(_PUNCTUATION)
     # Only a line whose first word opens some label can start with one (a set look-up before the regex).
     if _first_word(opening) not in _LABEL_FIRST_WORDS or not _label_start().match(opening):

@@ -141,6 +141,9 @@ def _naive(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
             _naive(2026, 11, 30, 14, 5),
             _naive(2026, 11, 30, 16, 10),
         ),
+        # spans run together by a browser copy
+        ("November 30, 2026 2:05 PM GMTUpdated an hour ago", _utc(2026, 11, 30, 14, 5), None),
+        ("November 30, 20262:05 PM GMTUpdated 2 hours ago", _utc(2026, 11, 30, 14, 5), None),
         # a relative part without a number sets nothing but keeps the line a time line
         ("November 30, 2026 / 9:15 AM / Updated an hour ago", _naive(2026, 11, 30, 9, 15), None),
     ],
