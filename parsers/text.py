@@ -114,6 +114,7 @@ class TextDumpLayout:
         "Potrebbe interessarti", "Ti potrebbe interessare", "Další články", "Související články",
         "Ďalšie články", "Súvisiace články", "Powiązane artykuły", "Gerelateerde artikelen",
         "Notícias relacionadas", "Artigos relacionados", "İlgili Haberler", "Liittyvät uutiset",
+        "Read next", "Up next", "What to read next", "Related coverage", "Also read", "Related news",
         *_READ_ALSO,
     )  # fmt: skip
     # ``Lesen Sie auch: Titel`` inside the body is a link to another story, not a paragraph. The lead-in
