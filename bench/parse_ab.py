@@ -4,11 +4,12 @@
 
 ``bench/parse.py`` prints rates for one checkout; a regression needs a "before" on the same documents. This
 script checks ``--base`` out into a temporary git worktree, gives every corpus file (``../shared/corpus``)
-the format this checkout's sniffer picks (``--pages``: also the article pages of ``../shared/webpages``, as
+the format this checkout's sniffer picks (``--fixtures``: also this checkout's fixtures, the only text
+dumps, as ``FORMAT@fixtures``; ``--pages``: also the article pages of ``../shared/webpages``, as
 their own group ``html@webpages``), and times parsing and parsing + normalizing in a fresh process per
 side and round, the sides alternating (base, head, base, head ...) so a busy machine slows both alike. Each
 figure is the minimum over the rounds of ``time.process_time`` per document (CPU time, not wall time).
-Files the base cannot parse as that format are left out for both sides.
+Only documents both sides parse and normalize as that format are timed.
 
 ``--same-items``: also normalize the *same* parsed items on both sides (this checkout parses them; each
 side's own ``ParsedItem`` is built from their fields, fields the base does not know are dropped and named).
@@ -60,6 +61,25 @@ def _timed(step: Any, documents: list[Any]) -> float:
             return spent / (passes * len(documents))
 
 
+def readable(root: Path, assignment: dict[str, str]) -> list[str]:
+    """The paths the checkout at ``root`` parses (and normalizes) as their assigned format."""
+    _load(root)
+    from normalizers.normalize import normalize
+    from parsers import parse_document
+    from parsers.registry import gunzip_if_needed
+
+    paths = []
+    for path, group in sorted(assignment.items()):
+        try:
+            raw = gunzip_if_needed(Path(path).read_bytes())
+            for item in parse_document(raw, group.partition("@")[0]):
+                normalize(item)
+        except Exception:  # whatever the reason, this side cannot time this document
+            continue
+        paths.append(path)
+    return paths
+
+
 def measure(root: Path, assignment: dict[str, str], formats: set[str] | None) -> dict[str, Any]:
     """{format: [parse µs/doc, parse+normalize µs/doc, documents]} for the checkout at ``root``."""
     _load(root)
@@ -69,12 +89,7 @@ def measure(root: Path, assignment: dict[str, str], formats: set[str] | None) ->
 
     grouped: dict[str, list[bytes]] = defaultdict(list)
     for path, fmt in sorted(assignment.items()):
-        raw = gunzip_if_needed(Path(path).read_bytes())
-        try:
-            parse_document(raw, fmt.partition("@")[0])
-        except Exception:  # this side cannot read it as that format: left out for both sides
-            continue
-        grouped[fmt].append(raw)
+        grouped[fmt].append(gunzip_if_needed(Path(path).read_bytes()))
 
     def with_normalize(group: str) -> Any:
         fmt = group.partition("@")[0]
@@ -170,9 +185,10 @@ def dump_items(assignment: dict[str, str], formats: set[str] | None, out: Path) 
 # --- the driver --------------------------------------------------------------------------------------------
 
 
-def assign_formats(pages: bool) -> dict[str, str]:
-    """Every corpus file this checkout parses, with the format its sniffer picks; with ``pages`` also the
-    article pages of ``../shared/webpages`` as the group ``html@webpages``."""
+def assign_formats(pages: bool, fixtures: bool) -> dict[str, str]:
+    """Every corpus file this checkout parses, with the format its sniffer picks; with ``fixtures`` also
+    this checkout's test fixtures as groups ``FORMAT@fixtures`` (text dumps have no corpus files), with
+    ``pages`` the article pages of ``../shared/webpages`` as the group ``html@webpages``."""
     from parsers import ParseError, detect_format, parse_document
     from parsers.registry import gunzip_if_needed
 
@@ -186,6 +202,17 @@ def assign_formats(pages: bool) -> dict[str, str]:
                 assignment[str(path)] = fmt
         except ParseError:
             continue
+    if fixtures:
+        for path in sorted((ROOT / "tests" / "fixtures").rglob("*")):
+            if not path.is_file() or path.name.endswith(".json"):
+                continue
+            raw = gunzip_if_needed(path.read_bytes())
+            try:
+                fmt = detect_format(raw)
+                if parse_document(raw, fmt):
+                    assignment[str(path)] = f"{fmt}@fixtures"
+            except ParseError:
+                continue
     if pages:
         for path in sorted(WEBPAGES.glob("*.html.gz")):
             try:
@@ -236,6 +263,11 @@ def main() -> None:
     )
     parser.add_argument("--formats", help="comma-separated formats (default: all)")
     parser.add_argument(
+        "--fixtures",
+        action="store_true",
+        help="also this checkout's tests/fixtures documents (FORMAT@fixtures; the only text dumps)",
+    )
+    parser.add_argument(
         "--pages",
         action="store_true",
         help="also the 146 pages of ../shared/webpages (html@webpages)",
@@ -251,11 +283,18 @@ def main() -> None:
     parser.add_argument(
         "--measure-normalize", nargs=2, metavar=("ROOT", "ITEMS"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--readable", nargs=2, metavar=("ROOT", "ASSIGNMENT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.measure:
         root, assignment, formats = args.measure
         wanted = set(formats.split(",")) if formats else None
         print(json.dumps(measure(Path(root), json.loads(Path(assignment).read_text()), wanted)))
+        return
+    if args.readable:
+        root, assignment = args.readable
+        print(json.dumps(readable(Path(root), json.loads(Path(assignment).read_text()))))
         return
     if args.measure_normalize:
         root, items = args.measure_normalize
@@ -266,12 +305,17 @@ def main() -> None:
     if not CORPUS.is_dir():
         sys.exit(f"corpus not found at {CORPUS}")
     wanted = set(args.formats.split(",")) if args.formats else None
-    assignment = assign_formats(args.pages)
+    assignment = assign_formats(args.pages, args.fixtures)
     with (
         tempfile.TemporaryDirectory(prefix="wiredesk-ab-data-") as data,
         worktree(args.base) as base,
     ):
         assignment_file = Path(data) / "assignment.json"
+        assignment_file.write_text(json.dumps(assignment))
+        # Only documents both sides read: a document one side refuses would be timed by the other alone.
+        both = set(child("--readable", str(base), str(assignment_file)))
+        both &= set(child("--readable", str(ROOT), str(assignment_file)))
+        assignment = {path: group for path, group in assignment.items() if path in both}
         assignment_file.write_text(json.dumps(assignment))
         sides: dict[str, list[dict[str, Any]]] = {"base": [], "head": []}
         for _ in range(max(1, args.rounds)):
