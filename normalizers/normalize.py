@@ -253,7 +253,7 @@ def strip_signed_trailer(
     last = body[-1]
     if len(last) > 200:
         return body, None, []
-    found = _AUTHOR_TRAILER.match(last)
+    found = _AUTHOR_TRAILER.match(last) if ":" in last else None
     if found:
         person = found.group("name").split(",")[0].split()
         if all(word[0].isupper() for word in person):  # a name, not "Text: die Verfassung"
@@ -402,6 +402,10 @@ def drop_repeated_title(body: list[str], headline: str | None, kicker: str | Non
     return body[1:] if first and first in titles and len(body) > 1 else body
 
 
+def _naive(value: datetime | None) -> bool:
+    return value is not None and value.tzinfo is None
+
+
 def localise(value: datetime | None, agencies: list[str]) -> datetime | None:
     """Aware UTC for a parsed time: an aware value as it is; a naive one (the source gave no offset) read
     in the zone of the first credited agency that has one in the agency table, else as UTC."""
@@ -480,7 +484,9 @@ def normalize(
     # Offset-less times are the sending system's clock: the document's own provider's zone comes first
     # (an STT item crediting AFP carries Helsinki times), then the agencies the text credits.
     senders = agencies
-    if metadata and not (item.published_at is None and item.updated_at is None):
+    if metadata and (
+        _naive(item.published_at) or _naive(item.updated_at) or _naive(item.embargo_until)
+    ):
         provider = canonical_list(metadata)
         senders = provider + [a for a in agencies if a not in provider]
     declared = item.language if item.language and not is_placeholder(item.language) else None

@@ -52,6 +52,8 @@ BYLINE = re.compile(
     r"|(?:di|Di|DI)\s+[^\W\d_a-z][\w.'’-]*(?:\s+(?:e\s+|i\s+|och\s+)?[^\W\d_a-z][\w.'’-]*){1,4})$"
 )
 _LEAD_WINDOW = 6  # advisories and bylines sit in the first few paragraphs, before the story proper
+# How an author line starts (``BYLINE``'s labels), for a cheap first test.
+_LEAD_STARTS = frozenset({"By", "Vo", "Pa", "Po", "Do", "Av", "Af", "di", "Di", "DI"})
 # A line that continues a byline with the author's title or employer (AP ``Associated Press``, ``AP Business
 # Writer``, ``PA Political Correspondent``, dpa ``Korrespondent``): short, no sentence end, a title word.
 BYLINE_TITLE = re.compile(
@@ -141,6 +143,8 @@ def lift_lead_notes(body: list[str]) -> LeadNotes:
     """Advisories (``(Adds comments, detail)``) at the very start go to ``ednotes``; one ``By ...``
     paragraph among the first few (after bullet summaries, before the dateline paragraph) goes to
     ``byline``. The story keeps at least one paragraph."""
+    if not any(p[:1] == "(" or p[:2] in _LEAD_STARTS for p in body[:_LEAD_WINDOW]):
+        return LeadNotes(body)  # speed: neither an advisory nor an author line can be there
     result = LeadNotes(list(body))
     paragraphs = result.body
     while len(paragraphs) > 1 and ADVISORY.match(paragraphs[0]):
