@@ -58,7 +58,7 @@ _LEAD_STARTS = frozenset({"By", "Vo", "Pa", "Po", "Do", "Av", "Af", "di", "Di", 
 # Writer``, ``PA Political Correspondent``, dpa ``Korrespondent``): short, no sentence end, a title word.
 BYLINE_TITLE = re.compile(
     r"^(?=.{2,60}$)(?!.*[.!?:;]$)(?:[^\W\d_][\w.&'’-]*\s+){0,5}?"
-    r"(?:[^\W\d_][\w.&'’-]*\s+)?(?:Writer|Press|Correspondent|Editor|Reporter|Columnist|Critic|Analyst|"
+    r"(?:[^\W\d_][\w.&'’-]*\s+)?(?:[^\W\d_]+-)?(?:Writer|Press|Correspondent|Editor|Reporter|Columnist|Critic|Analyst|"
     r"Bureau|Chief|Staff|News|Newswires?|Agency|Korrespondent(?:in)?|Redakteur(?:in)?|correspondant(?:e)?|"
     r"corresponsal|corrispondente|Presse|Prensa|Stampa)(?:\s+[^\W\d_][\w.&'’-]*){0,3}$"
 )

@@ -347,3 +347,16 @@ def test_parenthesised_text_and_di_sentences_stay_story(first: str) -> None:
 )
 def test_entity_escaped_tags_in_one_line_fields(text: str, clean: str) -> None:
     assert clean_line(text) == clean
+
+
+@pytest.mark.parametrize(
+    ("title", "byline"),
+    [
+        ("Associated Press", "By JANE DOE, Associated Press"),
+        ("AP Medical Writer", "By JANE DOE, AP Medical Writer"),
+        ("dpa-Korrespondentin", "By JANE DOE, dpa-Korrespondentin"),
+    ],
+)
+def test_the_title_line_under_a_byline_joins_it(title: str, byline: str) -> None:
+    lead = lift_lead_notes(["By JANE DOE", title, "WASHINGTON (AP) -- The Senate passed the bill."])
+    assert lead.byline == byline and lead.body == ["WASHINGTON (AP) -- The Senate passed the bill."]
