@@ -388,7 +388,7 @@ def _all_initials(words: list[str]) -> bool:
     """Editors' initials and desk codes after the credit: at most six short lower-case tokens, none of
     them a word of running text (``AFP ist da`` is prose); media markers (``(foto)``) may follow."""
     codes = [word for word in words if word.casefold() not in _SIGN_OFF_MEDIA]
-    return 0 < len(codes) <= 6 and all(
+    return len(codes) <= 6 and all(
         _SIGN_OFF_WORD.match(word) and word.casefold() not in _SHORT_WORDS for word in codes
     )
 
