@@ -230,6 +230,7 @@ _SIGNATURE = re.compile(
 
 
 def _person(name: str) -> bool:
+    """One to five capitalised name words (particles aside): a signature names a person, not a page."""
     words = name.split()
     return 1 <= len(words) <= 5 and all(
         _NAME_WORD.match(w) and (w[0].isupper() or w.casefold() in _PARTICLES) for w in words
@@ -403,6 +404,7 @@ def drop_repeated_title(body: list[str], headline: str | None, kicker: str | Non
 
 
 def _naive(value: datetime | None) -> bool:
+    """A time the source sent without an offset (its zone must be found)."""
     return value is not None and value.tzinfo is None
 
 

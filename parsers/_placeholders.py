@@ -83,6 +83,7 @@ def is_placeholder_author(text: str | None) -> bool:
 
 @lru_cache(maxsize=4096)
 def _is_placeholder_author(text: str) -> bool:
+    """:func:`is_placeholder_author` past its length test, once per short author string."""
     if is_placeholder(text):
         return True
     label = _AUTHOR_LABEL.match(text)
