@@ -96,7 +96,7 @@ def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[s
 # The last paragraph of line-wrapped copy may end in a sign-off the wrap joined to it (a flush-left
 # ``Enditem``, ``(END)``, ``AGERPRES/(AS - autor: ...)`` or ``ol/ks`` right under an indented paragraph's
 # last line): the story's last sentence, a space, then a tail without sentence punctuation.
-_GLUED_TAIL = re.compile(r"[.!?\"”»’)]\s+(?P<tail>[^.!?\s][^.!?]{0,78})$")
+_GLUED_TAIL = re.compile(r"\w[.!?][\"”»’)]?\s+(?P<tail>[^.!?\s][^.!?]{0,78})$")
 _OPEN_END = frozenset(".!?\"”»’'…:;,")
 
 

@@ -648,3 +648,9 @@ def test_a_placeholder_credit_is_no_agency(value: str) -> None:
         )
     )
     assert record.agencies == []
+
+
+def test_a_credit_paragraph_is_never_split_into_pieces() -> None:
+    """``(c) Copyright Thomson Reuters 2024`` is one credit line, not ``(c)`` and a glued credit."""
+    record = normalize(_page(body=[*PROSE_EN, "(c) Copyright Thomson Reuters 2024"]))
+    assert record.body == PROSE_EN and record.agencies == ["Reuters"]
