@@ -98,14 +98,22 @@ def strip_credit_lines(body: list[str], host: str | None = None) -> tuple[list[s
 # last line): the story's last sentence, a space, then a tail without sentence punctuation.
 _GLUED_TAIL = re.compile(r"\w[.!?][\"”»’)]?\s+(?P<tail>[^.!?\s][^.!?]{0,78})$")
 _OPEN_END = frozenset(".!?\"”»’'…:;,")
+# A credit in brackets after the last sentence (ANSA ``... necessario. (ANSA).``, ``... (AGI)``).
+_GLUED_BRACKET_CREDIT = re.compile(r"\w[.!?][\"”»’]?\s+(?P<tail>\([^()]{2,40}\)\.?)$")
 
 
 def split_glued_sign_off(body: list[str], host: str | None = None) -> list[str]:
     """``body`` with a sign-off joined to the end of its last paragraph split off as a paragraph of its
     own (the sign-off rules then judge it); ``body`` itself when there is none."""
-    if not body or body[-1][-1:] in _OPEN_END:  # speed: a story's last paragraph ends a sentence
+    if not body:
         return body
     last = body[-1]
+    if last.endswith((")", ").")):
+        bracketed = _GLUED_BRACKET_CREDIT.search(last, max(0, len(last) - 48))
+        if bracketed is not None and parse_credit_line(bracketed.group("tail"), host) is not None:
+            return [*body[:-1], last[: bracketed.start("tail")].rstrip(), bracketed.group("tail")]
+    if last[-1:] in _OPEN_END:  # speed: a story's last paragraph ends a sentence
+        return body
     glued = _GLUED_TAIL.search(last, max(0, len(last) - 82))
     if glued is None:
         return body

@@ -578,6 +578,9 @@ def test_text_shaped_like_a_signed_trailer_stays(last: str) -> None:
         ("PTI ABC DEF", ["PTI"], None),
         ("AGERPRES/(AS - autor: Ion Popescu, editor: Maria Ionescu)", ["Agerpres"], "Ion Popescu"),
         ("Anna Svensson/TT", ["TT"], "Anna Svensson"),
+        ("(ANSA).", ["ANSA"], None),  # ANSA closes its copy with its credit in brackets
+        ("(AGI)", ["AGI"], None),
+        ("(Agerpres)", ["Agerpres"], None),
     ],
 )
 def test_a_sign_off_joined_to_the_last_sentence_leaves_it(
@@ -597,6 +600,9 @@ def test_a_sign_off_joined_to_the_last_sentence_leaves_it(
         "The index rose. (Reporting by Jane Doe; Editing by John Smith)",
         "Der Wert stieg. Im Vorjahr waren es 3 Prozent (Quelle: Statistikamt)",
         "Es gilt: Wer zuerst kommt, mahlt zuerst. AFP-Korrespondentin Maria Muster berichtet",
+        "Der Vorsitzende stimmte dagegen. (SPD)",  # a party in brackets is no credit
+        "Er wurde 78 Jahre alt (dpa).",  # inside the sentence: not glued after it
+        "Il testo passa al Senato. (segue).",
     ],
 )
 def test_text_after_the_last_sentence_end_stays(last: str) -> None:
