@@ -4,13 +4,16 @@ Unicode NFC; soft hyphens, zero-width characters, directional marks (U+200E/U+20
 embedding/override/isolate controls (U+202A-U+202E, U+2066-U+2069: they can make text display other than it
 reads) removed; C1 control characters read as the windows-1252 characters they almost always are (``\\x92``
 -> ``’``), whitespace (incl. no-break space) collapsed; typographic dashes and quotes are kept. Metadata
-fields also lose placeholder values agencies send for "nothing" (``No-Data-Available``, ``N/A``).
+fields also lose placeholder values agencies send for "nothing" (``No-Data-Available``, ``N/A``): the one
+list the parsers use too (``parsers._placeholders``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from parsers._placeholders import is_placeholder
 
 _INVISIBLE_CHARS = (
     "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\u200e\u200f\u061c"
@@ -43,19 +46,6 @@ def clean_text(value: str | None) -> str | None:
     text = unicodedata.normalize("NFC", text)
     text = " ".join(text.split())  # str.split() and re's \s agree on what Unicode whitespace is
     return text or None
-
-
-# What agencies and CMSs send for "no value" (Reuters G2 ``No-Data-Available``, AP ``N/A``, ``none``, ``-``).
-PLACEHOLDERS = frozenset(
-    {"no-data-available", "no data available", "n/a", "n.a.", "none", "null", "nil", "-", "--", "---",
-     "_", "?", "unknown", "unbekannt", "inconnu", "desconocido", "sconosciuto", "not available",
-     "keine angabe", "k.a.", "tbd", "tba", "undefined", "(none)", "[none]", "void"}
-)  # fmt: skip
-
-
-def is_placeholder(value: str) -> bool:
-    """Whether ``value`` (already cleaned) is a placeholder that means "no value"."""
-    return len(value) <= 20 and value.casefold() in PLACEHOLDERS
 
 
 def clean_field(value: str | None) -> str | None:

@@ -19,7 +19,7 @@ _PLACEHOLDERS = frozenset(
         "", "n/a", "n a", "na/na", "#n/a", "n/d", "n d", "s/d", "none", "null", "nil", "(null)", "[null]",
         "(none)", "[none]", "<null>", "unknown", "unknow", "not known", "not available", "no data available",
         "no data", "nodata", "not applicable", "undefined", "not specified", "unspecified", "tbd", "tba",
-        "?", "??", "???", "xx", "xxx", "/", "*",
+        "?", "??", "???", "xx", "xxx", "/", "*", "void",
         # ``N.N.`` (nomen nescio): the name is not known
         "n n",
         # fillers for a missing author, source or place
