@@ -109,9 +109,55 @@ def _walk(element: etree._Element, out: _Collector, skip: frozenset[str]) -> Non
 
 
 def _pre_lines(element: etree._Element, skip: frozenset[str]) -> list[str]:
-    """One paragraph per non-blank line of a ``<pre>`` (inline markup inside it flattened)."""
+    """One paragraph per non-blank line of a ``<pre>`` (agate, results, team lists: inline markup inside
+    it flattened), unless it holds hard-wrapped prose (AP's indented paragraphs in a NITF ``<pre>``): then
+    the paragraphs the layout marks, as for wire text in any other container."""
     text = "".join(_flat_text(element, skip))
-    return [line for line in (" ".join(ln.split()) for ln in text.split("\n")) if line]
+    lines = [line for line in (" ".join(ln.split()) for ln in text.split("\n")) if line]
+    if _wrapped_prose(text, lines):
+        paragraphs = preformatted_paragraphs(text)
+        return paragraphs if paragraphs is not None else _joined_sentences(lines)
+    return lines
+
+
+def _joined_sentences(lines: list[str]) -> list[str]:
+    """Wrapped prose with no layout marks (no indents, no blank lines): a line that breaks mid-sentence
+    continues on the next; a line ending a sentence ends the paragraph (the only boundary left to see)."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line)
+        if line[-1] in _LINE_END:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+# Column alignment inside a line (a table's padding; a sentence has single spaces, at most two).
+_COLUMN_GAP = re.compile(r"\S(?: {3,}|\t)\S")
+_PROSE_LINE = 30  # characters: a wrapped line of prose is long
+_PROSE_WORD = re.compile(r"[^\W\d_]+")
+_LINE_END = frozenset(".!?:;\"'”»’)")
+
+
+def _wrapped_prose(text: str, lines: list[str]) -> bool:
+    """Whether preformatted text is running prose wrapped at a fixed width: mostly long lines, most of
+    them breaking mid-sentence (a list or a table ends each line), few digits, and many words in lower
+    case (results, line-ups and name lists are names and numbers; German prose, with its capitalised
+    nouns, still has about half)."""
+    if len(lines) < 4:
+        return False
+    long_lines = sum(1 for line in lines if len(line) >= _PROSE_LINE and line.count(" ") >= 4)
+    mid_sentence = sum(1 for line in lines if line[-1] not in _LINE_END)
+    if long_lines < 0.6 * len(lines) or mid_sentence < 0.4 * len(lines):
+        return False
+    joined = " ".join(lines)
+    if _COLUMN_GAP.search(text) or sum(map(str.isdigit, joined)) > 0.1 * len(joined):
+        return False
+    words = _PROSE_WORD.findall(joined)
+    return len(words) >= 20 and sum(1 for word in words if word[0].islower()) >= 0.35 * len(words)
 
 
 def _flat_text(element: etree._Element, skip: frozenset[str]) -> list[str]:

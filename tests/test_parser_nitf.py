@@ -191,3 +191,49 @@ def test_any_metadata_values_parse_or_raise_parse_error(value: str, text: str) -
     for item in items:
         assert item.urgency is None or 1 <= item.urgency <= 8
         assert item.published_at is None or item.published_at.utcoffset() is not None
+
+
+PRE_TABLES = [
+    "Bundesliga, 12. Spieltag:\nBayern München - Borussia Dortmund 3:1\nVfB Stuttgart - Werder Bremen 2:2\n"
+    "RB Leipzig - SC Freiburg 1:0\n\nTabelle: 1. Bayern 30 Punkte, 2. Leipzig 27, 3. Stuttgart 24",
+    "England: Jordan Pickford; Kyle Walker, John Stones, Harry Maguire, Luke Shaw; Declan Rice\n"
+    "Substitutes: Aaron Ramsdale, Trent Alexander-Arnold, Conor Gallagher, Jarrod Bowen\n"
+    "Referee: Michael Oliver (England)\nAttendance: 81,432",
+    "Team            P  W  D  L  Pts\nArsenal        14 10  3  1   33\nLiverpool      14  9  4  1   31\n"
+    "Manchester City 14  9  2  3  29",
+]
+
+
+@pytest.mark.parametrize("table", PRE_TABLES)
+def test_pre_with_a_table_or_results_keeps_one_paragraph_per_line(table: str) -> None:
+    (item,) = nitf.parse(_nitf_pre(table))
+    assert item.body == [" ".join(line.split()) for line in table.split("\n") if line.strip()]
+
+
+def test_pre_with_wrapped_prose_and_no_layout_marks_joins_its_sentences() -> None:
+    """Prose wrapped at a fixed width with neither indents nor blank lines: a line breaking mid-sentence
+    goes on in the next; a line ending a sentence ends the paragraph."""
+    prose = (
+        "Die Bundesregierung will die Liste der Massnahmen am Dienstag\n"
+        "veroeffentlichen, teilte ein Sprecher in Berlin mit.\n"
+        "Die Opposition kritisierte den Plan als verpasste Chance und\n"
+        "kuendigte an, im Bundestag dagegen zu stimmen.\n"
+        "Oekonomen sind uneins ueber die Wirkung auf die Inflation im\n"
+        "kommenden Jahr."
+    )
+    (item,) = nitf.parse(_nitf_pre(prose))
+    assert item.body == [
+        "Die Bundesregierung will die Liste der Massnahmen am Dienstag veroeffentlichen, teilte ein "
+        "Sprecher in Berlin mit.",
+        "Die Opposition kritisierte den Plan als verpasste Chance und kuendigte an, im Bundestag dagegen "
+        "zu stimmen.",
+        "Oekonomen sind uneins ueber die Wirkung auf die Inflation im kommenden Jahr.",
+    ]
+
+
+def _nitf_pre(text: str) -> bytes:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;")
+    return (
+        "<nitf><head><title>t</title></head><body><body.head><hedline><hl1>Spieltag</hl1></hedline>"
+        f"</body.head><body.content><pre>\n{escaped}\n</pre></body.content></body></nitf>"
+    ).encode()
