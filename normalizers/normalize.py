@@ -471,7 +471,8 @@ def normalize(
         kicker = None
     headline_credit = parse_credit_line(headline, host) if headline else None
     if headline_credit:
-        headline = None
+        # the line above the credit, read as the kicker, is the title (a kicker over no headline is none)
+        headline, kicker = kicker, None
     # ``Headline | Agencia EFE`` (a page title kept in a text dump): the suffix is the credit; a kicker
     # ``Noticias | Agencia EFE`` is the site's section label and name, not a kicker.
     suffix_credit: list[str] = []

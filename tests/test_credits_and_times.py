@@ -479,6 +479,14 @@ def test_a_kicker_that_is_only_an_agency_name_is_its_credit(
     assert (record.kicker, record.agencies) == (wanted_kicker, agencies)
 
 
+def test_a_headline_that_is_only_a_credit_gives_the_title_line_above_it() -> None:
+    """A dump whose title stands above the agency's credit line: the parser reads the title as kicker and
+    the credit as headline; the credit credits, the title is the headline (never a kicker over none)."""
+    record = normalize(_page(kicker="Tribunal confirma los resultados", headline="Agencia EFE"))
+    assert (record.kicker, record.headline) == (None, "Tribunal confirma los resultados")
+    assert record.agencies == ["EFE"]
+
+
 @pytest.mark.parametrize(
     ("tail", "author", "agencies"),
     [
