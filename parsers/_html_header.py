@@ -87,12 +87,14 @@ def _candidates(part: str) -> list[str]:
 
 def displayed_times(lines: list[str]) -> TimeLine:
     """(published, updated) printed in the header lines (document order): each is the first value
-    any line or line part gives, so a ``Published ... · Updated ...`` line sets both, and so do a
+    any line, else any line part, gives, so a ``Published ... · Updated ...`` line sets both, and so do a
     published line and an updated line below it. Times without a zone stay naive (local time)."""
     published: datetime | None = None
     updated: datetime | None = None
     for line in lines:
-        for part in TIME_LINE_PARTS.split(line):
+        parts = TIME_LINE_PARTS.split(line)
+        # the whole line first: ``30.11.2026 | 14:05`` is one time, its parts a day and a clock
+        for part in [line, *parts] if len(parts) > 1 else parts:
             for candidate in _candidates(part.strip()):
                 shown = parse_time_line(candidate)
                 if shown is not None and (shown.published or shown.updated):
