@@ -189,12 +189,31 @@ RIGHTS: dict[str, tuple[str, ...]] = {
 # picture, not the story.
 PHOTO_CREDITS: dict[str, tuple[str, ...]] = {
     "de": ("Foto", "Fotos", "Foto(s)", "Bild", "Bilder", "Bildquelle", "Fotograf"),
-    "en": ("Photo", "Photos", "Photograph", "Image", "Picture", "Photo credit", "Image credit"),
-    "fr": ("Photo", "Crédit photo", "Crédits photo", "Crédit image"),
-    "es": ("Foto", "Fotografía", "Imagen", "Crédito de la foto"),
-    "it": ("Foto", "Immagine", "Credito foto", "Crediti foto"),
+    "en": ("Photo", "Photos", "Photograph", "Image", "Images", "Picture", "Photo credit", "Image credit",
+           "Credit", "Credits"),
+    "fr": ("Photo", "Crédit photo", "Crédits photo", "Crédit image", "Crédit", "Crédits"),
+    "es": ("Foto", "Fotografía", "Imagen", "Crédito de la foto", "Crédito", "Créditos"),
+    "it": ("Foto", "Immagine", "Credito foto", "Crediti foto", "Crediti"),
+    "pt": ("Foto", "Fotografia", "Imagem", "Créditos"),
+    "nl": ("Foto", "Afbeelding", "Beeld"),
+    "pl": ("Zdjęcie", "Zdjęcia", "Fotografia"),
+    "cs": ("Foto", "Snímek", "Fotografie"),
+    "hu": ("Fotó",),
+    "tr": ("Fotoğraf", "Fotoğraflar"),
+    "el": ("Φωτογραφία", "Φωτό"),
+    "ru": ("Фото",),
+    "fi": ("Kuva", "Kuvat"),
+    "da": ("Foto", "Billede"),
+    "sv": ("Foto", "Bild"),
 }  # fmt: skip
 MAX_PHOTO_CREDIT = 80
+
+
+def photo_credit_labels() -> str:
+    """The ``PHOTO_CREDITS`` labels as one regex alternation (whitespace flexible): the text dumps' photo
+    credit test reads the same table as pages."""
+    return _alternation(p for ps in PHOTO_CREDITS.values() for p in ps)
+
 
 # Lead-in lines are short: the phrase plus one linked title.
 LEAD_IN_MAX_CHARS = 200
@@ -307,10 +326,22 @@ def patterns() -> Patterns:
     )
 
 
+# Letters IGNORECASE matches to a letter of the tables that ``str.lower`` leaves apart: dotless i, long s,
+# the combining dot ``İ`` lowers to, the Greek letter variants (final sigma, the symbol forms) and the old
+# Cyrillic small letter forms.
+_FOLDS = str.maketrans(
+    {"ı": "i", "ſ": "s", "\u0307": None, "ς": "σ", "ϲ": "σ", "ϐ": "β", "ϑ": "θ", "ϕ": "φ", "ϖ": "π",
+     "ϰ": "κ", "ϱ": "ρ", "ϵ": "ε", "ẞ": "ß", "K": "k", "Å": "å",
+     # Cyrillic small letter variants (U+1C80-U+1C88)
+     "ᲀ": "в", "ᲁ": "д", "ᲂ": "о", "ᲃ": "с", "ᲄ": "т", "ᲅ": "т", "ᲆ": "ъ", "ᲇ": "ѣ", "ᲈ": "ꙋ"}
+)  # fmt: skip
+
+
 def fold_case(text: str) -> str:
-    """``text`` lower-cased so that every character IGNORECASE matches to a Latin letter becomes that letter
-    (dotless i and long s folded, the combining dot of ``İ`` dropped): a superset test's input."""
-    return text.lower().replace("ı", "i").replace("ſ", "s").replace("\u0307", "")
+    """``text`` lower-cased so that every character IGNORECASE matches to a letter of the tables becomes
+    that letter (dotless i, long s, Greek letter variants folded, the combining dot of ``İ`` dropped): a
+    superset test's input."""
+    return text.lower().translate(_FOLDS)
 
 
 def is_furniture(line: str) -> bool:

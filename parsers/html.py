@@ -874,6 +874,45 @@ def _photo_caption(page: _Page, expression: str) -> str | None:
     return _value_text(element)
 
 
+# A caption longer than this is an article text or a gallery description, not a picture's caption.
+MAX_CAPTION = 400
+# Figure captions that are a rights line or a chart's source, not a description of the picture.
+_NOT_A_CAPTION = re.compile(
+    r"^(?:©|\(c\)\s|(?:Sources?|Quelle|Fuente|Fonte|Bron|Źródło|Kilde|Källa|Lähde)\s*:)",
+    re.IGNORECASE,
+)
+
+
+def _story_caption(page: _Page, container: etree._Element | None) -> str | None:
+    """The caption of the story's first picture on a page without a profile or JSON-LD caption: the
+    ``<figcaption>`` of the first ``<figure>`` holding an image inside the body's container, else inside
+    the headline's ``<article>``. A figure inside a link is a teaser card's; a caption that is only a
+    picture credit (``Foto: dpa``) is no caption."""
+    h1 = page.marks.h1
+    article = next(h1.iterancestors("article"), None) if h1 is not None else None
+    for scope in (container, article):
+        if scope is None:
+            continue
+        for figure in scope.iter("figure"):
+            if next(figure.iter(*_MEDIA_TAGS), None) is None:
+                continue
+            if (
+                next(figure.iterancestors("a"), None) is not None
+                or figure.find(".//a//img") is not None
+            ):
+                continue
+            text = _value_text(next(figure.iter("figcaption"), None))
+            if (
+                text
+                and len(text) <= MAX_CAPTION
+                and " " in text  # one word is a credit or a label (``Privat``, ``Reuters``)
+                and not _NOT_A_CAPTION.match(text)
+                and not is_furniture(text)
+            ):
+                return text
+    return None
+
+
 def _caption(page: _Page, profile: SiteProfile | None) -> str | None:
     caption = _photo_caption(page, profile.caption) if profile and profile.caption else None
     if caption:
@@ -1002,6 +1041,7 @@ def parse(raw: bytes) -> list[ParsedItem]:
     )
     # last: a profile removes dropped elements
     item.body, found = _body(page, profile, headline, kicker)
+    item.caption = item.caption or _story_caption(page, found.container)
     if item.published_at is None or item.updated_at is None:
         shown_published, shown_update = _displayed_times(page, found.header_lines)
         item.published_at = item.published_at or shown_published

@@ -153,11 +153,9 @@ class TextDumpLayout:
         re.IGNORECASE,
     )
     # ``Foto:``, ``Fotografia:``, ``fot.`` (Polish), ``Kuva:``, ``Fotó:``, ``Fotoğraf:``, ``Φωτογραφία:`` ...
+    # The labels are ``parsers.furniture.PHOTO_CREDITS`` (one table for pages and dumps).
     photo_credit: re.Pattern[str] = re.compile(
-        r"^(?:(?:Fotos?|Fotó|Fotoğraf(?:lar)?|Fotografi[ae]|Fotografía|Zdjęci[ae]|Kuva(?:t)?|Bild(?:er)?|"
-        r"Bildquelle|Billede|Φωτογραφία|Φωτό|Фото|Snímek|Photos?|Photograph|Images?|Imagen|Immagine|"
-        r"Afbeelding|Beeld|Picture|Crédit(?:s)?(?: photo)?|Créditos?|Crediti|Credit)\s*:|fot\.\s|©|\(c\)\s)",
-        re.IGNORECASE,
+        rf"^(?:(?:{furniture.photo_credit_labels()})\s*:|fot\.\s|©|\(c\)\s)", re.IGNORECASE
     )
     # Photo agencies as a credit line prints them, with the photographer: ``AP Photo/Jae C. Hong``,
     # ``(AP Photo/Jae C. Hong)``, ``REUTERS/Mike Blake``, ``AFP / Patrick T. Fallon``, ``Kay Nietfeld/dpa``.
