@@ -123,17 +123,38 @@ _MOJIBAKE = re.compile(
 _LOCAL_DATE = re.compile(
     r"^\s*(?:[^\W\d]+\.?,?\s+)?(?P<day>\d{1,2})\.?\s+(?P<month>[^\W\d]+\.?)\s+(?P<rest>\d{4}\b.*)$"
 )
+# Abbreviations as feeds write them; a full or inflected name (``noviembre``, ``listopada``, ``ноября``)
+# is read by its longest listed prefix, so Finnish ``marraskuu`` is November, not ``mar``ch, and Czech
+# ``července`` July, not ``červen`` June.
 _LOCAL_MONTHS = {
     name: english
     for english, names in {
-        "Jan": "jan janv jän ene gen genn", "Feb": "fev fév févr feb febr",
-        "Mar": "mar mär märz mars marz", "Apr": "abr avr apr", "May": "mai mag may mei",
-        "Jun": "jun juin giu", "Jul": "jul juil lug", "Aug": "ago aoû août aug",
-        "Sep": "set sept sep", "Oct": "out oct okt ott", "Nov": "nov",
-        "Dec": "dez déc dic dec",
+        "Jan": "jan janv jän ene gen genn ian sty led tammi oca янв січ ιαν",
+        "Feb": "fev fév févr feb febr lut úno helmi şub şubat фев лют φεβ",
+        "Mar": "mar mär märz mars marz mrt bře maalis мар бер μαρ",
+        "Apr": "abr avr apr kwi dub huhti nis апр кві απρ",
+        "May": "mai mag may mei maj kvě touko мая май тра μαΐ μαϊ μαι",
+        "Jun": "jun juin giu iun cze čer červen června kesä haz июн чер ιουν",
+        "Jul": "jul juil lug iul lip čvc červenec července heinä tem июл лип ιουλ",
+        "Aug": "ago aoû août aug agu agt sie srp elo ağu авг сер αυγ",
+        "Sep": "set sept sep wrz zář syys eyl сен вер σεπ",
+        "Oct": "out oct okt ott paź říj loka eki окт жов οκτ",
+        "Nov": "nov noi lis listopad marras kas ноя лис νοε",
+        "Dec": "dez déc dic dec des gru pro joulu ara дек гру δεκ",
     }.items()
     for name in names.split()
 }  # fmt: skip
+# ``30/11/2026 14:05:00 +0100``, ``30.11.2026 14:05 MEZ``: a numeric date with a stated zone (day first,
+# as outside the US; month first only when the second number is over 12 and so cannot be a month).
+_NUMERIC_ZONED = re.compile(
+    r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4}),?[ T]+(\d{1,2}:\d{2}(?::\d{2})?)\s*"
+    r"([+-]\d{2}:?\d{2}|Z|GMT|UTC|[A-Z]{3,5})\s*$"
+)
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LOCAL_MONTH_PREFIXES = sorted(_LOCAL_MONTHS, key=len, reverse=True)
+# ``1764511500``: a Unix time in seconds (or milliseconds) as some CMS feeds send it; read as a date string
+# it would be the year 1764.
+_EPOCH = re.compile(r"^\s*(\d{9,10}|\d{12,13})\s*$")
 
 _RSS_ITEMS = etree.XPath(
     "./*[local-name()='item'] | ./*[local-name()='channel']/*[local-name()='item']"
@@ -688,9 +709,7 @@ def map_entry(entry: RawEntry, kind: FeedKind, feed_language: str | None) -> Par
     published = _date(entry.published) or _date(entry.created)
     updated = _date(entry.updated)
     headline = _headline(entry.title) or _headline(entry.fallback_title)
-    body, body_language = _body(entry)
-    # "Lea también: ...", "Read more: ...", newsletter and rights lines: page furniture, as on article pages.
-    body = [paragraph for paragraph in body if not is_furniture(paragraph)]
+    body, body_language = _body(entry, headline)
     return ParsedItem(
         source_format=kind,
         guid=entry.guid or link,
@@ -718,14 +737,73 @@ def _headline(title: Text | None) -> str | None:
     return _clean_line(" ".join(_paragraphs(title))) or None
 
 
-def _body(entry: RawEntry) -> tuple[list[str], str | None]:
-    """Full content beats the summary, the feed's own summary beats other vocabularies'; an entry whose
-    text is only an image has no body. Returns the paragraphs and the ``xml:lang`` of their element."""
+def _body(entry: RawEntry, headline: str | None) -> tuple[list[str], str | None]:
+    """Full content beats the summary, the feed's own summary beats other vocabularies', and only one of
+    them is the body (a teaser repeated by the full text is never doubled). A text that is only furniture,
+    links or an image is no body, and the next one serves (``content:encoded`` holding just "Read more"
+    beside a real description); a content that only truncates the summary (``... first sentence…``) gives
+    way to the summary holding it in full. Returns the paragraphs and the ``xml:lang`` of their element."""
+    chosen: tuple[list[str], str | None] | None = None
     for text in (entry.content, entry.summary, entry.fallback_summary):
-        paragraphs = _paragraphs(text) if text is not None else []
-        if text is not None and paragraphs:
+        paragraphs = _readable(_paragraphs(text), headline) if text is not None else []
+        if text is None or not paragraphs:
+            continue
+        if chosen is None:
+            chosen = paragraphs, text.language
+        elif _truncates(chosen[0], paragraphs):
             return paragraphs, text.language
-    return [], None
+    return chosen or ([], None)
+
+
+# Feed bodies end in a link to the page (``... on Monday. Read more »``, ``[Leer más]``, ``Weiterlesen ›``):
+# the link's words after the last sentence are no text. Phrases that can only be such a link.
+_READ_ON = re.compile(
+    r"(?<=[.!?…\"”»)\]])\s*[\[(«]?\s*(?:read more|read on|continue reading|keep reading|"
+    r"read (?:the )?full (?:story|article)|full story|weiterlesen|mehr lesen|lesen sie mehr|"
+    r"zum (?:vollständigen )?artikel|leer más|seguir leyendo|sigue leyendo|lire la suite|lire plus|"
+    r"leggi tutto|leggi di più|continua a leggere|leia mais|continue lendo|continuar lendo|lees meer|"
+    r"lees verder|läs mer|les mer|læs mere|lue lisää|czytaj więcej|czytaj dalej|číst dál|čtěte dál|"
+    r"devamını oku|читать далее|читать полностью)\s*(?:[.…]+|[»›→>]+|&raquo;)?\s*[\])»]?\s*$",
+    re.IGNORECASE,
+)
+_ELLIPSIS_END = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.{3,})\s*$")
+# A paragraph that is only a link's address, or a short label and one (``Article URL: https://...``).
+_URL_LINE = re.compile(r"^(?P<label>[^\s:]+(?:\s[^\s:]+){0,2}:\s*)?<?https?://\S+?>?$")
+# The generator's footer after an excerpt (WordPress/Yoast ``The post <title> appeared first on <site>.``,
+# ``Der Beitrag <title> erschien zuerst auf <site>.``): the item's own title with a few words around it.
+_FOOTER_EXTRA_CHARS = 80
+
+
+def _readable(paragraphs: list[str], headline: str | None) -> list[str]:
+    """The paragraphs that are text: no page furniture ("Lea también: ...", newsletter and rights lines,
+    as on article pages), no trailing "read more" link, no bare addresses, no generator footer naming
+    the item's title; a body of labelled addresses only (link aggregators) is no body."""
+    kept = []
+    for paragraph in paragraphs:
+        paragraph = _READ_ON.sub("", paragraph)
+        if not paragraph or is_furniture(paragraph):
+            continue
+        url = _URL_LINE.match(paragraph)
+        if url is not None and url.group("label") is None:
+            continue
+        kept.append(paragraph)
+    if kept and all(_URL_LINE.match(p) for p in kept):
+        return []
+    if len(kept) > 1 and headline and len(headline) > 10:
+        last = kept[-1]
+        if len(last) <= len(headline) + _FOOTER_EXTRA_CHARS and headline.casefold() in last.casefold():
+            kept.pop()
+    return kept
+
+
+def _truncates(shorter: list[str], longer: list[str]) -> bool:
+    """Whether ``shorter`` is a cut-off copy of ``longer``: its text, without the closing ellipsis, stands
+    in ``longer``'s text, which says more."""
+    cut = _ELLIPSIS_END.sub("", " ".join(shorter))
+    if cut == " ".join(shorter) and len(shorter) > 1:
+        return False  # several paragraphs not ending in an ellipsis: a text of its own
+    full = " ".join(longer)
+    return len(full) > len(cut) + 20 and len(cut) >= 20 and cut.casefold() in full.casefold()
 
 
 def _paragraphs(text: Text) -> list[str]:
@@ -793,6 +871,10 @@ def _date(text: str | None) -> datetime | None:
     """Our parser first (keeps offsets exact); feedparser's for the odd formats feeds use."""
     if not text:
         return None
+    epoch = _EPOCH.match(text)
+    if epoch:
+        seconds = int(epoch.group(1))
+        return datetime.fromtimestamp(seconds / 1000 if seconds > 10**11 else seconds, UTC)
     parsed = parse_datetime(text)
     if parsed is not None:
         return parsed
@@ -820,12 +902,26 @@ def _date(text: str | None) -> datetime | None:
 
 
 def _localized_rfc822(text: str) -> str | None:
-    """``Seg, 24 Set 2018 19:42:40 -0300`` (UOL) -> ``24 Sep 2018 19:42:40 -0300``: month names as data."""
+    """``Seg, 24 Set 2018 19:42:40 -0300`` (UOL) -> ``24 Sep 2018 19:42:40 -0300``: month names as data;
+    ``30/11/2026 14:05 +0100`` -> ``30 Nov 2026 14:05 +0100``."""
+    numeric = _NUMERIC_ZONED.match(text)
+    if numeric:
+        day, _, month, year, clock, zone = numeric.groups()
+        if int(day) <= 12 < int(month):
+            day, month = month, day
+        if not 1 <= int(month) <= 12:
+            return None
+        return f"{day} {_ENGLISH_MONTHS[int(month) - 1]} {year} {clock} {zone.replace(':', '')}"
     match = _LOCAL_DATE.match(text)
     if not match:
         return None
-    month = _LOCAL_MONTHS.get(match.group("month").lower().rstrip("."))
-    return f"{match.group('day')} {month} {match.group('rest')}" if month else None
+    word = match.group("month").lower().rstrip(".")
+    month = _LOCAL_MONTHS.get(word) or next(
+        (_LOCAL_MONTHS[p] for p in _LOCAL_MONTH_PREFIXES if len(p) >= 3 and word.startswith(p)), None
+    )
+    # ``14h05`` (French clocks) is ``14:05``
+    rest = re.sub(r"\b(\d{1,2})h(\d{2})\b", r"\1:\2", match.group("rest"))
+    return f"{match.group('day')} {month} {rest}" if month else None
 
 
 def _is_web_url(value: str | None) -> bool:

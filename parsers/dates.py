@@ -115,7 +115,20 @@ def parse_datetime(text: str | None) -> datetime | None:
     # ``-0000`` (RFC 5322 3.3): the time is UTC, only the sender's own zone is unknown.
     if stamp.tzinfo is None and value.endswith("-0000"):
         stamp = stamp.replace(tzinfo=UTC)
+    elif stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=_named_zone(value))
     return _safe_utc(stamp)
+
+
+def _named_zone(value: str) -> tzinfo | None:
+    """The fixed offset of a zone abbreviation ``email`` does not know (``MEZ``, ``CEST``, ``JST``, ``AEDT``:
+    European and Asia-Pacific feeds write their own), from the one table the time-line grammar uses;
+    ``None`` (the value stays the source's local time) for an unknown or ambiguous one (``IST``)."""
+    # parsers._timelines imports this module: its table is read at call time
+    from parsers._timelines import FIXED_ZONES
+
+    hours = FIXED_ZONES.get(value.rsplit(None, 1)[-1])
+    return timezone(timedelta(hours=hours)) if hours is not None else None
 
 
 def _rfc822_common(match: re.Match[str]) -> datetime | None:

@@ -63,3 +63,48 @@ def test_assume_zone_only_places_naive_values() -> None:
     aware = datetime(2022, 5, 10, 0, 30, tzinfo=UTC)
     assert assume_zone(aware, helsinki) == aware
     assert assume_zone(None, helsinki) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # zone abbreviations email.utils does not know, as European and Asia-Pacific feeds write them
+        ("Mon, 30 Nov 2026 14:05:00 MEZ", datetime(2026, 11, 30, 13, 5, tzinfo=UTC)),
+        ("Tue, 07 Jul 2026 09:30:00 CEST", datetime(2026, 7, 7, 7, 30, tzinfo=UTC)),
+        ("Wed, 02 Dec 2026 18:00:00 JST", datetime(2026, 12, 2, 9, 0, tzinfo=UTC)),
+        ("Thu, 03 Dec 2026 07:15 AEDT", datetime(2026, 12, 2, 20, 15, tzinfo=UTC)),
+        ("Fri, 04 Dec 2026 10:00:00 MSK", datetime(2026, 12, 4, 7, 0, tzinfo=UTC)),
+    ],
+)
+def test_rfc822_zone_abbreviations_are_offsets(text: str, want: datetime) -> None:
+    assert parse_datetime(text) == want
+
+
+def test_ambiguous_zone_abbreviation_stays_local_time() -> None:
+    # IST is India, Ireland or Israel: the agency's zone decides later
+    value = parse_datetime("Mon, 30 Nov 2026 14:05:00 IST")
+    assert value == datetime(2026, 11, 30, 14, 5) and value.tzinfo is None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Пн, 30 ноя 2026 14:05:00 +0300", datetime(2026, 11, 30, 11, 5, tzinfo=UTC)),
+        ("Pzt, 30 Kas 2026 14:05:00 +0300", datetime(2026, 11, 30, 11, 5, tzinfo=UTC)),
+        ("pon, 30 lis 2026 14:05:00 +0100", datetime(2026, 11, 30, 13, 5, tzinfo=UTC)),
+        ("ma, 30 marraskuuta 2026 14:05:00 +0200", datetime(2026, 11, 30, 12, 5, tzinfo=UTC)),
+        ("čt, 16 července 2026 08:00:00 +0200", datetime(2026, 7, 16, 6, 0, tzinfo=UTC)),
+        ("lun., 30 nov. 2026 14h05 +0100", datetime(2026, 11, 30, 13, 5, tzinfo=UTC)),
+        ("Δευ, 30 Νοε 2026 14:05:00 +0200", datetime(2026, 11, 30, 12, 5, tzinfo=UTC)),
+        ("30/11/2026 14:05:00 +0100", datetime(2026, 11, 30, 13, 5, tzinfo=UTC)),
+        ("30.11.2026 14:05 MEZ", datetime(2026, 11, 30, 13, 5, tzinfo=UTC)),
+        ("11/30/2026 14:05:00 -0500", datetime(2026, 11, 30, 19, 5, tzinfo=UTC)),
+    ],
+)
+def test_feed_dates_in_other_languages_and_numeric_forms(text: str, want: datetime) -> None:
+    assert feed_date(text) == want
+
+
+@pytest.mark.parametrize("text", ["1796047500", "1796047500000"])
+def test_feed_unix_time_is_not_a_year(text: str) -> None:
+    assert feed_date(text) == datetime(2026, 11, 30, 14, 5, tzinfo=UTC)

@@ -355,3 +355,68 @@ def test_item_body_with_two_bodies_is_read_not_lost(body: str) -> None:
         "Der Landtag hat das Gesetz beschlossen.",
         "Die Opposition stimmte dagegen.",
     ]
+
+
+def _rss_item(inner: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:media="http://search.yahoo.com/mrss/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>Diario</title><link>https://diario.example/</link><item>{inner}</item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("inner", "body"),
+    [
+        # content:encoded that is only a "read more" link: the description is the body
+        (
+            "<title>Nuevo plan de vivienda</title><description><![CDATA[El Gobierno aprobó el lunes un "
+            "plan de vivienda para jóvenes. <a href='https://diario.example/1'>Leer más »</a>]]>"
+            "</description><content:encoded><![CDATA[<p><a href='https://diario.example/1'>Leer "
+            "más</a></p>]]></content:encoded>",
+            ["El Gobierno aprobó el lunes un plan de vivienda para jóvenes."],
+        ),
+        # content:encoded that only cuts the description short (its first sentence and an ellipsis)
+        (
+            "<title>Dürre erklärt</title><description><![CDATA[<p>Die Behörden haben in sechs Kreisen "
+            "den Dürrenotstand erklärt.</p><p>Landwirte erhalten ab nächster Woche Hilfen.</p>]]>"
+            "</description><content:encoded><![CDATA[<p>Die Behörden haben in sechs Kreisen den "
+            "Dürrenotstand…</p>]]></content:encoded>",
+            [
+                "Die Behörden haben in sechs Kreisen den Dürrenotstand erklärt.",
+                "Landwirte erhalten ab nächster Woche Hilfen.",
+            ],
+        ),
+        # the teaser repeated as the full text's first paragraph is not doubled
+        (
+            "<title>Sciopero finito</title><description>I portuali sono tornati al lavoro.</description>"
+            "<content:encoded><![CDATA[<p>I portuali sono tornati al lavoro.</p><p>L'accordo prevede "
+            "aumenti del 4 per cento.</p>]]></content:encoded>",
+            ["I portuali sono tornati al lavoro.", "L'accordo prevede aumenti del 4 per cento."],
+        ),
+        # a description that is only the page's address, or labelled addresses only: no body
+        (
+            "<title>Link</title><description><![CDATA[<a href='https://diario.example/2'>"
+            "https://diario.example/2</a>]]></description>",
+            [],
+        ),
+        (
+            "<title>Link</title><description><![CDATA[<p>Article URL: <a href='https://x.example/a'>"
+            "https://x.example/a</a></p><p>Comments URL: https://x.example/c</p>]]></description>",
+            [],
+        ),
+        # the generator's footer naming the item's title (WordPress/Yoast, in the site's language)
+        (
+            "<title>Neue Schulgebäude für die Region</title><description><![CDATA[<p>Das Land "
+            "investiert 40 Millionen Euro in neue Schulen [&#8230;]</p><p>Der Beitrag <a href="
+            "'https://diario.example/3'>Neue Schulgebäude für die Region</a> erschien zuerst auf "
+            "<a href='https://diario.example'>Diario</a>.</p>]]></description>",
+            ["Das Land investiert 40 Millionen Euro in neue Schulen […]"],
+        ),
+    ],
+)
+def test_feed_body_is_the_text_not_links_or_furniture(inner: str, body: list[str]) -> None:
+    (item,) = parse_document(_rss_item(inner), "rss")
+    assert item.body == body
