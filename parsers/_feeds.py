@@ -150,7 +150,20 @@ _NUMERIC_ZONED = re.compile(
     r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4}),?[ T]+(\d{1,2}:\d{2}(?::\d{2})?)\s*"
     r"([+-]\d{2}:?\d{2}|Z|GMT|UTC|[A-Z]{3,5})\s*$"
 )
-_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ENGLISH_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 _LOCAL_MONTH_PREFIXES = sorted(_LOCAL_MONTHS, key=len, reverse=True)
 # ``1764511500``: a Unix time in seconds (or milliseconds) as some CMS feeds send it; read as a date string
 # it would be the year 1764.
@@ -791,7 +804,10 @@ def _readable(paragraphs: list[str], headline: str | None) -> list[str]:
         return []
     if len(kept) > 1 and headline and len(headline) > 10:
         last = kept[-1]
-        if len(last) <= len(headline) + _FOOTER_EXTRA_CHARS and headline.casefold() in last.casefold():
+        if (
+            len(last) <= len(headline) + _FOOTER_EXTRA_CHARS
+            and headline.casefold() in last.casefold()
+        ):
             kept.pop()
     return kept
 
@@ -917,7 +933,8 @@ def _localized_rfc822(text: str) -> str | None:
         return None
     word = match.group("month").lower().rstrip(".")
     month = _LOCAL_MONTHS.get(word) or next(
-        (_LOCAL_MONTHS[p] for p in _LOCAL_MONTH_PREFIXES if len(p) >= 3 and word.startswith(p)), None
+        (_LOCAL_MONTHS[p] for p in _LOCAL_MONTH_PREFIXES if len(p) >= 3 and word.startswith(p)),
+        None,
     )
     # ``14h05`` (French clocks) is ``14:05``
     rest = re.sub(r"\b(\d{1,2})h(\d{2})\b", r"\1:\2", match.group("rest"))
