@@ -34,6 +34,7 @@ from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, html_fra
 from parsers.xmlsafe import (
     canonical_tags,
     element_query,
+    has_attribute_variant,
     parse_root,
     sniff_root,
     spelling_table,
@@ -66,9 +67,15 @@ _SPELLINGS = spelling_table(
         "TargetAudience", "TopicOccurrence", "Location", "ContentItem", "MediaType", "Format", "MimeType",
         "Notation", "Characteristics", "SizeInBytes", "DataContent", "Encoding", "Comment", "Metadata",
         "MetadataType", "Update", "Delete", "Insert", "Replace",
-    )
+    ),
+    # attributes the parser reads; exporters send ``formalname``, ``DUID``, ``href``
+    ("FormalName", "Vocabulary", "Scheme", "Duid", "Euid", "Href", "Value", "ValueRef", "HowPresent",
+     "Topic", "Update", "PreviousRevision", "Version", "Size"),
 )  # fmt: skip
 _OPAQUE = frozenset({"DataContent"})
+# The attribute whose variants are looked for in the bytes: an exporter that changes the spelling of
+# attribute names changes this one, the commonest, too.
+_VARIANT_PROBES = ("FormalName",)
 _T = TypeVar("_T")
 
 
@@ -116,13 +123,35 @@ _BODY_SKIP = SKIP_TAGS | frozenset(
 )
 # Component roles that are parts beside the story (Belga Title/Lead; Business Wire StyleSheet, HeadLine,
 # Logo, Contact, TweetText) or a photo and its renditions. The story itself is the Main/Body component.
+# Roles are compared folded (lower case, no spaces, dashes or underscores: ``Main Text`` = ``main_text``), in
+# the languages of the agencies that name them (dpa/APA/SDA German, ANSA Italian, ANP Dutch, Belga/AFP French,
+# EFE/Lusa Spanish/Portuguese, Nordic agencies). A component inside a photo, video or graphic component
+# (its description, its caption) is never the story either.
 _NOT_STORY_ROLES = frozenset(
     {"caption", "title", "lead", "abstract", "summary", "teaser", "highdef", "quicklook", "thumbnail",
      "preview", "photo", "picture", "image", "graphic", "video", "audio", "stylesheet", "style", "css",
      "logo", "contact", "contacts", "tweettext", "tweet", "headline", "subheadline", "byline", "dateline",
-     "keywords", "disclaimer", "boilerplate", "multimedia", "attachment"}
+     "keywords", "disclaimer", "boilerplate", "multimedia", "attachment",
+     "description", "photodescription", "imagedescription", "photocaption", "imagecaption", "cutline",
+     "bildtext", "bildunterschrift", "bildbeschreibung", "foto", "bild", "grafik", "legende", "légende",
+     "didascalia", "fotografia", "immagine", "piedefoto", "piefoto", "legenda", "bijschrift", "onderschrift",
+     "fotobeschrijving", "bildtekst", "bildetekst", "kuvateksti",
+     "kontakt", "kontakte", "contatto", "contatti", "contacto", "contactos", "contato", "kontaktinfo",
+     "contactinfo", "contactinformation", "mediacontact", "pressecontact", "pressekontakt",
+     "zusammenfassung", "sommario", "riassunto", "resumen", "resumo", "résumé", "resume", "samenvatting",
+     "sammanfattning", "sammendrag", "resumé", "chapeau", "vorspann", "occhiello", "sottotitolo",
+     "titel", "titolo", "titre", "titulo", "título", "kop", "überschrift", "ueberschrift", "rubrik",
+     "stylesheets", "javascript", "script", "tweets", "socialmedia", "twitter", "signature", "footer",
+     "infobox", "factbox"}
 )  # fmt: skip
-_STORY_ROLES = frozenset({"main", "body", "maintext", "text", "story", "article", "bodytext"})
+_STORY_ROLES = frozenset(
+    {"main", "body", "maintext", "text", "story", "article", "bodytext",
+     "haupttext", "fliesstext", "fließtext", "meldungstext", "artikel", "beitrag", "meldung",
+     "testo", "testoprincipale", "corpo", "articolo", "tekst", "hoofdtekst", "bericht", "artikeltekst",
+     "texte", "corps", "textecomplet", "texteprincipal", "cuerpo", "texto", "textoprincipal", "nota",
+     "brödtext", "brodtext", "brødtekst", "leipäteksti", "teksti", "fulltext", "storytext", "content",
+     "maincontent", "mainbody"}
+)  # fmt: skip
 _TEXT_MEDIA = frozenset({"text", "complexdata"})
 # Content that is never story text whatever its role says: style sheets and scripts.
 _NOT_TEXT_TYPES = frozenset({"text/css", "css", "text/javascript", "application/javascript"})
@@ -151,6 +180,7 @@ _EDITORIAL_PROPERTIES = frozenset({"editorialinfo", "editorialnote", "ednote"})
 _PUBLIC_ID = re.compile(r"^(urn:newsml:[^:\s]+:[^:\s]+:.+):\d+[A-Za-z]?$", re.IGNORECASE)
 _LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_]|$)")
 _DIGIT = re.compile(r"\d")
+_ROLE_SEPARATORS = re.compile(r"[\s_\-.]+")
 _NUMBER = re.compile(r"[0-9]{1,6}")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _PARAGRAPH_BREAK = "<br><br>"
@@ -230,7 +260,9 @@ def parse(raw: bytes) -> list[ParsedItem]:
 
 def _parse(raw: bytes) -> list[ParsedItem]:
     root = parse_root(raw, _ROOT, "NewsML 1.2")
-    canonical_tags(root, _SPELLINGS, _OPAQUE)
+    canonical_tags(
+        root, _SPELLINGS, _OPAQUE, attributes=has_attribute_variant(raw, _VARIANT_PROBES)
+    )
     news_items = _NEWS_ITEMS(root)
     if len(news_items) > MAX_ITEMS_PER_DOCUMENT:
         raise ParseError(
@@ -312,7 +344,8 @@ def _find_story(news_item: etree._Element) -> _Story | None:
         if role in _NOT_STORY_ROLES or not _is_text_content(content):
             continue
         if role not in _STORY_ROLES:
-            others.append(content)
+            if not _inside_part(content, news_item):
+                others.append(content)
             continue
         story = _story(content, news_item)
         if story is not None:
@@ -344,10 +377,28 @@ def _is_text_content(content: etree._Element) -> bool:
 
 
 def _role(content: etree._Element) -> str:
-    """The lower-cased Role of the component holding ``content`` ('' when it has none)."""
+    """The folded Role of the component holding ``content`` ('' when it has none)."""
     parent = content.getparent()
-    role = _formal_name(_child(parent, "Role")) if parent is not None else None
-    return (role or "").strip().lower()
+    return _component_role(parent) if parent is not None else ""
+
+
+def _component_role(component: etree._Element) -> str:
+    """A component's Role folded: lower case without spaces, dashes or underscores ('' when none)."""
+    role = _formal_name(_child(component, "Role"))
+    return _ROLE_SEPARATORS.sub("", role.lower()) if role else ""
+
+
+def _inside_part(content: etree._Element, news_item: etree._Element) -> bool:
+    """Whether an outer component of ``content`` is a part beside the story (a photo, a contact block): a
+    text in it without a story role is that part's (a photo's description), not the story. (A Body text
+    inside Belga's Audio component is still the story.)"""
+    node = content.getparent()
+    node = node.getparent() if node is not None else None
+    while node is not None and node is not news_item:
+        if node.tag == "NewsComponent" and _component_role(node) in _NOT_STORY_ROLES:
+            return True
+        node = node.getparent()
+    return False
 
 
 def _component_chain(content: etree._Element, news_item: etree._Element) -> list[etree._Element]:

@@ -33,7 +33,14 @@ from parsers.base import ParsedDateline, ParsedItem, ParsedRelated, ParseError, 
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, remove_keeping_tail
-from parsers.xmlsafe import canonical_tags, parse_xml, spelling_table, xml_root_name
+from parsers.xmlsafe import (
+    canonical_tags,
+    fold_name,
+    has_attribute_variant,
+    parse_xml,
+    spelling_table,
+    xml_root_name,
+)
 
 FORMAT = "newsmlg2"
 SNIFF_ORDER = 20
@@ -41,6 +48,7 @@ SNIFF_OPENS = "<"  # markup: registry skips it for documents opening otherwise
 
 _ITEM_ROOTS = frozenset({"newsItem", "packageItem", "conceptItem", "knowledgeItem", "planningItem"})
 _ROOTS = _ITEM_ROOTS | {"newsMessage", "contentSet"}
+_ROOTS_BY_FOLD = {name.lower(): name for name in _ROOTS}
 _G2_MARKERS = (b"iptc.org/std/nar/", b"newsml-g2")
 _CONTENT_MARKERS = (b"<inlinexml", b"<inlinedata", b"<remotecontent")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -60,9 +68,17 @@ _SPELLINGS = spelling_table(
         "description", "name", "definition", "note", "facet", "related", "broader", "narrower",
         "contentSet", "inlineXML", "inlineData", "remoteContent", "groupSet", "group", "itemRef",
         "partMeta", "assert", "inlineRef",
-    )
+    ),
+    # attributes the parser reads, lower case in the specification; exporters send ``QCode``,
+    # ``contentType``, ``residRef``, ``guidRef``
+    ("qcode", "uri", "literal", "role", "rendition", "contenttype", "href", "residref", "guidref", "guid",
+     "version", "rel", "type", "standard", "standardversion", "rank", "format", "creator", "modified",
+     "contentrefs", "sizeinbytes", "wordcount", "validfrom", "validto", "tag"),
 )  # fmt: skip
 _OPAQUE = frozenset({"inlineXML", "inlineData"})
+# The attribute whose case variants (``QCode``) are looked for in the bytes: an exporter that changes the
+# case of attribute names (``contentType``, ``Rendition``) changes this one, the commonest, too.
+_VARIANT_PROBES = ("qcode",)
 
 # itemClass codes (the part after the scheme) that carry no text story.
 _NON_TEXT_CLASSES = frozenset(
@@ -118,10 +134,13 @@ _NOTE_TAGS = frozenset({"p", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
 # contentSet renditions that are not the story text (dpa's IPTC 7901 headline/teaser/notepad renditions).
 _SKIPPED_RENDITION_SUFFIXES = (
     "headline", "teaser", "public", "nonpublic", "notepad", "stylesheet", "style", "logo", "contact",
-    "contacts", "tweettext", "tweet", "caption", "abstract", "summary",
+    "contacts", "tweettext", "tweet", "caption", "abstract", "summary", "description", "preview",
+    "disclaimer", "boilerplate", "signature", "cutline",
 )  # fmt: skip
 # Renditions that name the story text itself: picked before any other part of the content set.
-_STORY_RENDITIONS = frozenset({"main", "body", "text", "story", "article", "fulltext", "bodytext"})
+_STORY_RENDITIONS = frozenset(
+    {"main", "body", "text", "story", "article", "fulltext", "bodytext", "maintext", "storytext"}
+)
 _NOT_TEXT_TYPES = ("text/css", "text/javascript", "application/javascript")
 _PLAIN_TYPES = ("text/plain", "text/html", "text/xhtml", "application/xhtml")
 
@@ -176,7 +195,9 @@ def can_parse(raw: bytes) -> bool:
     except Exception:  # sniffing must never raise
         return False
     if name not in _ROOTS:
-        return False
+        name = _ROOTS_BY_FOLD.get(name.lower()) if name else None  # ``<NewsItem>``: a case variant
+        if name is None:
+            return False
     head = raw[:8192].lower()
     if name == "contentSet":
         return any(marker in head for marker in _CONTENT_MARKERS)
@@ -189,7 +210,9 @@ def can_parse(raw: bytes) -> bool:
 def parse(raw: bytes) -> list[ParsedItem]:
     """Every text story in the document, in document order."""
     root = parse_xml(raw)
-    canonical_tags(root, _SPELLINGS, _OPAQUE)
+    canonical_tags(
+        root, _SPELLINGS, _OPAQUE, attributes=has_attribute_variant(raw, _VARIANT_PROBES)
+    )
     name = root.tag
     if name == "contentSet":
         return _from_content_set(root)
@@ -488,7 +511,7 @@ def _content(content_set: etree._Element, headlines: frozenset[str]) -> _Content
     result = _Content()
     plain: list[etree._Element] = []
     parts = [part for part in content_set if _is_text_part(part)]
-    parts.sort(key=lambda part: _code(part.get("rendition") or "").lower() not in _STORY_RENDITIONS)
+    parts.sort(key=lambda part: _rendition(part) not in _STORY_RENDITIONS)
     for part in parts:
         if part.tag == "inlineXML":
             _inline_xml(part, headlines, result)
@@ -505,7 +528,7 @@ def _content(content_set: etree._Element, headlines: frozenset[str]) -> _Content
 def _is_text_part(part: etree._Element) -> bool:
     """Not a style sheet or script, and not a rendition that sits beside the story (logo, contact ...)."""
     kind = (part.get("contenttype") or "").strip().lower()
-    rendition = _code(part.get("rendition") or "").lower()
+    rendition = _rendition(part)
     return not kind.startswith(_NOT_TEXT_TYPES) and not (
         rendition and rendition.endswith(_SKIPPED_RENDITION_SUFFIXES)
     )
@@ -513,7 +536,7 @@ def _is_text_part(part: etree._Element) -> bool:
 
 def _is_story_rendition(part: etree._Element) -> bool:
     kind = (part.get("contenttype") or "text/plain").lower()
-    rendition = _code(part.get("rendition") or "").lower()
+    rendition = _rendition(part)
     return kind.startswith(_PLAIN_TYPES) and not rendition.endswith(_SKIPPED_RENDITION_SUFFIXES)
 
 
@@ -759,6 +782,12 @@ def _attr(element: etree._Element | None, name: str) -> str:
 def _code(qcode: str) -> str:
     """``ninat:text`` -> ``text``; literal values pass through."""
     return qcode.strip().rsplit(":", 1)[-1]
+
+
+def _rendition(part: etree._Element) -> str:
+    """A part's rendition code folded (``rnd:Style-Sheet``, ``rnd:tweet_text`` -> ``stylesheet``, ``tweettext``)."""
+    rendition = part.get("rendition")
+    return fold_name(_code(rendition)) if rendition else ""
 
 
 def _int(value: str | None) -> int | None:

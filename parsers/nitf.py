@@ -22,6 +22,7 @@ from parsers.dates import parse_datetime
 from parsers.markup import element_paragraphs, element_text, remove_keeping_tail
 from parsers.xmlsafe import (
     element_query,
+    fold_name,
     local_name,
     parse_xml,
     string_query,
@@ -81,7 +82,28 @@ _SIGN_OFFS = (
 _INITIALS_BYLINE = re.compile(r"^[a-z]{1,4}(?:/[a-z]{1,4})+$")
 _PLACE_PUNCT = re.compile(r"^[\s,;/-]+|[\s,;/-]+$")
 _SMALL_INT = re.compile(r"[0-9]{1,6}")
-_CAPITAL_TAG = re.compile(rb"</?[a-z0-9.:-]*[A-Z]")
+# A tag with a capital or an underscore in the bytes: names to canonicalise (an exporter that capitalises
+# attribute names capitalises the tags too).
+_CAPITAL_TAG = re.compile(rb"</?[a-z0-9.:-]*[A-Z_]")
+# NITF names holding a separator (the DTD's spelling), keyed by their folded form (``fold_name``).
+_COMPOUND_TAGS = {
+    fold_name(name): name
+    for name in (
+        "body.head", "body.content", "body.end", "doc-id", "del-list", "doc-scope", "ed-msg", "du-key",
+        "date.issue", "date.release", "date.expire", "doc.copyright", "doc.rights", "key-list",
+        "identified-content", "story.date", "tobject.subject", "tobject.property", "media-caption",
+        "media-reference", "media-metadata", "media-producer", "media-object", "object.title",
+        "virtloc", "chron", "func", "org", "person", "location", "revision-history",
+    )
+}  # fmt: skip
+_COMPOUND_ATTRIBUTES = {
+    fold_name(name): name
+    for name in (
+        "id-string", "ed-urg", "management-status", "management-doc-idref", "date.publication",
+        "tobject.subject.refnum", "tobject.subject.type", "tobject.type", "tobject.property.type",
+        "media-type", "info", "holder", "norm", "key", "version", "baselang", "noteclass", "type",
+    )
+}  # fmt: skip
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
 
 
@@ -112,13 +134,25 @@ def _parse(raw: bytes) -> list[ParsedItem]:
 
 
 def _canonical_tags(root: etree._Element) -> None:
-    """(Run only when the bytes hold a namespace or a tag with a capital.) Plain lower-case names: NITF 3.5+ may sit in the IPTC namespace, and every NITF element name is
-    lower case in the DTD, so ``<HL1>`` or ``<Body.Content>`` from a hand-rolled exporter is read as the
-    element it means."""
+    """(Run only when the bytes hold a namespace or a tag with a capital or an underscore.) Plain lower-case names: NITF 3.5+ may sit in the IPTC namespace, and every NITF element and
+    attribute name is lower case in the DTD, so ``<HL1>``, ``<Body.Content>`` or ``ID-STRING`` from a
+    hand-rolled exporter is read as the name it means; a compound name with its separator swapped or
+    dropped (``<body_content>``, ``<body-head>``, ``<docid>``, ``id_string``) is the DTD's."""
     for element in root.iter():
         tag = element.tag
-        if isinstance(tag, str) and (tag.startswith("{") or not tag.islower()):
-            element.tag = local_name(element).lower()
+        if not isinstance(tag, str):
+            continue
+        if tag.startswith("{") or not tag.islower() or "_" in tag:
+            local = local_name(element).lower()
+            element.tag = _COMPOUND_TAGS.get(fold_name(local), local)
+        for raw_key in element.keys():  # noqa: SIM118 (iterating an lxml element yields its children)
+            key = str(raw_key)
+            if key.startswith("{") or (key.islower() and "_" not in key):
+                continue  # xml:lang and the like, or already the DTD's spelling
+            lowered = key.lower()
+            wanted = _COMPOUND_ATTRIBUTES.get(fold_name(lowered), lowered)
+            if element.get(wanted) is None:
+                element.set(wanted, element.attrib.pop(key))
 
 
 def _item(root: etree._Element) -> ParsedItem:

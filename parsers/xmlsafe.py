@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
@@ -170,47 +170,128 @@ def parse_root(raw: bytes, root: str, format_label: str) -> etree._Element:
 
 @dataclass(frozen=True, slots=True)
 class Spellings:
-    """Element names as a specification spells them, and the same keyed by their lower-cased form."""
+    """Element (and attribute) names as a specification spells them, and the same keyed by their folded
+    form (:func:`fold_name`)."""
 
     names: frozenset[str]
     by_lower: dict[str, str]
+    attributes: frozenset[str] = frozenset()
+    attributes_by_fold: dict[str, str] = field(default_factory=dict)
 
 
-def spelling_table(names: Iterable[str]) -> Spellings:
-    """The :class:`Spellings` of ``names`` (for :func:`canonical_tags`)."""
+def fold_name(name: str) -> str:
+    """A name without case and without the separators exporters swap (``body_content``, ``Body.Content``
+    and ``bodycontent`` are one name; ``News-Lines`` is ``NewsLines``)."""
+    return name.lower().replace("_", "").replace(".", "").replace("-", "")
+
+
+def spelling_table(names: Iterable[str], attributes: Iterable[str] = ()) -> Spellings:
+    """The :class:`Spellings` of ``names`` and ``attributes`` (for :func:`canonical_tags`)."""
     listed = tuple(names)
-    return Spellings(frozenset(listed), {name.lower(): name for name in listed})
+    attrs = tuple(attributes)
+    return Spellings(
+        frozenset(listed),
+        {fold_name(name): name for name in listed},
+        frozenset(attrs),
+        {fold_name(name): name for name in attrs},
+    )
+
+
+_ATTRIBUTE_HEAD = 4096
+
+
+@lru_cache(maxsize=16)
+def _attribute_probes(attributes: tuple[str, ...]) -> tuple[tuple[bytes, bytes, bytes | None], ...]:
+    """Per attribute: its bytes, lower-cased, and its camel humps joined by ``_`` (None when it has none)."""
+    probes = []
+    for name in attributes:
+        spelled = name.encode()
+        compound = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower().encode()
+        probes.append((spelled, spelled.lower(), compound if compound != spelled.lower() else None))
+    return tuple(probes)
+
+
+def has_attribute_variant(raw: bytes, attributes: tuple[str, ...]) -> bool:
+    """Whether ``raw`` spells one of ``attributes`` otherwise (``formalname``, ``FORMALNAME``,
+    ``formal_name``, ``QCode``): the cheap test (byte counts, no regex) before :func:`canonical_tags`
+    visits attributes. Names in text count alike on both sides, so they never trigger it. Only the head
+    is read: an exporter spells its attributes one way throughout, and the metadata comes first."""
+    head = raw[:_ATTRIBUTE_HEAD]
+    lowered = head.lower()
+    for spelled, lower, compound in _attribute_probes(attributes):
+        if lowered.count(lower) != head.count(spelled) or (
+            compound is not None and compound in lowered
+        ):
+            return True
+    return False
 
 
 def canonical_tags(
-    root: etree._Element, spellings: Spellings, opaque: frozenset[str] = frozenset()
+    root: etree._Element,
+    spellings: Spellings,
+    opaque: frozenset[str] = frozenset(),
+    *,
+    attributes: bool = False,
 ) -> None:
     """Drop namespaces and give every element its specified spelling, in one pass over the tree.
 
-    Agencies send case variants of element names (Belga ``<Headline>`` for NewsML 1.2 ``<HeadLine>``,
-    ``<ContentMeta>`` in G2): a tag whose lower-cased name is a specified name is renamed to the specified
-    spelling. Elements inside an ``opaque`` element (embedded XHTML or NITF in ``DataContent`` or
-    ``inlineXML``) belong to another vocabulary and keep their names, apart from the namespace.
+    Agencies send variants of element names (Belga ``<Headline>`` for NewsML 1.2 ``<HeadLine>``,
+    ``<ContentMeta>`` in G2, ``<body_content>`` for ``<body.content>``): a tag whose folded name
+    (:func:`fold_name`) is a specified name is renamed to the specified spelling, and with ``attributes``
+    (the caller saw a variant: :func:`has_attribute_variant`) so are the listed attributes (``formalname``,
+    ``DUID``, ``QCode``; namespace-prefixed ones too). Elements inside an
+    ``opaque`` element (embedded XHTML or NITF in ``DataContent`` or ``inlineXML``) belong to another
+    vocabulary and keep their names, apart from the namespace.
     """
+    if attributes and spellings.attributes:
+        _canonical_attributes(root, spellings, opaque)
     names = spellings.names
     # tag -> (local name, specified spelling or None), worked out once per distinct tag of the document
     renames: dict[str, tuple[str, str | None]] = {}
     for element in root.iter():
         tag = element.tag
-        if not isinstance(tag, str) or tag in names:
+        if not isinstance(tag, str):
+            continue
+        if tag in names:
             continue
         found = renames.get(tag)
         if found is None:
             local = tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
-            found = (local, None if local in names else spellings.by_lower.get(local.lower()))
+            found = (local, None if local in names else spellings.by_lower.get(fold_name(local)))
             renames[tag] = found
         local, wanted = found
-        if wanted is not None and not (
-            opaque
-            and any(
-                isinstance(a.tag, str) and local_name(a) in opaque for a in element.iterancestors()
-            )
-        ):
+        if wanted is not None and not _inside(element, opaque):
             element.tag = wanted
         elif local != tag:
             element.tag = local
+
+
+def _canonical_attributes(
+    root: etree._Element, spellings: Spellings, opaque: frozenset[str]
+) -> None:
+    """Give the listed attributes their specified spelling (not inside ``opaque`` elements). Callers run
+    this only when the bytes show a variant (it visits every attribute of the document)."""
+    attributes = spellings.attributes
+    # attribute name -> specified spelling or None (None: leave as is), once per distinct name
+    renames: dict[str, str | None] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for raw_key in element.keys():  # noqa: SIM118 (iterating an lxml element yields children)
+            key = str(raw_key)
+            if key in attributes:
+                continue
+            wanted = renames.get(key, "")
+            if wanted == "":
+                local_key = key.rsplit("}", 1)[-1] if key.startswith("{") else key
+                wanted = spellings.attributes_by_fold.get(fold_name(local_key))
+                renames[key] = wanted
+            if wanted is not None and element.get(wanted) is None and not _inside(element, opaque):
+                element.set(wanted, element.attrib.pop(key))
+
+
+def _inside(element: etree._Element, opaque: frozenset[str]) -> bool:
+    """Whether ``element`` sits inside an ``opaque`` element (content of another vocabulary)."""
+    return bool(opaque) and any(
+        isinstance(a.tag, str) and local_name(a) in opaque for a in element.iterancestors()
+    )

@@ -360,3 +360,144 @@ def test_entity_escaped_tags_in_one_line_fields(text: str, clean: str) -> None:
 def test_the_title_line_under_a_byline_joins_it(title: str, byline: str) -> None:
     lead = lift_lead_notes(["By JANE DOE", title, "WASHINGTON (AP) -- The Senate passed the bill."])
     assert lead.byline == byline and lead.body == ["WASHINGTON (AP) -- The Senate passed the bill."]
+
+
+# --- F03 element-name variants ------------------------------------------------------------------------
+
+
+def _newsml12(item_body: str, root_attrs: str = "") -> bytes:
+    return (
+        f'<NewsML Version="1.2"{root_attrs}><NewsItem><Identification><NewsIdentifier>'
+        "<ProviderId>belga.be</ProviderId><DateId>20261130</DateId><NewsItemId>1</NewsItemId>"
+        "<RevisionId>1</RevisionId><PublicIdentifier>urn:newsml:belga.be:20261130:1:1</PublicIdentifier>"
+        f"</NewsIdentifier></Identification>{item_body}</NewsItem></NewsML>"
+    ).encode()
+
+
+def _component(role: str, text: str, inner: str = "") -> str:
+    role_tag = f'<Role FormalName="{role}"/>' if role else ""
+    return (
+        f'<NewsComponent>{role_tag}{inner}<ContentItem><MediaType FormalName="Text"/>'
+        f'<MimeType FormalName="text/plain"/><DataContent>{text}</DataContent></ContentItem></NewsComponent>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("headline_tag", "lines_tag", "attribute"),
+    [
+        ("HeadLine", "NewsLines", "FormalName"),
+        ("Headline", "Newslines", "formalname"),
+        ("HEADLINE", "NEWSLINES", "FORMALNAME"),
+        ("Head_Line", "News-Lines", "Formal_Name"),
+    ],
+)
+def test_newsml12_name_and_attribute_variants(
+    headline_tag: str, lines_tag: str, attribute: str
+) -> None:
+    """Case and separator variants of NewsML 1.2 element and attribute names read as the DTD's."""
+    body = (
+        f'<NewsManagement><Urgency {attribute}="2"/><Status {attribute}="Withheld"/></NewsManagement>'
+        f"<NewsComponent><{lines_tag}><{headline_tag}>Kop van het bericht</{headline_tag}></{lines_tag}>"
+        + _component("Body", "De tekst van het bericht staat hier.")
+        + "</NewsComponent>"
+    )
+    (item,) = parse_document(_newsml12(body))
+    assert item.headline == "Kop van het bericht"
+    assert item.urgency == 2
+    assert item.status == "withheld"
+
+
+def test_newsml12_attribute_variant_not_renamed_inside_datacontent() -> None:
+    """XHTML inside DataContent keeps its own attribute names (``href`` is not NewsML's ``Href``)."""
+    from lxml import etree
+
+    from parsers.newsml12 import _OPAQUE, _SPELLINGS
+    from parsers.xmlsafe import canonical_tags
+
+    root = etree.fromstring(
+        b'<NewsML><ContentItem href="x"><DataContent><a href="y">z</a></DataContent></ContentItem></NewsML>'
+    )
+    canonical_tags(root, _SPELLINGS, _OPAQUE, attributes=True)
+    assert root.find("ContentItem").get("Href") == "x"
+    assert root.find("ContentItem/DataContent/a").get("href") == "y"
+
+
+@pytest.mark.parametrize(
+    "content_tag", ["body.content", "body_content", "Body.Content", "BODY-CONTENT"]
+)
+def test_nitf_compound_name_variants(content_tag: str) -> None:
+    """NITF's dotted and hyphenated names with the separator swapped or in capitals are the DTD's; a
+    ``body_head`` headline block never reaches the body."""
+    head_tag = (
+        content_tag.replace("content", "head").replace("Content", "Head").replace("CONTENT", "HEAD")
+    )
+    raw = (
+        f'<nitf BASELANG="nl"><head><docdata><DOC_ID ID_STRING="anp-1"/></docdata></head><body>'
+        f"<{head_tag}><hedline><hl1>Kabinet valt</hl1></hedline></{head_tag}>"
+        f"<{content_tag}><p>Het kabinet is gevallen na een conflict over asiel.</p></{content_tag}>"
+        "</body></nitf>"
+    ).encode()
+    (item,) = parse_document(raw)
+    assert item.headline == "Kabinet valt"
+    assert item.body == ["Het kabinet is gevallen na een conflict over asiel."]
+    assert item.guid == "anp-1"
+    assert item.language == "nl"
+
+
+# --- F04 components by role -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("part_role", "story_role"),
+    [
+        ("Caption", "Main"),
+        ("Bildtext", "Haupttext"),
+        ("Didascalia", "Testo"),
+        ("Samenvatting", "Tekst"),
+        ("Contact_Info", "Main Text"),
+        ("Résumé", "Texte"),
+        ("Tweet-Text", "body"),
+    ],
+)
+def test_newsml12_story_component_by_role(part_role: str, story_role: str) -> None:
+    """The story is the text component with a story role in any agency's language, never a part beside
+    it that comes first."""
+    body = (
+        "<NewsComponent><NewsLines><HeadLine>H</HeadLine></NewsLines>"
+        + _component(part_role, "Not the story.")
+        + _component(story_role, "The story text of the item.")
+        + "</NewsComponent>"
+    )
+    (item,) = parse_document(_newsml12(body))
+    assert item.body == ["The story text of the item."]
+
+
+def test_newsml12_text_inside_photo_component_is_not_the_story() -> None:
+    """A text without a story role inside a photo component is the photo's (its description)."""
+    photo = (
+        '<NewsComponent><Role FormalName="Photo"/>'
+        + _component("", "Ministers shake hands in Tokyo.")
+        + "</NewsComponent>"
+    )
+    body = f"<NewsComponent>{photo}{_component('', 'The story text of the item.')}</NewsComponent>"
+    (item,) = parse_document(_newsml12(body))
+    assert item.body == ["The story text of the item."]
+
+
+def test_g2_story_rendition_variants() -> None:
+    """G2 renditions compared folded: ``rnd:Image-Description`` and ``rnd:tweet_text`` are parts beside
+    the story; capitalised attributes (``ContentType``, ``Rendition``) are the specification's."""
+    part = (
+        '<InlineXML ContentType="application/xhtml+xml" Rendition="rnd:{r}">'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>{t}</p></body></html></InlineXML>'
+    )
+    raw = (
+        '<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="g1" version="1">'
+        '<itemMeta><itemClass QCode="ninat:text"/></itemMeta><contentSet>'
+        + part.format(r="Image-Description", t="A photo description.")
+        + part.format(r="tweet_text", t="A tweet.")
+        + part.format(r="Main-Text", t="The story text of the item.")
+        + "</contentSet></newsItem>"
+    ).encode()
+    (item,) = parse_document(raw)
+    assert item.body == ["The story text of the item."]
