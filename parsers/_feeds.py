@@ -66,6 +66,7 @@ XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RDF_ABOUT = f"{{{RDF}}}about"
 
+_MEDIA_DESCRIPTIONS = frozenset(f"{{{ns}}}description" for ns in MEDIA)
 _ATOM_NAMESPACES = (ATOM10.encode(), ATOM03.encode())
 _RDF_FEED_MARKERS = re.compile(
     rb"purl\.org/rss/1\.0|my\.netscape\.com/rdf/simple|<(?:\w+:)?channel\b"
@@ -206,6 +207,13 @@ class RawEntry:
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     language: str | None = None
+    # Media RSS: the description of the item's picture (``media:content`` of an image), and whether the
+    # item has one (then an item-level ``media:description`` beside the item's own text describes it).
+    caption: Text | None = None
+    has_image: bool = False
+    media_description: Text | None = None
+    # RSS ``source``: the channel the item came from (``<source url="...">Reuters</source>``).
+    sources: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- sniffing and entry point
@@ -314,7 +322,7 @@ def _rss_items(root: etree._Element) -> list[ParsedItem]:
         entry.guid = entry.guid or _attribute(element, RDF_ABOUT)
         entry.language = _first_language([entry.language, _xml_lang(element), inherited])
         items.append(map_entry(entry, "rss", feed_language))
-    return items
+    return _without_repeats(items)
 
 
 def _atom_items(root: etree._Element) -> list[ParsedItem]:
@@ -326,7 +334,7 @@ def _atom_items(root: etree._Element) -> list[ParsedItem]:
         entry = _read_entry(element, _ATOM_FIELDS)
         entry.language = _first_language([entry.language, _xml_lang(element), inherited])
         items.append(map_entry(entry, "atom", None))
-    return items
+    return _without_repeats(items)
 
 
 def _elements(xpath: etree.XPath, root: etree._Element) -> list[etree._Element]:
@@ -487,6 +495,35 @@ def _media_group(entry: RawEntry, element: etree._Element) -> None:
             handler(entry, child)
 
 
+def _media_content(entry: RawEntry, element: etree._Element) -> None:
+    """``media:content`` of an image: its ``media:description`` is the picture's caption (never the body;
+    its ``media:credit`` credits the picture, not the story, and is not read)."""
+    medium = (element.get("medium") or "").strip().lower()
+    if medium != "image" and not (element.get("type") or "").strip().lower().startswith("image/"):
+        return
+    entry.has_image = True
+    if entry.caption is None:
+        for child in element:
+            if isinstance(child.tag, str) and child.tag in _MEDIA_DESCRIPTIONS:
+                entry.caption = _media_markup(child)
+                break
+
+
+def _media_markup(element: etree._Element) -> Text:
+    return _markup(element, "html" if (element.get("type") or "").strip() == "html" else "text")
+
+
+def _media_description(entry: RawEntry, element: etree._Element) -> None:
+    if entry.media_description is None:
+        entry.media_description = _media_markup(element)
+    if entry.fallback_summary is None:
+        entry.fallback_summary = entry.media_description
+
+
+def _add_source(entry: RawEntry, element: etree._Element) -> None:
+    entry.sources.append(_text_of(element))
+
+
 def _media_text(name: str) -> Handler:
     """``media:title``/``media:description``: ``type="html"`` or plain (the Media RSS default)."""
 
@@ -553,7 +590,8 @@ _MEDIA_FIELDS: dict[str, Handler] = _namespaced(
         "keywords": _add_keywords,
         "category": _add_tag,
         "title": _media_text("fallback_title"),
-        "description": _media_text("fallback_summary"),
+        "description": _media_description,
+        "content": _media_content,
     },
 )
 # Extensions both kinds of feed use, by Clark name.
@@ -595,6 +633,7 @@ _RSS_FIELDS: dict[str, Handler] = {
             # <fullitem> (escaped HTML), read as content like content:encoded.
             "body": _rss_text("content", "html"),
             "fullitem": _rss_text("content", "html"),
+            "source": _add_source,
         },
     ),
     **_EXTENSION_FIELDS,
@@ -649,7 +688,9 @@ def parse_with_feedparser(raw: bytes, kind: FeedKind, strict_reason: str = "") -
     actual: FeedKind = "atom" if version.startswith("atom") else "rss" if version else kind
     feed = result.get("feed") or {}
     feed_language = _first_language([feed.get("language")]) if actual == "rss" else None
-    return [map_entry(_entry_from_feedparser(e, actual), actual, feed_language) for e in entries]
+    return _without_repeats(
+        [map_entry(_entry_from_feedparser(e, actual), actual, feed_language) for e in entries]
+    )
 
 
 def _bozo_reason(result: Any) -> str:
@@ -691,7 +732,26 @@ def _entry_from_feedparser(e: Any, kind: FeedKind) -> RawEntry:
     link = get(e, "link") or None
     link_from_guid = bool(get(e, "guidislink")) and link == guid
     contents = get(e, "content") or []
-    details = [*contents, get(e, "summary_detail"), get(e, "title_detail")]
+    summary = get(e, "summary_detail")
+    caption = None
+    media = get(e, "media_content") or []
+    has_image = any(
+        str(m.get("medium") or "").lower() == "image"
+        or str(m.get("type") or "").lower().startswith("image/")
+        for m in media
+    )
+    first = get(e, "summary")
+    if has_image and kind == "rss":
+        # feedparser reads a picture's media:description as one more description: it becomes the
+        # summary_detail (the last one read; the summary string keeps the item's own, the first), or,
+        # after the item's own description, a plain-text content (content:encoded is HTML).
+        captions = [c for c in contents if str(c.get("type") or "") == "text/plain"]
+        contents = [c for c in contents if str(c.get("type") or "") != "text/plain"]
+        if summary and first is not None and summary.get("value") != first:
+            captions.insert(0, summary)
+            summary = {**summary, "value": first}
+        caption = _fp_text(captions[0], kind, "text") if captions else None
+    details = [*contents, summary, get(e, "title_detail")]
     return RawEntry(
         guid=guid,
         guid_is_link=link_from_guid and kind == "rss",
@@ -699,13 +759,16 @@ def _entry_from_feedparser(e: Any, kind: FeedKind) -> RawEntry:
         original_link=get(e, "feedburner_origlink") or None,
         title=_fp_text(get(e, "title_detail"), kind, "guess"),
         content=_fp_text(contents[0], kind, "html") if contents else None,
-        summary=_fp_text(get(e, "summary_detail"), kind, "html"),
+        summary=_fp_text(summary, kind, "html"),
         published=get(e, "published") or None,
         updated=get(e, "updated") or None,
         created=get(e, "created") or None,
         authors=_fp_authors(e, kind),
         tags=[str(t.get("term") or t.get("label") or "") for t in get(e, "tags") or []],
         language=_first_language([d.get("language") for d in details if d]),
+        caption=caption,
+        has_image=has_image,
+        sources=[str((get(e, "source") or {}).get("title") or "")] if kind == "rss" else [],
     )
 
 
@@ -734,7 +797,33 @@ def map_entry(entry: RawEntry, kind: FeedKind, feed_language: str | None) -> Par
         updated_at=updated,
         keywords=_unique(_clean_line(tag) for tag in entry.tags),
         url=entry.original_link or link,
+        caption=_caption(entry),
+        agencies=_unique(_clean_line(source) for source in entry.sources),
     )
+
+
+def _caption(entry: RawEntry) -> str | None:
+    """The picture's description: of the image itself, else the item-level ``media:description`` of an
+    item with an image and a text of its own (Media RSS: item-level elements describe its media)."""
+    text = entry.caption
+    if text is None and entry.has_image and (entry.content or entry.summary):
+        text = entry.media_description
+    return _clean_line(" ".join(_paragraphs(text))) or None if text is not None else None
+
+
+def _without_repeats(items: list[ParsedItem]) -> list[ParsedItem]:
+    """A feed listing the same item twice (same id, title, text and time: a CMS joining two sections)
+    gives it once; an item re-sent under its id with other text is kept (a revision)."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for item in items:
+        key = (item.guid, item.headline, tuple(item.body), item.published_at, item.updated_at)
+        if key in seen:
+            logger.info("feed: item %s listed twice; kept once", item.guid)
+            continue
+        seen.add(key)
+        kept.append(item)
+    return kept
 
 
 def _headline(title: Text | None) -> str | None:

@@ -420,3 +420,33 @@ def _rss_item(inner: str) -> bytes:
 def test_feed_body_is_the_text_not_links_or_furniture(inner: str, body: list[str]) -> None:
     (item,) = parse_document(_rss_item(inner), "rss")
     assert item.body == body
+
+
+def test_picture_credit_is_not_the_story_credit_and_source_credits_the_agency() -> None:
+    """Media RSS: the picture's description is the caption and its ``media:credit`` credits the picture
+    only; an RSS ``source`` naming an agency credits the story through the agency table."""
+    inner = (
+        "<title>Vertice a Bruxelles sul bilancio</title><guid>ex-1</guid>"
+        "<description>I ministri hanno raggiunto un accordo sul bilancio dopo una lunga notte di "
+        "trattative.</description><media:content url='https://img.example/1.jpg' medium='image'>"
+        "<media:description>I ministri al vertice di Bruxelles.</media:description>"
+        "<media:credit role='photographer'>ANSA/Mario Rossi</media:credit></media:content>"
+    )
+    (item,) = parse_document(_rss_item(inner), "rss")
+    record = normalize(item)
+    assert record.caption == "I ministri al vertice di Bruxelles."
+    assert record.agencies == [] and "I ministri al vertice" not in " ".join(record.body)
+    sourced = _rss_item(inner + "<source url='https://www.afp.com/'>Agence France-Presse</source>")
+    assert normalize(parse_document(sourced, "rss")[0]).agencies == ["AFP"]
+
+
+def test_an_item_listed_twice_is_one_item_a_revision_is_kept() -> None:
+    def item(text: str) -> str:
+        return f"<item><title>Eduskunta hyväksyi budjetin</title><guid>stt-9</guid><description>{text}</description></item>"
+
+    first, revised = "Eduskunta hyväksyi budjetin.", "Eduskunta hyväksyi budjetin äänin 101-88."
+    raw = (
+        "<rss version='2.0'><channel><title>t</title>"
+        f"{item(first)}{item(first)}{item(revised)}</channel></rss>"
+    ).encode()
+    assert [i.body for i in parse_document(raw, "rss")] == [[first], [revised]]
