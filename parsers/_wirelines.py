@@ -25,6 +25,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_ENDS = re.compile(r"\r\n?")
 # Only ``+ * •`` bullets: a wrapped line may well start with ``- `` or ``2.`` (``2. Bundesliga``).
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)[+*•][ \t]+\S")
+_DIGIT = re.compile(r"\d")
 
 
 def decode_text(raw: bytes) -> str:
@@ -53,16 +54,28 @@ def head_lines(text: str, limit: int = 4096) -> list[str]:
     return strip_controls(text[:limit]).split("\n")
 
 
+def is_table_row(line: str) -> bool:
+    """A row of tabular copy (results, standings, election tables, stock lists): cells separated by a tab,
+    or by a column gap of three spaces or more in a line holding a digit. Wrapped prose never has either
+    (two spaces after a full stop are not a column gap)."""
+    cells = line.strip()
+    if "\t" in cells:
+        return True
+    return "   " in cells and _DIGIT.search(cells) is not None
+
+
 def _indent_width(line: str) -> int:
     expanded = line.expandtabs(8)
     return len(expanded) - len(expanded.lstrip())
 
 
-def paragraphs(lines: Iterable[str]) -> list[str]:
+def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
     """Join hard-wrapped lines into paragraphs.
 
     A blank line ends a paragraph; an indented line (tab or 2+ spaces) or a bullet starts one -- except
     that a line indented deeper than the bullet it follows continues that bullet (wrapped list items).
+    With ``rows`` (wire copy, which carries results and tables), a table row (:func:`is_table_row`) is a
+    paragraph of its own.
     """
     result: list[str] = []
     current: list[str] = []
@@ -79,6 +92,11 @@ def paragraphs(lines: Iterable[str]) -> list[str]:
 
     for line in lines:
         if not line.strip():  # blank
+            flush()
+            continue
+        if rows and is_table_row(line):  # a row of a table or results list stands alone
+            flush()
+            current.append(line)
             flush()
             continue
         bullet = _BULLET.match(line)

@@ -55,7 +55,16 @@ _EDNOTE = re.compile(
     r"|AP Photos? [A-Z]{2,}\d)"
 )
 _END = re.compile(r"^\^?END<?\s*$")
-_BYLINE_START = re.compile(r"^By\s+\S")
+_MAX_NOTE_LINES = 6
+# A credit in a byline part: agency words in the languages of ANPA senders (CP's French service included).
+_AGENCY_WORD = re.compile(
+    r"\b(?:Press|Presse|Prensa|Stampa|News Agency|Agency|Agence|Agencia|Agenzia|Newswires?|Wire)\b"
+)
+_DEFAULT_CREDIT = re.compile(r"\bAP\b|Associated Press|AP-")
+# ``OTTAWA (CP) _``, ``SEOUL, Nov. 30 (Yonhap) --``: a place, then a credit in brackets and a dash.
+_DATELINE_CREDIT = re.compile(r"^[^()]{2,60}\((?P<credit>[^()]{2,20})\)\s*(?:_|--|—|-|–)")
+# ``By``, and the author prepositions of other ANPA senders' languages (CP French ``Par``, ``Por``, ``Von``).
+_BYLINE_START = re.compile(r"^(?:By|Par|Por|Von|Door)\s+\S")
 # Title lines that continue a byline (``^By JANE DOE=`` ``^AP Sports Writer=``).
 _BYLINE_TITLE = re.compile(
     r"\b(?:Writer|Press|Correspondent|Editor|Reporter|Columnist|Critic|Analyst|Bureau|Chief|Staff)\b"
@@ -187,12 +196,25 @@ class _Message:
             headline=self.headline,
             byline=", ".join(self.byline_parts) or lead.byline,
             body=lead.body,
-            agencies=[self.source.agency],
+            agencies=[] if self._credits_other(lead.body) else [self.source.agency],
             keywords=self.keywords,
             ednotes=[*self.ednotes, *lead.ednotes],
             signals=list(dict.fromkeys(self.signals)),
             published_at=self._published(),
         )
+
+    def _credits_other(self, body: list[str]) -> bool:
+        """Whether copy from a sender matched by no service line (AP is only the default) credits another
+        agency itself: a byline credit (``By The Canadian Press``, ``Par La Presse Canadienne``, ``Yonhap
+        News Agency``) or a dateline credit (``OTTAWA (CP) _``). Its credit is then the normalizer's to
+        read through the agency table, never AP's."""
+        if self.source.service_line.pattern:
+            return False
+        for part in self.byline_parts:
+            if _AGENCY_WORD.search(part) and not _DEFAULT_CREDIT.search(part):
+                return True
+        lead = _DATELINE_CREDIT.match(body[0]) if body else None
+        return lead is not None and not _DEFAULT_CREDIT.fullmatch(lead.group("credit"))
 
     def _fix(self, text: str) -> str:
         for old, new in self.source.replacements:
@@ -232,8 +254,31 @@ class _Message:
             index += 1
             if is_blank(line) or _END.match(line.strip()):
                 continue
-            in_byline = self._heading_line(collapse(line).removeprefix("^").strip(), in_byline)
+            value = collapse(line).removeprefix("^").strip()
+            if _EDNOTE.match(value):
+                value, index = self._wrapped_note(value, index)
+            in_byline = self._heading_line(value, in_byline)
         return index
+
+    def _wrapped_note(self, value: str, index: int) -> tuple[str, int]:
+        """An editor's note wrapped over several heading lines is one note: lines after one not closed by
+        a line-end mark (``<``, ``=``) continue it, up to the line that closes it."""
+        end_marks = ("<", "=", self.source.headline_end)
+        parts = [value]
+        while (
+            not parts[-1].endswith(end_marks)
+            and index < len(self.lines)
+            and len(parts) < _MAX_NOTE_LINES
+        ):
+            line = self.lines[index]
+            if is_blank(line) or _BODY_LINE.match(line) or _is_table_row(self.raw_lines[index]):
+                break
+            next_value = collapse(line).removeprefix("^").strip()
+            if _EDNOTE.match(next_value) or _BYLINE_START.match(next_value):
+                break
+            parts.append(next_value)
+            index += 1
+        return " ".join(parts), index
 
     def _heading_line(self, value: str, in_byline: bool) -> bool:
         """File one heading line; return whether a byline is being read (its title lines follow it)."""
@@ -269,7 +314,7 @@ class _Message:
             row = _is_table_row(raw)
             self.tabular = self.tabular or row
             if row or (value.startswith("^") and value.endswith(("=", "<"))):
-                result.extend(paragraphs(pending))
+                result.extend(paragraphs(pending, rows=True))
                 pending = []
                 cells = strip_controls(_CELL_CODES.sub(" ", raw)) if row else line
                 text = collapse(cells.strip().lstrip("^").rstrip(_LINE_END_MARKS))
@@ -277,7 +322,7 @@ class _Message:
                     result.append(text)
                 continue
             pending.append(line.rstrip(_LINE_END_MARKS) if value else line)
-        result.extend(paragraphs(pending))
+        result.extend(paragraphs(pending, rows=True))
         return result
 
     def _published(self) -> datetime | None:

@@ -40,9 +40,11 @@ from parsers.base import ParsedItem, ParseError, Status
 FORMAT = "iptc7901"
 SNIFF_ORDER = 60
 
+# The word count is optional (APA, ANSA and others leave it out or send optional fields straight after the
+# category: ``apa0312 4 ii  APA0312``, ``ans0021 3 pol``).
 _HEADER = re.compile(
     r"^\s*(?P<service>[A-Za-z]{2,4})(?P<number>\d{1,6})\s+(?P<priority>\d)\s+"
-    r"(?P<category>[A-Za-z]{1,3})\s+(?P<words>\d{1,6})(?P<rest>(?:\s+\S+)*)\s*$"
+    r"(?P<category>[A-Za-z]{1,3})(?:\s+(?P<words>\d{1,6}))?(?P<rest>(?:\s+\S+)*)\s*$"
 )
 _HEADLINE_END = re.compile(r"\s=\s*$")
 _KEYWORD_LINE = re.compile(r"^\s*(?:/\S.*|\S.*/)\s*$")
@@ -88,6 +90,10 @@ _SECTION_ROLES: dict[str, str] = {
 # ``~`` service; the older ZCZC profile writes ``^`` headline, ``$`` category letter, ``=`` take key,
 # ``+`` subject code and ``*X``/``*T`` text or tabular format.
 _AAP_START = re.compile(r"^\s*ZCZC\b")
+# A telex frame line around a 7901 message: ``ZCZC`` (with an optional channel/sequence) or ``NNNN``.
+_FRAME_LINE = re.compile(
+    r"^[\x00-\x1f\x7f ]*(?:ZCZC(?:[ \t]+\S+){0,3}|NNNN)[\x00-\x1f\x7f \t]*$", re.M
+)
 _AAP_END = re.compile(r"^\s*NNNN\s*$")
 _AAP_FIELD = re.compile(r"^(?P<marker>[%#$:*~@&+=^])(?P<value>\S.*)$")
 _AAP_ROLES: dict[str, str] = {
@@ -118,18 +124,21 @@ def can_parse(raw: bytes) -> bool:
     if len(lines) < 2:
         return False
     if _AAP_START.match(lines[0]):
-        return bool(_AAP_FIELD.match(lines[1]))
+        if _AAP_FIELD.match(lines[1]):
+            return True
+        lines = lines[1:]  # a 7901 message framed by ZCZC ... NNNN (SDA, ANSA, telex-era feeds)
     if not _HEADER.match(lines[0]):
         return False
-    framed = raw.lstrip(b"\x7f\x00\r\n\t ").startswith(SOH.encode())
+    framed = SOH.encode() in raw[:64]
     return framed or any(_HEADLINE_END.search(ln) for ln in lines[1:12])
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
     text = decode_text(raw)
     lines = head_lines(text)
-    first = next((ln for ln in lines if ln.strip()), "")
-    if _AAP_START.match(first):
+    filled = [ln for ln in lines[:8] if ln.strip()]
+    first = filled[0] if filled else ""
+    if _AAP_START.match(first) and not (len(filled) > 1 and _HEADER.match(filled[1])):
         blocks = list(split_blocks(text.split("\n"), _AAP_START))
         check_count(FORMAT, len(blocks), "ZCZC messages")
         items = [_parse_aap(block) for block in blocks]
@@ -143,6 +152,8 @@ def parse(raw: bytes) -> list[ParsedItem]:
 
 def _messages(text: str) -> list[str]:
     """SOH-delimited messages; a file without SOH (control characters stripped) is one message."""
+    if "ZCZC" in text or "NNNN" in text:  # telex frames around 7901 messages are no part of them
+        text = _FRAME_LINE.sub("", text)
     if SOH not in text:
         return [text]
     return [chunk for chunk in text.split(SOH)[1:] if chunk.strip(" \r\n\t\x7f\x04")]
@@ -190,7 +201,7 @@ def _parse_message(chunk: str) -> ParsedItem | None:
     heading_lines, body_lines = _split_heading(lines)
     heading = _read_heading(heading_lines)
     body_lines, notebook = _cut_notebook(body_lines)
-    body = paragraphs(body_lines)
+    body = paragraphs(body_lines, rows=True)
     signed_by: list[str] = []
     if body and (sign_off := _SIGN_OFF.match(body[-1])):
         body.pop()
@@ -420,7 +431,7 @@ def _parse_aap(block: list[str]) -> ParsedItem | None:
         if _AAP_END.match(line):
             break
         body_lines.append(line)
-    body = paragraphs(body_lines)
+    body = paragraphs(body_lines, rows=True)
     sign_off = _aap_sign_off(agency)
     while body and sign_off.match(body[-1]):
         body.pop()

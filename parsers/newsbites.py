@@ -85,7 +85,7 @@ def _first(fields: dict[str, list[str]], tag: str) -> str | None:
 def _item(fields: dict[str, list[str]]) -> ParsedItem | None:
     # TX# lines are paragraphs of their own: a blank line between each keeps them apart.
     text_lines = [part for line in fields.get("TX", []) for part in (line, "")]
-    body = paragraphs(text_lines)
+    body = paragraphs(text_lines, rows=True)
     headline = _first(fields, "TI")
     if not body and headline is None:
         return None

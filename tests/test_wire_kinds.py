@@ -501,3 +501,112 @@ def test_g2_story_rendition_variants() -> None:
     ).encode()
     (item,) = parse_document(raw)
     assert item.body == ["The story text of the item."]
+
+
+# --- F05/F07 header grammars and F06/F10 tables in the line formats -------------------------------------
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_FIXTURES = [
+    "iptc7901/apa_no_wordcount_wrapped_note.iptc",
+    "iptc7901/sda_zczc_framed_fr.iptc",
+    "iptc7901/ansa_results_table_it.iptc",
+    "anpa1312/cp_fr_standings_tabs.tst",
+    "anpa1312/yonhap_stock_list.tst",
+    "anpa1312/cp_wrapped_eds_note.tst",
+]
+
+
+@pytest.mark.parametrize("name", _LINE_FIXTURES)
+def test_line_format_records_hold_no_header_or_control_text(name: str) -> None:
+    """Header lines, telex frames (ZCZC/NNNN), trailers and control characters never reach a text field."""
+    (record,) = _records(FIXTURES / name)
+    texts = [record["headline"] or "", record["byline"] or "", *record["body"], *record["ednotes"]]
+    for text in texts:
+        assert not _CONTROL_CHARS.search(text), text
+        assert not re.search(r"\b(?:ZCZC|NNNN)\b|^\^|=$|<$", text), text
+        assert not re.match(r"^[a-z]{2,4}\d{1,6} \d ", text), text  # a 7901 header line
+
+
+@pytest.mark.parametrize(
+    ("header", "urgency"),
+    [
+        ("apa0312 4 ii  APA0312", 4),  # no word count, optional fields
+        ("ans0021 3 pol", 3),  # nothing after the category
+        ("sda0456 2 pol 0243 SDA", 2),  # the full grammar
+    ],
+)
+def test_iptc7901_header_word_count_optional(header: str, urgency: int) -> None:
+    raw = f"\x01{header}\r\nPolitik/\r\n\x02Titel der Meldung =\r\n\r\n   Text der Meldung.\r\n\x03".encode()
+    (item,) = parse_document(raw)
+    assert item.source_format == "iptc7901"
+    assert item.urgency == urgency
+    assert item.headline == "Titel der Meldung"
+    assert item.body == ["Text der Meldung."]
+
+
+def test_iptc7901_in_zczc_frame_is_7901_not_aap() -> None:
+    raw = b"ZCZC\r\n\x01ats0456 3 pol 0243 SDA-ATS\r\nSuisse/\r\n\x02Titre =\r\n\r\n   Texte.\r\n\x03\r\nNNNN\r\n"
+    (item,) = parse_document(raw)
+    assert (item.headline, item.body, item.urgency) == ("Titre", ["Texte."], 3)
+
+
+def test_iptc7901_wrapped_note_is_one_note() -> None:
+    (record,) = _records(FIXTURES / "iptc7901/apa_no_wordcount_wrapped_note.iptc")
+    assert record["ednotes"] == [
+        "Achtung: Diese Meldung ersetzt APA0298 vom selben Tag. Der Name der Ministerin war falsch "
+        "geschrieben."
+    ]
+    assert record["headline"] == "Nationalrat beschließt Budget 2027"
+    assert record["kicker"] is None
+
+
+def test_anpa_wrapped_eds_note_is_one_note_and_credit_is_the_copy_s() -> None:
+    (record,) = _records(FIXTURES / "anpa1312/cp_wrapped_eds_note.tst")
+    assert record["headline"] == "Ottawa tables budget with $40-billion deficit"
+    assert len(record["ednotes"]) == 1 and record["ednotes"][0].endswith("the news conference.")
+    assert record["agencies"] == [
+        "CP"
+    ]  # AP is only the default sender, never over the copy's own credit
+
+
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        (
+            "iptc7901/ansa_results_table_it.iptc",
+            ["Inter-Milan 2-1", "Juventus-Roma 0-0", "Inter 34"],
+        ),
+        (
+            "anpa1312/cp_fr_standings_tabs.tst",
+            ["PJ V D Pts", "Canadiens 24 15 7 32", "Oilers 24 16 6 34"],
+        ),
+        (
+            "anpa1312/yonhap_stock_list.tst",
+            ["Samsung Electronics 71,500 +1.2%", "SK hynix 132,000 +2.1%"],
+        ),
+    ],
+)
+def test_table_rows_one_paragraph_each(name: str, rows: list[str]) -> None:
+    (record,) = _records(FIXTURES / name)
+    for row in rows:
+        assert row in record["body"]
+
+
+def test_agate_headings_are_not_bylines_and_language_not_guessed() -> None:
+    (record,) = _records(FIXTURES / "anpa1312/cp_fr_standings_tabs.tst")
+    assert (
+        record["byline"] == "Par La Presse Canadienne"
+    )  # the credit line, like AP's 'By The Associated Press'
+    assert "Association de l'Est" in record["body"]
+    assert record["agencies"] == ["CP"]
+    assert record["language"] is None  # a table of names and numbers: no prose to judge
+
+
+def test_wrapped_prose_lines_still_join() -> None:
+    """Two spaces after a full stop or a number in a wrapped line are no column gap."""
+    from parsers._wirelines import paragraphs
+
+    lines = ["   The index rose 1.2 percent.  Analysts had expected", "a smaller gain in 2026."]
+    assert paragraphs(lines) == [
+        "The index rose 1.2 percent. Analysts had expected a smaller gain in 2026."
+    ]
