@@ -48,6 +48,9 @@ _HEADER = re.compile(
 )
 _HEADLINE_END = re.compile(r"\s=\s*$")
 _KEYWORD_LINE = re.compile(r"^\s*(?:/\S.*|\S.*/)\s*$")
+_SLASHED_WORDS = re.compile(r"^\s*[^\s/][^/]{0,40}(?:/[^\s/][^/]{0,40})+\s*$")
+# A lead credited to an agency: ``PLACE, date (Agency) - `` / ``PLACE (Agency) -- ``.
+_CREDITED_LEAD = re.compile(r"^[^()]{2,80}\([^()]{2,30}\)\s*(?:-{1,2}|–|—|_)\s+\S")
 _BYLINE = re.compile(r"^(?:By|Von|Par|Door|Por)\s+\S")
 _PARENTHESISED = re.compile(r"^\((?P<text>[^()]*)\)$")
 _TRAILER = re.compile(
@@ -233,10 +236,18 @@ def _split_keyword_line(lines: list[str]) -> tuple[list[str], list[str]]:
     (``Germany-politics/``)."""
     for index, line in enumerate(lines):
         if line.strip():
-            if _KEYWORD_LINE.match(line):
+            if _KEYWORD_LINE.match(line) or _is_bare_keyword_line(line, lines[index + 1 :]):
                 return [line], lines[index + 1 :]
             return [], lines[index:]
     return [], []
+
+
+def _is_bare_keyword_line(line: str, after: list[str]) -> bool:
+    """APA's and others' keyword line without a leading or trailing slash (``Wirtschaft/Börse/Wien``):
+    words joined by slashes, not the heading's `` =`` line, with that line following within a few lines."""
+    if "/" not in line or _HEADLINE_END.search(line) or not _SLASHED_WORDS.match(line):
+        return False
+    return any(_HEADLINE_END.search(ln) for ln in after[:_MAX_HEADING_LINES])
 
 
 def _cut_trailer(lines: list[str]) -> tuple[list[str], str | None]:
@@ -257,8 +268,14 @@ def _split_heading(lines: list[str]) -> tuple[list[str], list[str]]:
             break
         if _HEADLINE_END.search(lines[index]):
             return lines[start : index + 1], lines[index + 1 :]
-    # No `` =`` marker: a single short first line followed by a blank is still the headline.
-    if start + 1 < len(lines) and is_blank(lines[start + 1]) and len(lines[start].strip()) < 100:
+    # No `` =`` marker: a single short first line followed by a blank is still the headline, unless it
+    # reads as the story's first sentence (a credited dateline lead: ``ZAGREB, 30. studenog (Hina) - ...``).
+    if (
+        start + 1 < len(lines)
+        and is_blank(lines[start + 1])
+        and len(lines[start].strip()) < 100
+        and not _CREDITED_LEAD.search(lines[start])
+    ):
         return lines[start : start + 1], lines[start + 1 :]
     return [], lines[start:]
 

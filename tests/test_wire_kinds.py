@@ -610,3 +610,20 @@ def test_wrapped_prose_lines_still_join() -> None:
     assert paragraphs(lines) == [
         "The index rose 1.2 percent. Analysts had expected a smaller gain in 2026."
     ]
+
+
+def test_iptc7901_bare_keyword_line_is_keywords() -> None:
+    """Without STX, a slash-joined keyword line with no leading or trailing slash is keywords, not the
+    kicker, when the heading's `` =`` line follows."""
+    (record,) = _records(FIXTURES / "iptc7901/apa_bare_keyword_line_stocks.txt")
+    assert record["keywords"] == ["Wirtschaft", "Börse", "Wien"]
+    assert record["kicker"] is None
+    assert "ATX Prime 1.820,10 +0,7%" in record["body"]
+
+
+def test_iptc7901_credited_lead_is_never_the_headline() -> None:
+    """A message without a `` =`` heading: its first line, a credited dateline lead, is text."""
+    (record,) = _records(FIXTURES / "iptc7901/hina_no_heading_dateline_lead.iptc")
+    assert record["headline"] is None
+    assert record["dateline"]["place"] == "ZAGREB"
+    assert record["body"][0] == "Vlada je u ponedjeljak usvojila proračun."
