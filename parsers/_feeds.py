@@ -32,7 +32,7 @@ from parsers._timelines import parse_time_line
 from parsers.base import ParsedItem, ParseError
 from parsers.dates import parse_datetime
 from parsers.encoding import strip_bom
-from parsers.furniture import is_furniture
+from parsers.furniture import LEAD_IN_MAX_CHARS, is_furniture
 from parsers.limits import MAX_DOCUMENT_BYTES, MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, html_fragment_paragraphs
 from parsers.xmlsafe import local_name, parse_xml, xml_root_name
@@ -797,8 +797,8 @@ def map_entry(entry: RawEntry, kind: FeedKind, feed_language: str | None) -> Par
         updated_at=updated,
         keywords=_unique(_clean_line(tag) for tag in entry.tags),
         url=entry.original_link or link,
-        caption=_caption(entry),
-        agencies=_unique(_clean_line(source) for source in entry.sources),
+        caption=_caption(entry) if entry.has_image else None,
+        agencies=_unique(_clean_line(source) for source in entry.sources) if entry.sources else [],
     )
 
 
@@ -814,14 +814,18 @@ def _caption(entry: RawEntry) -> str | None:
 def _without_repeats(items: list[ParsedItem]) -> list[ParsedItem]:
     """A feed listing the same item twice (same id, title, text and time: a CMS joining two sections)
     gives it once; an item re-sent under its id with other text is kept (a revision)."""
-    seen: set[tuple[object, ...]] = set()
+    if len(items) < 2:
+        return items
+    seen: dict[tuple[object, ...], list[ParsedItem]] = {}
     kept = []
     for item in items:
-        key = (item.guid, item.headline, tuple(item.body), item.published_at, item.updated_at)
-        if key in seen:
+        # cheap key first (hashing whole bodies costs more than the rare full comparison)
+        key = (item.guid, item.headline, item.published_at, len(item.body))
+        earlier = seen.setdefault(key, [])
+        if any(e.body == item.body and e.updated_at == item.updated_at for e in earlier):
             logger.info("feed: item %s listed twice; kept once", item.guid)
             continue
-        seen.add(key)
+        earlier.append(item)
         kept.append(item)
     return kept
 
@@ -847,14 +851,24 @@ def _body(entry: RawEntry, headline: str | None) -> tuple[list[str], str | None]
     way to the summary holding it in full. Returns the paragraphs and the ``xml:lang`` of their element."""
     chosen: tuple[list[str], str | None] | None = None
     for text in (entry.content, entry.summary, entry.fallback_summary):
-        paragraphs = _readable(_paragraphs(text), headline) if text is not None else []
-        if text is None or not paragraphs:
+        if text is None or (chosen is not None and not _may_hold(text, chosen[0])):
+            continue
+        paragraphs = _readable(_paragraphs(text), headline)
+        if not paragraphs:
             continue
         if chosen is None:
             chosen = paragraphs, text.language
         elif _truncates(chosen[0], paragraphs):
             return paragraphs, text.language
     return chosen or ([], None)
+
+
+def _may_hold(text: Text, chosen: list[str]) -> bool:
+    """Cheap test before reading another candidate: only a chosen text ending in an ellipsis is a cut-off
+    copy, and only a longer source can hold it in full."""
+    if not _ELLIPSIS_END.search(chosen[-1][-8:]):
+        return False
+    return not isinstance(text.value, str) or len(text.value) > sum(map(len, chosen)) + 20
 
 
 # Feed bodies end in a link to the page (``... on Monday. Read more »``, ``[Leer más]``, ``Weiterlesen ›``):
@@ -868,6 +882,10 @@ _READ_ON = re.compile(
     r"devamını oku|читать далее|читать полностью)\s*(?:[.…]+|[»›→>]+|&raquo;)?\s*[\])»]?\s*$",
     re.IGNORECASE,
 )
+# Furniture lines are short (``parsers.furniture``: at most LEAD_IN_MAX_CHARS after trailing punctuation
+# is stripped); a longer paragraph, whitespace already collapsed, is not tested (speed).
+_FURNITURE_MAX_CHARS = LEAD_IN_MAX_CHARS + 40
+_READ_ON_TAIL = 40  # the longest phrase with its decoration and the sentence end before it
 _ELLIPSIS_END = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.{3,})\s*$")
 # A paragraph that is only a link's address, or a short label and one (``Article URL: https://...``).
 _URL_LINE = re.compile(r"^(?P<label>[^\s:]+(?:\s[^\s:]+){0,2}:\s*)?<?https?://\S+?>?$")
@@ -880,16 +898,23 @@ def _readable(paragraphs: list[str], headline: str | None) -> list[str]:
     """The paragraphs that are text: no page furniture ("Lea también: ...", newsletter and rights lines,
     as on article pages), no trailing "read more" link, no bare addresses, no generator footer naming
     the item's title; a body of labelled addresses only (link aggregators) is no body."""
-    kept = []
-    for paragraph in paragraphs:
-        paragraph = _READ_ON.sub("", paragraph)
-        if not paragraph or is_furniture(paragraph):
-            continue
-        url = _URL_LINE.match(paragraph)
-        if url is not None and url.group("label") is None:
-            continue
-        kept.append(paragraph)
-    if kept and all(_URL_LINE.match(p) for p in kept):
+    kept = [
+        p
+        for p in paragraphs
+        if not ("://" in p and _bare_address(p))
+        and (len(p) > _FURNITURE_MAX_CHARS or not is_furniture(p))
+    ]
+    if kept:  # the link to the page closes the text
+        last = kept[-1]
+        tail = last[-_READ_ON_TAIL:]
+        read_on = _READ_ON.search(tail)
+        if read_on is not None:
+            last = last[: len(last) - len(tail) + read_on.start()]
+            if last and not is_furniture(last):
+                kept[-1] = last
+            else:
+                kept.pop()
+    if kept and "://" in kept[0] and all(_URL_LINE.match(p) for p in kept):
         return []
     if len(kept) > 1 and headline and len(headline) > 10:
         last = kept[-1]
@@ -901,12 +926,15 @@ def _readable(paragraphs: list[str], headline: str | None) -> list[str]:
     return kept
 
 
+def _bare_address(paragraph: str) -> bool:
+    url = _URL_LINE.match(paragraph)
+    return url is not None and url.group("label") is None
+
+
 def _truncates(shorter: list[str], longer: list[str]) -> bool:
-    """Whether ``shorter`` is a cut-off copy of ``longer``: its text, without the closing ellipsis, stands
-    in ``longer``'s text, which says more."""
+    """Whether ``shorter`` (ending in an ellipsis) is a cut-off copy of ``longer``: its text, without the
+    ellipsis, stands in ``longer``'s text, which says more."""
     cut = _ELLIPSIS_END.sub("", " ".join(shorter))
-    if cut == " ".join(shorter) and len(shorter) > 1:
-        return False  # several paragraphs not ending in an ellipsis: a text of its own
     full = " ".join(longer)
     return len(full) > len(cut) + 20 and len(cut) >= 20 and cut.casefold() in full.casefold()
 
@@ -976,13 +1004,13 @@ def _date(text: str | None) -> datetime | None:
     """Our parser first (keeps offsets exact); feedparser's for the odd formats feeds use."""
     if not text:
         return None
+    parsed = parse_datetime(text)
+    if parsed is not None:
+        return parsed
     epoch = _EPOCH.match(text)
     if epoch:
         seconds = int(epoch.group(1))
         return datetime.fromtimestamp(seconds / 1000 if seconds > 10**11 else seconds, UTC)
-    parsed = parse_datetime(text)
-    if parsed is not None:
-        return parsed
     localized = _localized_rfc822(text)
     parsed = parse_datetime(localized) if localized else None
     if parsed is not None:
