@@ -212,6 +212,7 @@ class RawEntry:
     caption: Text | None = None
     has_image: bool = False
     media_description: Text | None = None
+    itunes_authors: list[str] = field(default_factory=list)
     # RSS ``source``: the channel the item came from (``<source url="...">Reuters</source>``).
     sources: list[str] = field(default_factory=list)
 
@@ -558,9 +559,9 @@ def _add_atom_author(entry: RawEntry, element: etree._Element) -> None:
 
 
 def _add_itunes_author(entry: RawEntry, element: etree._Element) -> None:
-    """``itunes:author`` names the item's author only where the feed's own author fields are absent."""
-    if not entry.authors:
-        entry.authors.append(_text_of(element))
+    """``itunes:author`` names the item's author only where the feed's own author fields are absent
+    (wherever in the item they stand: a podcast studio before ``dc:creator`` is not the byline)."""
+    entry.itunes_authors.append(_text_of(element))
 
 
 def _add_tag(entry: RawEntry, element: etree._Element) -> None:
@@ -790,7 +791,7 @@ def map_entry(entry: RawEntry, kind: FeedKind, feed_language: str | None) -> Par
         source_format=kind,
         guid=entry.guid or link,
         headline=headline,
-        authors=_unique(_clean_line(author) for author in entry.authors),
+        authors=_unique(_clean_line(author) for author in entry.authors or entry.itunes_authors),
         body=body,
         language=_first_language([body_language]) or entry.language or feed_language,
         published_at=published or updated,

@@ -450,3 +450,21 @@ def test_an_item_listed_twice_is_one_item_a_revision_is_kept() -> None:
         f"{item(first)}{item(first)}{item(revised)}</channel></rss>"
     ).encode()
     assert [i.body for i in parse_document(raw, "rss")] == [[first], [revised]]
+
+
+@pytest.mark.parametrize("order", ["itunes-first", "dc-first"])
+def test_itunes_author_only_without_the_feeds_own_author(order: str) -> None:
+    itunes = "<itunes:author>Studio Podcast Radio</itunes:author>"
+    creator = "<dc:creator>Agence France-Presse</dc:creator>"
+    both = itunes + creator if order == "itunes-first" else creator + itunes
+    raw = (
+        "<rss version='2.0' xmlns:dc='http://purl.org/dc/elements/1.1/' "
+        "xmlns:itunes='http://www.itunes.com/dtds/podcast-1.0.dtd'><channel><title>c</title>"
+        f"<item><title>Le journal</title><guid>p-1</guid>{both}<description>Les titres du jour."
+        "</description></item><item><title>Hors-série</title><guid>p-2</guid>"
+        f"{itunes}<description>Un entretien.</description></item></channel></rss>"
+    ).encode()
+    first, second = parse_document(raw, "rss")
+    assert first.authors == ["Agence France-Presse"]
+    assert normalize(first).agencies == ["AFP"] and normalize(first).byline is None
+    assert second.authors == ["Studio Podcast Radio"]
