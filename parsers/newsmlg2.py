@@ -266,7 +266,12 @@ def _package_item(element: etree._Element) -> list[ParsedItem]:
     """A story package becomes a body-less item listing its text items, a link list one entry per listed
     package (see the module docstring); stubs yield nothing."""
     refs = _nodes(_X_ITEM_REFS, element)
-    text_refs = [ref for ref in refs if _code(_attr(ref.find("itemClass"), "qcode")) == "text"]
+    # an untyped news item counts when it is named (a stub's bare reference is no story)
+    text_refs = [
+        ref
+        for ref in refs
+        if _ref_class(ref) == "text" or (_ref_class(ref) == "" and _ref_title(ref) is not None)
+    ]
     if not text_refs:
         return _link_list_entries(element, refs)
     item = _metadata(element)
@@ -274,7 +279,7 @@ def _package_item(element: etree._Element) -> list[ParsedItem]:
     if item.headline is None:
         item.headline = element_text(_first(_nodes(_X_ITEM_TITLE, element)))
     for ref in text_refs:
-        title = element_text(ref.find("headline")) or element_text(ref.find("title"))
+        title = _ref_title(ref)
         if title:
             href = ref.get("href") or ref.get("residref") or ""
             url = href if href.startswith(("http://", "https://")) else None
@@ -282,14 +287,27 @@ def _package_item(element: etree._Element) -> list[ParsedItem]:
     return [item]
 
 
+def _ref_title(ref: etree._Element) -> str | None:
+    return element_text(ref.find("headline")) or element_text(ref.find("title"))
+
+
+def _ref_class(ref: etree._Element) -> str:
+    """A reference's item class: its ``itemClass`` code, else ``composite`` for a package by its content
+    type, else ``""`` (G2 makes ``itemClass`` optional: a news item of unknown class may be the text)."""
+    code = _code(_attr(ref.find("itemClass"), "qcode"))
+    if code:
+        return code
+    return "composite" if "packageitem" in (ref.get("contenttype") or "").lower() else ""
+
+
 def _link_list_entries(element: etree._Element, refs: list[etree._Element]) -> list[ParsedItem]:
     """One headline entry per package a link list references (pictures, video etc. are skipped)."""
     listed = [
         ref
         for ref in refs
-        if _code(_attr(ref.find("itemClass"), "qcode")) not in _NON_TEXT_CLASSES
+        if _ref_class(ref) == "composite"
         and (ref.get("residref") or ref.get("href"))
-        and (element_text(ref.find("headline")) or element_text(ref.find("title")))
+        and _ref_title(ref)
     ]
     if not listed:
         return []
@@ -314,7 +332,7 @@ def _link_list_entries(element: etree._Element, refs: list[etree._Element]) -> l
                 source_format=FORMAT,
                 guid=f"{list_guid}#{reference}" if list_guid else None,
                 version=version,
-                headline=element_text(ref.find("headline")) or element_text(ref.find("title")),
+                headline=_ref_title(ref),
                 agencies=list(agencies),
                 language=language,
                 status=_STATUS.get(_code(_attr(ref.find("pubStatus"), "qcode")), "usable"),
