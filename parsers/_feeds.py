@@ -569,7 +569,22 @@ def _add_tag(entry: RawEntry, element: etree._Element) -> None:
 
 
 def _add_atom_tag(entry: RawEntry, element: etree._Element) -> None:
-    entry.tags.append((element.get("term") or element.get("label") or "").strip())
+    entry.tags.append(_keyword(element.get("term"), element.get("label")))
+
+
+_IDENTIFIER = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://|urn:|tag:)|^(?:[\w-]+:)?\d[\d.-]*$", re.IGNORECASE
+)
+
+
+def _keyword(term: object, label: object) -> str:
+    """An Atom category's keyword: its term, or its label where the term is an identifier (a URI, a URN
+    or a code such as ``medtop:20000763`` or ``11000000``) and the label is what a reader sees."""
+    term_text = str(term or "").strip()
+    label_text = str(label or "").strip()
+    if label_text and (not term_text or _IDENTIFIER.match(term_text)):
+        return label_text
+    return term_text
 
 
 def _add_keywords(entry: RawEntry, element: etree._Element) -> None:
@@ -765,7 +780,7 @@ def _entry_from_feedparser(e: Any, kind: FeedKind) -> RawEntry:
         updated=get(e, "updated") or None,
         created=get(e, "created") or None,
         authors=_fp_authors(e, kind),
-        tags=[str(t.get("term") or t.get("label") or "") for t in get(e, "tags") or []],
+        tags=[_keyword(t.get("term"), t.get("label")) for t in get(e, "tags") or []],
         language=_first_language([d.get("language") for d in details if d]),
         caption=caption,
         has_image=has_image,
