@@ -203,16 +203,68 @@ def prose_text(paragraphs: list[str], enough: int = MAX_CHARS) -> str:
     return "\n".join(chosen)
 
 
+# The languages langdetect has profiles for that write each script other than Latin (``zh-cn``/``zh-tw``
+# as ``zh``). A text mostly in a script that none of the configured languages writes cannot be named by
+# them: Korean read against the default desk set came out Chinese, Japanese Chinese.
+_SCRIPTS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (re.compile(f"[{ranges}]"), frozenset(codes))
+    for ranges, codes in (
+        ("\u0400-\u04ff", ("ru", "uk", "bg", "mk")),  # Cyrillic
+        ("\u0370-\u03ff\u1f00-\u1fff", ("el",)),  # Greek
+        ("\u0600-\u06ff\u0750-\u077f", ("ar", "fa", "ur")),  # Arabic
+        ("\u0590-\u05ff", ("he",)),  # Hebrew
+        ("\uac00-\ud7af\u1100-\u11ff\u3130-\u318f", ("ko",)),  # Hangul
+        ("\u3040-\u30ff", ("ja",)),  # kana
+        ("\u4e00-\u9fff", ("zh", "ja")),  # Han
+        ("\u0e00-\u0e7f", ("th",)),  # Thai
+        ("\u0900-\u097f", ("hi", "mr", "ne")),  # Devanagari
+        ("\u0980-\u09ff", ("bn",)),  # Bengali
+        ("\u0b80-\u0bff", ("ta",)),  # Tamil
+        ("\u0c00-\u0c7f", ("te",)),  # Telugu
+        ("\u0c80-\u0cff", ("kn",)),  # Kannada
+        ("\u0d00-\u0d7f", ("ml",)),  # Malayalam
+        ("\u0a80-\u0aff", ("gu",)),  # Gujarati
+        ("\u0a00-\u0a7f", ("pa",)),  # Gurmukhi
+    )
+)
+
+
+def _unnameable_script(sample: str, languages: tuple[str, ...] | None) -> bool:
+    """Whether most letters of ``sample`` are in a script no language of ``languages`` writes (kana
+    decides Japanese over Han: a Japanese text mixes both)."""
+    if languages is None or sample.isascii():
+        return False
+    letters = sum(map(str.isalpha, sample))
+    if not letters:
+        return False
+    configured = _configured_codes(languages)
+    counts = [(len(pattern.findall(sample)), codes) for pattern, codes in _SCRIPTS]
+    kana = counts[5][0]
+    for count, codes in counts:
+        if count >= 0.5 * letters or (codes == {"zh", "ja"} and count + kana >= 0.5 * letters):
+            if kana and codes == {"zh", "ja"}:
+                codes = frozenset({"ja"})
+            return not (codes & configured)
+    return False
+
+
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """ISO 639-1 code of ``text`` (the body), or ``hint`` when the text is too short to judge.
 
     ``hint`` (the document's declared language) never overrides a confident detection: agencies mislabel
-    (ANSA tags English copy ``it``).
+    (ANSA tags English copy ``it``). But detection only names the configured languages
+    (``WIREDESK_LANGUAGES``): a declared language outside them, or a text in a script none of them writes,
+    is answered with the declared language or None, never with the nearest configured one.
     """
     declared = _normalise_code(hint)
     head = text[:MAX_CHARS]
     sample = _fold_turkish(head, _fold_capitals(head))
     if not has_enough_letters(sample):
+        return declared
+    languages = configured_languages()
+    if languages is not None and declared and declared not in _configured_codes(languages):
+        return declared
+    if _unnameable_script(sample, languages):
         return declared
     if declared and len(sample) > HINT_SCORED_CHARS:
         # A declared language needs only a short sample that clearly agrees (half the work).
@@ -234,6 +286,11 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     return _normalise_code(best[0])
 
 
+@cache
+def _configured_codes(languages: tuple[str, ...]) -> frozenset[str | None]:
+    return frozenset(_normalise_code(code) for code in languages)
+
+
 def _normalise_code(code: str | None) -> str | None:
     """``de-DE`` -> ``de``; langdetect's ``zh-cn``/``zh-tw`` -> ``zh``; ``nb``/``nn`` -> ``no`` (as langdetect)."""
     if not code:
@@ -241,11 +298,16 @@ def _normalise_code(code: str | None) -> str | None:
     base = code.strip().replace("_", "-").split("-")[0].lower()
     if base in {"nb", "nn"}:
         return "no"
+    base = _COUNTRY_FOR_LANGUAGE.get(base, base)
     if len(base) == 2 and base.isalpha():
         return base
     return _ISO3.get(base)
 
 
+# Country codes pages declare as their language (``lang="kr"``, ``"jp"``): none of them is the language
+# code of a language news is written in (``kr`` is Kanuri), so they mean the country's language.
+_COUNTRY_FOR_LANGUAGE = {"jp": "ja", "kr": "ko", "cn": "zh", "gr": "el", "dk": "da", "cz": "cs",
+                         "ua": "uk", "vn": "vi", "il": "he"}  # fmt: skip
 _ISO3 = {"deu": "de", "ger": "de", "eng": "en", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
          "nld": "nl", "dut": "nl", "swe": "sv", "fin": "fi", "dan": "da", "nor": "no", "nob": "no",
          "ara": "ar", "por": "pt", "rus": "ru", "pol": "pl", "tur": "tr", "ell": "el", "gre": "el",

@@ -195,3 +195,34 @@ def test_all_capitals_copy_is_judged_case_folded(code: str, text: str) -> None:
 )
 def test_a_short_flash_gets_no_language_rather_than_a_wrong_one(flash: str) -> None:
     assert detect_language(flash) is None
+
+
+KOREAN = "서울 시내 곳곳에서 폭설로 교통이 마비되고 항공편이 결항되는 등 시민들이 큰 불편을 겪었다고 당국이 밝혔다."
+JAPANESE = "政府は三十日、来年度の予算案を閣議決定した。防衛費は過去最大となり、野党からは批判の声が上がっている。"
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "wanted"),
+    [
+        (KOREAN, None, None),  # Hangul: no configured language writes it; never "zh"
+        (KOREAN, "ko", "ko"),
+        (KOREAN, "kr", "ko"),  # a country code declared as the language
+        (JAPANESE, None, None),  # kana: Japanese, which the desk set does not hold
+        (JAPANESE, "ja-JP", "ja"),
+        (JAPANESE, "jp", "ja"),
+    ],
+)
+def test_a_language_the_desk_set_cannot_name_is_the_declared_one_or_none(
+    text: str, declared: str | None, wanted: str | None
+) -> None:
+    assert detect_language(text, declared) == wanted
+
+
+def test_a_declared_language_outside_the_desk_set_stands() -> None:
+    """Vietnamese copy declared ``vi``: the desk set has no Vietnamese, so a detection among its languages
+    (English here) cannot overrule the declaration."""
+    text = "Thủ tướng yêu cầu các bộ ngành khẩn trương triển khai các giải pháp ứng phó với mưa lũ ở miền Trung."
+    assert detect_language(text, "vi") == "vi"
+    assert (
+        detect_language("The government approved the budget for next year on Monday.", "it") == "en"
+    )
