@@ -17,6 +17,7 @@ import base64
 import binascii
 import calendar
 import html
+import html.entities
 import io
 import logging
 import re
@@ -244,9 +245,43 @@ def parse_feed(raw: bytes, kind: FeedKind) -> list[ParsedItem]:
     try:
         root = parse_xml(raw)
     except ParseError as strict_error:
+        repaired = _html_entities_as_references(raw) if _UNDEFINED in strict_error.reason else None
+        if repaired is not None:
+            try:
+                return items_from_tree(parse_xml(repaired))
+            except ParseError:
+                pass  # broken in other ways too: feedparser recovers what it can
         _check_recoverable(raw, strict_error.reason)
         return parse_with_feedparser(raw, kind, strict_error.reason)
     return items_from_tree(root)
+
+
+# HTML's named entities (``&nbsp;``, ``&eacute;``, ``&rsquo;``) in a feed without a DTD are undefined in
+# XML, and lxml refuses the document. Written as character references (outside CDATA sections, where they
+# are text) the document is well-formed and is read exactly, by the fast reader, at any size; a large
+# feed was otherwise refused for one ``&nbsp;`` (the feedparser fallback's tag limit).
+_UNDEFINED = "not defined"
+_ENTITY_OR_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>|&([A-Za-z][A-Za-z0-9]{1,31});", re.DOTALL)
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def _html_entities_as_references(raw: bytes) -> bytes | None:
+    """``raw`` with HTML named entities as numeric references; ``None`` when an unknown name remains."""
+    unknown = False
+
+    def reference(match: re.Match[bytes]) -> bytes:
+        nonlocal unknown
+        name = match.group(1)
+        if name is None or name.decode("ascii") in _XML_ENTITIES:
+            return match.group(0)
+        value = html.entities.html5.get(name.decode("ascii") + ";")
+        if value is None:
+            unknown = True
+            return match.group(0)
+        return "".join(f"&#{ord(char)};" for char in value).encode("ascii")
+
+    repaired = _ENTITY_OR_CDATA.sub(reference, raw)
+    return None if unknown else repaired
 
 
 # feedparser (the fallback for broken feeds) is pure Python: about 20-60 us per tag, so an unbounded

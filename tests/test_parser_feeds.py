@@ -468,3 +468,30 @@ def test_itunes_author_only_without_the_feeds_own_author(order: str) -> None:
     assert first.authors == ["Agence France-Presse"]
     assert normalize(first).agencies == ["AFP"] and normalize(first).byline is None
     assert second.authors == ["Studio Podcast Radio"]
+
+
+def test_html_entities_in_a_large_feed_are_read_not_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``&nbsp;``/``&eacute;`` (undefined in XML) are read as the characters by the fast reader, at any
+    size: more tags than the feedparser fallback takes used to refuse the whole feed."""
+    items = "".join(
+        f"<item><title>Caf&eacute; {i}&nbsp;ouvert</title><guid>c-{i}</guid><description><![CDATA["
+        + "<p>Le caf&eacute; <b>ouvre</b>.</p>" * 4
+        + "]]></description></item>"
+        for i in range(_feeds.MAX_RECOVERY_TAGS // 20)
+    )
+    raw = f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
+    assert raw.count(b"<") > _feeds.MAX_RECOVERY_TAGS
+    monkeypatch.setattr(_feeds, "parse_with_feedparser", None)  # must not be reached
+    parsed = parse_document(raw, "rss")
+    assert len(parsed) == _feeds.MAX_RECOVERY_TAGS // 20
+    assert parsed[0].headline == "Café 0 ouvert"
+    assert parsed[0].body == ["Le café ouvre."] * 4
+
+
+def test_feedparser_fallback_keeps_the_picture_description_out_of_the_body() -> None:
+    raw = (FIXTURES / "rss" / "broken_media_caption_es.xml").read_bytes()
+    (item,) = _feeds.parse_with_feedparser(raw, "rss")
+    assert item.caption == "Vista del hemiciclo del Congreso durante la votación."
+    assert item.body[0].startswith("MADRID, 30 nov (EFE).- El Pleno del Congreso")
