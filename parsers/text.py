@@ -35,6 +35,7 @@ from parsers._timelines import (
     parse_time_line,
     zone_named,
 )
+from parsers._wiretext import ADVISORY
 from parsers.base import ParsedItem, ParsedRelated, ParseError
 from parsers.encoding import decode_bytes
 
@@ -463,6 +464,9 @@ class _Header:
     caption: str | None = None
     headings: list[str] = field(default_factory=list)
     byline: str | None = None
+    ednotes: list[str] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    label: str | None = None  # an urgency label printed over the story
     published_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -579,7 +583,15 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
             break
         meta = _meta_line(text, layout)
         byline = _is_byline(text, layout)
-        if meta:
+        if ADVISORY.match(text):
+            header.ednotes.append(
+                text
+            )  # ``(Adds analyst comment, updates prices)``: never a heading
+        elif key in _URGENCY_LABELS and header.label is None:
+            # ``EILMELDUNG``, ``FLASH`` over a flash: its urgency, shown as a kicker, never its headline
+            header.signals.append("urgent")
+            header.label = text
+        elif meta:
             times, meta_byline = meta
             header.take(times)
             header.byline = header.byline or meta_byline
@@ -599,6 +611,14 @@ def _read_header(units: list[str], layout: TextDumpLayout) -> tuple[_Header, int
     return header, index
 
 
+# Labels a page or wire prints over an urgent story (the story's urgency, not its headline), as line keys.
+_URGENCY_LABELS = frozenset(
+    {
+        "eilmeldung", "eil", "blitz", "flash", "urgent", "urgente", "breaking", "breaking news",
+        "última hora", "ultima hora", "ultim'ora", "ultimora", "pilne", "acil", "aci\u0307l", "son dakika", "spoed",
+        "brådskande", "haster", "kiireellinen", "naléhavé", "sürgős", "επείγον", "срочно", "терміново",
+    }
+)  # fmt: skip
 _LEAD_CREDIT = re.compile(r"\(([^()\n]{1,30})\)|/([^/\s][^/\n]{0,20})/")
 _CREDIT_WORD = re.compile(r"[^\W\d_]+")
 # Words a credit line adds to the agency's name: ``Agencia EFE``, ``Agence France-Presse``, ``Von dpa``.
@@ -805,7 +825,7 @@ def parse_text(text: str, layout: TextDumpLayout = DEFAULT_LAYOUT) -> ParsedItem
         )
     return ParsedItem(
         source_format=FORMAT,
-        kicker=header.headings[-2] if len(header.headings) >= 2 else None,
+        kicker=header.headings[-2] if len(header.headings) >= 2 else header.label,
         headline=header.headings[-1] if header.headings else None,
         caption=header.caption,
         byline=header.byline,
@@ -813,6 +833,8 @@ def parse_text(text: str, layout: TextDumpLayout = DEFAULT_LAYOUT) -> ParsedItem
         related=related,
         published_at=header.published_at,
         updated_at=header.updated_at,
+        ednotes=header.ednotes,
+        signals=header.signals,
     )
 
 

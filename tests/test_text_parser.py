@@ -419,3 +419,32 @@ def test_a_headline_with_a_bracket_and_colon_stays_a_headline() -> None:
         "Ukraine (Video): Angriff auf Kiew\n\nKiew (dpa) - Russland hat Kiew angegriffen.\n"
     )
     assert item.headline == "Ukraine (Video): Angriff auf Kiew"
+
+
+@pytest.mark.parametrize(
+    "advisory",
+    [
+        "(Adds analyst comment, updates prices)",
+        "(ATTN: ADDS governor comments in paras 3-4)",
+        "(Ajoute réaction du gouvernement)",
+        "(Aktualisiert mit Reaktionen)",
+    ],
+)
+def test_an_advisory_between_headline_and_story_is_an_ednote(advisory: str) -> None:
+    text = (
+        f"Gold rises on safe-haven demand\n\n{advisory}\n\nBy Jane Roe\n\n"
+        "LONDON, Nov 30 (Reuters) - Gold rose on Monday as investors sought safety from the turmoil.\n\n"
+        "Spot gold was up 0.5% at midday in London, its highest level in three weeks."
+    )
+    item = parse_text(text)
+    assert (item.kicker, item.headline) == (None, "Gold rises on safe-haven demand")
+    assert item.ednotes == [advisory]
+
+
+@pytest.mark.parametrize("label", ["EILMELDUNG", "FLASH", "URGENTE", "PILNE", "ACİL"])
+def test_an_urgency_label_over_a_flash_is_its_signal_and_kicker_never_its_headline(
+    label: str,
+) -> None:
+    item = parse_text(f"{label}\n\nBerlin (dpa) - BUNDESKANZLER TRITT ZURÜCK")
+    assert (item.kicker, item.headline, item.signals) == (label, None, ["urgent"])
+    assert item.body == ["Berlin (dpa) - BUNDESKANZLER TRITT ZURÜCK"]
