@@ -20,19 +20,22 @@ from normalizers.record import Dateline
 
 # ``LOS ANGELES (AP)—A storm``: a dash set tight against the story after a credit is a separator too
 # (``_split_head`` accepts it only when the bracket names an agency).
+# ``BRUSSEL 30/11 (BELGA) = De regering ...``: an equals sign after a credit (IPTC 7901 house style).
 _SEPARATOR = re.compile(
     r"(?:(?<=\s)|(?<=\)))(?:--|[-–—_])(?:\s+|$)|(?<=\))\.\s?[-–—]\s*|(?<=/)[.:]\s+|(?<=\))[.:]\s+"
-    r"|(?:(?<=\))|(?<=\)\s))[–—](?=[^\W\d_])"
+    r"|(?:(?<=\))|(?<=\)\s))[–—](?=[^\W\d_])|(?:(?<=\))|(?<=\)\s))=(?:\s+|$)"
 )
 _TIGHT_DASHES = frozenset({"–", "—"})
 # Speed: every ``_SEPARATOR`` match starts on one of these characters, and trying the pattern only there
 # finds the same first match (its lookbehinds see the text before the start; tests/test_normalize_speed.py).
-_SEPARATOR_START = re.compile(r"[-–—_.:]")
+_SEPARATOR_START = re.compile(r"[-–—_.:=]")
 # ``Paris (ats afp) Les violences ...``: a known credit in brackets may end the dateline on its own.
 _BRACKET_ONLY = re.compile(r"(?<=\))\s+(?=[^\W\d_])")
 _PREFIX_CREDIT = re.compile(r"^\(([^()]{1,30})\)\s*(?:--|[-–—_])\s*")
 _TRAILING_CREDIT = re.compile(r"\s*(?:\(([^()]{1,40})\)|/([^/\s][^/]{0,20})/)\.?$")
 _HAS_DIGIT = re.compile(r"\d")
+# An agency's acronym in capitals (``RSS``, ``TTXVN``, ``BERNAMA``, ``Infobae``'s would not be): 2-10 letters.
+_UNKNOWN_CREDIT = re.compile(r"^[^\W\d_a-z]{2,10}$")
 _MAX_HEAD = 90
 # A date part longer than this is prose; with an agency credit after it, longer forms are real
 # (``2026. november 30., szerda`` in MTI copy).
@@ -233,6 +236,10 @@ def _split_head(text: str, agencies: list[str]) -> DatelineMatch | None:
             head = head[: credit.start()].strip()
         elif credit.group(2):
             return None
+        elif _UNKNOWN_CREDIT.match(credit.group(1)) and _HAS_DIGIT.search(head[: credit.start()]):
+            # ``KATHMANDU, Nov 30 (RSS) -``: an agency the table does not know, in the credit's slot
+            # after a date; it is not part of the date (and not credited: the table names agencies)
+            head = head[: credit.start()].strip()
     else:
         head, bare = _trailing_bare_agency(head)
         agencies.extend(a for a in bare if a not in agencies)

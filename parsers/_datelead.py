@@ -13,10 +13,11 @@ import re
 # A place may open with a Dutch elided article (``'s-Hertogenbosch``, ``’t Harde``) and carry bracketed
 # qualifiers, also inside a list of places (``Frankfurt (Oder)/Berlin (dpa) -``).
 _ELIDED = r"(?:['’][sStT]-?\s?)?"
-# The credit in brackets (``(dpa)``, ``(EFE).-``) or between slashes (``/Agerpres/ -``, ``/БТА/ -``).
+# The credit in brackets (``(dpa)``, ``(EFE).-``) or between slashes (``/Agerpres/ -``, ``/БТА/ -``), then a
+# dash or an equals sign (``BRUSSEL 30/11 (BELGA) =``).
 _CREDITED_LEAD = re.compile(
     rf"^{_ELIDED}[^\W\d_](?:[^()\n]|\([^()\n]{{1,30}}\)){{0,60}}?"
-    r"\s*(?:\([^\W\d_][^()\n]{0,29}\)|/[^\W\d_][^/()\n]{0,20}/)\s*\.?\s*[-–—]{1,2}\s*\S"
+    r"\s*(?:\([^\W\d_][^()\n]{0,29}\)|/[^\W\d_][^/()\n]{0,20}/)\s*\.?\s*(?:[-–—]{1,2}|=)\s*\S"
 )
 # ``DEN HAAG (ANP): Het kabinet ...``: a colon after the credit only with a place in capitals (``Ukraine
 # (Video): Angriff`` is a headline).

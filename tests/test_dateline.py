@@ -197,3 +197,51 @@ def test_a_cyrillic_credit_in_a_wire_story() -> None:
     assert record.dateline == Dateline("Київ", "30 листопада", ["Ukrinform"])
     assert record.agencies == ["Ukrinform"] and record.language == "uk"
     assert record.body[0].startswith("Кабінет міністрів")
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "date", "agencies"),
+    [
+        (
+            "BRUSSEL 30/11 (BELGA) = De federale regering heeft een akkoord.",
+            "BRUSSEL",
+            "30/11",
+            ["Belga"],
+        ),
+        (
+            "BRUXELLES (Belga) = Le gouvernement fédéral a conclu un accord.",
+            "BRUXELLES",
+            None,
+            ["Belga"],
+        ),
+        # an agency the table does not know, in the credit's slot after a date: not part of the date
+        (
+            "KATHMANDU, Nov 30 (RSS) - Nepal's parliament passed the budget.",
+            "KATHMANDU",
+            "Nov 30",
+            [],
+        ),
+    ],
+)
+def test_equals_separator_and_unknown_credit_after_a_date(
+    text: str, place: str, date: str | None, agencies: list[str]
+) -> None:
+    found = split_dateline(text)
+    assert found is not None
+    assert (found.dateline.place, found.dateline.date, found.dateline.agencies) == (
+        place,
+        date,
+        agencies,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = b (x) = c",
+        "The result was 3-2 (OT) - a win for the home side.",
+        "Er sagte (SPD) - dass",
+    ],
+)
+def test_no_dateline_without_a_place_credit_or_date(text: str) -> None:
+    assert split_dateline(text) is None
