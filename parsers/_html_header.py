@@ -60,6 +60,14 @@ def is_time_line(text: str) -> bool:
     return any(parse_time_line(rest) is not None for rest in _after_names(text))
 
 
+# A clock in a time line: ``14:05``, ``14.05 Uhr``, ``14h05``, ``2 PM``, ``9 a.m.``.
+_CLOCK = re.compile(
+    r"(?<![\d.])(?:[01]?\d|2[0-3])\s?[:h]\s?[0-5]\d(?![\d.])|\d{1,2}\.\d{2}\s*Uhr\b"
+    r"|\d{1,2}\s*(?:[ap]\.?\s?m\b\.?|Uhr\b)",
+    re.IGNORECASE,
+)
+
+
 def _after_names(text: str) -> list[str]:
     """``text`` without up to ``TIME_LINE_HEAD`` leading capitalised words (an author or agency set
     beside the time in one line: ``PAP Aktualizacja: 30.11.2026 14:05``, ``By Dana Whitfield Updated
@@ -88,7 +96,8 @@ def _candidates(part: str) -> list[str]:
 def displayed_times(lines: list[str]) -> TimeLine:
     """(published, updated) printed in the header lines (document order): each is the first value
     any line, else any line part, gives, so a ``Published ... · Updated ...`` line sets both, and so do a
-    published line and an updated line below it. Times without a zone stay naive (local time)."""
+    published line and an updated line below it. Times without a zone stay naive (local time); a line
+    with a day but no clock gives nothing (a page's ``30.11.2026`` is no instant)."""
     published: datetime | None = None
     updated: datetime | None = None
     for line in lines:
@@ -96,6 +105,8 @@ def displayed_times(lines: list[str]) -> TimeLine:
         # the whole line first: ``30.11.2026 | 14:05`` is one time, its parts a day and a clock
         for part in [line, *parts] if len(parts) > 1 else parts:
             for candidate in _candidates(part.strip()):
+                if not _CLOCK.search(candidate):
+                    continue  # a day without a clock is no instant (midnight would misdate the story)
                 shown = parse_time_line(candidate)
                 if shown is not None and (shown.published or shown.updated):
                     published = published or shown.published

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from parsers import ParseError, detect_format, parse_document
 from parsers import html as html_parser
+from parsers._html_header import displayed_times
 from parsers._html_profiles import PROFILES
 from parsers.furniture import is_furniture
 from parsers.registry import gunzip_if_needed
@@ -356,3 +358,20 @@ def test_corpus_pages_survive_without_profiles(monkeypatch: pytest.MonkeyPatch) 
         item = html_parser.parse(raw)[0]
         assert item.headline == entry["headline"], entry["file"]
         assert item.body and sum(len(p) for p in item.body) > 400, entry["file"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "published", "updated"),
+    [
+        (["30.11.2026 - Update : 30.11.2026"], None, None),  # days without a clock: no instant
+        (["Ahmet Yilmaz | 30.11.2026"], None, None),
+        (["30.11.2026 | 14:05"], datetime(2026, 11, 30, 14, 5), None),
+        (["Publicat: 30.11.2026, 14:05 | Actualizat: 30.11.2026, 16:40"], datetime(2026, 11, 30, 14, 5),
+         datetime(2026, 11, 30, 16, 40)),
+    ],
+)  # fmt: skip
+def test_displayed_times_need_a_clock(
+    lines: list[str], published: datetime | None, updated: datetime | None
+) -> None:
+    shown = displayed_times(lines)
+    assert (shown.published, shown.updated) == (published, updated)
