@@ -9,7 +9,7 @@ lines and paragraphs and read the labels into ``signals``, so the three parsers 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,22 +81,33 @@ def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
     current: list[str] = []
     bullet_indent: int | None = None
 
+    def add(part: list[str]) -> None:
+        text = collapse(" ".join(part))
+        if text:
+            result.append(text)
+
     def flush() -> None:
         nonlocal bullet_indent
         if current:
-            text = collapse(" ".join(current))
-            if text:
-                result.append(text)
+            joined = " ".join(current)
+            # Rows are looked for only in a paragraph of several lines, and there only when the joined
+            # text has a tab or a column gap past its indent (an indent of up to six spaces or one tab):
+            # one test per paragraph, not per line.
+            if (
+                rows
+                and len(current) > 1
+                and (joined.find("\t", 1) > 0 or joined.find("   ", 4) > 0)
+            ):
+                _add_rows(current, add)
+            else:
+                text = collapse(joined)
+                if text:
+                    result.append(text)
             current.clear()
         bullet_indent = None
 
     for line in lines:
         if not line.strip():  # blank
-            flush()
-            continue
-        if rows and is_table_row(line):  # a row of a table or results list stands alone
-            flush()
-            current.append(line)
             flush()
             continue
         bullet = _BULLET.match(line)
@@ -111,6 +122,22 @@ def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
         current.append(line)
     flush()
     return result
+
+
+def _add_rows(lines: list[str], add: Callable[[list[str]], None]) -> None:
+    """One paragraph's lines: each table row (:func:`is_table_row`) a paragraph of its own, the lines
+    between rows joined as before."""
+    run: list[str] = []
+    for line in lines:
+        if is_table_row(line):
+            if run:
+                add(run)
+                run = []
+            add([line])
+        else:
+            run.append(line)
+    if run:
+        add(run)
 
 
 def check_count(fmt: str, count: int, unit: str) -> None:

@@ -93,6 +93,7 @@ _SECTION_ROLES: dict[str, str] = {
 # ``~`` service; the older ZCZC profile writes ``^`` headline, ``$`` category letter, ``=`` take key,
 # ``+`` subject code and ``*X``/``*T`` text or tabular format.
 _AAP_START = re.compile(r"^\s*ZCZC\b")
+_FRAME_HEAD = 512  # where a message's ZCZC (start) or NNNN (end) frame line is looked for
 # A telex frame line around a 7901 message: ``ZCZC`` (with an optional channel/sequence) or ``NNNN``.
 _FRAME_LINE = re.compile(
     r"^[\x00-\x1f\x7f ]*(?:ZCZC(?:[ \t]+\S+){0,3}|NNNN)[\x00-\x1f\x7f \t]*$", re.M
@@ -155,7 +156,9 @@ def parse(raw: bytes) -> list[ParsedItem]:
 
 def _messages(text: str) -> list[str]:
     """SOH-delimited messages; a file without SOH (control characters stripped) is one message."""
-    if "ZCZC" in text or "NNNN" in text:  # telex frames around 7901 messages are no part of them
+    if (
+        "ZCZC" in text[:_FRAME_HEAD] or "NNNN" in text[-_FRAME_HEAD:]
+    ):  # telex frames: no part of them
         text = _FRAME_LINE.sub("", text)
     if SOH not in text:
         return [text]
@@ -236,18 +239,18 @@ def _split_keyword_line(lines: list[str]) -> tuple[list[str], list[str]]:
     (``Germany-politics/``)."""
     for index, line in enumerate(lines):
         if line.strip():
-            if _KEYWORD_LINE.match(line) or _is_bare_keyword_line(line, lines[index + 1 :]):
+            if _KEYWORD_LINE.match(line) or _is_bare_keyword_line(line, lines, index + 1):
                 return [line], lines[index + 1 :]
             return [], lines[index:]
     return [], []
 
 
-def _is_bare_keyword_line(line: str, after: list[str]) -> bool:
+def _is_bare_keyword_line(line: str, lines: list[str], after: int) -> bool:
     """APA's and others' keyword line without a leading or trailing slash (``Wirtschaft/Börse/Wien``):
     words joined by slashes, not the heading's `` =`` line, with that line following within a few lines."""
     if "/" not in line or _HEADLINE_END.search(line) or not _SLASHED_WORDS.match(line):
         return False
-    return any(_HEADLINE_END.search(ln) for ln in after[:_MAX_HEADING_LINES])
+    return any(_HEADLINE_END.search(ln) for ln in lines[after : after + _MAX_HEADING_LINES])
 
 
 def _cut_trailer(lines: list[str]) -> tuple[list[str], str | None]:

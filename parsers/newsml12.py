@@ -31,6 +31,7 @@ from parsers.base import ParsedDateline, ParsedItem, ParseError, Status
 from parsers.dates import parse_datetime
 from parsers.limits import MAX_ITEMS_PER_DOCUMENT
 from parsers.markup import SKIP_TAGS, element_paragraphs, element_text, html_fragment_paragraphs
+from parsers.nitf import canonical_nitf_tags
 from parsers.xmlsafe import (
     canonical_tags,
     element_query,
@@ -73,6 +74,7 @@ _SPELLINGS = spelling_table(
      "Topic", "Update", "PreviousRevision", "Version", "Size"),
 )  # fmt: skip
 _OPAQUE = frozenset({"DataContent"})
+_NITF_ROOTS = frozenset({"nitf", "body"})
 # The attribute whose variants are looked for in the bytes: an exporter that changes the spelling of
 # attribute names changes this one, the commonest, too.
 _VARIANT_PROBES = ("FormalName",)
@@ -321,7 +323,7 @@ def _item(news_item: etree._Element) -> ParsedItem | None:
         byline=_byline(chain, story.content, profile) or lead.byline,
         dateline=_dateline(chain),
         body=body,
-        agencies=_agencies(chain),
+        agencies=_agencies(chain) or ([provider] if provider else []),
         language=_language(chain, story.content),
         urgency=_urgency(management, chain, profile),
         status=status,
@@ -417,6 +419,13 @@ def _component_chain(content: etree._Element, news_item: etree._Element) -> list
 def _data_paragraphs(data: etree._Element) -> list[str]:
     """NITF ``body.content`` / XHTML ``body`` / bare paragraphs; or markup or plain text held as a string."""
     if len(data):
+        first = data[0]
+        if (
+            isinstance(first.tag, str)
+            and first.tag.lower() in _NITF_ROOTS
+            and not first.tag.islower()
+        ):
+            canonical_nitf_tags(first)  # NITF in capitals or with ``BODY_CONTENT``: the DTD's names
         contents = _BODY_CONTENT(data)
         if contents:
             return [p for content in contents for p in element_paragraphs(content, skip=_BODY_SKIP)]
@@ -552,7 +561,8 @@ def _split_dateline(text: str) -> tuple[str | None, str | None, list[str]]:
 
 def _agencies(chain: list[etree._Element]) -> list[str]:
     """Credits as written: ``CreditLine``, else the ``Source`` party, else the ``Provider`` party, else a
-    short ``CopyrightLine`` (TASS ``(c) ITAR-TASS 2019``)."""
+    short ``CopyrightLine`` (TASS ``(c) ITAR-TASS 2019``). (Without any, the caller credits the
+    ``ProviderId``: ``anp.nl``, ``kyodonews.net`` name their agency through the agency table.)"""
     credits = _texts(_all(chain, _CREDIT_LINE))
     if credits:
         return credits[:1]

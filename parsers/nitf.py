@@ -126,14 +126,14 @@ def _parse(raw: bytes) -> list[ParsedItem]:
     if local_name(root).lower() != "nitf":
         raise ParseError(f"not NITF: root element is <{local_name(root)}>, expected <nitf>")
     if b"xmlns" in raw or _CAPITAL_TAG.search(raw):
-        _canonical_tags(root)
+        canonical_nitf_tags(root)
     item = _item(root)
     if not item.body and item.status != "canceled":
         return []  # no text story (photo or metadata-only NITF); a kill notice is kept even when empty
     return [item]
 
 
-def _canonical_tags(root: etree._Element) -> None:
+def canonical_nitf_tags(root: etree._Element) -> None:
     """(Run only when the bytes hold a namespace or a tag with a capital or an underscore.) Plain lower-case names: NITF 3.5+ may sit in the IPTC namespace, and every NITF element and
     attribute name is lower case in the DTD, so ``<HL1>``, ``<Body.Content>`` or ``ID-STRING`` from a
     hand-rolled exporter is read as the name it means; a compound name with its separator swapped or

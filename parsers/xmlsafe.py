@@ -197,7 +197,7 @@ def spelling_table(names: Iterable[str], attributes: Iterable[str] = ()) -> Spel
     )
 
 
-_ATTRIBUTE_HEAD = 4096
+_ATTRIBUTE_HEAD = 2048
 
 
 @lru_cache(maxsize=16)

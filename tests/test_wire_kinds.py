@@ -627,3 +627,20 @@ def test_iptc7901_credited_lead_is_never_the_headline() -> None:
     assert record["headline"] is None
     assert record["dateline"]["place"] == "ZAGREB"
     assert record["body"][0] == "Vlada je u ponedjeljak usvojila proračun."
+
+
+def test_newsml12_nitf_in_capitals_inside_datacontent() -> None:
+    """NITF inside DataContent with capital or underscore names (``<BODY_HEAD>``, ``<BYLINE>``) is read
+    by the DTD's names: its byline is found and its headline block is not body."""
+    (item,) = parse_document(
+        (FIXTURES / "newsml12/anp_nitf_capitals_in_datacontent.xml").read_bytes()
+    )
+    assert item.byline == "Door Jan de Vries"
+    assert item.body[0].startswith("Het kabinet heeft dinsdag")
+
+
+def test_newsml12_provider_id_credits_when_nothing_else_does() -> None:
+    """No CreditLine, party or copyright line: the NewsIdentifier's ProviderId is the credit, read
+    through the agency table (``kyodonews.net`` -> Kyodo)."""
+    (record,) = _records(FIXTURES / "newsml12/kyodo_photo_description_contact.xml")
+    assert record["agencies"] == ["Kyodo"]
