@@ -967,14 +967,28 @@ def _readable(paragraphs: list[str], headline: str | None) -> list[str]:
                 kept.pop()
     if kept and "://" in kept[0] and all(_URL_LINE.match(p) for p in kept):
         return []
-    if len(kept) > 1 and headline and len(headline) > 10:
-        last = kept[-1]
-        if (
-            len(last) <= len(headline) + _FOOTER_EXTRA_CHARS
-            and headline.casefold() in last.casefold()
-        ):
-            kept.pop()
+    if (
+        len(kept) > 1
+        and headline
+        and len(kept[-1]) <= len(headline) + _FOOTER_EXTRA_CHARS
+        and _is_footer(kept[-1], headline)
+    ):
+        kept.pop()
     return kept
+
+
+def _is_footer(paragraph: str, headline: str) -> bool:
+    """``The post <title> appeared first on <site>.``: the title (three words or more) after one to three
+    words and before three to eight, as the generators' templates write it in every language; a closing
+    sentence that merely repeats a short title's words is text."""
+    if len(headline.split()) < 3:
+        return False
+    at = paragraph.casefold().find(headline.casefold())
+    if at <= 0:
+        return False
+    before = paragraph[:at].split()
+    after = paragraph[at + len(headline) :].split()
+    return 1 <= len(before) <= 3 and 3 <= len(after) <= 8
 
 
 def _bare_address(paragraph: str) -> bool:

@@ -495,3 +495,12 @@ def test_feedparser_fallback_keeps_the_picture_description_out_of_the_body() -> 
     (item,) = _feeds.parse_with_feedparser(raw, "rss")
     assert item.caption == "Vista del hemiciclo del Congreso durante la votación."
     assert item.body[0].startswith("MADRID, 30 nov (EFE).- El Pleno del Congreso")
+
+
+def test_a_closing_sentence_repeating_a_short_title_is_text() -> None:
+    inner = (
+        "<title>Merkel tritt zurück</title><description><![CDATA[<p>Die Kanzlerin hat am Montag ihren "
+        "Rücktritt angekündigt.</p><p>Beobachter sagen, Merkel tritt zurück.</p>]]></description>"
+    )
+    (item,) = parse_document(_rss_item(inner), "rss")
+    assert item.body[-1] == "Beobachter sagen, Merkel tritt zurück."
