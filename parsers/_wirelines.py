@@ -90,19 +90,22 @@ def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
         nonlocal bullet_indent
         if current:
             joined = " ".join(current)
-            # Rows are looked for only in a paragraph of several lines, and there only when the joined
-            # text has a tab or a column gap past its indent (an indent of up to six spaces or one tab):
-            # one test per paragraph, not per line.
+            text = collapse(joined)
+            # Rows are looked for only in a paragraph of several lines whose text lost more white space
+            # to collapsing than its indent and one space per line (a column gap), or that has a tab
+            # past its start: one length test per paragraph, not a test per line.
+            extra = len(joined) - len(text)
             if (
                 rows
                 and len(current) > 1
-                and (joined.find("\t", 1) > 0 or joined.find("   ", 4) > 0)
+                and (
+                    (extra > len(current) and extra > _indent_chars(current[0]) + len(current))
+                    or joined.find("\t", 1) > 0
+                )
             ):
                 _add_rows(current, add)
-            else:
-                text = collapse(joined)
-                if text:
-                    result.append(text)
+            elif text:
+                result.append(text)
             current.clear()
         bullet_indent = None
 
@@ -122,6 +125,10 @@ def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
         current.append(line)
     flush()
     return result
+
+
+def _indent_chars(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _add_rows(lines: list[str], add: Callable[[list[str]], None]) -> None:

@@ -140,9 +140,8 @@ def can_parse(raw: bytes) -> bool:
 def parse(raw: bytes) -> list[ParsedItem]:
     text = decode_text(raw)
     lines = head_lines(text)
-    filled = [ln for ln in lines[:8] if ln.strip()]
-    first = filled[0] if filled else ""
-    if _AAP_START.match(first) and not (len(filled) > 1 and _HEADER.match(filled[1])):
+    first = next((ln for ln in lines if ln.strip()), "")
+    if _AAP_START.match(first) and not _framed_7901(lines):
         blocks = list(split_blocks(text.split("\n"), _AAP_START))
         check_count(FORMAT, len(blocks), "ZCZC messages")
         items = [_parse_aap(block) for block in blocks]
@@ -152,6 +151,12 @@ def parse(raw: bytes) -> list[ParsedItem]:
         items = [_parse_message(chunk) for chunk in chunks]
     found = [item for item in items if item is not None]
     return clean_items(found) if has_markup(text) else found  # speed: one scan of the whole message
+
+
+def _framed_7901(lines: list[str]) -> bool:
+    """``ZCZC`` followed by a 7901 header line: a 7901 message in a telex frame, not AAP's ZCZC format."""
+    filled = [ln for ln in lines[:8] if ln.strip()]
+    return len(filled) > 1 and _HEADER.match(filled[1]) is not None
 
 
 def _messages(text: str) -> list[str]:
