@@ -229,13 +229,19 @@ _SCRIPTS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
 )
 
 
+_NON_LATIN = re.compile("[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")
+
+
 def _unnameable_script(sample: str, languages: tuple[str, ...] | None) -> bool:
     """Whether most letters of ``sample`` are in a script no language of ``languages`` writes (kana
     decides Japanese over Han: a Japanese text mixes both)."""
     if languages is None or sample.isascii():
         return False
+    other = len(_NON_LATIN.findall(sample))
+    if not other:
+        return False  # speed: Latin letters only (accents included), as most copy is
     letters = sum(map(str.isalpha, sample))
-    if not letters:
+    if other < 0.5 * letters:
         return False
     configured = _configured_codes(languages)
     counts = [(len(pattern.findall(sample)), codes) for pattern, codes in _SCRIPTS]

@@ -341,7 +341,8 @@ def fold_case(text: str) -> str:
     """``text`` lower-cased so that every character IGNORECASE matches to a letter of the tables becomes
     that letter (dotless i, long s, Greek letter variants folded, the combining dot of ``İ`` dropped): a
     superset test's input."""
-    return text.lower().translate(_FOLDS)
+    lowered = text.lower()
+    return lowered if lowered.isascii() else lowered.translate(_FOLDS)
 
 
 def is_furniture(line: str) -> bool:
