@@ -9,7 +9,7 @@ lines and paragraphs and read the labels into ``signals``, so the three parsers 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,11 +81,6 @@ def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
     current: list[str] = []
     bullet_indent: int | None = None
 
-    def add(part: list[str]) -> None:
-        text = collapse(" ".join(part))
-        if text:
-            result.append(text)
-
     def flush() -> None:
         nonlocal bullet_indent
         if current:
@@ -94,16 +89,8 @@ def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
             # Rows are looked for only in a paragraph of several lines whose text lost more white space
             # to collapsing than its indent and one space per line (a column gap), or that has a tab
             # past its start: one length test per paragraph, not a test per line.
-            extra = len(joined) - len(text)
-            if (
-                rows
-                and len(current) > 1
-                and (
-                    (extra > len(current) and extra > _indent_chars(current[0]) + len(current))
-                    or joined.find("\t", 1) > 0
-                )
-            ):
-                _add_rows(current, add)
+            if rows and len(current) > 1 and _may_hold_rows(current, joined, text):
+                result.extend(_row_paragraphs(current))
             elif text:
                 result.append(text)
             current.clear()
@@ -127,24 +114,28 @@ def paragraphs(lines: Iterable[str], *, rows: bool = False) -> list[str]:
     return result
 
 
-def _indent_chars(line: str) -> int:
-    return len(line) - len(line.lstrip())
+def _may_hold_rows(lines: list[str], joined: str, text: str) -> bool:
+    extra = len(joined) - len(text)
+    if extra > len(lines) and extra > len(lines[0]) - len(lines[0].lstrip()) + len(lines):
+        return True
+    return joined.find("\t", 1) > 0
 
 
-def _add_rows(lines: list[str], add: Callable[[list[str]], None]) -> None:
+def _row_paragraphs(lines: list[str]) -> list[str]:
     """One paragraph's lines: each table row (:func:`is_table_row`) a paragraph of its own, the lines
     between rows joined as before."""
+    found: list[str] = []
     run: list[str] = []
-    for line in lines:
-        if is_table_row(line):
-            if run:
-                add(run)
-                run = []
-            add([line])
-        else:
+    for line in [*lines, ""]:
+        if line and not is_table_row(line):
             run.append(line)
-    if run:
-        add(run)
+            continue
+        if run and (text := collapse(" ".join(run))):
+            found.append(text)
+        run = []
+        if line and (text := collapse(line)):
+            found.append(text)
+    return found
 
 
 def check_count(fmt: str, count: int, unit: str) -> None:

@@ -56,6 +56,10 @@ _EDNOTE = re.compile(
 )
 _END = re.compile(r"^\^?END<?\s*$")
 _MAX_NOTE_LINES = 6
+_LINE_CLOSERS = (
+    "<",
+    "=",
+)  # marks that close a heading line (a note not closed wraps onto the next)
 # A credit in a byline part: agency words in the languages of ANPA senders (CP's French service included).
 _AGENCY_WORD = re.compile(
     r"\b(?:Press|Presse|Prensa|Stampa|News Agency|Agency|Agence|Agencia|Agenzia|Newswires?|Wire)\b"
@@ -255,7 +259,7 @@ class _Message:
             if is_blank(line) or _END.match(line.strip()):
                 continue
             value = collapse(line).removeprefix("^").strip()
-            if _EDNOTE.match(value):
+            if not value.endswith(_LINE_CLOSERS) and _EDNOTE.match(value):  # a note left open
                 value, index = self._wrapped_note(value, index)
             in_byline = self._heading_line(value, in_byline)
         return index
@@ -263,7 +267,7 @@ class _Message:
     def _wrapped_note(self, value: str, index: int) -> tuple[str, int]:
         """An editor's note wrapped over several heading lines is one note: lines after one not closed by
         a line-end mark (``<``, ``=``) continue it, up to the line that closes it."""
-        end_marks = ("<", "=", self.source.headline_end)
+        end_marks = (*_LINE_CLOSERS, self.source.headline_end)
         parts = [value]
         while (
             not parts[-1].endswith(end_marks)
