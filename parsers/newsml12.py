@@ -36,10 +36,12 @@ from parsers.xmlsafe import (
     canonical_tags,
     element_query,
     has_attribute_variant,
-    parse_root,
+    local_name,
+    parse_xml,
     sniff_root,
     spelling_table,
     string_query,
+    xml_root_name,
 )
 
 FORMAT = "newsml12"
@@ -251,8 +253,17 @@ def _profile(provider_id: str) -> _Profile:
 
 
 def can_parse(raw: bytes) -> bool:
-    """Root element ``NewsML`` (NewsML 1.x, with or without ``Version``)."""
-    return sniff_root(raw, _ROOT)
+    """Root element ``NewsML`` (NewsML 1.x, with or without ``Version``), in any letter case."""
+    return sniff_root(raw, _ROOT) or _lower_root(raw)
+
+
+def _lower_root(raw: bytes) -> bool:
+    """``<newsml>``/``<NEWSML>`` from an exporter that changes the case of every name."""
+    try:
+        name = xml_root_name(raw)
+    except Exception:  # a sniff must never raise
+        return False
+    return name is not None and name.lower() == "newsml"
 
 
 def parse(raw: bytes) -> list[ParsedItem]:
@@ -261,7 +272,9 @@ def parse(raw: bytes) -> list[ParsedItem]:
 
 
 def _parse(raw: bytes) -> list[ParsedItem]:
-    root = parse_root(raw, _ROOT, "NewsML 1.2")
+    root = parse_xml(raw)
+    if local_name(root).lower() != "newsml":
+        raise ParseError(f"not NewsML 1.2: root element is <{local_name(root)}>, expected <NewsML>")
     canonical_tags(
         root, _SPELLINGS, _OPAQUE, attributes=has_attribute_variant(raw, _VARIANT_PROBES)
     )

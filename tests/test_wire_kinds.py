@@ -644,3 +644,17 @@ def test_newsml12_provider_id_credits_when_nothing_else_does() -> None:
     through the agency table (``kyodonews.net`` -> Kyodo)."""
     (record,) = _records(FIXTURES / "newsml12/kyodo_photo_description_contact.xml")
     assert record["agencies"] == ["Kyodo"]
+
+
+def test_newsml12_all_lower_case_document() -> None:
+    """An exporter that lower-cases every element name (``<newsml>``, ``<newsitem>``, ``<headline>``):
+    still NewsML 1.2, read by the DTD's names."""
+    raw = _newsml12(
+        "<NewsComponent><NewsLines><HeadLine>Titolo</HeadLine></NewsLines>"
+        + _component("Testo", "Il testo della notizia.")
+        + "</NewsComponent>"
+    )
+    lowered = re.sub(rb"<(/?)(\w+)", lambda m: b"<" + m.group(1) + m.group(2).lower(), raw)
+    (item,) = parse_document(lowered)
+    assert item.source_format == "newsml12"
+    assert (item.headline, item.body) == ("Titolo", ["Il testo della notizia."])
