@@ -400,7 +400,10 @@ def _role(content: etree._Element) -> str:
 def _component_role(component: etree._Element) -> str:
     """A component's Role folded: lower case without spaces, dashes or underscores ('' when none)."""
     role = _formal_name(_child(component, "Role"))
-    return _ROLE_SEPARATORS.sub("", role.lower()) if role else ""
+    if not role:
+        return ""
+    folded = role.lower()
+    return folded if folded.isalpha() else _ROLE_SEPARATORS.sub("", folded)
 
 
 def _inside_part(content: etree._Element, news_item: etree._Element) -> bool:
