@@ -69,7 +69,7 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("UPI", ("UPI", "United Press International"), "America/New_York", ("upi.com",)),
     Agency("Bloomberg", ("Bloomberg", "Bloomberg News"), None, ("bloomberg.com",)),
     Agency("dts", ("dts", "dts Nachrichtenagentur"), "Europe/Berlin"),
-    Agency("Lusa", ("Lusa", "Agência Lusa", "Agencia Lusa", "Lusa Agência de Notícias"), "Europe/Lisbon", ("lusa.pt",)),
+    Agency("Lusa", ("Lusa", "Agência Lusa", "Agencia Lusa", "Lusa Agência de Notícias", "Agência de Notícias de Portugal"), "Europe/Lisbon", ("lusa.pt",)),
     Agency("PAP", ("PAP", "Polska Agencja Prasowa"), "Europe/Warsaw", ("pap.pl",)),
     Agency("CTK", ("CTK", "ČTK", "Česká tisková kancelář", "Czech News Agency"), "Europe/Prague", ("ctk.cz",)),
     Agency("TASR", ("TASR", "Tlačová agentúra Slovenskej republiky", "Tlačová agentúra SR", "News Agency of the Slovak Republic"), "Europe/Bratislava", ("tasr.sk",)),
@@ -112,7 +112,7 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("News Agency of Nigeria", (), "Africa/Lagos", ("nannews.ng",)),
     Agency("CNA Taiwan", ("Central News Agency", "Focus Taiwan"), "Asia/Taipei", ("focustaiwan.tw", "cna.com.tw")),
     Agency("KCNA", ("KCNA", "Korean Central News Agency"), "Asia/Pyongyang", ("kcna.kp",)),
-    Agency("VNA", ("VNA", "Vietnam News Agency"), "Asia/Ho_Chi_Minh", ("vnanet.vn",)),
+    Agency("VNA", ("VNA", "Vietnam News Agency", "TTXVN", "Thông tấn xã Việt Nam"), "Asia/Ho_Chi_Minh", ("vnanet.vn",)),
     Agency("Philippine News Agency", (), "Asia/Manila", ("pna.gov.ph",)),
     Agency("BSS", ("BSS", "Bangladesh Sangbad Sangstha"), "Asia/Dhaka", ("bssnews.net",)),
     Agency("Associated Press of Pakistan", (), "Asia/Karachi", ("app.com.pk",)),
@@ -483,6 +483,9 @@ _JOB_STEMS = (
     "mitarbeiter", "autor", "author", "auteur", "newsroom", "desk", "team", "photograph", "fotograf",
     "moderator", "analyst", "leiter", "chef", "head", "senior", "freie", "freier", "stringer",
     "kommentator", "commentator", "chroniqueur", "éditorialiste", "editorialist", "bureau", "büro",
+    # a desk or the agencies as a whole, not a person: Redazione ANSA, Redacción EFE, Redactie ANP
+    "redazion", "redacc", "redact", "redaç", "rédaction", "redakcj", "toimitus", "newsdesk", "agencias",
+    "agenturen", "agenzie", "agências", "agences",
 )  # fmt: skip
 _PERSON_PARTICLES = frozenset(
     {"von", "van", "der", "den", "de", "da", "di", "del", "della", "des", "du", "la", "le", "zu", "ter",
@@ -567,6 +570,9 @@ def _split_author(text: str, host: str | None) -> tuple[tuple[str, ...], tuple[s
             agencies.extend(a for a in employer if a not in agencies)
         elif is_site_name(part, host):
             continue
+        elif (bureau := _credit_and_bureau(part, host)) is not None:
+            # ``EFE Madrid``, ``AFP Paris``: the agency and its bureau's city, no person
+            agencies.extend(a for a in bureau if a not in agencies)
         elif (split := _trailing_credit(part, host)) is not None:
             # ``REBECCA BOONE Associated Press``: a person, then the agency, with no comma between.
             credit, person = split
@@ -576,6 +582,18 @@ def _split_author(text: str, host: str | None) -> tuple[tuple[str, ...], tuple[s
         elif _is_person(part, alone=len(parts) == 1) and part not in persons:
             persons.append(part)
     return tuple(agencies), tuple(persons)
+
+
+def _credit_and_bureau(part: str, host: str | None) -> list[str] | None:
+    """The agencies of ``part`` when it is an agency's name followed by one capitalised word, its bureau's
+    city (``EFE Madrid``, ``Europa Press Sevilla``); a person after an agency has two names or more."""
+    words = part.split()
+    if len(words) < 2 or not words[-1][:1].isupper() or not words[-1].isalpha():
+        return None
+    agency = canonical_agency(
+        " ".join(words[:-1])
+    )  # the name exactly, not a credit line with initials
+    return [agency] if agency else None
 
 
 def _trailing_credit(part: str, host: str | None) -> tuple[list[str], str] | None:

@@ -102,6 +102,19 @@ _OPEN_END = frozenset(".!?\"”»’'…:;,")
 _GLUED_BRACKET_CREDIT = re.compile(r"\w[.!?][\"”»’]?\s+(?P<tail>\([^()]{2,40}\)\.?)$")
 
 
+# dpa's notepad after the story (``+++ dpa-Notizblock +++``, then editorial notes, places, links):
+# the notes of the desk, never text for publication.
+_NOTEPAD = re.compile(r"^[+*#=\s-]*dpa[\s-]*notizblock[+*#=\s-]*$", re.IGNORECASE)
+
+
+def split_notepad(body: list[str]) -> tuple[list[str], list[str]]:
+    """(story, notes): the body up to a notepad heading, and the lines after it (they go to ``ednotes``)."""
+    for index in range(len(body) - 1, 0, -1):
+        if "otizblock" in body[index] and _NOTEPAD.match(body[index]):
+            return body[:index], body[index + 1 :]
+    return body, []
+
+
 def split_glued_sign_off(body: list[str], host: str | None = None) -> list[str]:
     """``body`` with a sign-off joined to the end of its last paragraph split off as a paragraph of its
     own (the sign-off rules then judge it); ``body`` itself when there is none."""
@@ -147,9 +160,17 @@ _END_OF_COPY = re.compile(
     r"|(?:[A-Z]{2,5}\d{3,5}\s+)?\d{4}-\d{2}-\d{2}[/ T]\d{2}:\d{2}(?::\d{2})?"
     r"|(?:[A-Za-z]{2,6}\s+)?\d{6}\s+(?:GMT\s+|UTC\s+)?[^\W\d_]{3,4}\.?\s+\d{2}(?:\d{2})?"
     r"|-+\s*(?:30|0)\s*-+|#{3,}|\*{3,}|\(more\)|-+\s*more\s*-+"
+    # a take that goes on (or ends) in another message: ``(Fortsetzung folgt)``, EFE ``(AMPLIARÁ)``,
+    # ANSA ``(SEGUE)``, ANP ``(EINDE BERICHT)``, Kyodo ``（了）``
+    r"|[(（]\s*(?:mehr|fortsetzung(?:\s+folgt)?|ampliará|ampliaremos|ampliación|sigue|seguirá|segue|suite|"
+    r"à\s+suivre|a\s+suivre|continua|continúa|continuará|vervolg|wordt\s+vervolgd|einde\s+bericht|fine|"
+    r"了)\s*[)）]\.?"
+    # EFE's media marks on their own line: ``(Foto) (Vídeo)``
+    r"|(?:[(（](?:foto|fotos|vídeo|video|audio|infografía|gráfico)[)）]\s*){1,4}"
     r"|[^\W\d_]{2,4}(?:\s*\([^\W\d_]{2,4}\))?(?:\s*/{1,2}\s*[^\W\d_]{2,4}(?:\s*\([^\W\d_]{2,4}\))?){1,4}/?"
     r"|/\s*[^\W\d_]{1,4}(?:\s*[,/]\s*[^\W\d_]{1,4}){0,4}\s*/"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:\s*[,;]?\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+)*"
+    r"(?:\s*[(（](?:end|끝|完)[)）])?"
     r"|(?:editor|editors|edited by)\s*:\s*[A-Z][\w.'’ -]{1,40})\s*$",
     re.IGNORECASE,
 )
@@ -193,9 +214,12 @@ def _desk_sign_off(text: str) -> list[str] | None:
 
 # An author line after the story (PAP ``autor: Jan Kowalski``, ``Autor: Max Mustermann, dpa``, ``Auteur :
 # ...``): a label, a colon, then a name of two to five words (an agency after a comma allowed).
+_NAME_CREDIT = re.compile(r"\s*\(([^()]{2,30})\)$")
 _AUTHOR_TRAILER = re.compile(
-    r"^\s*(?:autor(?:ka|in|a)?|author|auteur|autore|autorka|tekst|text|texto)\s*:\s*"
-    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,4}(?:\s*,\s*[\w/ -]{2,30})?)\s*$",
+    r"^\s*(?:autor(?:ka|in|a)?|author|auteur|autore|autorka|tekst|text|texto|muhabir|yazar|reporter|"
+    r"szerző|συντάκτης|kirjoittaja)\s*:\s*"
+    r"(?P<name>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){1,4}"
+    r"(?:\s*,\s*[\w/ -]{2,30}|\s*\([\w/ -]{2,30}\))?)\s*$",
     re.IGNORECASE,
 )
 # A credit with the story's roles in parentheses (Agerpres ``AGERPRES/(AS - autor: Ion Popescu, editor:
@@ -264,9 +288,15 @@ def strip_signed_trailer(
         return body, None, []
     found = _AUTHOR_TRAILER.match(last) if ":" in last else None
     if found:
-        person = found.group("name").split(",")[0].split()
+        name = found.group("name").strip()
+        person = re.split(r"[,(]", name)[0].split()
         if all(word[0].isupper() for word in person):  # a name, not "Text: die Verfassung"
-            return body[:-1], found.group("name").strip(), []
+            # ``autor: Jan Kowalski (PAP)``: the bracket credits the agency
+            bracket = _NAME_CREDIT.search(name)
+            credit = parse_credit_line(bracket.group(1), host) if bracket else None
+            if bracket and credit:
+                return body[:-1], name[: bracket.start()].strip(), credit
+            return body[:-1], name, []
         return body, None, []
     if last.endswith((")", ").")) and ":" in last:
         roles = _ROLE_TRAILER.match(last)
@@ -444,7 +474,9 @@ def normalize(
     host = _host(item.url)
     headline = clean_field(item.headline)
     kicker = clean_field(item.kicker)
-    body = drop_repeated_title(clean_paragraphs(item.body), headline, kicker)
+    body, notepad = split_notepad(
+        drop_repeated_title(clean_paragraphs(item.body), headline, kicker)
+    )
     body, credited = strip_credit_lines(split_glued_sign_off(body, host), host)
     unsigned = len(body)
     body, trailer_author, signed = strip_signed_trailer(body, host)
@@ -536,6 +568,6 @@ def normalize(
         keywords=clean_list(item.keywords),
         content_hash=content_hash(body),
         signals=clean_list(item.signals),
-        ednotes=clean_list(item.ednotes),
+        ednotes=clean_list(item.ednotes + notepad),
         replaces=[r for r in clean_list(item.replaces) if r != item.guid],
     )

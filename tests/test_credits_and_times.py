@@ -668,3 +668,51 @@ def test_a_credit_paragraph_is_never_split_into_pieces() -> None:
     """``(c) Copyright Thomson Reuters 2024`` is one credit line, not ``(c)`` and a glued credit."""
     record = normalize(_page(body=[*PROSE_EN, "(c) Copyright Thomson Reuters 2024"]))
     assert record.body == PROSE_EN and record.agencies == ["Reuters"]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "(Fortsetzung folgt)",
+        "(AMPLIARÁ)",
+        "(SEGUE).",
+        "(EINDE BERICHT)",
+        "（了）",
+        "(Foto) (Vídeo)",
+        "jdoe@yna.co.kr (END)",
+    ],
+)
+def test_continuation_marks_media_marks_and_addresses_are_not_text(last: str) -> None:
+    record = normalize(_page(body=[*PROSE_EN, last]))
+    assert record.body == PROSE_EN
+
+
+def test_an_author_line_with_the_agency_in_brackets_gives_byline_and_credit() -> None:
+    record = normalize(_page(body=[*PROSE_EN, "autor: Jan Kowalski (PAP)"]))
+    assert (record.body, record.byline, record.agencies) == (PROSE_EN, "Jan Kowalski", ["PAP"])
+
+
+def test_the_dpa_notepad_after_the_story_is_ednotes() -> None:
+    notes = ["## Redaktionelle Hinweise", "- Zusammenfassung bis 16.00 Uhr"]
+    record = normalize(_page(body=[*PROSE_EN, "+++ dpa-Notizblock +++", *notes]))
+    assert record.body == PROSE_EN and record.ednotes == notes
+
+
+@pytest.mark.parametrize(
+    ("author", "agencies", "persons"),
+    [
+        ("Redazione ANSA", ["ANSA"], []),
+        ("Redacción EFE", ["EFE"], []),
+        ("Redactie ANP", ["ANP"], []),
+        ("EFE Madrid", ["EFE"], []),  # the agency and its bureau's city
+        ("Europa Press Sevilla", ["Europa Press"], []),
+        ("Lusa - Agência de Notícias de Portugal", ["Lusa"], []),
+        ("TTXVN", ["VNA"], []),
+        ("Agencias", [], []),
+        ("AFP Jean Dupont", [], ["AFP Jean Dupont"]),  # two names after the agency: not a bureau
+    ],
+)
+def test_desks_and_bureaus_credit_their_agency_and_are_no_person(
+    author: str, agencies: list[str], persons: list[str]
+) -> None:
+    assert split_author(author) == (agencies, persons)
