@@ -41,7 +41,6 @@ from parsers.xmlsafe import (
     sniff_root,
     spelling_table,
     string_query,
-    xml_root_name,
 )
 
 FORMAT = "newsml12"
@@ -254,16 +253,7 @@ def _profile(provider_id: str) -> _Profile:
 
 def can_parse(raw: bytes) -> bool:
     """Root element ``NewsML`` (NewsML 1.x, with or without ``Version``), in any letter case."""
-    return sniff_root(raw, _ROOT) or _lower_root(raw)
-
-
-def _lower_root(raw: bytes) -> bool:
-    """``<newsml>``/``<NEWSML>`` from an exporter that changes the case of every name."""
-    try:
-        name = xml_root_name(raw)
-    except Exception:  # a sniff must never raise
-        return False
-    return name is not None and name.lower() == "newsml"
+    return sniff_root(raw, _ROOT, any_case=True)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:

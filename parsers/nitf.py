@@ -25,8 +25,8 @@ from parsers.xmlsafe import (
     fold_name,
     local_name,
     parse_xml,
+    sniff_root,
     string_query,
-    xml_root_name,
 )
 
 FORMAT = "nitf"
@@ -109,11 +109,7 @@ _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_]|$)")
 
 def can_parse(raw: bytes) -> bool:
     """Root element ``nitf`` in any letter case (with or without the NITF namespace)."""
-    try:
-        name = xml_root_name(raw)
-    except Exception:  # a sniff must never raise
-        return False
-    return name is not None and name.lower() == "nitf"
+    return sniff_root(raw, "nitf", any_case=True)
 
 
 def parse(raw: bytes) -> list[ParsedItem]:

@@ -150,12 +150,18 @@ def _skip_prolog(head: bytes) -> bytes:
             return data
 
 
-def sniff_root(raw: bytes, root: str, marker: bytes | None = None) -> bool:
-    """Cheap format sniff: the first element is ``root`` (and ``marker`` occurs); never raises."""
+def sniff_root(
+    raw: bytes, root: str, marker: bytes | None = None, *, any_case: bool = False
+) -> bool:
+    """Cheap format sniff: the first element is ``root`` (in any letter case with ``any_case``: exporters
+    that change the case of every name) and ``marker`` occurs; never raises."""
     try:
-        return xml_root_name(raw) == root and (marker is None or marker in raw)
+        name = xml_root_name(raw)
     except Exception:  # a sniff must never raise
         return False
+    if name is None or (name != root and not (any_case and name.lower() == root.lower())):
+        return False
+    return marker is None or marker in raw
 
 
 def parse_root(raw: bytes, root: str, format_label: str) -> etree._Element:
