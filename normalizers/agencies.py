@@ -590,10 +590,15 @@ def _credit_and_bureau(part: str, host: str | None) -> list[str] | None:
     words = part.split()
     if len(words) < 2 or not words[-1][:1].isupper() or not words[-1].isalpha():
         return None
-    agency = canonical_agency(
-        " ".join(words[:-1])
-    )  # the name exactly, not a credit line with initials
-    return [agency] if agency else None
+    name = " ".join(words[:-1])
+    # the name exactly as the agency writes it: ``Efe Yılmaz``, ``Ana Costa``, ``Pap Ndiaye`` are persons
+    exact = _exact_names()
+    return [exact[name]] if name in exact else None
+
+
+@cache
+def _exact_names() -> dict[str, str]:
+    return {alias: row.canonical for row in AGENCIES for alias in (row.canonical, *row.aliases)}
 
 
 def _trailing_credit(part: str, host: str | None) -> tuple[list[str], str] | None:

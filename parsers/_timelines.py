@@ -517,6 +517,8 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
     """
     if len(text) > MAX_LINE_CHARS or not _HAS_DIGIT.search(text):
         return None
+    if "年" in text or "년" in text:
+        return _east_asian_time_line(text, default_zone)
     found = _parse_time_line(text, default_zone)
     if found is not None:
         return found
@@ -526,6 +528,39 @@ def parse_time_line(text: str, default_zone: tzinfo | None = None) -> TimeLine |
         return None  # a time line opens with a date, a time or a label, glued or not
     apart = _GLUED_CLOCK.sub(r"\1 \2", _GLUED_WORD.sub(" ", text))
     return None if apart == text else _parse_time_line(apart, default_zone)
+
+
+# Chinese/Japanese ``2026年11月30日 14:05`` and Korean ``2026년 11월 30일 14:05``, with an optional label
+# word before (``发布时间：``, ``更新``, ``입력``, ``수정``) and weekday after the day (``(月)``, ``(월)``).
+_EAST_ASIAN = re.compile(
+    r"^\s*(?:[^\d\s]{1,6}\s*[:：]?\s*)?(?P<y>\d{4})\s*[年년]\s*(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]"
+    r"\s*(?:[(（][^)）]{1,3}[)）])?\s*(?:(?P<H>\d{1,2})\s*[:：時시]\s*(?P<M>\d{2})\s*分?)?\s*$"
+)
+_EAST_ASIAN_UPDATED = ("更新", "수정", "업데이트")
+
+
+def _east_asian_time_line(text: str, default_zone: tzinfo | None) -> TimeLine | None:
+    """An East Asian date (year, month, day marked by 年月日 or 년월일) with an optional clock."""
+    found = _EAST_ASIAN.match(text)
+    if found is None:
+        return None
+    try:
+        value = datetime(
+            int(found["y"]),
+            int(found["m"]),
+            int(found["d"]),
+            int(found["H"] or 0),
+            int(found["M"] or 0),
+        )
+    except ValueError:
+        return TimeLine()
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        return TimeLine()
+    if default_zone is not None:
+        value = value.replace(tzinfo=default_zone).astimezone(UTC)
+    if any(word in text[: found.start("y")] for word in _EAST_ASIAN_UPDATED):
+        return TimeLine(updated=value)
+    return TimeLine(published=value)
 
 
 def _parse_time_line(text: str, default_zone: tzinfo | None) -> TimeLine | None:

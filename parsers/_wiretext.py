@@ -29,7 +29,8 @@ _MIN_LINES = 3  # content lines after the first: fewer is a wrapped paragraph, n
 ADVISORY = re.compile(
     r"^\((?=[^)]{0,80}\b(?:corrects?|correcting|adds?|updates?|refiles?|repeats?|fixes|removes?|changes?|"
     r"recasts?|clarifies|inserts?|withdraws?|deletes?|rewrites?|rectifies|"
-    r"ajoute|corrige|actualise|rectifie|remplace|précise|"
+    r"ajoute|corrige|actualise|rectifie|remplace|précise|actualisée?|mise?\s+à\s+jour|complétée?|corrigée?|"
+    r"rectifiée?|ajoutée?|"
     r"añade|agrega|actualiza|rectifica|sustituye|amplía|"
     r"ergänzt|berichtigt|korrigiert|aktualisiert|ersetzt|präzisiert|"
     r"aggiunge|corregge|aggiorna|sostituisce|rettifica|"

@@ -190,9 +190,9 @@ class TextDumpLayout:
 DEFAULT_LAYOUT = TextDumpLayout()
 
 # A sentence or clause ends here: the unit is prose (paragraph, caption, teaser), not a heading.
-_SENTENCE_END = re.compile(r"(?:[.…:;,]|\.\W)$")
+_SENTENCE_END = re.compile(r"(?:[.…:;,。！？：；，]|\.\W)$")  # full-width: Chinese and Japanese
 # Ends a sentence, for telling paragraph-per-line text from hard-wrapped text.
-_TERMINAL = re.compile(r"[.!?…:;\"“”»«’')\]]$")
+_TERMINAL = re.compile(r"[.!?…:;\"“”»«’')\]。！？」』]$")
 _INLINE_RELATED = re.compile(r"^(?P<head>[^:]{3,40}?)\s*:\s*(?P<title>\S.*)$")
 _INLINE_HEAD_CHARS = 45
 _COUNT = re.compile(r"^\d+\s+|\s*\(\d+\)$|\s+\d+$")

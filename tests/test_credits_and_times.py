@@ -716,3 +716,8 @@ def test_desks_and_bureaus_credit_their_agency_and_are_no_person(
     author: str, agencies: list[str], persons: list[str]
 ) -> None:
     assert split_author(author) == (agencies, persons)
+
+
+@pytest.mark.parametrize("author", ["Efe Yılmaz", "Ana Costa", "Pap Ndiaye"])
+def test_a_first_name_spelled_like_an_agency_is_a_person(author: str) -> None:
+    assert split_author(author) == ([], [author])

@@ -12,6 +12,7 @@ zone).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -448,3 +449,26 @@ def test_an_urgency_label_over_a_flash_is_its_signal_and_kicker_never_its_headli
     item = parse_text(f"{label}\n\nBerlin (dpa) - BUNDESKANZLER TRITT ZURÜCK")
     assert (item.kicker, item.headline, item.signals) == (label, None, ["urgent"])
     assert item.body == ["Berlin (dpa) - BUNDESKANZLER TRITT ZURÜCK"]
+
+
+def test_a_chinese_dump_reads_headline_time_and_body() -> None:
+    """Full-width sentence ends are sentence ends: a Chinese page's paragraphs are not headings."""
+    item = parse_text(
+        "国际\n\n中国宣布新的经济刺激计划\n\n2026年11月30日 14:05\n\n"
+        "北京11月30日电（记者 王明）中国政府30日宣布了一项新的经济刺激计划，总额达到一万亿元人民币，重点支持基础设施建设和消费。\n\n"
+        "分析人士认为，这一计划将有助于稳定明年的经济增长，但地方政府债务问题仍然值得关注。\n"
+    )
+    assert (item.kicker, item.headline) == ("国际", "中国宣布新的经济刺激计划")
+    assert item.published_at == datetime(2026, 11, 30, 14, 5) and len(item.body) == 2
+
+
+@pytest.mark.parametrize(
+    "advisory", ["(Actualisé avec la clôture de la Bourse)", "(Mise à jour avec le bilan)"]
+)
+def test_french_advisories_with_accents_are_ednotes(advisory: str) -> None:
+    item = parse_text(
+        f"Le CAC 40 termine en hausse\n\n{advisory}\n\n"
+        "PARIS, 30 nov 2026 (AFP) - La Bourse de Paris a terminé en hausse lundi, portée par les valeurs "
+        "bancaires.\n\nLe CAC 40 a gagné 1,2% à 7.512 points en clôture."
+    )
+    assert item.headline == "Le CAC 40 termine en hausse" and item.ednotes == [advisory]

@@ -270,3 +270,21 @@ def test_a_place_before_the_time_line_is_not_a_heading() -> None:
     item = parse_text(page)
     assert (item.kicker, item.headline) == ("Economía", "El Ibex cierra en máximos")
     assert item.published_at == _naive(2026, 11, 30, 14, 5)
+
+
+@pytest.mark.parametrize(
+    ("line", "published", "updated"),
+    [
+        ("2026年11月30日 14:05", datetime(2026, 11, 30, 14, 5), None),
+        ("2026년 11월 30일 14:05", datetime(2026, 11, 30, 14, 5), None),
+        ("입력 2026년 11월 30일 14:05", datetime(2026, 11, 30, 14, 5), None),
+        ("更新：2026年11月30日 16:40", None, datetime(2026, 11, 30, 16, 40)),
+    ],
+)
+def test_east_asian_dates(line: str, published: datetime | None, updated: datetime | None) -> None:
+    found = parse_time_line(line)
+    assert found is not None and (found.published, found.updated) == (published, updated)
+
+
+def test_a_sentence_with_a_year_is_no_east_asian_time_line() -> None:
+    assert parse_time_line("2026年には経済が回復する見込みだ。") is None
