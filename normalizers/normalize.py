@@ -107,6 +107,33 @@ _GLUED_BRACKET_CREDIT = re.compile(r"\w[.!?][\"”»’]?\s+(?P<tail>\([^()]{2,4
 _NOTEPAD = re.compile(r"^[+*#=\s-]*dpa[\s-]*notizblock[+*#=\s-]*$", re.IGNORECASE)
 
 
+# Reuters-style markers the headline keeps (CONVENTIONS: ``CORRECTED-``, ``UPDATE 2-``, ``REFILE-``), chained
+# as in ``CORRECTED-UPDATE 2-``: each one is also the item's signal.
+_HEADLINE_MARKER = re.compile(r"(CORRECTED|CORRECTING|UPDATE\s+\d+|REFILE|RPT)\s?-")
+_MARKER_SIGNALS = {
+    "CORRECTED": "correction",
+    "CORRECTING": "correction",
+    "REFILE": "refile",
+    "RPT": "repeat",
+}
+
+
+def headline_signals(headline: str | None) -> list[str]:
+    """Signals of the markers opening a headline (``CORRECTED-UPDATE 2-Fed holds rates`` -> correction,
+    update); markers count only at the start, in capitals, each followed by a hyphen."""
+    if not headline or not headline[:1].isupper() or "-" not in headline[:40]:
+        return []
+    signals: list[str] = []
+    position = 0
+    while (marker := _HEADLINE_MARKER.match(headline, position)) is not None:
+        word = marker.group(1)
+        signal = "update" if word.startswith("UPDATE") else _MARKER_SIGNALS[word]
+        if signal not in signals:
+            signals.append(signal)
+        position = marker.end()
+    return signals
+
+
 def split_notepad(body: list[str]) -> tuple[list[str], list[str]]:
     """(story, notes): the body up to a notepad heading, and the lines after it (they go to ``ednotes``)."""
     for index in range(len(body) - 1, 0, -1):
@@ -567,7 +594,7 @@ def normalize(
         subjects=clean_list(item.subjects),
         keywords=clean_list(item.keywords),
         content_hash=content_hash(body),
-        signals=clean_list(item.signals),
+        signals=clean_list(item.signals + headline_signals(headline)),
         ednotes=clean_list(item.ednotes + notepad),
         replaces=[r for r in clean_list(item.replaces) if r != item.guid],
     )

@@ -721,3 +721,18 @@ def test_desks_and_bureaus_credit_their_agency_and_are_no_person(
 @pytest.mark.parametrize("author", ["Efe Yılmaz", "Ana Costa", "Pap Ndiaye"])
 def test_a_first_name_spelled_like_an_agency_is_a_person(author: str) -> None:
     assert split_author(author) == ([], [author])
+
+
+@pytest.mark.parametrize(
+    ("headline", "signals"),
+    [
+        ("CORRECTED-UPDATE 2-Fed holds rates steady", ["correction", "update"]),
+        ("UPDATE 1-Oil rises on supply worries", ["update"]),
+        ("REFILE-Gold falls as dollar firms", ["refile"]),
+        ("Update 2: Fed raises rates", []),  # not the marker form
+        ("NATO-Gipfel beginnt in Den Haag", []),
+    ],
+)
+def test_headline_markers_are_signals_too(headline: str, signals: list[str]) -> None:
+    record = normalize(_page(headline=headline))
+    assert record.signals == signals and record.headline == headline
